@@ -1,0 +1,24 @@
+#include "cli/arguments.h"
+
+namespace llmgw::cli {
+
+Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option) {
+  bool is_time = text.find_first_of("-:Tt") != std::string_view::npos;
+  return is_time ? parse_iso(text, option) : now + parse_duration(text, option);
+}
+
+CLI::Option* add_optional(CLI::App* command, const std::string& name,
+                          std::optional<std::string>& target, const std::string& help) {
+  return command->add_option_function<std::string>(
+      name, [&target](const std::string& value) { target = value; }, help);
+}
+
+std::optional<Money> parse_money_option(const std::optional<std::string>& text,
+                                        std::string_view option) {
+  if (!text) {
+    return std::nullopt;
+  }
+  return Money::parse_usd(*text, option);
+}
+
+}  // namespace llmgw::cli

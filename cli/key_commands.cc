@@ -1,0 +1,239 @@
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "cli/key_view.h"
+#include "cli/output.h"
+#include "core/error.h"
+#include "core/key_store.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+namespace llmgw::cli {
+
+namespace {
+
+struct LimitOptions {
+  std::optional<std::string> limit;
+  std::optional<std::string> period_limit;
+  std::optional<std::string> period;
+  std::optional<std::string> expires;
+};
+
+void add_limit_options(CLI::App* command, LimitOptions& o) {
+  add_optional(command, "--limit", o.limit, "lifetime usage limit in USD; 0 blocks every request");
+  add_optional(command, "--period-limit", o.period_limit,
+               "recurring usage limit in USD per --period");
+  add_optional(command, "--period", o.period,
+               "window of --period-limit in UTC: 1h..8760h, 1d..365d, 1w..52w, 1mo..12mo");
+  add_optional(command, "--expires", o.expires,
+               "expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
+}
+
+void print_key(Context& context, const ApiKey& key, Timestamp now) {
+  if (context.format() == Format::json) {
+    print_json(to_json(key, now));
+  } else {
+    std::fputs(render_key_fields(key, now).c_str(), stdout);
+  }
+}
+
+// The secret goes to stdout alone (or in the JSON document) so that
+// `SECRET=$(llmgw key create -d ci)` works; the words for people go to stderr.
+void print_created(Context& context, const CreatedKey& created, Timestamp now,
+                   std::string_view verb) {
+  if (context.format() == Format::json) {
+    nlohmann::json document = to_json(created.key, now);
+    document["secret"] = created.secret;
+    print_json(document);
+    return;
+  }
+  std::printf("%s\n", created.secret.c_str());
+  tell(fmt::format("{} key {}. The secret above is shown only once: store it now.", verb,
+                   created.key.id));
+}
+
+void add_create(CLI::App* key, Context& context) {
+  struct Options {
+    std::string description;
+    LimitOptions limits;
+  };
+  auto o = std::make_shared<Options>();
+  auto* create = key->add_subcommand("create", "create a key and print its secret, once");
+  create->add_option("-d,--description", o->description, "what the key is for (1-255 characters)")
+      ->required();
+  add_limit_options(create, o->limits);
+  create->callback([&context, o] {
+    Timestamp now = context.clock().now();
+    NewKey spec;
+    spec.description = o->description;
+    spec.usage_limit = parse_money_option(o->limits.limit, "--limit");
+    if (o->limits.period_limit.has_value() != o->limits.period.has_value()) {
+      throw Error(ErrorKind::invalid, "--period-limit and --period go together");
+    }
+    if (o->limits.period_limit) {
+      spec.period_limit = PeriodLimitSpec{Money::parse_usd(*o->limits.period_limit, "--period-limit"),
+                                          Period::parse(*o->limits.period)};
+    }
+    if (o->limits.expires) {
+      spec.expires_at = parse_expiry(*o->limits.expires, now, "--expires");
+    }
+    KeyStore keys(context.store(), context.clock());
+    print_created(context, keys.create(spec), now, "Created");
+  });
+}
+
+void add_list(CLI::App* key, Context& context) {
+  auto all = std::make_shared<bool>(false);
+  auto* list = key->add_subcommand("list", "list keys, oldest first (deleted ones with --all)");
+  list->add_flag("--all", *all, "include deleted keys");
+  list->callback([&context, all] {
+    KeyStore keys(context.store(), context.clock());
+    auto found = keys.list(*all ? IncludeDeleted::yes : IncludeDeleted::no);
+    Timestamp now = context.clock().now();
+    if (context.format() == Format::json) {
+      nlohmann::json array = nlohmann::json::array();
+      for (const ApiKey& k : found) {
+        array.push_back(to_json(k, now));
+      }
+      print_json({{"keys", std::move(array)}});
+    } else {
+      std::fputs(render_key_table(found, now).c_str(), stdout);
+    }
+  });
+}
+
+// Adds a command that takes one key id and runs `action` on it.
+template <class Action>
+CLI::App* add_key_command(CLI::App* key, Context& context, const std::string& name,
+                          const std::string& help, std::shared_ptr<std::string> id,
+                          Action action) {
+  auto* command = key->add_subcommand(name, help);
+  command->add_option("id", *id, "key id (key_...)")->required();
+  command->callback([&context, id, action] { action(context, *id); });
+  return command;
+}
+
+void add_show(CLI::App* key, Context& context) {
+  add_key_command(key, context, "show", "show one key", std::make_shared<std::string>(),
+                  [](Context& c, const std::string& id) {
+                    KeyStore keys(c.store(), c.clock());
+                    print_key(c, keys.get(id), c.clock().now());
+                  });
+}
+
+void add_update(CLI::App* key, Context& context) {
+  struct Options {
+    std::optional<std::string> description;
+    LimitOptions limits;
+    bool no_limit = false;
+    bool no_period_limit = false;
+    bool no_expires = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* update = add_key_command(
+      key, context, "update", "change a key's description, limits or expiry",
+      std::make_shared<std::string>(), [o](Context& c, const std::string& id) {
+        Timestamp now = c.clock().now();
+        KeyChanges changes;
+        changes.description = o->description;
+        if (o->limits.limit) {
+          changes.usage_limit = parse_money_option(o->limits.limit, "--limit");
+        } else if (o->no_limit) {
+          changes.usage_limit = std::optional<Money>();
+        }
+        changes.period_amount = parse_money_option(o->limits.period_limit, "--period-limit");
+        if (o->limits.period) {
+          changes.period = Period::parse(*o->limits.period);
+        }
+        changes.clear_period_limit = o->no_period_limit;
+        if (o->limits.expires) {
+          changes.expires_at = parse_expiry(*o->limits.expires, now, "--expires");
+        } else if (o->no_expires) {
+          changes.expires_at = std::optional<Timestamp>();
+        }
+        if (!changes.description && !changes.usage_limit && !changes.period_amount &&
+            !changes.period && !changes.clear_period_limit && !changes.expires_at) {
+          throw Error(ErrorKind::invalid, "nothing to update: give at least one option");
+        }
+        KeyStore keys(c.store(), c.clock());
+        print_key(c, keys.update(id, changes), now);
+      });
+  add_optional(update, "-d,--description", o->description, "new description (1-255 characters)");
+  add_limit_options(update, o->limits);
+  auto* limit = update->get_option("--limit");
+  auto* period_limit = update->get_option("--period-limit");
+  auto* period = update->get_option("--period");
+  auto* expires = update->get_option("--expires");
+  update->add_flag("--no-limit", o->no_limit, "remove the lifetime usage limit")->excludes(limit);
+  update->add_flag("--no-period-limit", o->no_period_limit, "remove the recurring usage limit")
+      ->excludes(period_limit)
+      ->excludes(period);
+  update->add_flag("--no-expires", o->no_expires, "remove the expiry")->excludes(expires);
+}
+
+void add_status_commands(CLI::App* key, Context& context) {
+  auto expires = std::make_shared<std::optional<std::string>>();
+  auto* enable = add_key_command(
+      key, context, "enable", "enable a key (an expired one needs --expires)",
+      std::make_shared<std::string>(), [expires](Context& c, const std::string& id) {
+        Timestamp now = c.clock().now();
+        std::optional<Timestamp> new_expiry;
+        if (*expires) {
+          new_expiry = parse_expiry(**expires, now, "--expires");
+        }
+        KeyStore keys(c.store(), c.clock());
+        ApiKey k = keys.enable(id, new_expiry);
+        c.format() == Format::json ? print_json(to_json(k, now)) : tell("Enabled key " + id + ".");
+      });
+  add_optional(enable, "--expires", *expires,
+               "new expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
+
+  add_key_command(key, context, "disable", "disable a key; it can be enabled again",
+                  std::make_shared<std::string>(), [](Context& c, const std::string& id) {
+                    KeyStore keys(c.store(), c.clock());
+                    ApiKey k = keys.disable(id);
+                    c.format() == Format::json ? print_json(to_json(k, c.clock().now()))
+                                               : tell("Disabled key " + id + ".");
+                  });
+
+  auto if_exists = std::make_shared<bool>(false);
+  auto* remove = add_key_command(
+      key, context, "delete", "delete a key for good (it stays listed with --all)",
+      std::make_shared<std::string>(), [if_exists](Context& c, const std::string& id) {
+        KeyStore keys(c.store(), c.clock());
+        auto k = keys.remove(id, *if_exists ? IfExists::yes : IfExists::no);
+        if (c.format() == Format::json) {
+          print_json(k ? to_json(*k, c.clock().now()) : nlohmann::json(nullptr));
+        } else {
+          tell(k ? "Deleted key " + id + "." : "Key " + id + " was not there; nothing to do.");
+        }
+      });
+  remove->add_flag("--if-exists", *if_exists, "succeed when the key is missing or already deleted");
+}
+
+void add_roll(CLI::App* key, Context& context) {
+  add_key_command(key, context, "roll",
+                  "replace a key's secret and print the new one, once; the old one stops working",
+                  std::make_shared<std::string>(), [](Context& c, const std::string& id) {
+                    KeyStore keys(c.store(), c.clock());
+                    print_created(c, keys.roll(id), c.clock().now(), "Rolled");
+                  });
+}
+
+}  // namespace
+
+void add_key_commands(CLI::App& app, Context& context) {
+  auto* key = app.add_subcommand("key", "manage API keys");
+  key->require_subcommand(1);
+  add_create(key, context);
+  add_list(key, context);
+  add_show(key, context);
+  add_update(key, context);
+  add_status_commands(key, context);
+  add_roll(key, context);
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,70 @@
+#include "cli/key_view.h"
+
+#include "cli/output.h"
+
+#include <fmt/format.h>
+
+namespace llmgw::cli {
+
+namespace {
+
+std::string usd(Money m) {
+  return "$" + m.to_usd();
+}
+
+std::string limit_text(const std::optional<Money>& limit) {
+  return limit ? usd(*limit) : "unlimited";
+}
+
+std::string status_text(const ApiKey& key, Timestamp now) {
+  std::string status(to_string(key.status));
+  return key.status == KeyStatus::active && key.expired_at(now) ? "expired" : status;
+}
+
+std::string period_text(const ApiKey& key, Timestamp now) {
+  if (!key.period_limit) {
+    return "-";
+  }
+  const PeriodLimit& p = *key.period_limit;
+  return fmt::format("{} / {} per {}", usd(p.usage_at(now)), usd(p.amount), p.period.to_string());
+}
+
+std::string time_text(const std::optional<Timestamp>& t) {
+  return t ? format_iso(*t) : "never";
+}
+
+}  // namespace
+
+std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now) {
+  Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "EXPIRES", "DESCRIPTION"});
+  for (const ApiKey& key : keys) {
+    table.add({key.id, key.prefix + "...", status_text(key, now), usd(key.usage),
+               limit_text(key.usage_limit), period_text(key, now), time_text(key.expires_at),
+               key.description});
+  }
+  return table.render();
+}
+
+std::string render_key_fields(const ApiKey& key, Timestamp now) {
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"id", key.id},
+      {"prefix", key.prefix + "..."},
+      {"description", key.description},
+      {"status", status_text(key, now)},
+      {"usage", usd(key.usage)},
+      {"usage limit", limit_text(key.usage_limit)},
+      {"period limit", period_text(key, now)},
+  };
+  if (key.period_limit) {
+    fields.emplace_back("period resets", format_iso(key.period_limit->window_at(now).end));
+  }
+  fields.insert(fields.end(), {
+                                  {"expires", time_text(key.expires_at)},
+                                  {"created", format_iso(key.created_at)},
+                                  {"updated", format_iso(key.updated_at)},
+                                  {"last used", time_text(key.last_used_at)},
+                              });
+  return render_fields(fields);
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,65 @@
+#include "cli/run.h"
+
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "core/error.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace llmgw::cli {
+
+namespace {
+
+int exit_code(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::invalid:
+      return 2;
+    case ErrorKind::not_found:
+      return 3;
+    case ErrorKind::conflict:
+      return 4;
+    case ErrorKind::io:
+      return 1;
+  }
+  return 1;
+}
+
+int fail(const std::string& message, int code) {
+  std::fputs(fmt::format("llmgw: error: {}\n", message).c_str(), stderr);
+  return code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context context;
+  CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
+  app.fallthrough();  // global options are accepted after the subcommand, too
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "show help for every command");
+  app.add_option("--db", context.db_flag,
+                 "database file (default: $LLMGW_DB, else $XDG_DATA_HOME/llmgw/llmgw.db)");
+  app.add_flag("--json", context.json, "print one JSON document with stable field names");
+  add_basic_commands(app, context);
+  add_key_commands(app, context);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);  // --help
+    }
+    return fail(e.what(), 2);
+  } catch (const Error& e) {
+    return fail(e.what(), exit_code(e.kind()));
+  } catch (const SQLite::Exception& e) {
+    return fail(fmt::format("database: {}", e.getErrorStr()), 1);
+  } catch (const std::exception& e) {
+    return fail(e.what(), 1);
+  }
+  std::fflush(stdout);
+  return std::ferror(stdout) ? fail("cannot write to standard output", 1) : context.exit_code;
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,96 @@
+#include "core/api_key.h"
+
+#include "core/error.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace llmgw {
+
+std::string_view to_string(KeyStatus status) {
+  switch (status) {
+    case KeyStatus::active:
+      return "active";
+    case KeyStatus::disabled:
+      return "disabled";
+    case KeyStatus::deleted:
+      return "deleted";
+  }
+  return "";
+}
+
+KeyStatus parse_key_status(std::string_view text) {
+  for (KeyStatus s : {KeyStatus::active, KeyStatus::disabled, KeyStatus::deleted}) {
+    if (text == to_string(s)) {
+      return s;
+    }
+  }
+  throw_invalid(fmt::format("invalid key status '{}'", text));
+}
+
+Money PeriodLimit::usage_at(Timestamp now) const {
+  return window_at(now).start == window_start ? usage : Money();
+}
+
+void validate_description(std::string_view description) {
+  if (description.empty() || description.size() > 255) {
+    throw_invalid(fmt::format("invalid description: must be 1 to 255 characters, got {}",
+                              description.size()));
+  }
+  // Walk the UTF-8 sequences; reject C0/C1 controls, DEL and malformed bytes.
+  for (std::size_t i = 0; i < description.size();) {
+    auto byte = static_cast<unsigned char>(description[i]);
+    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3
+                                         : (byte >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > description.size()) {
+      throw_invalid("invalid description: not valid UTF-8");
+    }
+    std::uint32_t code = length == 1 ? byte : byte & (0x7F >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      auto next = static_cast<unsigned char>(description[i + k]);
+      if ((next & 0xC0) != 0x80) {
+        throw_invalid("invalid description: not valid UTF-8");
+      }
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < 0x20 || code == 0x7F || (code >= 0x80 && code < 0xA0)) {
+      throw_invalid("invalid description: control characters are not allowed");
+    }
+    i += length;
+  }
+}
+
+nlohmann::json to_json(const ApiKey& key, Timestamp now) {
+  auto time_or_null = [](const std::optional<Timestamp>& t) {
+    return t ? nlohmann::json(format_iso(*t)) : nlohmann::json(nullptr);
+  };
+  nlohmann::json period = nullptr;
+  if (key.period_limit) {
+    const PeriodLimit& p = *key.period_limit;
+    Window window = p.window_at(now);
+    period = {
+        {"amount", p.amount.to_usd()},
+        {"period", p.period.to_string()},
+        {"usage", p.usage_at(now).to_usd()},
+        {"window_start", format_iso(window.start)},
+        {"resets_at", format_iso(window.end)},
+    };
+  }
+  return {
+      {"id", key.id},
+      {"prefix", key.prefix},
+      {"description", key.description},
+      {"status", to_string(key.status)},
+      {"expired", key.expired_at(now)},
+      {"usage", key.usage.to_usd()},
+      {"usage_limit", key.usage_limit ? nlohmann::json(key.usage_limit->to_usd())
+                                      : nlohmann::json(nullptr)},
+      {"period_limit", period},
+      {"expires_at", time_or_null(key.expires_at)},
+      {"created_at", format_iso(key.created_at)},
+      {"updated_at", format_iso(key.updated_at)},
+      {"last_used_at", time_or_null(key.last_used_at)},
+  };
+}
+
+}  // namespace llmgw

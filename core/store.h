@@ -1,0 +1,37 @@
+#pragma once
+// The SQLite database shared by the CLI and the daemon. One Store is one connection, used
+// by one thread at a time.
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace llmgw {
+
+class Store {
+public:
+  // Opens the database at `path`, creating it when absent (missing folders 0700, the file
+  // 0600, whatever the umask), and brings its schema up to date. Throws Error(io) when
+  // the file cannot be opened and when its schema is newer than this binary knows.
+  explicit Store(const std::string& path);
+
+  SQLite::Database& db() { return m_db; }
+  const std::string& path() const { return m_path; }
+
+  // A prepared statement for `sql`, parsed once per Store and reset for reuse. `sql`
+  // must be a string literal: its address is the cache key.
+  SQLite::Statement& statement(const char* sql);
+
+  // BEGIN IMMEDIATE: every read-then-write takes the write lock before it reads.
+  SQLite::Transaction write_transaction();
+
+private:
+  std::string m_path;
+  SQLite::Database m_db;  // declared before the statements that borrow it
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+};
+
+}  // namespace llmgw

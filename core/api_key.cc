@@ -33,12 +33,11 @@ Money PeriodLimit::usage_at(Timestamp now) const {
 }
 
 void validate_description(std::string_view description) {
-  if (description.empty() || description.size() > 255) {
-    throw_invalid(fmt::format("invalid description: must be 1 to 255 characters, got {}",
-                              description.size()));
-  }
-  // Walk the UTF-8 sequences; reject C0/C1 controls, DEL and malformed bytes.
-  for (std::size_t i = 0; i < description.size();) {
+  // Walk the UTF-8 sequences, counting characters; reject C0/C1 controls, DEL and
+  // malformed bytes, including overlong forms, surrogates and code points past U+10FFFF.
+  static constexpr std::uint32_t k_smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < description.size(); ++characters) {
     auto byte = static_cast<unsigned char>(description[i]);
     std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3
                                          : (byte >> 3) == 0x1E ? 4 : 0;
@@ -53,10 +52,17 @@ void validate_description(std::string_view description) {
       }
       code = (code << 6) | (next & 0x3F);
     }
+    if (code < k_smallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+      throw_invalid("invalid description: not valid UTF-8");
+    }
     if (code < 0x20 || code == 0x7F || (code >= 0x80 && code < 0xA0)) {
       throw_invalid("invalid description: control characters are not allowed");
     }
     i += length;
+  }
+  if (characters == 0 || characters > 255) {
+    throw_invalid(fmt::format("invalid description: must be 1 to 255 characters, got {}",
+                              characters));
   }
 }
 

@@ -47,7 +47,8 @@ struct ApiKey {
   bool expired_at(Timestamp now) const { return expires_at && *expires_at <= now; }
 };
 
-// Throws Error(invalid) unless 1-255 bytes of valid UTF-8 with no control characters.
+// Throws Error(invalid) unless 1-255 characters (code points) of valid UTF-8 with no
+// control characters.
 void validate_description(std::string_view description);
 
 // The key as the CLI's --json and the daemon's GET /v1/key show it. Money is a decimal

@@ -84,20 +84,25 @@ PeriodLimit fresh_period_limit(const PeriodLimitSpec& spec, Timestamp now) {
                      Money()};
 }
 
-}  // namespace
-
-void KeyStore::check_future_expiry(Timestamp expires_at, Timestamp now) const {
+void check_future_expiry(Timestamp expires_at, Timestamp now) {
   if (expires_at <= now) {
     throw_invalid(fmt::format("invalid expiry '{}': must be in the future", format_iso(expires_at)));
   }
 }
 
-CreatedKey KeyStore::create(const NewKey& spec) {
-  validate_description(spec.description);
-  Timestamp now = m_clock.now();
-  if (spec.expires_at) {
-    check_future_expiry(*spec.expires_at, now);
+}  // namespace
+
+void check_new_key(const NewKey& key, Timestamp now) {
+  validate_description(key.description);
+  if (key.expires_at) {
+    check_future_expiry(*key.expires_at, now);
   }
+}
+
+CreatedKey KeyStore::create(const NewKey& spec,
+                            const std::function<void(const ApiKey&)>& in_transaction) {
+  Timestamp now = m_clock.now();
+  check_new_key(spec, now);
   CreatedKey created;
   created.secret = generate_secret();
   ApiKey& key = created.key;
@@ -125,6 +130,9 @@ CreatedKey KeyStore::create(const NewKey& spec) {
   insert.bind(7, static_cast<std::int64_t>(now));
   insert.exec();
   write(key);
+  if (in_transaction) {
+    in_transaction(key);
+  }
   tx.commit();
   return created;
 }

@@ -4,6 +4,7 @@
 #include "core/api_key.h"
 #include "core/store.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ struct KeyChanges {
   Change<Timestamp> expires_at;
 };
 
+// What KeyStore::create checks before it touches the database: the description, and an
+// expiry in the future. Throws Error(invalid). The CLI calls it before opening the
+// database, so that a bad `key create` does not even create the file.
+void check_new_key(const NewKey& key, Timestamp now);
+
 // The key and its secret, which exists only in this value and is never stored.
 struct CreatedKey {
   ApiKey key;
@@ -51,7 +57,10 @@ public:
   KeyStore(Store& store, const Clock& clock) : m_store(store), m_clock(clock) {}
 
   // Throws Error(invalid) for a bad description or an expiry that is not in the future.
-  CreatedKey create(const NewKey& key);
+  // `in_transaction`, when given, runs after the key is written and before the commit (to
+  // add its rules); when it throws, no key is created.
+  CreatedKey create(const NewKey& key,
+                    const std::function<void(const ApiKey&)>& in_transaction = {});
 
   std::optional<ApiKey> find(const std::string& id);
   std::optional<ApiKey> find_by_secret(std::string_view secret);
@@ -78,7 +87,6 @@ public:
 private:
   ApiKey get_for_change(const std::string& id, std::string_view action);
   void write(const ApiKey& key);
-  void check_future_expiry(Timestamp expires_at, Timestamp now) const;
 
   Store& m_store;
   const Clock& m_clock;

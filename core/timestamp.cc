@@ -140,7 +140,9 @@ Timestamp parse_duration(std::string_view text, std::string_view what) {
   }
   std::string_view unit = text.substr(digits);
   Timestamp unit_ms = 0;
-  if (unit == "s") {
+  if (unit == "ms") {
+    unit_ms = 1;
+  } else if (unit == "s") {
     unit_ms = k_ms_per_second;
   } else if (unit == "m") {
     unit_ms = 60 * k_ms_per_second;
@@ -152,7 +154,7 @@ Timestamp parse_duration(std::string_view text, std::string_view what) {
     unit_ms = 7 * k_ms_per_day;
   }
   if (digits == 0 || digits > 6 || unit_ms == 0) {
-    fail(what, text, "expected a duration such as 90m, 12h, 30d or 2w");
+    fail(what, text, "expected a duration such as 500ms, 90m, 12h, 30d or 2w");
   }
   Timestamp count = digits_at(text, 0, digits);
   if (count == 0) {

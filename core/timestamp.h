@@ -32,7 +32,7 @@ std::string format_iso(Timestamp t);
 // `what` for anything else, including a date-time without a zone.
 Timestamp parse_iso(std::string_view text, std::string_view what);
 
-// A positive duration: a whole number and a unit, s m h d w ("90m", "30d", "2w").
+// A positive duration: a whole number and a unit, ms s m h d w ("90m", "30d", "2w").
 // Throws Error(invalid) naming `what` otherwise.
 Timestamp parse_duration(std::string_view text, std::string_view what);
 

@@ -1,0 +1,148 @@
+#include "core/error.h"
+#include "core/migrations.h"
+#include "core/store.h"
+#include "tests/support/db_dump.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/thrown.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+
+using llmgw::latest_schema_version;
+using llmgw::migrate;
+using llmgw::schema_version;
+
+namespace {
+
+constexpr const char* k_insert_key =
+    "INSERT INTO api_keys (id, secret_hash, prefix, description, status, usage_limit, usage, "
+    "period_limit, period, period_anchor, period_start, period_usage, expires_at, created_at, "
+    "updated_at, last_used_at) VALUES ('key_aaaaaaaaaaaa', "
+    "'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'llmgtwy_AbCd', "
+    "'old key', 'disabled', 5000000000000, 1250000000000, 1000000000000, '1d', "
+    "1798675200000, 1798675200000, 250000000000, 1830211200000, 1798675200123, "
+    "1798675200456, 1798675200789)";
+
+std::string key_rows(SQLite::Database& db) {
+  SQLite::Statement rows(db, "SELECT * FROM api_keys ORDER BY id");
+  std::string out;
+  while (rows.executeStep()) {
+    for (int i = 0; i < rows.getColumnCount(); ++i) {
+      out += rows.getColumn(i).isNull() ? "NULL" : rows.getColumn(i).getString();
+      out += "|";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string newer_message(const std::string& path, int found) {
+  return fmt::format(
+      "database '{}' has schema version {}, but this llmgw ({}) knows only up to {}; use a "
+      "newer llmgw",
+      path, found, LLMGW_VERSION, latest_schema_version());
+}
+
+}  // namespace
+
+TEST_CASE("migrations: a new database is brought to the latest version") {
+  test::TempDir dir;
+  std::string path = dir.file("new.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  CHECK(schema_version(db) == 0);
+  migrate(db, path);
+  CHECK(schema_version(db) == latest_schema_version());
+  CHECK(latest_schema_version() >= 3);
+  CHECK(db.tableExists("api_keys"));
+  CHECK(db.tableExists("iam_rules"));
+  CHECK(db.tableExists("request_log"));
+}
+
+TEST_CASE("migrations: a version 1 database upgrades and keeps its keys") {
+  test::TempDir dir;
+  std::string path = dir.file("old.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 1);
+  REQUIRE(schema_version(db) == 1);
+  CHECK(db.tableExists("api_keys"));
+  CHECK_FALSE(db.tableExists("iam_rules"));
+  db.exec(k_insert_key);
+  std::string before = key_rows(db);
+  REQUIRE(before.find("key_aaaaaaaaaaaa|") == 0);
+
+  migrate(db, path);
+  CHECK(schema_version(db) == latest_schema_version());
+  CHECK(key_rows(db) == before);
+  CHECK(db.tableExists("iam_rules"));
+  CHECK(db.tableExists("request_log"));
+}
+
+TEST_CASE("migrations: each step moves the version by one") {
+  test::TempDir dir;
+  std::string path = dir.file("steps.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  for (int target = 1; target <= latest_schema_version(); ++target) {
+    CAPTURE(target);
+    migrate(db, path, target);
+    CHECK(schema_version(db) == target);
+  }
+}
+
+TEST_CASE("migrations: migrating an up-to-date database changes nothing") {
+  test::TempDir dir;
+  std::string path = dir.file("same.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, path);
+    db.exec(k_insert_key);
+  }
+  std::string before = test::dump_database(path);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    migrate(db, path);
+    migrate(db, path, 1);  // an older target is already met
+  }
+  CHECK(test::dump_database(path) == before);
+}
+
+TEST_CASE("migrations: a database from a newer llmgw is refused and left as it is") {
+  test::TempDir dir;
+  std::string path = dir.file("newer.db");
+  int newer = latest_schema_version() + 1;
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    migrate(db, path);
+    db.exec(fmt::format("PRAGMA user_version = {}", newer));
+  }
+  std::string before = test::dump_database(path);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    CHECK(test::thrown_by([&] { migrate(db, path); }) == test::io(newer_message(path, newer)));
+    CHECK(schema_version(db) == newer);
+  }
+  CHECK(test::dump_database(path) == before);
+}
+
+TEST_CASE("migrations: opening a store on a newer database is refused") {
+  test::TempDir dir;
+  std::string path = dir.file("newer.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA user_version = 1000");
+  }
+  CHECK(test::thrown_by([&] { llmgw::Store store(path); }) ==
+        test::io(newer_message(path, 1000)));
+}
+
+TEST_CASE("migrations: a store opens in WAL mode at the latest version") {
+  test::TempDir dir;
+  std::string path = dir.file("a/b/store.db");
+  llmgw::Store store(path);
+  CHECK(store.path() == path);
+  CHECK(schema_version(store.db()) == latest_schema_version());
+  CHECK(store.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(store.db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+}

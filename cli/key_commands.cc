@@ -2,8 +2,10 @@
 #include "cli/commands.h"
 #include "cli/key_view.h"
 #include "cli/output.h"
+#include "cli/rule_options.h"
 #include "core/error.h"
 #include "core/key_store.h"
+#include "core/rule_store.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -32,11 +34,21 @@ void add_limit_options(CLI::App* command, LimitOptions& o) {
                "expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
 }
 
+// Every key document of the CLI: the core one plus how many rules the key has.
+nlohmann::json key_json(Context& context, const ApiKey& key, Timestamp now,
+                        std::optional<std::size_t> rule_count = std::nullopt) {
+  nlohmann::json document = to_json(key, now);
+  document["rule_count"] =
+      rule_count ? *rule_count : RuleStore(context.store(), context.clock()).list(key.id).size();
+  return document;
+}
+
 void print_key(Context& context, const ApiKey& key, Timestamp now) {
   if (context.format() == Format::json) {
-    print_json(to_json(key, now));
+    print_json(key_json(context, key, now));
   } else {
-    std::fputs(render_key_fields(key, now).c_str(), stdout);
+    std::size_t rules = RuleStore(context.store(), context.clock()).list(key.id).size();
+    std::fputs(render_key_fields(key, now, rules).c_str(), stdout);
   }
 }
 
@@ -45,7 +57,7 @@ void print_key(Context& context, const ApiKey& key, Timestamp now) {
 void print_created(Context& context, const CreatedKey& created, Timestamp now,
                    std::string_view verb) {
   if (context.format() == Format::json) {
-    nlohmann::json document = to_json(created.key, now);
+    nlohmann::json document = key_json(context, created.key, now);
     document["secret"] = created.secret;
     print_json(document);
     return;
@@ -59,14 +71,17 @@ void add_create(CLI::App* key, Context& context) {
   struct Options {
     std::string description;
     LimitOptions limits;
+    RuleOptions rules;
   };
   auto o = std::make_shared<Options>();
   auto* create = key->add_subcommand("create", "create a key and print its secret, once");
   create->add_option("-d,--description", o->description, "what the key is for (1-255 characters)")
       ->required();
   add_limit_options(create, o->limits);
+  add_rule_options(create, o->rules);
   create->callback([&context, o] {
     Timestamp now = context.clock().now();
+    std::vector<Rule> rules = rules_from_options(o->rules);
     NewKey spec;
     spec.description = o->description;
     spec.usage_limit = parse_money_option(o->limits.limit, "--limit");
@@ -80,8 +95,8 @@ void add_create(CLI::App* key, Context& context) {
     if (o->limits.expires) {
       spec.expires_at = parse_expiry(*o->limits.expires, now, "--expires");
     }
-    KeyStore keys(context.store(), context.clock());
-    print_created(context, keys.create(spec), now, "Created");
+    check_new_key(spec, now);
+    print_created(context, create_key_with_rules(context, spec, rules, o->rules), now, "Created");
   });
 }
 
@@ -92,15 +107,14 @@ void add_list(CLI::App* key, Context& context) {
   list->callback([&context, all] {
     KeyStore keys(context.store(), context.clock());
     auto found = keys.list(*all ? IncludeDeleted::yes : IncludeDeleted::no);
+    auto rule_counts = RuleStore(context.store(), context.clock()).counts();
     Timestamp now = context.clock().now();
     if (context.format() == Format::json) {
-      nlohmann::json array = nlohmann::json::array();
-      for (const ApiKey& k : found) {
-        array.push_back(to_json(k, now));
-      }
-      print_json({{"keys", std::move(array)}});
+      print_json_list("keys", found.size(), [&](std::size_t i) {
+        return key_json(context, found[i], now, rule_counts[found[i].id]);
+      });
     } else {
-      std::fputs(render_key_table(found, now).c_str(), stdout);
+      std::fputs(render_key_table(found, now, rule_counts).c_str(), stdout);
     }
   });
 }
@@ -186,7 +200,7 @@ void add_status_commands(CLI::App* key, Context& context) {
         }
         KeyStore keys(c.store(), c.clock());
         ApiKey k = keys.enable(id, new_expiry);
-        c.format() == Format::json ? print_json(to_json(k, now)) : tell("Enabled key " + id + ".");
+        c.format() == Format::json ? print_json(key_json(c, k, now)) : tell("Enabled key " + id + ".");
       });
   add_optional(enable, "--expires", *expires,
                "new expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
@@ -195,7 +209,7 @@ void add_status_commands(CLI::App* key, Context& context) {
                   std::make_shared<std::string>(), [](Context& c, const std::string& id) {
                     KeyStore keys(c.store(), c.clock());
                     ApiKey k = keys.disable(id);
-                    c.format() == Format::json ? print_json(to_json(k, c.clock().now()))
+                    c.format() == Format::json ? print_json(key_json(c, k, c.clock().now()))
                                                : tell("Disabled key " + id + ".");
                   });
 
@@ -206,7 +220,7 @@ void add_status_commands(CLI::App* key, Context& context) {
         KeyStore keys(c.store(), c.clock());
         auto k = keys.remove(id, *if_exists ? IfExists::yes : IfExists::no);
         if (c.format() == Format::json) {
-          print_json(k ? to_json(*k, c.clock().now()) : nlohmann::json(nullptr));
+          print_json(k ? key_json(c, *k, c.clock().now()) : nlohmann::json(nullptr));
         } else {
           tell(k ? "Deleted key " + id + "." : "Key " + id + " was not there; nothing to do.");
         }
@@ -234,6 +248,8 @@ void add_key_commands(CLI::App& app, Context& context) {
   add_update(key, context);
   add_status_commands(key, context);
   add_roll(key, context);
+  add_rule_commands(key, context);
+  add_check_command(key, context);
 }
 
 }  // namespace llmgw::cli

@@ -35,17 +35,20 @@ std::string time_text(const std::optional<Timestamp>& t) {
 
 }  // namespace
 
-std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now) {
-  Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "EXPIRES", "DESCRIPTION"});
+std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now,
+                             const std::map<std::string, std::size_t>& rule_counts) {
+  Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "EXPIRES", "RULES",
+               "DESCRIPTION"});
   for (const ApiKey& key : keys) {
+    auto rules = rule_counts.find(key.id);
     table.add({key.id, key.prefix + "...", status_text(key, now), usd(key.usage),
                limit_text(key.usage_limit), period_text(key, now), time_text(key.expires_at),
-               key.description});
+               std::to_string(rules == rule_counts.end() ? 0 : rules->second), key.description});
   }
   return table.render();
 }
 
-std::string render_key_fields(const ApiKey& key, Timestamp now) {
+std::string render_key_fields(const ApiKey& key, Timestamp now, std::size_t rule_count) {
   std::vector<std::pair<std::string, std::string>> fields = {
       {"id", key.id},
       {"prefix", key.prefix + "..."},
@@ -60,6 +63,7 @@ std::string render_key_fields(const ApiKey& key, Timestamp now) {
   }
   fields.insert(fields.end(), {
                                   {"expires", time_text(key.expires_at)},
+                                  {"rules", std::to_string(rule_count)},
                                   {"created", format_iso(key.created_at)},
                                   {"updated", format_iso(key.updated_at)},
                                   {"last used", time_text(key.last_used_at)},

@@ -1,0 +1,126 @@
+// `llmgw providers`, `llmgw provider set`, `llmgw catalog export|import`.
+#include "cli/arguments.h"
+#include "cli/catalog_view.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/catalog_json.h"
+#include "core/catalog_store.h"
+#include "core/error.h"
+#include "core/json_fields.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+namespace llmgw::cli {
+
+namespace {
+
+void add_providers(CLI::App& app, Context& context) {
+  app.add_subcommand("providers", "list the providers of the catalog")->callback([&context] {
+    Catalog catalog = load_catalog(context.store());
+    if (context.format() == Format::json) {
+      print_json({{"providers", to_json(catalog)["providers"]}});
+    } else {
+      std::fputs(render_provider_table(catalog).c_str(), stdout);
+    }
+  });
+}
+
+void add_provider_set(CLI::App& app, Context& context) {
+  struct Options {
+    std::string id;
+    ProviderChanges changes;
+    bool enable = false;
+    bool disable = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* provider = app.add_subcommand("provider", "change the catalog's providers");
+  provider->require_subcommand(1);
+  auto* set = provider->add_subcommand(
+      "set", "change a provider, or add one (an unknown id with --base-url)");
+  set->add_option("id", o->id, "provider id (openai, ...)")->required();
+  add_optional(set, "--name", o->changes.name, "display name");
+  add_optional(set, "--base-url", o->changes.base_url,
+               "base URL of its OpenAI-compatible API, e.g. https://api.openai.com/v1");
+  add_optional(set, "--api-key-env", o->changes.api_key_env,
+               "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
+  auto* enable = set->add_flag("--enable", o->enable, "let requests use it");
+  set->add_flag("--disable", o->disable, "keep requests off it")->excludes(enable);
+  set->callback([&context, o] {
+    if (o->enable || o->disable) {
+      o->changes.enabled = o->enable;
+    }
+    const ProviderChanges& c = o->changes;
+    if (!c.name && !c.base_url && !c.api_key_env && !c.enabled) {
+      throw_invalid("nothing to change: give at least one option");
+    }
+    Provider p = CatalogStore(context.store()).set_provider(o->id, c);
+    if (context.format() == Format::json) {
+      print_json(to_json(p));
+    } else {
+      std::fputs(render_provider_fields(p).c_str(), stdout);
+    }
+  });
+}
+
+std::string read_input(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw_not_found(fmt::format("catalog file '{}' cannot be read", path));
+  }
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void add_catalog(CLI::App& app, Context& context) {
+  auto* catalog = app.add_subcommand("catalog", "export or import the whole catalog as JSON");
+  catalog->require_subcommand(1);
+  catalog->add_subcommand("export", "print the effective catalog as JSON")->callback([&context] {
+    print_json(to_json(load_catalog(context.store())));
+  });
+
+  struct Options {
+    std::string path;
+    bool replace = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* import = catalog->add_subcommand(
+      "import", "add or replace providers and models from a JSON file; a bad file changes nothing");
+  import
+      ->add_option("file", o->path, "JSON file in the shape of `llmgw catalog export`; - for stdin")
+      ->required();
+  import->add_flag("--replace", o->replace,
+                   "the file is the whole catalog: remove models it does not name, disable "
+                   "providers it does not name");
+  import->callback([&context, o] {
+    std::string source = fmt::format("catalog file '{}'", o->path);
+  nlohmann::json document = parse_json(read_input(o->path), source);
+  CatalogFile file = parse_catalog_file(document, source);
+  ImportSummary summary = CatalogStore(context.store())
+                              .import(file, o->replace ? ImportMode::replace : ImportMode::merge);
+  if (context.format() == Format::json) {
+    print_json({{"providers", summary.providers}, {"models", summary.models}});
+  } else {
+    tell(fmt::format("Imported {} providers and {} models from {}.", summary.providers,
+                     summary.models, o->path));
+  }
+});
+}  // namespace
+
+}  // namespace llmgw::cli
+
+void add_catalog_commands(CLI::App& app, Context& context) {
+  add_providers(app, context);
+  add_provider_set(app, context);
+  add_catalog(app, context);
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,134 @@
+// `llmgw key check <key-id> --model M`: what the gateway would do with a request of this
+// key for this model, in its order: the key's status and expiry, its limits, then IAM.
+// Exit 0 when allowed, 1 when not, so CI can test a key's policy before it ships.
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/catalog.h"
+#include "core/catalog_json.h"
+#include "core/evaluator.h"
+#include "core/key_store.h"
+#include "core/refusal.h"
+#include "core/rule_store.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+namespace llmgw::cli {
+
+namespace {
+
+// Why the key itself refuses every request, in the gateway's order and words; nothing
+// when it does not.
+std::optional<Refusal> key_refusal(const ApiKey& key, Timestamp now) {
+  if (auto refusal = status_refusal(key, now)) {
+    return refusal;
+  }
+  Money period_usage = key.period_limit ? key.period_limit->usage_at(now) : Money();
+  return budget_refusal(key, key.usage, period_usage, Money(), now);
+}
+
+int status_of(Decision::Outcome outcome) {
+  switch (outcome) {
+    case Decision::Outcome::allowed:
+      return 200;
+    case Decision::Outcome::denied:
+      return 403;
+    case Decision::Outcome::unknown_model:
+      return 400;
+  }
+  return 500;
+}
+
+nlohmann::json candidate_json(const Candidate& c) {
+  nlohmann::json out = to_json(*c.mapping);
+  out.erase("context_size");
+  out.erase("max_output_tokens");
+  out.erase("streaming");
+  return out;
+}
+
+void print_check(Context& context, const std::string& key_id, const std::string& model,
+                 const std::string& decision, int status, const std::string& reason,
+                 const Decision& iam) {
+  const Candidate* chosen = iam.candidates.empty() ? nullptr : &iam.candidates.front();
+  if (context.format() == Format::json) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const Candidate& c : iam.candidates) {
+      candidates.push_back(candidate_json(c));
+    }
+    auto or_null = [](const std::string& s) {
+      return s.empty() ? nlohmann::json() : nlohmann::json(s);
+    };
+    print_json({{"key_id", key_id},
+                {"model", model},
+                {"decision", decision},
+                {"status", status},
+                {"reason", or_null(reason)},
+                {"rule_ids", iam.rule_ids},
+                {"provider", chosen ? nlohmann::json(chosen->provider->id) : nlohmann::json()},
+                {"upstream_model",
+                 chosen ? nlohmann::json(chosen->mapping->upstream_model) : nlohmann::json()},
+                {"candidates", std::move(candidates)}});
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"decision", fmt::format("{} (HTTP {})", decision, status)}, {"model", model}};
+  if (!reason.empty()) {
+    fields.emplace_back("reason", reason);
+  }
+  if (!iam.rule_ids.empty()) {
+    fields.emplace_back("rules", fmt::format("{}", fmt::join(iam.rule_ids, ", ")));
+  }
+  if (chosen) {
+    fields.emplace_back("provider", chosen->provider->id);
+    fields.emplace_back("upstream model", chosen->mapping->upstream_model);
+    std::vector<std::string> fallbacks;
+    for (std::size_t i = 1; i < iam.candidates.size(); ++i) {
+      fallbacks.push_back(iam.candidates[i].provider->id);
+    }
+    fields.emplace_back("fallbacks",
+                        fallbacks.empty() ? "-" : fmt::format("{}", fmt::join(fallbacks, ", ")));
+  }
+  std::fputs(render_fields(fields).c_str(), stdout);
+}
+
+}  // namespace
+
+void add_check_command(CLI::App* key, Context& context) {
+  struct Options {
+    std::string key_id;
+    std::string model;
+  };
+  auto o = std::make_shared<Options>();
+  auto* check = key->add_subcommand(
+      "check", "dry run: would the gateway serve this key this model, and from which provider");
+  check->add_option("key-id", o->key_id, "key id (key_...)")->required();
+  check->add_option("-m,--model", o->model, "model as a client sends it: gpt-4o or openai/gpt-4o")
+      ->required();
+  check->callback([&context, o] {
+    Timestamp now = context.clock().now();
+    ApiKey key = KeyStore(context.store(), context.clock()).get(o->key_id);
+    Catalog catalog = load_catalog(context.store());  // outlives `iam`, which points into it
+    Decision iam;
+    std::string decision = "denied";
+    int status = 0;
+    std::string reason;
+    if (auto refusal = key_refusal(key, now)) {
+      status = refusal->status;
+      reason = refusal->message;
+    } else {
+      iam = evaluate(RuleStore(context.store(), context.clock()).list(key.id), catalog, o->model);
+      decision = std::string(to_string(iam.outcome));
+      status = status_of(iam.outcome);
+      reason = iam.reason;
+    }
+    print_check(context, key.id, o->model, decision, status, reason, iam);
+    context.exit_code = iam.allowed() ? 0 : 1;
+  });
+}
+
+}  // namespace llmgw::cli

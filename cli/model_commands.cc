@@ -1,0 +1,206 @@
+// `llmgw models`, `llmgw model add|update|rm`.
+#include "cli/arguments.h"
+#include "cli/catalog_view.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/catalog_json.h"
+#include "core/catalog_store.h"
+#include "core/error.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+namespace llmgw::cli {
+
+namespace {
+
+// The flags of one provider mapping, shared by `model add` and `model update`.
+struct MappingOptions {
+  std::optional<std::string> name;
+  std::optional<std::string> provider;
+  std::optional<std::string> upstream_model;
+  std::optional<std::string> input;
+  std::optional<std::string> output;
+  std::optional<std::string> cached_input;
+  std::optional<std::int64_t> context_size;
+  std::optional<std::int64_t> max_output_tokens;
+  bool streaming = false;
+  bool no_streaming = false;
+
+  MappingChanges changes() const {
+    auto price = [](const std::optional<std::string>& text, std::string_view option) {
+      return text ? std::optional<Price>(Price::parse_per_million(*text, option)) : std::nullopt;
+    };
+    MappingChanges c;
+    c.upstream_model = upstream_model;
+    c.input = price(input, "--input-price");
+    c.output = price(output, "--output-price");
+    c.cached_input = price(cached_input, "--cached-input-price");
+    c.context_size = context_size;
+    c.max_output_tokens = max_output_tokens;
+    if (streaming || no_streaming) {
+      c.streaming = streaming;
+    }
+    return c;
+  }
+};
+
+void add_mapping_options(CLI::App* command, MappingOptions& o) {
+  add_optional(command, "--name", o.name, "display name of the model");
+  add_optional(command, "--provider", o.provider, "provider id of the mapping");
+  add_optional(command, "--upstream-model", o.upstream_model,
+               "model name the provider expects (default: the model id)");
+  add_optional(command, "--input-price", o.input, "USD per 1M input tokens");
+  add_optional(command, "--output-price", o.output, "USD per 1M output tokens");
+  add_optional(command, "--cached-input-price", o.cached_input,
+               "USD per 1M cached input tokens (default: the input price)");
+  command->add_option_function<std::int64_t>(
+      "--context-size", [&o](std::int64_t v) { o.context_size = v; }, "context window in tokens");
+  command->add_option_function<std::int64_t>(
+      "--max-output-tokens", [&o](std::int64_t v) { o.max_output_tokens = v; },
+      "most tokens one response may have");
+  auto* streaming = command->add_flag("--streaming", o.streaming, "the mapping can stream");
+  command->add_flag("--no-streaming", o.no_streaming, "the mapping cannot stream")
+      ->excludes(streaming);
+}
+
+void print_model(Context& context, const Model& model) {
+  if (context.format() == Format::json) {
+    print_json(to_json(model));
+  } else {
+    std::fputs(render_model_table({model}, load_catalog(context.store())).c_str(), stdout);
+  }
+}
+
+void add_list(CLI::App& app, Context& context) {
+  struct Options {
+    std::optional<std::string> provider;
+    bool free = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* models = app.add_subcommand("models", "list the catalog's models, one row per provider");
+  add_optional(models, "--provider", o->provider, "only this provider's mappings");
+  models->add_flag("--free", o->free, "only free mappings (all prices 0)");
+  models->callback([&context, o] {
+    Catalog catalog = load_catalog(context.store());
+    if (o->provider) {
+      catalog.provider(*o->provider);  // a clear error for an unknown one
+    }
+    std::vector<Model> shown;
+    for (Model model : catalog.models()) {
+      auto& m = model.mappings;
+      m.erase(std::remove_if(m.begin(), m.end(),
+                             [&](const Mapping& mapping) {
+                               return (o->provider && mapping.provider != *o->provider) ||
+                                      (o->free && !mapping.is_free());
+                             }),
+              m.end());
+      if (!m.empty()) {
+        shown.push_back(std::move(model));
+      }
+    }
+    if (context.format() == Format::json) {
+      nlohmann::json array = nlohmann::json::array();
+      for (const Model& model : shown) {
+        array.push_back(to_json(model));
+      }
+      print_json({{"models", std::move(array)}});
+    } else {
+      std::fputs(render_model_table(shown, catalog).c_str(), stdout);
+    }
+  });
+}
+
+void add_add(CLI::App* model, Context& context) {
+  struct Options {
+    std::string id;
+    MappingOptions mapping;
+  };
+  auto o = std::make_shared<Options>();
+  auto* add = model->add_subcommand(
+      "add", "add a model served by a provider, or another provider to a model");
+  add->add_option("id", o->id, "canonical model id, what clients send")->required();
+  add_mapping_options(add, o->mapping);
+  for (const char* name : {"--provider", "--input-price", "--output-price"}) {
+    add->get_option(name)->required();
+  }
+  add->callback([&context, o] {
+    MappingChanges c = o->mapping.changes();
+    Mapping m;
+    m.provider = *o->mapping.provider;
+    m.upstream_model = c.upstream_model.value_or(o->id);
+    m.input = *c.input;
+    m.output = *c.output;
+    m.cached_input = c.cached_input.value_or(m.input);
+    m.context_size = c.context_size.value_or(0);
+    m.max_output_tokens = c.max_output_tokens.value_or(0);
+    m.streaming = c.streaming.value_or(true);
+    print_model(context, CatalogStore(context.store()).add_mapping(o->id, o->mapping.name, m));
+  });
+}
+
+void add_update(CLI::App* model, Context& context) {
+  struct Options {
+    std::string id;
+    MappingOptions mapping;
+  };
+  auto o = std::make_shared<Options>();
+  auto* update =
+      model->add_subcommand("update", "rename a model, or change its mapping for --provider");
+  update->add_option("id", o->id, "model id")->required();
+  add_mapping_options(update, o->mapping);
+  update->callback([&context, o] {
+    MappingChanges c = o->mapping.changes();
+    if (!c.empty() && !o->mapping.provider) {
+      throw_invalid("changing a mapping needs --provider");
+    }
+    if (c.empty() && !o->mapping.name) {
+      throw_invalid("nothing to update: give --name, or --provider with a mapping option");
+    }
+    print_model(
+        context,
+        CatalogStore(context.store()).update_model(o->id, o->mapping.name, o->mapping.provider, c));
+  });
+}
+
+void add_remove(CLI::App* model, Context& context) {
+  struct Options {
+    std::string id;
+    std::optional<std::string> provider;
+  };
+  auto o = std::make_shared<Options>();
+  auto* remove =
+      model->add_subcommand("rm", "remove a model, or with --provider one of its mappings");
+  remove->add_option("id", o->id, "model id")->required();
+  add_optional(remove, "--provider", o->provider, "remove only this provider's mapping");
+  remove->callback([&context, o] {
+    Model before = CatalogStore(context.store()).remove_model(o->id, o->provider);
+    bool whole = !o->provider || before.mappings.size() == 1;
+    if (context.format() == Format::json) {
+      print_json({{"model", o->id},
+                  {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
+                  {"model_removed", whole}});
+    } else if (whole) {
+      tell(fmt::format("Removed model {}.", o->id));
+    } else {
+      tell(fmt::format("Removed the {} mapping of model {}.", *o->provider, o->id));
+    }
+  });
+}
+
+}  // namespace
+
+void add_model_commands(CLI::App& app, Context& context) {
+  add_list(app, context);
+  auto* model = app.add_subcommand("model", "add, change or remove catalog models");
+  model->require_subcommand(1);
+  add_add(model, context);
+  add_update(model, context);
+  add_remove(model, context);
+}
+
+}  // namespace llmgw::cli

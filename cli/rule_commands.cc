@@ -1,0 +1,164 @@
+// `llmgw key rule list|add|rm|enable|disable|clear <key-id> ...`
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/rule_options.h"
+#include "cli/rule_view.h"
+#include "core/catalog.h"
+#include "core/error.h"
+#include "core/json_fields.h"
+#include "core/rule_store.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <memory>
+
+namespace llmgw::cli {
+
+namespace {
+
+nlohmann::json rules_json(const std::string& key_id, const std::vector<Rule>& rules) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const Rule& rule : rules) {
+    array.push_back(to_json(rule));
+  }
+  return {{"key_id", key_id}, {"rules", std::move(array)}};
+}
+
+void print_rules(Context& context, const std::string& key_id, const std::vector<Rule>& rules) {
+  if (context.format() == Format::json) {
+    print_json(rules_json(key_id, rules));
+  } else {
+    std::fputs(render_rule_table(rules).c_str(), stdout);
+  }
+}
+
+// A subcommand taking <key-id>, and a <rule-id> when `rule_id` is given.
+CLI::App* add_rule_command(CLI::App* rule, const std::string& name, const std::string& help,
+                           std::string& key_id, std::string* rule_id) {
+  auto* command = rule->add_subcommand(name, help);
+  command->add_option("key-id", key_id, "key id (key_...)")->required();
+  if (rule_id) {
+    command->add_option("rule-id", *rule_id, "rule id (rule_...)")->required();
+  }
+  return command;
+}
+
+void add_list(CLI::App* rule, Context& context) {
+  auto key_id = std::make_shared<std::string>();
+  add_rule_command(rule, "list", "list a key's rules in evaluation order", *key_id, nullptr)
+      ->callback([&context, key_id] {
+        KeyStore(context.store(), context.clock()).get(*key_id);
+        print_rules(context, *key_id, RuleStore(context.store(), context.clock()).list(*key_id));
+      });
+}
+
+void add_add(CLI::App* rule, Context& context) {
+  struct Options {
+    std::string key_id;
+    RuleOptions rules;
+    std::optional<std::string> type;
+    std::optional<std::string> value;
+  };
+  auto o = std::make_shared<Options>();
+  auto* add = add_rule_command(rule, "add", "add rules to a key, evaluated after its others",
+                               o->key_id, nullptr);
+  add_rule_options(add, o->rules);
+  auto* type = add->add_option_function<std::string>(
+      "--type", [o](const std::string& v) { o->type = v; },
+      "a rule of this type (allow_models, deny_pricing, ...) with --value");
+  auto* value = add->add_option_function<std::string>(
+      "--value", [o](const std::string& v) { o->value = v; },
+      "the rule's JSON value, e.g. '{\"models\": [\"gpt-4o\"]}'");
+  type->needs(value);
+  value->needs(type);
+  add->callback([&context, o] {
+    std::vector<Rule> rules = rules_from_options(o->rules);
+    if (o->type) {
+      RuleType type = parse_rule_type(*o->type);
+      rules.push_back(make_rule(type, parse_json(*o->value, "--value")));
+    }
+    if (rules.empty()) {
+      throw_invalid("no rule given: use a rule flag such as --allow-model, or --type and --value");
+    }
+    Catalog catalog = load_catalog(context.store());
+    RuleStore store(context.store(), context.clock());
+    auto added = store.add(o->key_id, rules, catalog, o->rules.force ? Force::yes : Force::no);
+    print_rules(context, o->key_id, added);
+    if (context.format() == Format::human) {
+      tell(fmt::format("Added {} rule{} to key {}.", added.size(), added.size() == 1 ? "" : "s",
+                       o->key_id));
+    }
+  });
+}
+
+void add_remove(CLI::App* rule, Context& context) {
+  struct Options {
+    std::string key_id;
+    std::string rule_id;
+    bool if_exists = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* remove = add_rule_command(rule, "rm", "remove a rule", o->key_id, &o->rule_id);
+  remove->add_flag("--if-exists", o->if_exists, "succeed when the rule is not there");
+  remove->callback([&context, o] {
+    RuleStore store(context.store(), context.clock());
+    auto removed = store.remove(o->key_id, o->rule_id, o->if_exists ? IfExists::yes : IfExists::no);
+    if (context.format() == Format::json) {
+      print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
+    } else {
+      tell(removed ? fmt::format("Removed rule {} from key {}.", o->rule_id, o->key_id)
+                   : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
+    }
+  });
+}
+
+void add_status(CLI::App* rule, Context& context, const std::string& name, RuleStatus status) {
+  struct Options {
+    std::string key_id;
+    std::string rule_id;
+  };
+  auto o = std::make_shared<Options>();
+  bool active = status == RuleStatus::active;
+  std::string help = active ? "evaluate the rule again" : "keep the rule but stop evaluating it";
+  add_rule_command(rule, name, help, o->key_id, &o->rule_id)
+      ->callback([&context, o, status, active] {
+        Rule changed =
+            RuleStore(context.store(), context.clock()).set_status(o->key_id, o->rule_id, status);
+        if (context.format() == Format::json) {
+          print_json(to_json(changed));
+        } else {
+          tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
+        }
+      });
+}
+
+void add_clear(CLI::App* rule, Context& context) {
+  auto key_id = std::make_shared<std::string>();
+  add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr)
+      ->callback([&context, key_id] {
+        std::size_t removed = RuleStore(context.store(), context.clock()).clear(*key_id);
+        if (context.format() == Format::json) {
+          print_json({{"key_id", *key_id}, {"removed", removed}});
+        } else {
+          tell(fmt::format("Removed {} rule{} from key {}.", removed, removed == 1 ? "" : "s",
+                           *key_id));
+        }
+      });
+}
+
+}  // namespace
+
+void add_rule_commands(CLI::App* key, Context& context) {
+  auto* rule = key->add_subcommand("rule", "manage a key's IAM rules");
+  rule->require_subcommand(1);
+  add_list(rule, context);
+  add_add(rule, context);
+  add_remove(rule, context);
+  add_status(rule, context, "enable", RuleStatus::active);
+  add_status(rule, context, "disable", RuleStatus::inactive);
+  add_clear(rule, context);
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,18 @@
+#include "cli/rule_view.h"
+
+#include "cli/output.h"
+
+#include <nlohmann/json.hpp>
+
+namespace llmgw::cli {
+
+std::string render_rule_table(const std::vector<Rule>& rules) {
+  Table table({"ID", "TYPE", "VALUE", "STATUS", "CREATED"});
+  for (const Rule& rule : rules) {
+    table.add({rule.id, std::string(to_string(rule.type)), rule_value(rule).dump(),
+               rule.active ? "active" : "inactive", format_iso(rule.created_at)});
+  }
+  return table.render();
+}
+
+}  // namespace llmgw::cli

@@ -1,0 +1,93 @@
+#pragma once
+// The catalog: providers (OpenAI-compatible upstreams) and the models they serve, with
+// prices. A Catalog is an immutable, validated value; find_* are binary searches over
+// id-sorted vectors, so lookups allocate nothing. Pointers it returns stay valid for the
+// life of that Catalog object.
+#include "core/price.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmgw {
+
+class Store;
+
+struct Provider {
+  std::string id;           // [a-z0-9][a-z0-9._-]*, at most 64 characters; never has '/'
+  std::string name;         // for people
+  std::string base_url;     // of its OpenAI-compatible API; "" for the built-in echo
+  std::string api_key_env;  // environment variable holding the credential; "" for none
+  bool enabled = true;
+
+  bool operator==(const Provider& o) const;
+};
+
+// One provider serving one model.
+struct Mapping {
+  std::string provider;
+  std::string upstream_model;  // the model name the provider expects
+  Price input;
+  Price output;
+  Price cached_input;
+  std::int64_t context_size = 0;       // tokens; 0 when unknown
+  std::int64_t max_output_tokens = 0;  // tokens; 0 when unknown or not a chat model
+  bool streaming = true;
+
+  // Free when every price is zero; pricing rules look at each mapping on its own.
+  bool is_free() const { return input.is_zero() && output.is_zero() && cached_input.is_zero(); }
+  bool operator==(const Mapping& o) const;
+};
+
+struct Model {
+  std::string id;    // canonical id, what clients send
+  std::string name;  // for people
+  std::vector<Mapping> mappings;
+
+  const Mapping* find_mapping(std::string_view provider) const;
+  bool operator==(const Model& o) const;
+};
+
+class Catalog {
+public:
+  static constexpr std::size_t k_max_mappings = 64;  // per model; the evaluator uses bitmasks
+
+  Catalog() = default;
+  // Sorts providers and models by id and each model's mappings by provider. Throws
+  // Error(invalid) naming the first bad entry ("model 'x': mapping for provider 'y': ..."):
+  // a bad or duplicate id, a mapping to an unknown provider or twice to one provider, a
+  // model without mappings, a model id whose part before '/' is a provider id.
+  Catalog(std::vector<Provider> providers, std::vector<Model> models);
+
+  // Nothing when absent.
+  const Provider* find_provider(std::string_view id) const;
+  const Model* find_model(std::string_view id) const;
+  // Throw Error(not_found) "provider 'x' not found (did you mean y?)" when absent.
+  const Provider& provider(std::string_view id) const;
+  const Model& model(std::string_view id) const;
+  std::vector<std::string_view> provider_ids() const;
+  std::vector<std::string_view> model_ids() const;
+
+  const std::vector<Provider>& providers() const { return m_providers; }  // by id
+  const std::vector<Model>& models() const { return m_models; }           // by id
+
+private:
+  std::vector<Provider> m_providers;
+  std::vector<Model> m_models;
+};
+
+// Each throws Error(invalid) "<what>: <why>" for a value a catalog cannot hold.
+void validate_provider(const Provider& provider);
+void validate_model_fields(const Model& model);  // everything but the provider references
+
+// The built-in catalog (core/catalog/default_catalog.json, embedded at build time).
+const Catalog& builtin_catalog();
+
+// The effective catalog: the built-in one with the operator's changes from the database
+// applied (core/catalog_store.h). Entries the built-in data no longer supports (a mapping
+// to a provider that is gone) are dropped, not fatal.
+Catalog load_catalog(Store& store);
+
+}  // namespace llmgw

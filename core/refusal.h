@@ -1,0 +1,31 @@
+#pragma once
+// Why a key refuses a request before IAM is asked: its status and expiry (401), then its
+// spent budgets (402). One place for these, so the gateway and `llmgw key check` say the
+// same thing in the same words.
+#include "core/api_key.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace llmgw {
+
+struct Refusal {
+  int status = 0;        // the HTTP status the gateway answers
+  std::string code;      // stable: key_disabled, key_deleted, key_expired, budget_exceeded,
+                         // period_budget_exceeded
+  std::string message;
+  nlohmann::json extra = nlohmann::json::object();  // 402: limit, used, resets_at
+};
+
+// A deleted, disabled or expired key; nothing for an active, unexpired one.
+std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now);
+
+// A lifetime or period budget with nothing left: `usage` and `period_usage` (of the window
+// containing `now`) as committed, plus `reserved` by requests in flight, at or over the
+// limit. Nothing when both budgets have room (or there are none).
+std::optional<Refusal> budget_refusal(const ApiKey& key, Money usage, Money period_usage,
+                                      Money reserved, Timestamp now);
+
+}  // namespace llmgw

@@ -1,0 +1,112 @@
+#include "tests/cli/iam_cli_fixture.h"
+
+#include <doctest/doctest.h>
+
+using nlohmann::json;
+using test::masked;
+using test::outcome_of;
+using test::refused;
+using test::run_ok;
+
+TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0") {
+  test::LabDatabase db;
+  std::string id = db.key({"--deny-free"});
+  test::Outcome human = outcome_of(db.path, {"key", "check", id, "--model", "lab-chat"});
+  CHECK(human == test::Outcome{0,
+                               "decision:       allowed (HTTP 200)\n"
+                               "model:          lab-chat\n"
+                               "provider:       lab2\n"
+                               "upstream model: lab-chat\n"
+                               "fallbacks:      lab\n",
+                               "", false});
+  test::Result json_run = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat"});
+  CHECK(json_run.exit_code == 0);
+  CHECK(test::parse_json(json_run.out) == json::parse(R"({"key_id": ")" + id + R"(",
+    "model": "lab-chat", "decision": "allowed", "status": 200, "reason": null, "rule_ids": [],
+    "provider": "lab2", "upstream_model": "lab-chat", "candidates": [
+      {"provider": "lab2", "upstream_model": "lab-chat", "input_price": "0.5",
+       "output_price": "1", "cached_input_price": "0.5"},
+      {"provider": "lab", "upstream_model": "lab-chat", "input_price": "1",
+       "output_price": "2", "cached_input_price": "1"}]})"));
+}
+
+TEST_CASE("cli: key check of a key without rules allows every candidate, cheapest first") {
+  test::LabDatabase db;
+  std::string id = db.key();
+  json check = test::parse_json(run_ok(db.path, {"--json", "key", "check", id, "-m", "lab-chat"}));
+  CHECK(check["provider"] == "echo");
+  CHECK(check["candidates"].size() == 3);
+  CHECK(test::parse_json(
+            run_ok(db.path, {"--json", "key", "check", id, "-m", "lab/lab-chat"}))["candidates"]
+            .size() == 1);
+}
+
+TEST_CASE("cli: key check of a denied model prints the reason and the rules, exit 1") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-model", "lab-chat", "--max-input-price", "0.75"});
+  json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
+  std::string models_rule = rules[0]["id"];
+  std::string pricing_rule = rules[1]["id"];
+
+  CHECK(outcome_of(db.path, {"key", "check", id, "--model", "lab-paid"}) ==
+        test::Outcome{1,
+                      "decision: denied (HTTP 403)\n"
+                      "model:    lab-paid\n"
+                      "reason:   Model lab-paid is not in the allowed models list\n"
+                      "rules:    " +
+                          models_rule + "\n",
+                      "", false});
+  test::Result priced = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab/lab-chat"});
+  CHECK(priced.exit_code == 1);
+  CHECK(test::parse_json(priced.out) == json::parse(R"j({"key_id": ")j" + id + R"j(",
+    "model": "lab/lab-chat", "decision": "denied", "status": 403,
+    "reason": "Model input price exceeds maximum allowed ($1 > $0.75 per 1M tokens)",
+    "rule_ids": [")j" + pricing_rule + R"j("], "provider": null, "upstream_model": null,
+    "candidates": []})j"));
+  // Disabling the rule lets the same request through.
+  run_ok(db.path, {"key", "rule", "disable", id, pricing_rule});
+  CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab/lab-chat"}).exit_code == 0);
+}
+
+TEST_CASE("cli: key check of an unknown model, key or a refused key") {
+  test::LabDatabase db;
+  std::string id = db.key();
+  CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chta"}) ==
+        test::Outcome{1,
+                      "decision: unknown_model (HTTP 400)\n"
+                      "model:    lab-chta\n"
+                      "reason:   Model lab-chta is not in the catalog\n",
+                      "", false});
+  test::Result unserved =
+      test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab2/lab-paid"});
+  CHECK(unserved.exit_code == 1);
+  CHECK(test::parse_json(unserved.out)["reason"] ==
+        "Model lab-paid is not served by provider lab2");
+  CHECK(outcome_of(db.path, {"key", "check", "key_aaaaaaaaaaaa", "-m", "lab-chat"}) ==
+        refused(3, "key 'key_aaaaaaaaaaaa' not found"));
+  test::Outcome no_model = outcome_of(db.path, {"key", "check", id});
+  CHECK(no_model.exit_code == 2);
+  CHECK(no_model.err == "llmgw: error: --model is required\n");
+}
+
+TEST_CASE("cli: key check refuses for the key's status, expiry and limits before IAM") {
+  test::LabDatabase db;
+  std::string id = db.key({"--limit", "5", "--period-limit", "1", "--period", "1d"});
+  auto check = [&] {
+    test::Result r = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat"});
+    CHECK(r.exit_code == 1);
+    json out = test::parse_json(r.out);
+    return std::to_string(out["status"].get<int>()) + " " +
+           masked(out["reason"].get<std::string>());
+  };
+  test::set_key_column(db.path, id, "period_usage", 1'000'000'000'000);
+  CHECK(check() == "402 Period usage limit reached: $1 of $1 per 1d used; resets at <time>");
+  test::set_key_column(db.path, id, "usage", 5'000'000'000'000);
+  CHECK(check() == "402 Usage limit reached: $5 of $5 used");
+  test::set_key_column(db.path, id, "expires_at", 1'000);
+  CHECK(check() == "401 API key expired at <time>");
+  run_ok(db.path, {"key", "disable", id});
+  CHECK(check() == "401 API key is disabled");
+  run_ok(db.path, {"key", "delete", id});
+  CHECK(check() == "401 API key has been deleted");
+}

@@ -1,0 +1,136 @@
+#include "tests/cli/iam_cli_fixture.h"
+
+#include <doctest/doctest.h>
+
+using nlohmann::json;
+using test::outcome_of;
+using test::refused;
+using test::run_ok;
+
+TEST_CASE("cli: models lists one row per mapping, filtered by provider or price") {
+  test::LabDatabase db;
+  CHECK(run_ok(db.path, {"models", "--provider", "lab"}) ==
+        "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
+        "lab-chat  lab       lab-chat  $1     $2      $1      -        -        yes\n"
+        "lab-paid  lab       lab-paid  $3     $6      $3      -        -        yes\n");
+  std::string free = run_ok(db.path, {"models", "--free"});
+  CHECK(test::has_line(free, "lab-chat +echo +lab-chat +\\$0 .*"));
+  CHECK(free.find("lab2") == std::string::npos);
+  CHECK(free.find("$1") == std::string::npos);
+  CHECK(test::parse_json(run_ok(db.path, {"--json", "models", "--provider", "lab2"})) ==
+        json::parse(R"({"models": [{"id": "lab-chat", "name": "lab-chat", "mappings": [
+          {"provider": "lab2", "upstream_model": "lab-chat", "input_price": "0.5",
+           "output_price": "1", "cached_input_price": "0.5", "context_size": 0,
+           "max_output_tokens": 0, "streaming": true}]}]})"));
+  CHECK(outcome_of(db.path, {"models", "--provider", "lab4"}) ==
+        refused(3, "provider 'lab4' not found (did you mean lab, lab2?)"));
+}
+
+TEST_CASE("cli: models marks a disabled provider") {
+  test::LabDatabase db;
+  run_ok(db.path, {"provider", "set", "lab2", "--disable"});
+  CHECK(run_ok(db.path, {"models", "--provider", "lab2"}) ==
+        "MODEL     PROVIDER         UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
+        "lab-chat  lab2 (disabled)  lab-chat  $0.5   $1      $0.5    -        -        yes\n");
+}
+
+TEST_CASE("cli: model add takes every mapping option") {
+  test::LabDatabase db;
+  json added = test::parse_json(run_ok(db.path, {"--json",
+                                                 "model",
+                                                 "add",
+                                                 "lab-big",
+                                                 "--name",
+                                                 "Lab Big",
+                                                 "--provider",
+                                                 "lab",
+                                                 "--upstream-model",
+                                                 "big-v2",
+                                                 "--input-price",
+                                                 "1.25",
+                                                 "--output-price",
+                                                 "10",
+                                                 "--cached-input-price",
+                                                 "0.125",
+                                                 "--context-size",
+                                                 "200000",
+                                                 "--max-output-tokens",
+                                                 "8192",
+                                                 "--no-streaming"}));
+  CHECK(added == json::parse(R"({"id": "lab-big", "name": "Lab Big", "mappings": [
+    {"provider": "lab", "upstream_model": "big-v2", "input_price": "1.25", "output_price": "10",
+     "cached_input_price": "0.125", "context_size": 200000, "max_output_tokens": 8192,
+     "streaming": false}]})"));
+  CHECK(run_ok(db.path, {"model", "add", "lab-paid", "--provider", "lab2", "--input-price", "2",
+                         "--output-price", "4"}) ==
+        "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
+        "lab-paid  lab       lab-paid  $3     $6      $3      -        -        yes\n"
+        "lab-paid  lab2      lab-paid  $2     $4      $2      -        -        yes\n");
+}
+
+TEST_CASE("cli: model add refusals change nothing") {
+  test::LabDatabase db;
+  CHECK(outcome_of(db.path, {"model", "add", "lab-paid", "--provider", "lab", "--input-price", "1",
+                             "--output-price", "1"}) ==
+        refused(4, "model 'lab-paid' already has a mapping for provider 'lab'"));
+  CHECK(outcome_of(db.path, {"model", "add", "x", "--provider", "labb", "--input-price", "1",
+                             "--output-price", "1"}) ==
+        refused(3, "provider 'labb' not found (did you mean lab, lab2?)"));
+  CHECK(
+      outcome_of(db.path, {"model", "add", "x", "--provider", "lab", "--input-price", "1,5",
+                           "--output-price", "1"}) ==
+      refused(2, "invalid --input-price '1,5': expected a plain decimal number such as 10 or 0.5"));
+  CHECK(outcome_of(db.path, {"model", "add", "x", "--provider", "lab", "--input-price", "-1",
+                             "--output-price", "1"}) ==
+        refused(2, "invalid --input-price '-1': must not be negative"));
+  CHECK(outcome_of(db.path, {"model", "add", "lab/x", "--provider", "lab", "--input-price", "1",
+                             "--output-price", "1"}) ==
+        refused(2,
+                "model 'lab/x': the part before '/' is a provider id, so the id would read as "
+                "provider/model"));
+  test::Outcome missing = outcome_of(db.path, {"model", "add", "x", "--provider", "lab"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == "llmgw: error: --input-price is required\n");
+  CHECK_FALSE(missing.database_changed);
+}
+
+TEST_CASE("cli: model update renames a model and changes a mapping") {
+  test::LabDatabase db;
+  json updated =
+      test::parse_json(run_ok(db.path, {"--json", "model", "update", "lab-chat", "--provider",
+                                        "lab2", "--output-price", "0.75", "--name", "Lab Chat"}));
+  CHECK(updated["name"] == "Lab Chat");
+  CHECK(updated["mappings"][2]["provider"] == "lab2");
+  CHECK(updated["mappings"][2]["output_price"] == "0.75");
+  CHECK(updated["mappings"][2]["input_price"] == "0.5");
+  CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--input-price", "1"}) ==
+        refused(2, "changing a mapping needs --provider"));
+  CHECK(outcome_of(db.path, {"model", "update", "lab-chat"}) ==
+        refused(2, "nothing to update: give --name, or --provider with a mapping option"));
+  CHECK(outcome_of(db.path,
+                   {"model", "update", "lab-chat", "--provider", "openai", "--input-price", "1"}) ==
+        refused(3, "model 'lab-chat' has no mapping for provider 'openai'"));
+  CHECK(outcome_of(db.path, {"model", "update", "lab-chta", "--name", "x"}) ==
+        refused(3, "model 'lab-chta' not found (did you mean lab-chat?)"));
+}
+
+TEST_CASE("cli: model rm removes a mapping or a whole model") {
+  test::LabDatabase db;
+  test::Result mapping = test::llmgw(db.path, {"model", "rm", "lab-chat", "--provider", "echo"});
+  CHECK(mapping.exit_code == 0);
+  CHECK(mapping.err == "Removed the echo mapping of model lab-chat.\n");
+  CHECK(test::parse_json(
+            run_ok(db.path, {"--json", "model", "rm", "lab-paid", "--provider", "lab"})) ==
+        json::parse(R"({"model": "lab-paid", "provider": "lab", "model_removed": true})"));
+  run_ok(db.path, {"model", "add", "lab-extra", "--provider", "lab", "--input-price", "1",
+                   "--output-price", "1"});
+  test::Result whole = test::llmgw(db.path, {"model", "rm", "lab-chat"});
+  CHECK(whole.exit_code == 0);
+  CHECK(whole.err == "Removed model lab-chat.\n");
+  json models = test::parse_json(run_ok(db.path, {"catalog", "export"}))["models"];
+  CHECK(test::by_id(models, "lab-chat") == nullptr);
+  CHECK(test::by_id(models, "lab-paid") == nullptr);
+  CHECK(test::by_id(models, "lab-extra")["mappings"].size() == 1);
+  CHECK(outcome_of(db.path, {"model", "rm", "lab-chat"}) ==
+        refused(3, "model 'lab-chat' not found"));
+}

@@ -1,0 +1,165 @@
+#include "tests/cli/iam_cli_fixture.h"
+
+#include <doctest/doctest.h>
+
+using nlohmann::json;
+using test::masked;
+using test::outcome_of;
+using test::refused;
+using test::run_ok;
+
+TEST_CASE("cli: key create with rule flags stores one rule per kind, in a fixed order") {
+  test::LabDatabase db;
+  std::string id = db.key({"--deny-paid", "--allow-model", "lab-chat", "--allow-model", "lab-paid",
+                           "--deny-provider", "lab2,echo", "--max-input-price", "2", "--free-only",
+                           "--allow-provider", "lab", "--deny-model", "lab-paid", "--deny-free",
+                           "--max-output-price", "0.5"});
+  CHECK(masked(run_ok(db.path, {"key", "rule", "list", id})) ==
+        "ID                 TYPE             VALUE                                                 "
+        "         STATUS  CREATED\n"
+        "<rule>  allow_models     {\"models\":[\"lab-chat\",\"lab-paid\"]}                         "
+        "    active  <time>\n"
+        "<rule>  allow_providers  {\"providers\":[\"lab\"]}                                        "
+        "  active  <time>\n"
+        "<rule>  allow_pricing    "
+        "{\"maxInputPrice\":2,\"maxOutputPrice\":0.5,\"pricingType\":\"free\"}  active  <time>\n"
+        "<rule>  deny_models      {\"models\":[\"lab-paid\"]}                                      "
+        "  active  <time>\n"
+        "<rule>  deny_providers   {\"providers\":[\"lab2\",\"echo\"]}                              "
+        "    active  <time>\n"
+        "<rule>  deny_pricing     {\"pricingType\":\"free\"}                                       "
+        "  active  <time>\n"
+        "<rule>  deny_pricing     {\"pricingType\":\"paid\"}                                       "
+        "  active  <time>\n");
+}
+
+TEST_CASE("cli: key list and key show count the rules") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-model", "lab-chat", "--deny-free"});
+  json created = test::parse_json(run_ok(db.path, {"--json", "key", "show", id}));
+  CHECK(created["rule_count"] == 2);
+  CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "list"}))["keys"][0]["rule_count"] == 2);
+  CHECK(test::has_line(run_ok(db.path, {"key", "show", id}), "rules: +2"));
+  std::string table = run_ok(db.path, {"key", "list"});
+  CHECK(test::has_line(table, "ID .* EXPIRES  RULES  DESCRIPTION"));
+  CHECK(test::has_line(table, id + " .* never    2      iam test"));
+  std::string bare = db.key();
+  CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "show", bare}))["rule_count"] == 0);
+}
+
+TEST_CASE("cli: key create with a bad rule creates no key") {
+  test::LabDatabase db;
+  CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--allow-model", "lab-chta"}) ==
+        refused(2,
+                "unknown model 'lab-chta' in allow_models rule (did you mean lab-chat?); "
+                "--force saves it anyway"));
+  CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--deny-provider", "lab3"}) ==
+        refused(2,
+                "unknown provider 'lab3' in deny_providers rule (did you mean lab, lab2?); "
+                "--force saves it anyway"));
+  CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--max-input-price", "cheap"}) ==
+        refused(2,
+                "invalid --max-input-price 'cheap': expected a plain decimal number such as 10 "
+                "or 0.5"));
+  CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--max-output-price", "0.0000001"}) ==
+        refused(2, "invalid --max-output-price '0.0000001': at most 6 decimal places"));
+  test::Outcome both =
+      outcome_of(db.path, {"key", "create", "-d", "x", "--free-only", "--paid-only"});
+  CHECK(both.exit_code == 2);
+  CHECK_FALSE(both.database_changed);
+  test::Outcome forced =
+      outcome_of(db.path, {"key", "create", "-d", "x", "--allow-model", "lab-next", "--force"});
+  CHECK(forced.exit_code == 0);
+  CHECK(forced.database_changed);
+}
+
+TEST_CASE("cli: key rule add appends rules, from flags or a typed JSON value") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-model", "lab-chat"});
+  test::Result added = test::llmgw(db.path, {"key", "rule", "add", id, "--deny-provider", "lab2"});
+  CHECK(added.exit_code == 0);
+  CHECK(masked(added.out) ==
+        "ID                 TYPE            VALUE                   STATUS  CREATED\n"
+        "<rule>  deny_providers  {\"providers\":[\"lab2\"]}  active  <time>\n");
+  CHECK(added.err == "Added 1 rule to key " + id + ".\n");
+  json typed =
+      test::parse_json(run_ok(db.path, {"--json", "key", "rule", "add", id, "--type",
+                                        "allow_pricing", "--value", R"({"maxInputPrice": 0.75})"}));
+  REQUIRE(typed["rules"].size() == 1);
+  json rule = typed["rules"][0];
+  CHECK(test::matches(rule["id"], "rule_[a-z2-7]{12}"));
+  CHECK(test::matches(rule["created_at"], test::k_time_pattern));
+  rule.erase("id");
+  rule.erase("created_at");
+  CHECK(typed["key_id"] == id);
+  CHECK(rule == json{{"key_id", id},
+                     {"type", "allow_pricing"},
+                     {"value", {{"maxInputPrice", 0.75}}},
+                     {"status", "active"}});
+  json listed = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}));
+  CHECK(listed["rules"].size() == 3);
+  CHECK(listed["rules"][2]["type"] == "allow_pricing");
+}
+
+TEST_CASE("cli: key rule add refusals change nothing") {
+  test::LabDatabase db;
+  std::string id = db.key();
+  CHECK(outcome_of(db.path, {"key", "rule", "add", "key_aaaaaaaaaaaa", "--deny-free"}) ==
+        refused(3, "key 'key_aaaaaaaaaaaa' not found"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id}) ==
+        refused(2, "no rule given: use a rule flag such as --allow-model, or --type and --value"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--allow-model", "lab-chat,nope"}) ==
+        refused(2, "unknown model 'nope' in allow_models rule; --force saves it anyway"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "deny_pricing", "--value",
+                             R"({"pricingType": "free", "maxInputPrice": 1})"}) ==
+        refused(2,
+                "invalid deny_pricing rule value: price caps (maxInputPrice, maxOutputPrice) "
+                "are only allowed on allow_pricing rules"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_model", "--value", "{}"}) ==
+        refused(2,
+                "invalid rule type 'allow_model': expected allow_models, deny_models, "
+                "allow_providers, deny_providers, allow_pricing or deny_pricing"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_models", "--value", "["}) ==
+        refused(2,
+                "--value: not valid JSON: parse error at line 1, column 2: syntax error while "
+                "parsing value - unexpected end of input; expected '[', '{', or a literal"));
+  run_ok(db.path, {"key", "delete", id});
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--deny-free"}) ==
+        refused(4, "key '" + id + "' is deleted and its rules cannot be changed"));
+}
+
+TEST_CASE("cli: key rule disable, enable, rm and clear") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-model", "lab-chat", "--deny-free", "--deny-provider", "lab"});
+  json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
+  std::string first = rules[0]["id"];
+  std::string second = rules[1]["id"];
+
+  test::Result disabled = test::llmgw(db.path, {"key", "rule", "disable", id, first});
+  CHECK(disabled.exit_code == 0);
+  CHECK(disabled.err == "Disabled rule " + first + ".\n");
+  CHECK(test::parse_json(run_ok(
+            db.path, {"--json", "key", "rule", "disable", id, first}))["status"] == "inactive");
+  CHECK(test::parse_json(
+            run_ok(db.path, {"--json", "key", "rule", "enable", id, first}))["status"] == "active");
+  CHECK(test::llmgw(db.path, {"key", "rule", "enable", id, first}).err ==
+        "Enabled rule " + first + ".\n");
+
+  test::Result removed = test::llmgw(db.path, {"key", "rule", "rm", id, second});
+  CHECK(removed.exit_code == 0);
+  CHECK(removed.err == "Removed rule " + second + " from key " + id + ".\n");
+  CHECK(outcome_of(db.path, {"key", "rule", "rm", id, second}) ==
+        refused(3, "rule '" + second + "' not found on key " + "'" + id + "'"));
+  CHECK(outcome_of(db.path, {"key", "rule", "rm", id, second, "--if-exists"}) ==
+        test::Outcome{0, "", "Rule " + second + " was not there; nothing to do.\n", false});
+  CHECK(outcome_of(db.path, {"key", "rule", "enable", id, "rule_aaaaaaaaaaaa"}) ==
+        refused(3, "rule 'rule_aaaaaaaaaaaa' not found on key '" + id + "'"));
+
+  CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "rule", "clear", id})) ==
+        json{{"key_id", id}, {"removed", 2}});
+  CHECK(test::llmgw(db.path, {"key", "rule", "clear", id}).err ==
+        "Removed 0 rules from key " + id + ".\n");
+  CHECK(run_ok(db.path, {"key", "rule", "list", id}) == "ID  TYPE  VALUE  STATUS  CREATED\n");
+  CHECK(outcome_of(db.path, {"key", "rule", "list", "key_aaaaaaaaaaaa"}) ==
+        refused(3, "key 'key_aaaaaaaaaaaa' not found"));
+}

@@ -1,0 +1,44 @@
+#pragma once
+// The status line and header fields of an HTTP/1.x response, parsed from bytes. Pure
+// functions: no socket, so every malformed case is tested directly.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace llmgw::daemon {
+
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+
+// A response head larger than this is refused: a misbehaving upstream must not make us
+// buffer without bound.
+constexpr std::size_t k_max_head_bytes = 64 * 1024;
+
+struct ResponseHead {
+  int status = 0;
+  int minor_version = 1;  // HTTP/1.<minor_version>
+  HeaderFields headers;   // in order received, names as sent, values without surrounding blanks
+
+  // The first field with this name, compared case-insensitively; nullopt when absent.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Every value of the fields with this name, split at commas and trimmed.
+  std::vector<std::string_view> header_tokens(std::string_view name) const;
+  // Whether the upstream lets the connection carry another request (HTTP/1.1 unless
+  // `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`).
+  bool keep_alive() const;
+};
+
+// The length of the head at the start of `data`, blank line included; nullopt while it
+// is incomplete. Throws UpstreamError(protocol) once `data` holds k_max_head_bytes with
+// no end in sight.
+std::optional<std::size_t> find_head_end(std::string_view data);
+
+// Parses a complete head (as delimited by find_head_end). Throws UpstreamError(protocol)
+// on a malformed status line or field; the message never repeats a field value.
+ResponseHead parse_response_head(std::string_view head);
+
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,115 @@
+#include "daemon/body_decoder.h"
+
+#include "daemon/upstream_error.h"
+
+#include <doctest/doctest.h>
+
+using namespace llmgw::daemon;
+
+namespace {
+
+BodyDecoder decoder_for(std::string_view head, std::string_view method = "POST") {
+  return BodyDecoder::for_response(parse_response_head(head), method);
+}
+
+// Feeds `wire` in slices of `step` bytes, as a socket might deliver it, keeping unused
+// bytes for the next call like the connection buffer does; renders the outcome.
+std::string decode_in_steps(BodyDecoder decoder, std::string_view wire, std::size_t step) {
+  std::string pending;
+  std::string body;
+  try {
+    for (std::size_t at = 0; at < wire.size() && !decoder.done(); at += step) {
+      pending.append(wire.substr(at, step));
+      std::size_t used;
+      while ((used = decoder.decode(pending, body)) > 0) {
+        pending.erase(0, used);
+      }
+    }
+    if (!decoder.done()) {
+      decoder.end_of_input();
+    }
+  } catch (const UpstreamError& error) {
+    return body + " | " + to_string(error.failure()) + ": " + error.what();
+  }
+  return body + " | done, left '" + pending + "'";
+}
+
+constexpr std::string_view k_chunked_head =
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+}  // namespace
+
+TEST_CASE("body decoder: framing follows RFC 9112 section 6.3") {
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", "HEAD").framing() ==
+        BodyFraming::none);
+  CHECK(decoder_for("HTTP/1.1 204 No Content\r\n\r\n").framing() == BodyFraming::none);
+  CHECK(decoder_for("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n").framing() ==
+        BodyFraming::none);
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n").framing() ==
+        BodyFraming::length);
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").done());
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\n").framing() ==
+        BodyFraming::length);
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n").framing() ==
+        BodyFraming::chunked);
+  CHECK(decoder_for("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n").framing() ==
+        BodyFraming::until_close);
+  CHECK(decoder_for("HTTP/1.0 200 OK\r\n\r\n").framing() == BodyFraming::until_close);
+}
+
+TEST_CASE("body decoder: ambiguous lengths are protocol errors") {
+  auto error_of = [](std::string_view head) {
+    try {
+      decoder_for(head);
+    } catch (const UpstreamError& error) {
+      CHECK(error.failure() == UpstreamFailure::protocol);
+      return std::string(error.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n") ==
+        "malformed response: both Content-Length and Transfer-Encoding");
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n") ==
+        "malformed response: differing Content-Length values");
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") ==
+        "malformed response: bad Content-Length");
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n") ==
+        "malformed response: bad Content-Length");
+}
+
+TEST_CASE("body decoder: Content-Length bodies stop at their length") {
+  auto decoder = decoder_for("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+  CHECK(decode_in_steps(decoder, "helloEXTRA", 3) == "hello | done, left 'E'");
+  CHECK(decode_in_steps(decoder, "hel", 2) ==
+        "hel | reset: connection closed before the end of the body");
+}
+
+TEST_CASE("body decoder: chunked bodies decode the same whatever the slicing") {
+  std::string_view wire =
+      "5;name=value\r\nhello\r\n1\r\n \r\nA \r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n";
+  for (std::size_t step : {1, 2, 3, 7, 64}) {
+    CAPTURE(step);
+    CHECK(decode_in_steps(decoder_for(k_chunked_head), wire, step) ==
+          "hello 0123456789 | done, left ''");
+  }
+  CHECK(decode_in_steps(decoder_for(k_chunked_head), "3\nabc\n0\n\n", 1) ==
+        "abc | done, left ''");
+}
+
+TEST_CASE("body decoder: malformed chunking is a protocol error") {
+  auto outcome = [](std::string_view wire) {
+    return decode_in_steps(decoder_for(k_chunked_head), wire, 4);
+  };
+  CHECK(outcome("zz\r\nhello\r\n") == " | protocol: malformed response: bad chunk size");
+  CHECK(outcome("\r\nhello\r\n") == " | protocol: malformed response: bad chunk size");
+  CHECK(outcome("3\r\nhello\r\n0\r\n\r\n") ==
+        "hel | protocol: malformed response: chunk data longer than its size");
+  CHECK(outcome("3\r\nabc\r\n" + std::string(5000, '1')) ==
+        "abc | protocol: malformed response: chunk-size line or trailer too long");
+  CHECK(outcome("5\r\nab") == "ab | reset: connection closed before the end of the body");
+}
+
+TEST_CASE("body decoder: until-close bodies end with the connection") {
+  CHECK(decode_in_steps(decoder_for("HTTP/1.0 200 OK\r\n\r\n"), "all of it", 4) ==
+        "all of it | done, left ''");
+}

@@ -1,0 +1,83 @@
+#include "daemon/response_head.h"
+
+#include "daemon/upstream_error.h"
+
+#include <doctest/doctest.h>
+
+using namespace llmgw::daemon;
+
+namespace {
+
+std::string render(const ResponseHead& head) {
+  std::string out = "HTTP/1." + std::to_string(head.minor_version) + " " +
+                    std::to_string(head.status) + (head.keep_alive() ? " keep-alive" : " close");
+  for (const auto& [name, value] : head.headers) {
+    out += "\n" + name + "=" + value;
+  }
+  return out;
+}
+
+std::string protocol_error_of(std::string_view head) {
+  try {
+    parse_response_head(head);
+  } catch (const UpstreamError& error) {
+    CHECK(error.failure() == UpstreamFailure::protocol);
+    return error.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("response head: status line and fields are parsed, values trimmed") {
+  std::string_view text =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Empty:\r\n"
+      "set-cookie:  a=1 \r\n\r\n";
+  REQUIRE(find_head_end(text) == text.size());
+  ResponseHead head = parse_response_head(text);
+  CHECK(render(head) ==
+        "HTTP/1.1 200 keep-alive\nContent-Type=application/json\nX-Empty=\nset-cookie=a=1");
+  CHECK(head.header("content-type") == "application/json");
+  CHECK_FALSE(head.header("Content-Length").has_value());
+}
+
+TEST_CASE("response head: the end is found with CRLF or bare LF lines, not before") {
+  CHECK(find_head_end("HTTP/1.1 200 OK\r\nA: b\r\n") == std::nullopt);
+  CHECK(find_head_end("HTTP/1.1 200 OK\r\n\r\nbody") == 19);
+  CHECK(find_head_end("HTTP/1.1 204\nA: b\n\nrest") == 19);
+  CHECK(render(parse_response_head("HTTP/1.1 204\nA: b\n\n")) == "HTTP/1.1 204 keep-alive\nA=b");
+}
+
+TEST_CASE("response head: keep-alive follows the version and Connection") {
+  CHECK_FALSE(parse_response_head("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n").keep_alive());
+  CHECK_FALSE(parse_response_head("HTTP/1.1 200 OK\r\nConnection: x, Close\r\n\r\n").keep_alive());
+  CHECK_FALSE(parse_response_head("HTTP/1.0 200 OK\r\n\r\n").keep_alive());
+  CHECK(parse_response_head("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n\r\n").keep_alive());
+}
+
+TEST_CASE("response head: malformed heads are protocol errors that never echo values") {
+  CHECK(protocol_error_of("HTTP/2 200 OK\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 20 OK\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 200OK\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n") ==
+        "malformed response: header field without a name");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nBad Name: sk-secret\r\n\r\n") ==
+        "malformed response: bad header field name");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nA: b\r\n folded: sk-secret\r\n\r\n") ==
+        "malformed response: folded header field");
+  CHECK(protocol_error_of(std::string_view("HTTP/1.1 200 OK\r\nA: sk-\0secret\r\n\r\n", 37)) ==
+        "malformed response: control character in header field 'A'");
+}
+
+TEST_CASE("response head: a head over 64 KiB is refused") {
+  std::string big = "HTTP/1.1 200 OK\r\nX-Big: " + std::string(k_max_head_bytes, 'a');
+  try {
+    find_head_end(big);
+    FAIL("no error");
+  } catch (const UpstreamError& error) {
+    CHECK(error.failure() == UpstreamFailure::protocol);
+    CHECK(std::string(error.what()) ==
+          "malformed response: header section larger than 65536 bytes");
+  }
+  CHECK(find_head_end(std::string_view(big).substr(0, 1000)) == std::nullopt);
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The gateway against a fast mock upstream, next to the same upstream reached directly and
+# through nginx as a plain keep-alive reverse proxy (the reference). Everything runs on
+# 127.0.0.1 in a temporary folder and stops by itself.
+#
+#   bench/gateway.sh [path/to/llmgw]      env: ROUNDS=3 DURATION=5 CONNECTIONS="1 16 64"
+#
+# Prints, per target and connection count, requests/s, p50/p99 latency, CPU time per
+# request of the target's own processes, and each figure's ratio to nginx in the same
+# run. Rounds interleave the targets so that machine noise hits them alike.
+set -euo pipefail
+llmgw=$(realpath "${1:-${LLMGW_BIN:-build/llmgw}}")
+rounds=${ROUNDS:-3}
+duration=${DURATION:-5}
+connections=${CONNECTIONS:-"1 16 64"}
+for tool in nginx wrk "$llmgw"; do
+  command -v "$tool" >/dev/null || { echo "bench: missing $tool (apt-get install -y nginx wrk; build first)" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/llmgw-bench-XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/mock/nginx.pid" ] && kill "$(cat "$work/mock/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/proxy/nginx.pid" ] && kill "$(cat "$work/proxy/nginx.pid")" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
+
+completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
+
+start_nginx() {  # name, server block
+  mkdir -p "$work/$1"
+  cat >"$work/$1/nginx.conf" <<CONF
+worker_processes ${3:-1};
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/$1; proxy_temp_path $work/$1;
+  fastcgi_temp_path $work/$1; uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
+  $2
+}
+CONF
+  nginx -p "$work/$1" -c "$work/$1/nginx.conf"
+}
+
+start_nginx mock "server { listen 127.0.0.1:$mock_port;
+    location /v1/chat/completions { default_type application/json; return 200 '$completion'; } }"
+start_nginx proxy "upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
+  server { listen 127.0.0.1:$proxy_port;
+    location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }" 2
+
+export LLMGW_DB="$work/llmgw.db"
+"$llmgw" init >/dev/null 2>&1
+cat >"$work/catalog.json" <<JSON
+{"providers": [{"id": "mock", "name": "Mock", "base_url": "http://127.0.0.1:$mock_port/v1",
+                "api_key_env": "MOCK_API_KEY", "enabled": true}],
+ "models": [{"id": "bench-model", "name": "Bench", "mappings": [
+   {"provider": "mock", "upstream_model": "bench-upstream", "input_price": "0.15",
+    "output_price": "0.6", "cached_input_price": "0.075", "context_size": 128000,
+    "max_output_tokens": 16384, "streaming": true}]}]}
+JSON
+"$llmgw" catalog import "$work/catalog.json" >/dev/null 2>&1
+key=$("$llmgw" key create -d bench --limit 1000000 --allow-model bench-model --allow-provider mock \
+  --max-input-price 10 2>/dev/null)
+MOCK_API_KEY=bench-credential "$llmgw" serve --listen "127.0.0.1:$gateway_port" --access-log off \
+  2>"$work/serve.log" &
+pids+=($!)
+gateway_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null && break; sleep 0.05; done
+
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"Hello, how are you?"}],"max_tokens":64}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+
+# CPU ticks (utime + stime) of the processes, summed.
+cpu_ticks() { local t=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+nginx_pids() { local master; master=$(cat "$work/$1/nginx.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')"; }
+hz=$(getconf CLK_TCK)
+
+declare -A rps p50 p99 cpu
+run() {  # target, port, pids, connections
+  local before after out threads=$(( $4 < 2 ? 1 : 2 ))
+  before=$(cpu_ticks $3)
+  out=$(wrk -t"$threads" -c"$4" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/v1/chat/completions")
+  after=$(cpu_ticks $3)
+  local r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  local total=$(awk '/requests in/ {print $1}' <<<"$out")
+  local errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
+  [ -n "$errors" ] && echo "  $1 c=$4: $errors" >&2
+  rps[$1,$4]="${rps[$1,$4]:-} $r"
+  p50[$1,$4]="${p50[$1,$4]:-} $(awk '$1 == "50%" {print $2}' <<<"$out")"
+  p99[$1,$4]="${p99[$1,$4]:-} $(awk '$1 == "99%" {print $2}' <<<"$out")"
+  cpu[$1,$4]="${cpu[$1,$4]:-} $(awk -v t=$((after - before)) -v n="$total" -v hz="$hz" 'BEGIN {printf "%.1f", n ? t / hz * 1e6 / n : 0}')"
+}
+
+for c in $connections; do
+  for round in $(seq "$rounds"); do
+    run direct "$mock_port" "$(nginx_pids mock)" "$c"
+    run nginx "$proxy_port" "$(nginx_pids proxy)" "$c"
+    run llmgw "$gateway_port" "$gateway_pid" "$c"
+  done
+done
+
+to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1e6} else print v}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+printf '%-7s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
+for c in $connections; do
+  nr=$(echo "${rps[nginx,$c]}" | median); nc=$(echo "${cpu[nginx,$c]}" | median)
+  for t in direct nginx llmgw; do
+    r=$(echo "${rps[$t,$c]}" | median)
+    a=$(for v in ${p50[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
+    b=$(for v in ${p99[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
+    u=$(echo "${cpu[$t,$c]}" | median)
+    awk -v t="$t" -v c="$c" -v r="$r" -v a="$a" -v b="$b" -v u="$u" -v nr="$nr" -v nc="$nc" \
+      'BEGIN {printf "%-7s %4d %10.0f %9.0f %9.0f %10.1f %9.2f %9.2f\n", t, c, r, a, b, u, r / nr, (nc ? u / nc : 0)}'
+  done
+done
+echo "gateway log rows: $(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log' 2>/dev/null || echo '?')" >&2

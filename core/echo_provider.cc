@@ -1,0 +1,134 @@
+#include "core/echo_provider.h"
+
+#include <array>
+
+namespace llmgw {
+
+namespace {
+
+// The text of a message's content: a string, or the text parts of an array.
+std::string content_text(const nlohmann::json& content) {
+  if (content.is_string()) {
+    return content.get<std::string>();
+  }
+  std::string text;
+  if (content.is_array()) {
+    for (const auto& part : content) {
+      auto found = part.is_object() ? part.find("text") : part.end();
+      if (part.is_object() && found != part.end() && found->is_string()) {
+        text += found->get<std::string>();
+      }
+    }
+  }
+  return text;
+}
+
+std::string last_user_text(const nlohmann::json& messages) {
+  for (auto it = messages.rbegin(); it != messages.rend(); ++it) {
+    auto role = it->find("role");
+    auto content = it->find("content");
+    if (role != it->end() && *role == "user" && content != it->end()) {
+      return content_text(*content);
+    }
+  }
+  return "";
+}
+
+// Pieces of about one word each, spaces kept, so a stream shows several chunks.
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> pieces;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t space = text.find(' ', start + 1);
+    std::size_t end = space == std::string::npos ? text.size() : space;
+    pieces.push_back(text.substr(start, end - start));
+    start = end;
+  }
+  return pieces;
+}
+
+nlohmann::ordered_json usage_json(std::int64_t prompt, std::int64_t completion) {
+  return {{"prompt_tokens", prompt},
+          {"completion_tokens", completion},
+          {"total_tokens", prompt + completion}};
+}
+
+std::string event(const nlohmann::ordered_json& data) {
+  return "data: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+}
+
+EchoAnswer embeddings_answer(const ClientRequest& request, std::int64_t created) {
+  // A fixed-size vector derived from the input's bytes: deterministic, not meaningful.
+  std::string input = request.body.at("input").dump();
+  std::array<double, 8> vector{};
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    vector[i % vector.size()] += static_cast<unsigned char>(input[i]) / 255.0;
+  }
+  EchoAnswer answer;
+  answer.prompt_tokens = request.prompt_tokens_estimate;
+  nlohmann::ordered_json body = {
+      {"object", "list"},
+      {"data", {{{"object", "embedding"}, {"index", 0}, {"embedding", vector}}}},
+      {"model", request.model},
+      {"created", created},
+      {"usage", {{"prompt_tokens", answer.prompt_tokens}, {"total_tokens", answer.prompt_tokens}}}};
+  answer.body = body.dump();
+  return answer;
+}
+
+}  // namespace
+
+EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std::int64_t created) {
+  if (request.endpoint == Endpoint::embeddings) {
+    return embeddings_answer(request, created);
+  }
+  std::string text = last_user_text(request.body.at("messages"));
+  if (request.max_tokens && static_cast<std::size_t>(*request.max_tokens) * 4 < text.size()) {
+    text.resize(static_cast<std::size_t>(*request.max_tokens) * 4);
+  }
+  EchoAnswer answer;
+  answer.prompt_tokens = request.prompt_tokens_estimate;
+  answer.completion_tokens = estimate_tokens(text.size());
+  if (!request.stream) {
+    nlohmann::ordered_json body = {
+        {"id", id},
+        {"object", "chat.completion"},
+        {"created", created},
+        {"model", request.model},
+        {"choices",
+         {{{"index", 0},
+           {"message", {{"role", "assistant"}, {"content", text}}},
+           {"finish_reason", "stop"}}}},
+        {"usage", usage_json(answer.prompt_tokens, answer.completion_tokens)}};
+    answer.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return answer;
+  }
+  auto chunk = [&](nlohmann::ordered_json delta, nlohmann::json finish) {
+    return nlohmann::ordered_json{{"id", id},
+                                  {"object", "chat.completion.chunk"},
+                                  {"created", created},
+                                  {"model", request.model},
+                                  {"choices",
+                                   {{{"index", 0}, {"delta", std::move(delta)},
+                                     {"finish_reason", std::move(finish)}}}}};
+  };
+  answer.events.push_back(event(chunk({{"role", "assistant"}, {"content", ""}}, nullptr)));
+  for (const std::string& piece : words(text)) {
+    answer.events.push_back(event(chunk({{"content", piece}}, nullptr)));
+  }
+  answer.events.push_back(event(chunk(nlohmann::ordered_json::object(), "stop")));
+  if (request.include_usage) {
+    nlohmann::ordered_json usage = {{"id", id},
+                                    {"object", "chat.completion.chunk"},
+                                    {"created", created},
+                                    {"model", request.model},
+                                    {"choices", nlohmann::ordered_json::array()},
+                                    {"usage", usage_json(answer.prompt_tokens,
+                                                         answer.completion_tokens)}};
+    answer.events.push_back(event(usage));
+  }
+  answer.events.push_back("data: [DONE]\n\n");
+  return answer;
+}
+
+}  // namespace llmgw

@@ -1,0 +1,63 @@
+#pragma once
+// What one proxied request cost, and the ledger that records it: a request-log row and the
+// key's usage move together, in one transaction, or not at all.
+#include "core/api_key.h"
+#include "core/money.h"
+#include "core/store.h"
+#include "core/timestamp.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmgw {
+
+enum class Flag { yes, no };
+
+struct UsageRecord {
+  std::string request_id;
+  Timestamp time = 0;
+  std::string key_id;
+  std::string requested_model;
+  std::string served_model;  // canonical id; empty when nothing was served
+  std::string provider;      // empty when no provider was tried
+  int status = 0;
+  std::string error_code;    // empty on success
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t cached_tokens = 0;
+  Money cost;
+  Flag estimated = Flag::no;  // tokens counted by llmgw because the upstream sent no usage
+  Flag streamed = Flag::no;
+  Flag cancelled = Flag::no;  // the client went away before the end
+  std::int64_t latency_ms = 0;
+  std::optional<std::int64_t> ttft_ms;
+};
+
+// Adds `cost` to the key's lifetime usage and to its current period window (starting a new
+// window when the stored one has passed), and marks it used at `now`.
+void charge(ApiKey& key, Money cost, Timestamp now);
+
+// A key's usage as committed, right after a charge.
+struct KeyUsage {
+  std::string key_id;
+  Money usage;
+  Money period_usage;
+  Timestamp period_start = 0;
+};
+
+class UsageLedger {
+public:
+  explicit UsageLedger(Store& store) : m_store(store) {}
+
+  // Writes every record and charges each key, all in one BEGIN IMMEDIATE transaction.
+  // Charges use the key row as it is in the database at that moment. Returns, for each
+  // record in order, its key's usage right after its charge (nothing for a vanished key).
+  std::vector<KeyUsage> commit(const std::vector<UsageRecord>& records);
+
+private:
+  Store& m_store;
+};
+
+}  // namespace llmgw

@@ -1,0 +1,34 @@
+#include "daemon/access_log.h"
+
+#include "core/timestamp.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+namespace llmgw::daemon {
+
+void write_access_log(const AccessEntry& e) {
+  nlohmann::ordered_json line = {
+      {"time", format_iso(SystemClock().now())},
+      {"request_id", e.request_id},
+      {"method", e.method},
+      {"path", e.path},
+      {"status", e.status},
+      {"code", e.code},
+      {"key_id", e.key_id},
+      {"model", e.model},
+      {"provider", e.provider},
+      {"prompt_tokens", e.prompt_tokens},
+      {"completion_tokens", e.completion_tokens},
+      {"cost", e.cost.to_usd()},
+      {"stream", e.stream},
+      {"cancelled", e.cancelled},
+      {"latency_ms", e.latency_ms},
+  };
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
+  (void)ignored;  // a full or closed stderr must not fail the request
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,31 @@
+#pragma once
+// One JSON line per request on stderr. It names the key by id and the model, never a
+// secret, a header value or any prompt or response text.
+#include "core/money.h"
+
+#include <cstdint>
+#include <string>
+
+namespace llmgw::daemon {
+
+struct AccessEntry {
+  std::string request_id;
+  std::string method;
+  std::string path;
+  int status = 0;
+  std::string code;       // the error code, empty on success
+  std::string key_id;     // empty when no key was authenticated
+  std::string model;
+  std::string provider;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  Money cost;
+  bool stream = false;
+  bool cancelled = false;
+  std::int64_t latency_ms = 0;
+};
+
+// Writes the line with a single write(2), so lines of concurrent requests never interleave.
+void write_access_log(const AccessEntry& entry);
+
+}  // namespace llmgw::daemon

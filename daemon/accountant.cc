@@ -1,0 +1,98 @@
+#include "daemon/accountant.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace llmgw::daemon {
+
+namespace {
+
+constexpr int k_commit_attempts = 50;
+constexpr auto k_retry_pause = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
+    : m_keys(keys), m_store(db_path), m_ledger(m_store), m_thread([this] { run(); }) {}
+
+Accountant::~Accountant() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;
+  }
+  m_queued.notify_all();
+  m_thread.join();
+}
+
+void Accountant::record(UsageRecord record, Reservation reservation) {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  m_queue.push_back(Entry{std::move(record), std::move(reservation)});
+  std::uint64_t sequence = ++m_next_sequence;
+  m_queued.notify_one();
+  m_done.wait(lock, [&] { return m_committed_sequence >= sequence; });
+}
+
+std::uint64_t Accountant::committed_batches() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_batches;
+}
+
+void Accountant::run() {
+  while (true) {
+    std::deque<Entry> batch;
+    std::uint64_t last = 0;
+    {
+      std::unique_lock<std::mutex> lock(m_mutex);
+      m_queued.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+      if (m_queue.empty()) {
+        return;  // stopping, and nothing left
+      }
+      batch.swap(m_queue);
+      last = m_next_sequence;
+    }
+    commit_batch(batch);
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_committed_sequence = last;
+      ++m_batches;
+    }
+    m_done.notify_all();
+  }
+}
+
+void Accountant::commit_batch(std::deque<Entry>& batch) {
+  std::vector<UsageRecord> records;
+  records.reserve(batch.size());
+  for (Entry& e : batch) {
+    records.push_back(e.record);
+  }
+  std::lock_guard<std::mutex> commit(m_keys.commit_mutex());
+  std::vector<KeyUsage> balances;
+  for (int attempt = 1; attempt <= k_commit_attempts; ++attempt) {
+    try {
+      balances = m_ledger.commit(records);
+      break;
+    } catch (const std::exception& e) {
+      std::fputs(fmt::format("{{\"level\":\"error\",\"event\":\"usage_commit_failed\","
+                             "\"attempt\":{},\"requests\":{},\"error\":{}}}\n",
+                             attempt, records.size(), nlohmann::json(e.what()).dump())
+                     .c_str(),
+                 stderr);
+      std::this_thread::sleep_for(k_retry_pause);
+    }
+  }
+  // The ledger returns each key's usage after its last charge in the batch.
+  std::unordered_map<std::string, KeyUsage> latest;
+  for (KeyUsage& usage : balances) {
+    latest[usage.key_id] = std::move(usage);
+  }
+  for (const Entry& e : batch) {
+    auto found = latest.find(e.reservation.key_id);
+    m_keys.settle(e.reservation, found == latest.end() ? std::nullopt
+                                                       : std::optional<KeyUsage>(found->second));
+  }
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,74 @@
+#include "daemon/exchange.h"
+
+#include "core/random.h"
+#include "daemon/accountant.h"
+#include "daemon/metrics.h"
+
+namespace llmgw::daemon {
+
+Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log)
+    : m_metrics(metrics),
+      m_start(std::chrono::steady_clock::now()),
+      m_sdk(request.has_header("X-Stainless-Lang") ? SdkClient::yes : SdkClient::no),
+      m_method(request.method),
+      m_path(request.path),
+      m_access_log(access_log) {
+  m_record.request_id = new_id("req");
+  m_record.time = SystemClock().now();
+  m_metrics.request_started();
+}
+
+Exchange::~Exchange() {
+  if (!m_finished) {
+    m_record.cancelled = Flag::yes;
+    finish(499, "client_closed_request");
+  }
+}
+
+std::int64_t Exchange::elapsed_ms() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               m_start)
+      .count();
+}
+
+void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant* accountant) {
+  m_record.key_id = key->key.id;
+  m_key = std::move(key);
+  m_accountant = accountant;
+}
+
+void Exchange::finish(int status, const std::string& code) {
+  if (m_finished) {
+    return;
+  }
+  m_finished = true;
+  m_record.status = status;
+  m_record.error_code = code;
+  m_record.latency_ms = elapsed_ms();
+  if (m_accountant != nullptr) {
+    Reservation reservation =
+        m_reservation ? std::move(*m_reservation) : Reservation{m_record.key_id, Money()};
+    m_accountant->record(m_record, std::move(reservation));
+  }
+  m_metrics.request_finished(status);
+  m_metrics.tokens(m_record.prompt_tokens, m_record.completion_tokens, m_record.cached_tokens);
+  m_metrics.cost(m_record.cost);
+  if (m_access_log == AccessLog::on) {
+    write_access_log(AccessEntry{m_record.request_id, m_method, m_path, status, code,
+                                 m_record.key_id, m_record.requested_model, m_record.provider,
+                                 m_record.prompt_tokens, m_record.completion_tokens,
+                                 m_record.cost, m_record.streamed == Flag::yes,
+                                 m_record.cancelled == Flag::yes, m_record.latency_ms});
+  }
+}
+
+void Exchange::fail(const HttpError& error, ErrorFormat format, httplib::Response& response) {
+  response.status = error.status();
+  if (auto retry = error.extra().find("retry_after"); retry != error.extra().end()) {
+    response.set_header("Retry-After", retry->get<std::string>());
+  }
+  response.set_content(error_body(error, format, m_sdk), "application/json");
+  finish(error.status(), error.code());
+}
+
+}  // namespace llmgw::daemon

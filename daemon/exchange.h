@@ -1,0 +1,63 @@
+#pragma once
+// One client request as it moves through the gateway: who sent it, what it reserved, and
+// the usage record and access-log line it ends with. `finish()` runs exactly once.
+#include "core/usage.h"
+#include "daemon/access_log.h"
+#include "daemon/http_error.h"
+#include "daemon/key_directory.h"
+#include "daemon/serve_options.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace llmgw::daemon {
+
+class Accountant;
+class Metrics;
+
+class Exchange {
+public:
+  Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log);
+  ~Exchange();  // finishes, if nobody did, as a cancelled request
+
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  SdkClient sdk() const { return m_sdk; }
+  const std::string& request_id() const { return m_record.request_id; }
+  std::int64_t elapsed_ms() const;
+
+  // Set once the key is known. With an accountant, the request is a proxied one and ends
+  // with a row in the request log; without, it is only access-logged.
+  void authenticated(std::shared_ptr<const KeyConfig> key, Accountant* accountant);
+  const KeyConfig* key() const { return m_key.get(); }
+  void reserved(Reservation reservation) { m_reservation = std::move(reservation); }
+
+  UsageRecord& record() { return m_record; }
+
+  // Commits the usage record (when a key was authenticated), settles the reservation and
+  // writes the access-log line. Safe to call more than once; only the first counts.
+  void finish(int status, const std::string& code = "");
+
+  // Writes `error` into `response` in the configured shape and finishes with its status.
+  void fail(const HttpError& error, ErrorFormat format, httplib::Response& response);
+
+private:
+  Metrics& m_metrics;
+  std::chrono::steady_clock::time_point m_start;
+  SdkClient m_sdk;
+  std::string m_method;
+  std::string m_path;
+  std::shared_ptr<const KeyConfig> m_key;
+  Accountant* m_accountant = nullptr;
+  std::optional<Reservation> m_reservation;
+  UsageRecord m_record;
+  AccessLog m_access_log;
+  bool m_finished = false;
+};
+
+}  // namespace llmgw::daemon

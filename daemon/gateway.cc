@@ -1,0 +1,220 @@
+#include "daemon/gateway.h"
+
+#include "core/echo_provider.h"
+#include "core/error.h"
+#include "core/refusal.h"
+#include "core/token_usage.h"
+#include "daemon/credentials.h"
+#include "daemon/stream_relay.h"
+#include "daemon/upstream_reply.h"
+
+namespace llmgw::daemon {
+
+namespace {
+
+constexpr std::size_t k_max_upstream_body = 64 << 20;
+
+std::int64_t unix_seconds(Timestamp t) {
+  return t / k_ms_per_second;
+}
+
+}  // namespace
+
+Gateway::Gateway(const ServeOptions& options)
+    : m_options(options),
+      m_keys(options.db_path),
+      m_upstreams(UpstreamTimeouts{options.upstream_connect_timeout, options.upstream_read_timeout},
+                  TlsConfig{options.ca_file}),
+      m_accountant(options.db_path, m_keys) {}
+
+std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& request,
+                                                       Timestamp now) {
+  std::string secret = presented_secret(request.headers);
+  m_keys.refresh();
+  std::shared_ptr<const KeyConfig> config = m_keys.find(secret);
+  if (!config) {
+    throw HttpError(401, "invalid_api_key", "Invalid API key");
+  }
+  if (auto refusal = status_refusal(config->key, now)) {
+    throw HttpError(refusal->status, refusal->code, refusal->message);
+  }
+  return config;
+}
+
+Money Gateway::estimate(const ClientRequest& request, const Decision& decision) const {
+  // The most a request may cost on any allowed candidate: the prompt estimate at the
+  // highest input price and the most tokens it may generate at the highest output price.
+  Money most;
+  for (const Candidate& c : decision.candidates) {
+    std::int64_t output_tokens =
+        request.max_tokens ? *request.max_tokens : c.mapping->max_output_tokens;
+    Money cost = c.mapping->input.cost(request.prompt_tokens_estimate) +
+                 c.mapping->output.cost(output_tokens);
+    most = std::max(most, cost);
+  }
+  return most;
+}
+
+void Gateway::completion(const httplib::Request& request, httplib::Response& response,
+                         Endpoint endpoint) {
+  auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
+  Exchange& exchange = *owner;
+  try {
+    Timestamp now = m_clock.now();
+    auto key = authenticate(request, now);
+    exchange.authenticated(key, &m_accountant);
+    ClientRequest body;
+    try {
+      body = parse_client_request(request.body, endpoint);
+    } catch (const Error& e) {
+      throw HttpError(400, "invalid_request", e.what());
+    }
+    exchange.record().requested_model = body.model;
+    exchange.record().streamed = body.stream ? Flag::yes : Flag::no;
+    auto catalog = m_keys.catalog();
+    Decision decision = evaluate(key->rules, *catalog, body.model);
+    bool allowed = decision.outcome == Decision::Outcome::allowed;
+    exchange.reserved(m_keys.admit(*key, allowed ? estimate(body, decision) : Money(), now));
+    if (decision.outcome == Decision::Outcome::unknown_model) {
+      // The evaluator says which: not in the catalog, not served by the named provider, or
+      // served by no enabled provider.
+      throw HttpError(400, "model_not_found", decision.reason);
+    }
+    if (!allowed) {
+      nlohmann::json extra = nlohmann::json::object();
+      if (!decision.rule_ids.empty()) {
+        extra["rule_id"] = decision.rule_ids.front();
+      }
+      throw HttpError(403, "permission_denied", "Access denied: " + decision.reason, extra);
+    }
+    forward(exchange, body, decision, response, owner);
+  } catch (const HttpError& e) {
+    exchange.fail(e, m_options.error_format, response);
+  }
+}
+
+void Gateway::forward(Exchange& exchange, ClientRequest& request, const Decision& decision,
+                      httplib::Response& response, std::shared_ptr<Exchange> owner) {
+  const std::string path =
+      request.endpoint == Endpoint::chat ? "/chat/completions" : "/embeddings";
+  std::optional<HttpError> last_failure;
+  for (const Candidate& candidate : decision.candidates) {
+    UsageRecord& record = exchange.record();
+    record.provider = candidate.provider->id;
+    record.served_model = candidate.model->id;
+    if (candidate.provider->id == k_echo_provider) {
+      answer_with_echo(exchange, request, candidate, response, owner);
+      return;
+    }
+    std::unique_ptr<UpstreamResponse> upstream;
+    try {
+      std::optional<std::string> credential = m_upstreams.credential(*candidate.provider);
+      auto pool = m_upstreams.pool(*candidate.provider);
+      HeaderFields headers = {{"Content-Type", "application/json"},
+                                 {"Accept", request.stream ? "text/event-stream" : "application/json"}};
+      if (credential) {
+        headers.emplace_back("Authorization", "Bearer " + *credential);
+      }
+      auto sent = std::chrono::steady_clock::now();
+      upstream = pool->send("POST", path, headers, upstream_body(request, candidate.mapping->upstream_model));
+      m_metrics.upstream_latency(
+          candidate.provider->id,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
+    } catch (const HttpError& e) {
+      last_failure = e;  // this provider is not configured: the next one may be
+      continue;
+    } catch (const UpstreamError& e) {
+      last_failure = upstream_failure(*candidate.provider, e);
+      if (e.nothing_sent_upstream()) {
+        continue;
+      }
+      throw *last_failure;
+    }
+    if (upstream->status() >= 500) {
+      last_failure = upstream_status_error(*candidate.provider, *upstream, k_max_upstream_body);
+      continue;  // nothing was sent to the client yet: the next candidate may serve it
+    }
+    if (upstream->status() >= 300) {
+      throw upstream_status_error(*candidate.provider, *upstream, k_max_upstream_body);
+    }
+    if (request.stream) {
+      auto relay = std::make_shared<StreamRelay>(std::move(owner), std::move(upstream),
+                                                 m_keys.catalog(), *candidate.mapping, request,
+                                                 m_aborting);
+      response.status = 200;
+      response.set_header("Cache-Control", "no-cache");
+      response.set_chunked_content_provider(
+          "text/event-stream", [relay](std::size_t, httplib::DataSink& sink) { return relay->pump(sink); });
+      return;
+    }
+    relay_whole(exchange, *candidate.mapping, request, *upstream, response);
+    return;
+  }
+  throw last_failure ? *last_failure
+                     : HttpError(403, "permission_denied",
+                                 "Access denied: No providers are allowed for model " +
+                                     request.model + " due to IAM rules");
+}
+
+void Gateway::relay_whole(Exchange& exchange, const Mapping& mapping, const ClientRequest& request,
+                          UpstreamResponse& upstream, httplib::Response& response) {
+  std::string body;
+  try {
+    body = upstream.read_all(k_max_upstream_body);
+  } catch (const UpstreamError& e) {
+    throw upstream_failure(*m_keys.catalog()->find_provider(exchange.record().provider), e);
+  }
+  nlohmann::json document = nlohmann::json::parse(body, nullptr, false);
+  UsageRecord& record = exchange.record();
+  std::optional<TokenUsage> usage = usage_of(document);
+  if (!usage) {
+    usage = TokenUsage{request.prompt_tokens_estimate, estimate_tokens(body.size()), 0};
+    record.estimated = Flag::yes;
+  }
+  record.prompt_tokens = usage->prompt;
+  record.completion_tokens = usage->completion;
+  record.cached_tokens = usage->cached;
+  record.cost = cost_of(mapping, *usage);
+  exchange.finish(200);  // committed before the client sees the body
+  response.status = 200;
+  response.set_content(body, "application/json");
+}
+
+void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
+                               const Candidate& candidate, httplib::Response& response,
+                               std::shared_ptr<Exchange> owner) {
+  EchoAnswer answer = echo_answer(request, "chatcmpl-" + exchange.request_id().substr(4),
+                                  unix_seconds(m_clock.now()));
+  UsageRecord& record = exchange.record();
+  record.prompt_tokens = answer.prompt_tokens;
+  record.completion_tokens = answer.completion_tokens;
+  record.cost = cost_of(*candidate.mapping, TokenUsage{answer.prompt_tokens, answer.completion_tokens, 0});
+  response.status = 200;
+  if (!request.stream) {
+    exchange.finish(200);
+    response.set_content(answer.body, "application/json");
+    return;
+  }
+  record.ttft_ms = exchange.elapsed_ms();
+  auto events = std::make_shared<std::vector<std::string>>(std::move(answer.events));
+  response.set_header("Cache-Control", "no-cache");
+  response.set_chunked_content_provider(
+      "text/event-stream", [owner, events, next = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+        if (next + 1 < events->size()) {
+          const std::string& e = (*events)[next++];
+          if (!sink.write(e.data(), e.size())) {
+            owner->record().cancelled = Flag::yes;
+            owner->finish(499, "client_closed_request");
+            return false;
+          }
+          return true;
+        }
+        owner->finish(200);  // committed before the client sees [DONE]
+        const std::string& done = events->back();
+        sink.write(done.data(), done.size());
+        sink.done();
+        return true;
+      });
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,62 @@
+#pragma once
+// The gateway's request handling, free of the HTTP server around it: authenticate, check
+// status and expiry, admit against the budget, apply IAM, route, relay, account.
+#include "core/client_request.h"
+#include "core/evaluator.h"
+#include "daemon/accountant.h"
+#include "daemon/exchange.h"
+#include "daemon/key_directory.h"
+#include "daemon/metrics.h"
+#include "daemon/serve_options.h"
+#include "daemon/upstreams.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+
+namespace llmgw::daemon {
+
+class Gateway {
+public:
+  explicit Gateway(const ServeOptions& options);
+
+  void completion(const httplib::Request& request, httplib::Response& response, Endpoint endpoint);
+  void models(const httplib::Request& request, httplib::Response& response);
+  void key_status(const httplib::Request& request, httplib::Response& response);
+  void ready(const httplib::Request& request, httplib::Response& response);
+  void metrics(const httplib::Request& request, httplib::Response& response);
+  // Answers `error` for requests that never reached a handler (404, 405, 413, 500).
+  void reject(const httplib::Request& request, httplib::Response& response, const HttpError& error);
+
+  // On SIGTERM/SIGINT: requests that arrive from now on are answered 503, so the ones in
+  // flight can finish.
+  void begin_drain() { m_draining = true; }
+  bool draining() const { return m_draining; }
+  std::int64_t in_flight() const { return m_metrics.in_flight(); }
+  // After the drain deadline, streams still running stop at their next piece.
+  void abort_streams() { m_aborting = true; }
+  const ServeOptions& options() const { return m_options; }
+
+private:
+  // The calling key, checked for status and expiry. Throws HttpError 401.
+  std::shared_ptr<const KeyConfig> authenticate(const httplib::Request& request, Timestamp now);
+  Money estimate(const ClientRequest& request, const Decision& decision) const;
+  void forward(Exchange& exchange, ClientRequest& request, const Decision& decision,
+               httplib::Response& response, std::shared_ptr<Exchange> owner);
+  void relay_whole(Exchange& exchange, const Mapping& mapping, const ClientRequest& request,
+                   UpstreamResponse& upstream, httplib::Response& response);
+  void answer_with_echo(Exchange& exchange, ClientRequest& request, const Candidate& candidate,
+                        httplib::Response& response, std::shared_ptr<Exchange> owner);
+
+  ServeOptions m_options;
+  SystemClock m_clock;
+  KeyDirectory m_keys;
+  Metrics m_metrics;
+  Upstreams m_upstreams;
+  std::atomic<bool> m_draining{false};
+  std::atomic<bool> m_aborting{false};
+  Accountant m_accountant;  // last: destroyed first, committing what is queued
+};
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,80 @@
+#include "daemon/http_error.h"
+
+#include "core/error.h"
+
+#include <fmt/format.h>
+
+namespace llmgw::daemon {
+
+namespace {
+
+struct OpenAiKind {
+  const char* type;
+  const char* code;  // nullptr: the error's own code
+};
+
+OpenAiKind openai_kind(int status) {
+  switch (status) {
+    case 400:
+      return {"invalid_request_error", nullptr};
+    case 401:
+      return {"authentication_error", "invalid_api_key"};
+    case 402:
+      return {"insufficient_quota", "budget_exceeded"};
+    case 403:
+      return {"permission_error", "permission_denied"};
+    case 404:
+      return {"not_found", nullptr};
+    case 413:
+      return {"request_too_large", nullptr};
+    case 429:
+      return {"rate_limit_error", nullptr};
+    case 504:
+      return {"timeout", nullptr};
+    default:
+      return {status >= 500 ? "api_error" : "invalid_request_error", nullptr};
+  }
+}
+
+}  // namespace
+
+HttpError::HttpError(int status, std::string code, const std::string& message,
+                     nlohmann::json extra)
+    : std::runtime_error(message), m_status(status), m_code(std::move(code)),
+      m_extra(std::move(extra)) {}
+
+ErrorFormat parse_error_format(const std::string& text) {
+  if (text == "auto") {
+    return ErrorFormat::automatic;
+  }
+  if (text == "reference") {
+    return ErrorFormat::reference;
+  }
+  if (text == "openai") {
+    return ErrorFormat::openai;
+  }
+  throw_invalid(fmt::format("invalid --error-format '{}': expected auto, reference or openai", text));
+}
+
+std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk) {
+  bool openai = format == ErrorFormat::openai ||
+                (format == ErrorFormat::automatic && sdk == SdkClient::yes);
+  if (openai) {
+    OpenAiKind kind = openai_kind(error.status());
+    return nlohmann::ordered_json{{"error",
+                           {{"message", error.what()},
+                            {"type", kind.type},
+                            {"code", kind.code ? kind.code : error.code()},
+                            {"param", nullptr}}}}
+        .dump();
+  }
+  // In the reference's order: error, status, message, then the stable extra fields.
+  nlohmann::ordered_json body = {
+      {"error", true}, {"status", error.status()}, {"message", error.what()}, {"code", error.code()}};
+  for (const auto& [name, value] : error.extra().items()) {
+    body[name] = value;
+  }
+  return body.dump();
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,173 @@
+#include "daemon/key_directory.h"
+
+#include "core/key_store.h"
+#include "core/refusal.h"
+#include "core/rule_store.h"
+#include "core/secret.h"
+
+
+namespace llmgw::daemon {
+
+namespace {
+
+// A clock for the stores, which only read here.
+const SystemClock k_clock;
+
+}  // namespace
+
+KeyDirectory::KeyDirectory(const std::string& db_path) : m_store(db_path) {
+  refresh();
+}
+
+void KeyDirectory::refresh() {
+  {
+    std::lock_guard<std::mutex> db(m_db_mutex);
+    auto& pragma = m_store.statement("PRAGMA data_version");
+    std::int64_t data_version = pragma.executeStep() ? pragma.getColumn(0).getInt64() : 0;
+    pragma.reset();
+    if (data_version == m_data_version) {
+      return;
+    }
+    m_data_version = data_version;
+    auto& select = m_store.statement("SELECT version FROM config_version");
+    std::int64_t config_version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
+    select.reset();
+    if (config_version == m_config_version) {
+      return;
+    }
+  }
+  // The configuration changed: reload under the commit lock, so accounts read from the
+  // database and the accountant's in-memory settlements cannot overlap.
+  std::lock_guard<std::mutex> commit(m_commit_mutex);
+  std::lock_guard<std::mutex> db(m_db_mutex);
+  auto& select = m_store.statement("SELECT version FROM config_version");
+  m_config_version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
+  select.reset();
+  auto catalog = std::make_shared<const Catalog>(load_catalog(m_store));
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_catalog = std::move(catalog);
+  m_by_hash.clear();
+  reload_accounts_locked();
+}
+
+void KeyDirectory::reload_accounts_locked() {
+  // REQUIRES: m_commit_mutex, m_db_mutex and m_mutex held.
+  for (auto& [id, account] : m_accounts) {
+    KeyStore keys(m_store, k_clock);
+    if (auto key = keys.find(id)) {
+      account.usage = key->usage;
+      account.period_usage = key->period_limit ? key->period_limit->usage : Money();
+      account.window_start = key->period_limit ? key->period_limit->window_start : 0;
+    }
+  }
+}
+
+std::shared_ptr<const Catalog> KeyDirectory::catalog() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_catalog;
+}
+
+std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
+  std::string hash = hash_secret(secret);
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto found = m_by_hash.find(hash);
+    if (found != m_by_hash.end()) {
+      return found->second;
+    }
+  }
+  std::lock_guard<std::mutex> commit(m_commit_mutex);
+  std::lock_guard<std::mutex> db(m_db_mutex);
+  KeyStore keys(m_store, k_clock);
+  std::optional<ApiKey> key = keys.find_by_secret(secret);
+  if (!key) {
+    return nullptr;
+  }
+  auto config = std::make_shared<KeyConfig>();
+  for (Rule& rule : RuleStore(m_store, k_clock).list(key->id)) {
+    if (rule.active) {
+      config->rules.push_back(std::move(rule));
+    }
+  }
+  config->key = std::move(*key);
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_accounts.find(config->key.id) == m_accounts.end()) {
+    const ApiKey& k = config->key;
+    m_accounts[k.id] = Account{k.usage, k.period_limit ? k.period_limit->usage : Money(),
+                               k.period_limit ? k.period_limit->window_start : 0, Money()};
+  }
+  m_by_hash[hash] = config;
+  return config;
+}
+
+KeyDirectory::Account& KeyDirectory::account_locked(const KeyConfig& config) {
+  // find() creates the account of every key it returns; accounts are never dropped.
+  return m_accounts.at(config.key.id);
+}
+
+Money KeyDirectory::period_usage_locked(const KeyConfig& config, const Account& account,
+                                        Timestamp now) const {
+  const auto& limit = config.key.period_limit;
+  if (!limit) {
+    return Money();
+  }
+  return limit->window_at(now).start == account.window_start ? account.period_usage : Money();
+}
+
+Reservation KeyDirectory::admit(const KeyConfig& config, Money estimate, Timestamp now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Account& account = account_locked(config);
+  const ApiKey& key = config.key;
+  Money period_usage = period_usage_locked(config, account, now);
+  if (auto refusal = budget_refusal(key, account.usage, period_usage, account.reserved, now)) {
+    throw HttpError(refusal->status, refusal->code, refusal->message, refusal->extra);
+  }
+  // What is left of the tighter budget caps the reservation.
+  std::optional<Money> remaining;
+  if (key.usage_limit) {
+    remaining = *key.usage_limit - account.usage - account.reserved;
+  }
+  if (key.period_limit) {
+    Money left = key.period_limit->amount - period_usage - account.reserved;
+    remaining = remaining ? std::min(*remaining, left) : left;
+  }
+  Money amount = remaining ? std::min(estimate, *remaining) : estimate;
+  account.reserved += amount;
+  return Reservation{key.id, amount};
+}
+
+void KeyDirectory::settle(const Reservation& reservation,
+                          const std::optional<KeyUsage>& committed) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto found = m_accounts.find(reservation.key_id);
+  if (found == m_accounts.end()) {
+    return;
+  }
+  Account& account = found->second;
+  account.reserved -= reservation.amount;
+  if (committed) {
+    account.usage = committed->usage;
+    account.period_usage = committed->period_usage;
+    account.window_start = committed->period_start;
+  }
+}
+
+KeyDirectory::Balance KeyDirectory::balance(const KeyConfig& config, Timestamp now) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  Account& account = account_locked(config);
+  return {account.usage, period_usage_locked(config, account, now), account.reserved};
+}
+
+bool KeyDirectory::database_ready() {
+  std::lock_guard<std::mutex> db(m_db_mutex);
+  try {
+    auto& select = m_store.statement("SELECT version FROM config_version");
+    bool ok = select.executeStep();
+    select.reset();
+    return ok;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace llmgw::daemon

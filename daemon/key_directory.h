@@ -1,0 +1,92 @@
+#pragma once
+// What the daemon knows about keys between requests: their configuration (row, active
+// rules) and the catalog, cached until the CLI changes any of them; and each key's
+// account: committed usage plus the reservations of requests in flight.
+//
+// Freshness: before each request, `refresh()` compares `PRAGMA data_version` (any commit
+// by another connection) and then the config_version row (bumped by triggers on every
+// configuration change, never by usage updates), so a CLI change holds on the very next
+// request and the daemon's own usage commits cause no reload.
+#include "core/api_key.h"
+#include "core/catalog.h"
+#include "core/rule.h"
+#include "core/store.h"
+#include "core/usage.h"
+#include "daemon/http_error.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace llmgw::daemon {
+
+struct KeyConfig {
+  ApiKey key;               // usage fields as of loading; the account is authoritative
+  std::vector<Rule> rules;  // active rules in evaluation order
+};
+
+// Money held for a request in flight; returned by admit(), settled by settle().
+struct Reservation {
+  std::string key_id;
+  Money amount;
+};
+
+class KeyDirectory {
+public:
+  explicit KeyDirectory(const std::string& db_path);
+
+  // Drops cached configuration when the database's configuration changed.
+  void refresh();
+  std::shared_ptr<const Catalog> catalog();
+  // The key whose secret is `secret`, or nothing. Its status is not checked here.
+  std::shared_ptr<const KeyConfig> find(const std::string& secret);
+
+  // Admits a request that may cost up to `estimate`, or throws HttpError 402 when the
+  // key's lifetime or period budget is spent (usage plus reservations in flight).
+  // The reservation is `estimate` capped at what remains of the tighter budget.
+  Reservation admit(const KeyConfig& config, Money estimate, Timestamp now);
+  // After the request's usage is committed: the reservation is released and the account
+  // takes the committed figures.
+  void settle(const Reservation& reservation, const std::optional<KeyUsage>& committed);
+
+  // The key's committed usage as the daemon counts it, with reservations in flight.
+  struct Balance {
+    Money usage;
+    Money period_usage;
+    Money reserved;
+  };
+  Balance balance(const KeyConfig& config, Timestamp now);
+  // True when the database answers a query.
+  bool database_ready();
+
+  // Held by the accountant from its commit to its settle(), and here while an account is
+  // read from the database, so no committed cost is counted twice or missed.
+  std::mutex& commit_mutex() { return m_commit_mutex; }
+
+private:
+  struct Account {
+    Money usage;
+    Money period_usage;
+    Timestamp window_start = 0;
+    Money reserved;
+  };
+  Account& account_locked(const KeyConfig& config);
+  Money period_usage_locked(const KeyConfig& config, const Account& account, Timestamp now) const;
+  void reload_accounts_locked();
+
+  std::mutex m_db_mutex;  // guards m_store and the versions
+  Store m_store;
+  std::int64_t m_data_version = -1;
+  std::int64_t m_config_version = -1;
+
+  std::mutex m_commit_mutex;
+  std::mutex m_mutex;  // guards everything below
+  std::shared_ptr<const Catalog> m_catalog;
+  std::unordered_map<std::string, std::shared_ptr<const KeyConfig>> m_by_hash;
+  std::unordered_map<std::string, Account> m_accounts;  // by key id
+};
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,27 @@
+#pragma once
+// How `llmgw serve` runs; the CLI fills this from its flags.
+#include "daemon/http_error.h"
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace llmgw::daemon {
+
+enum class AccessLog { on, off };
+
+struct ServeOptions {
+  std::string db_path;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::size_t threads = 512;              // connections served at once, streams included
+  std::size_t max_body_bytes = 4 << 20;   // larger request bodies get 413
+  std::chrono::milliseconds upstream_connect_timeout{5000};
+  std::chrono::milliseconds upstream_read_timeout{120000};
+  std::chrono::milliseconds drain_timeout{30000};
+  ErrorFormat error_format = ErrorFormat::automatic;
+  AccessLog access_log = AccessLog::on;
+  std::string ca_file;                    // extra CA bundle for upstream TLS (tests, private CAs)
+};
+
+}  // namespace llmgw::daemon

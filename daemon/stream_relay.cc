@@ -1,0 +1,123 @@
+#include "daemon/stream_relay.h"
+
+#include <nlohmann/json.hpp>
+
+namespace llmgw::daemon {
+
+namespace {
+
+// The text bytes a chunk carries, for estimating completion tokens without usage.
+std::size_t delta_bytes(const nlohmann::json& chunk) {
+  std::size_t bytes = 0;
+  auto choices = chunk.find("choices");
+  if (choices == chunk.end() || !choices->is_array()) {
+    return 0;
+  }
+  for (const auto& choice : *choices) {
+    auto delta = choice.is_object() ? choice.find("delta") : choice.end();
+    if (choice.is_object() && delta != choice.end() && delta->is_object()) {
+      for (const char* field : {"content", "reasoning_content"}) {
+        auto text = delta->find(field);
+        if (text != delta->end() && text->is_string()) {
+          bytes += text->get_ref<const std::string&>().size();
+        }
+      }
+    }
+  }
+  return bytes;
+}
+
+bool is_usage_only(const nlohmann::json& chunk) {
+  auto choices = chunk.find("choices");
+  auto usage = chunk.find("usage");
+  return usage != chunk.end() && usage->is_object() &&
+         (choices == chunk.end() || (choices->is_array() && choices->empty()));
+}
+
+}  // namespace
+
+StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
+                         std::unique_ptr<UpstreamResponse> upstream,
+                         std::shared_ptr<const Catalog> catalog, const Mapping& mapping,
+                         const ClientRequest& request, const std::atomic<bool>& aborting)
+    : m_exchange(std::move(exchange)),
+      m_upstream(std::move(upstream)),
+      m_catalog(std::move(catalog)),
+      m_mapping(mapping),
+      m_include_usage(request.include_usage),
+      m_prompt_estimate(request.prompt_tokens_estimate),
+      m_aborting(aborting) {}
+
+StreamRelay::~StreamRelay() {
+  if (!m_finished) {
+    finish(499, "client_closed_request", Flag::yes);
+  }
+}
+
+bool StreamRelay::pump(httplib::DataSink& sink) {
+  if (m_aborting) {
+    finish(200, "drain_deadline", Flag::yes);
+    return false;
+  }
+  m_piece.clear();
+  bool more = false;
+  try {
+    more = m_upstream->read_some(m_piece);
+    m_events.clear();
+    m_splitter.feed(m_piece, m_events);
+  } catch (const std::exception&) {
+    // The upstream failed mid-stream: the client already has a 200, so the stream just
+    // ends; what was relayed is billed.
+    finish(200, "upstream_interrupted", Flag::no);
+    return false;
+  }
+  for (const SseEvent& event : m_events) {
+    if (!relay(event, sink)) {
+      finish(499, "client_closed_request", Flag::yes);
+      return false;
+    }
+  }
+  if (!more) {
+    finish(200, "", Flag::no);
+    sink.done();
+  }
+  return true;
+}
+
+bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
+  if (!event.data.empty() && event.data.front() == '{') {
+    nlohmann::json chunk = nlohmann::json::parse(event.data, nullptr, false);
+    if (!chunk.is_discarded()) {
+      if (auto usage = usage_of(chunk)) {
+        m_usage = usage;
+      }
+      std::size_t bytes = delta_bytes(chunk);
+      m_content_bytes += bytes;
+      if (bytes > 0 && !m_first_content_seen) {
+        m_first_content_seen = true;
+        m_exchange->record().ttft_ms = m_exchange->elapsed_ms();
+      }
+      if (!m_include_usage && is_usage_only(chunk)) {
+        return true;  // forced upstream for billing; the client did not ask for it
+      }
+    }
+  }
+  return sink.write(event.raw.data(), event.raw.size());
+}
+
+void StreamRelay::finish(int status, const std::string& code, Flag cancelled) {
+  m_finished = true;
+  UsageRecord& record = m_exchange->record();
+  TokenUsage usage = m_usage.value_or(TokenUsage{m_prompt_estimate,
+                                                 estimate_tokens(m_content_bytes), 0});
+  record.estimated = m_usage ? Flag::no : Flag::yes;
+  record.cancelled = cancelled;
+  record.prompt_tokens = usage.prompt;
+  record.completion_tokens = usage.completion;
+  record.cached_tokens = usage.cached;
+  record.cost = cost_of(m_mapping, usage);
+  m_upstream.reset();  // closes the upstream connection at once when it did not end cleanly
+  m_exchange->finish(status, code);
+}
+
+}  // namespace llmgw::daemon

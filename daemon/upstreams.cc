@@ -1,0 +1,42 @@
+#include "daemon/upstreams.h"
+
+#include "core/error.h"
+#include "daemon/http_error.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace llmgw::daemon {
+
+Upstreams::Upstreams(UpstreamTimeouts timeouts, TlsConfig tls)
+    : m_timeouts(timeouts), m_tls(std::move(tls)) {}
+
+std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  auto& slot = m_pools[{provider.id, provider.base_url}];
+  if (!slot) {
+    try {
+      slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts, m_tls);
+    } catch (const Error& e) {
+      throw HttpError(502, "provider_not_configured",
+                      fmt::format("Provider {} has an unusable base URL: {}", provider.id, e.what()));
+    }
+  }
+  return slot;
+}
+
+std::optional<std::string> Upstreams::credential(const Provider& provider) const {
+  if (provider.api_key_env.empty()) {
+    return std::nullopt;
+  }
+  const char* value = std::getenv(provider.api_key_env.c_str());
+  if (value == nullptr || *value == '\0') {
+    throw HttpError(502, "provider_not_configured",
+                    fmt::format("Provider {} has no credential: set {} for llmgw serve",
+                                provider.id, provider.api_key_env));
+  }
+  return std::string(value);
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,35 @@
+#pragma once
+// The upstream providers as the gateway reaches them: one keep-alive pool per provider
+// base URL, and each provider's credential, which goes to that provider only.
+#include "core/catalog.h"
+#include "daemon/upstream_pool.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace llmgw::daemon {
+
+class Upstreams {
+public:
+  Upstreams(UpstreamTimeouts timeouts, TlsConfig tls);
+
+  // The pool for the provider's current base URL (a new one when the operator changed
+  // it). Throws HttpError 502 provider_not_configured when the URL is unusable.
+  std::shared_ptr<UpstreamPool> pool(const Provider& provider);
+
+  // The value of the provider's credential variable; nothing when the provider needs
+  // none (an empty variable name). Throws HttpError 502 provider_not_configured when the
+  // variable is unset, naming the variable, never a value.
+  std::optional<std::string> credential(const Provider& provider) const;
+
+private:
+  UpstreamTimeouts m_timeouts;
+  TlsConfig m_tls;
+  std::mutex m_mutex;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>> m_pools;
+};
+
+}  // namespace llmgw::daemon

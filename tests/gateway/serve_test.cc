@@ -1,0 +1,36 @@
+// The listening socket of `llmgw serve`: its own port, and room for bursts of connections.
+#include "tests/gateway/gateway_fixture.h"
+#include "tests/support/process.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <thread>
+
+using namespace test;
+
+TEST_CASE("a second daemon on a port already served fails to start") {
+  GatewayUnderTest gw;
+  gw.start();
+  RunOptions options;
+  options.timeout_seconds = 5;  // a daemon that did bind is killed here, failing the test
+  Result second =
+      llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:" + std::to_string(gw.port())}, options);
+  CHECK(second.exit_code == 1);
+  CHECK(second.err.find(R"("event":"bind_failed")") != std::string::npos);
+}
+
+TEST_CASE("a burst of 200 connections at once is served, none reset") {
+  GatewayUnderTest gw;
+  gw.start();
+  constexpr int k_clients = 200;
+  std::vector<int> statuses(k_clients, 0);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < k_clients; ++i) {
+    clients.emplace_back([&gw, &statuses, i] { statuses[i] = gw.get("/healthz", {}).status; });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  CHECK(std::count(statuses.begin(), statuses.end(), 200) == k_clients);
+}

@@ -1,0 +1,198 @@
+// Streaming: server-sent events relayed as they arrive, the usage chunk kept or removed,
+// usage recorded (estimated without one), a client that goes away, and a drain.
+#include "tests/gateway/gateway_fixture.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <csignal>
+#include <signal.h>
+#include <thread>
+
+using namespace test;
+
+namespace {
+
+const std::string k_upstream_path = "/v1/chat/completions";
+const std::string k_model = "premium-upstream";
+const TokenCounts k_usage{12, 3, 0};
+
+// An upstream stream of three words, an event split across two pieces, the usage chunk
+// when `with_usage`, and [DONE].
+std::vector<std::string> upstream_pieces(bool with_usage) {
+  std::string second = sse(content_chunk(k_model, " streamed"));
+  std::vector<std::string> pieces = {sse(content_chunk(k_model, "Hello")) + second.substr(0, 20),
+                                     second.substr(20), sse(content_chunk(k_model, " reply"))};
+  if (with_usage) {
+    pieces.push_back(sse(usage_chunk(k_model, k_usage)));
+  }
+  pieces.push_back(k_sse_done);
+  return pieces;
+}
+
+std::string joined(const std::vector<std::string>& pieces) {
+  std::string all;
+  for (const auto& piece : pieces) {
+    all += piece;
+  }
+  return all;
+}
+
+nlohmann::json stream_request(bool include_usage) {
+  nlohmann::json body = chat_request("premium", "stream this");
+  body["stream"] = true;
+  if (include_usage) {
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body;
+}
+
+const char* const k_log_columns = "provider, status, prompt_tokens, completion_tokens, cost, "
+                                  "estimated, streamed, cancelled";
+
+// The log row of a stream that ended normally with k_usage.
+nlohmann::json complete_stream_rows() {
+  return nlohmann::json::array({{{"provider", "alpha"}, {"status", 200}, {"prompt_tokens", 12},
+                                 {"completion_tokens", 3}, {"cost", cost_of(k_premium, k_usage)},
+                                 {"estimated", 0}, {"streamed", 1}, {"cancelled", 0}}});
+}
+
+}  // namespace
+
+TEST_CASE("streaming: bytes relayed in order as they arrive, usage chunk kept when asked") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces = upstream_pieces(true);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(150));
+  TestKey key = gw.create_key();
+  gw.start();
+  std::string received;
+  bool first_before_upstream_end = false;
+  auto result = gw.stream_chat(key, stream_request(true), [&](const char* data, std::size_t size) {
+    if (received.empty()) {
+      first_before_upstream_end = gw.alpha.completed_streams() == 0;
+    }
+    received.append(data, size);
+    return true;
+  });
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(result->get_header_value("Content-Type") == "text/event-stream");
+  CHECK(received == joined(pieces));
+  CHECK(first_before_upstream_end);
+  CHECK(gw.log_rows(k_log_columns) == complete_stream_rows());
+  CHECK(gw.usage_of(key.id) == cost_of(k_premium, k_usage));
+}
+
+TEST_CASE("streaming: the usage chunk is forced upstream and removed when not asked for") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces = upstream_pieces(true);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(5));
+  TestKey key = gw.create_key();
+  gw.start();
+  auto result = gw.client().Post("/v1/chat/completions", bearer(key),
+                                 stream_request(false).dump(), "application/json");
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(result->body == joined(upstream_pieces(false)));
+  REQUIRE(gw.alpha.requests().size() == 1);
+  nlohmann::json sent = nlohmann::json::parse(gw.alpha.requests()[0].body);
+  CHECK(sent["stream_options"] == nlohmann::json{{"include_usage", true}});
+  CHECK(sent["model"] == k_model);
+  CHECK(gw.log_rows("prompt_tokens, completion_tokens, cost, estimated") ==
+        nlohmann::json::array({{{"prompt_tokens", 12}, {"completion_tokens", 3},
+                                {"cost", cost_of(k_premium, k_usage)}, {"estimated", 0}}}));
+}
+
+TEST_CASE("streaming: without an upstream usage chunk the tokens are estimated and flagged") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces = upstream_pieces(false);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(5));
+  TestKey key = gw.create_key();
+  gw.start();
+  auto result = gw.client().Post("/v1/chat/completions", bearer(key),
+                                 stream_request(true).dump(), "application/json");
+  REQUIRE(result);
+  CHECK(result->body == joined(pieces));
+  nlohmann::json rows = gw.log_rows("prompt_tokens, completion_tokens, cost, estimated, streamed");
+  REQUIRE(rows.size() == 1);
+  nlohmann::json row = rows[0];
+  CHECK(row["estimated"] == 1);
+  CHECK(row["streamed"] == 1);
+  // "Hello streamed reply": 20 bytes, at one token per 4 bytes.
+  CHECK(row["completion_tokens"] == 5);
+  TokenCounts estimated{row["prompt_tokens"].get<std::int64_t>(), 5, 0};
+  CHECK(estimated.prompt > 0);
+  CHECK(row["cost"] == cost_of(k_premium, estimated));
+  CHECK(gw.usage_of(key.id) == cost_of(k_premium, estimated));
+}
+
+TEST_CASE("a client that disconnects mid-stream stops the upstream and is billed") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces;
+  for (int i = 0; i < 200; ++i) {
+    pieces.push_back(sse(content_chunk(k_model, "word" + std::to_string(i) + " ")));
+  }
+  pieces.push_back(sse(usage_chunk(k_model, {12, 200, 0})));
+  pieces.push_back(k_sse_done);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+  std::string body = stream_request(false).dump();
+  std::string request = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Authorization: Bearer " + key.secret + "\r\n"
+                        "Content-Type: application/json\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string read = read_until_then_close(gw.port(), request, "word3 ");
+  CHECK(read.find("word3 ") != std::string::npos);
+
+  // Promptly: the whole stream would take 4 s.
+  CHECK(eventually([&] { return gw.alpha.cancelled_streams() == 1; }, std::chrono::seconds(2)));
+  CHECK(gw.alpha.completed_streams() == 0);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  nlohmann::json row = gw.log_rows("status, error_code, prompt_tokens, completion_tokens, cost, "
+                                   "estimated, streamed, cancelled")[0];
+  CHECK(row["status"] == 499);
+  CHECK(row["error_code"] == "client_closed_request");
+  CHECK(row["cancelled"] == 1);
+  CHECK(row["streamed"] == 1);
+  CHECK(row["estimated"] == 1);
+  CHECK(row["completion_tokens"] > 0);
+  CHECK(row["cost"] > 0);
+  CHECK(row["cost"] == cost_of(k_premium, {row["prompt_tokens"].get<std::int64_t>(),
+                                           row["completion_tokens"].get<std::int64_t>(), 0}));
+  CHECK(gw.usage_of(key.id) == row["cost"].get<std::int64_t>());
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
+TEST_CASE("SIGTERM with a stream in flight: it completes and is committed, newcomers get 503, exit 0") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces = upstream_pieces(true);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(200));
+  TestKey key = gw.create_key();
+  gw.start();
+  std::atomic<bool> started{false};
+  std::string received;
+  httplib::Result result{nullptr, httplib::Error::Unknown};
+  std::thread client([&] {
+    result = gw.stream_chat(key, stream_request(true), [&](const char* data, std::size_t size) {
+      received.append(data, size);
+      started = true;
+      return true;
+    });
+  });
+  bool streaming = eventually([&] { return started.load(); });
+  ::kill(gw.daemon().pid(), SIGTERM);
+  // While the stream finishes, requests that arrive are refused.
+  Reply shutting_down =
+      reference_error(503, "shutting_down", "The gateway is shutting down");
+  CHECK(eventually([&] { return gw.get("/healthz", {}) == shutting_down; }));
+  int exit_code = gw.daemon().stop(SIGTERM);
+  client.join();
+  REQUIRE(streaming);
+  CHECK(exit_code == 0);
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(received == joined(pieces));
+  CHECK(gw.log_rows(k_log_columns) == complete_stream_rows());
+  CHECK(gw.daemon().stderr_text().find("\"event\":\"stopped\"") != std::string::npos);
+}

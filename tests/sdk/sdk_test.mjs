@@ -1,0 +1,39 @@
+// Drives a running `llmgw serve` with the official OpenAI Node SDK. The C++ test that
+// starts the daemon passes LLMGW_URL, LLMGW_KEY (may use echo only) and LLMGW_DENIED_KEY
+// (denied echo by a rule). Exits non-zero on the first failed check.
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+
+const baseURL = `${process.env.LLMGW_URL}/v1`;
+const client = new OpenAI({ baseURL, apiKey: process.env.LLMGW_KEY, maxRetries: 0 });
+const messages = [{ role: 'user', content: 'hello from the sdk' }];
+
+const completion = await client.chat.completions.create({ model: 'echo', messages });
+assert.equal(completion.choices[0].message.content, 'hello from the sdk');
+assert.equal(completion.usage.prompt_tokens > 0, true);
+
+let streamed = '';
+let chunks = 0;
+const stream = await client.chat.completions.create({ model: 'echo', messages, stream: true });
+for await (const chunk of stream) {
+  chunks += 1;
+  streamed += chunk.choices[0]?.delta?.content ?? '';
+}
+assert.equal(streamed, 'hello from the sdk');
+assert.equal(chunks > 2, true, `expected several chunks, got ${chunks}`);
+
+const models = [];
+for await (const model of client.models.list()) {
+  models.push(model.id);
+}
+assert.deepEqual(models, ['echo']);
+
+const denied = new OpenAI({ baseURL, apiKey: process.env.LLMGW_DENIED_KEY, maxRetries: 0 });
+await assert.rejects(denied.chat.completions.create({ model: 'echo', messages }), (error) => {
+  assert.equal(error.status, 403);
+  assert.match(error.message, /Access denied: Model echo is in the denied models list/);
+  assert.equal(error.code, 'permission_denied');
+  return true;
+});
+
+console.log('sdk: 4 passed, 0 failed');

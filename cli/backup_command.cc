@@ -1,0 +1,34 @@
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/backup.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+namespace llmgw::cli {
+
+void add_backup_command(CLI::App& app, Context& context) {
+  struct Options {
+    std::string file;
+    bool force = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* backup = app.add_subcommand(
+      "backup", "write a consistent copy of the database (mode 0600), also while it is in use");
+  backup->add_option("file", o->file, "where to write the copy")->required()->type_name("<file>");
+  backup->add_flag("--force", o->force, "replace <file> when it exists");
+  backup->callback([&context, o] {
+    Store& store = context.store();
+    std::int64_t bytes =
+        backup_database(store, o->file, o->force ? Overwrite::yes : Overwrite::no);
+    if (context.format() == Format::json) {
+      print_json({{"backup", o->file}, {"bytes", bytes}});
+    } else {
+      tell(fmt::format("Backed up {} to {} ({} bytes).", store.path(), o->file, bytes));
+    }
+  });
+}
+
+}  // namespace llmgw::cli

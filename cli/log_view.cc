@@ -1,0 +1,66 @@
+#include "cli/log_view.h"
+
+#include <fmt/format.h>
+
+#include <array>
+
+namespace llmgw::cli {
+
+namespace {
+
+// Widths fit the usual values (an ISO time with milliseconds, a key id); a longer value
+// pushes the rest of its line to the right rather than being cut.
+constexpr std::array<std::size_t, 11> k_widths = {24, 16, 24, 10, 6, 8, 10, 8, 14, 8, 0};
+
+std::string line(const std::array<std::string, 11>& cells) {
+  std::string out;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string& cell = cells[i].empty() ? std::string("-") : cells[i];
+    out += i + 1 < cells.size() ? fmt::format("{:<{}}  ", cell, k_widths[i]) : cell;
+  }
+  return out + "\n";
+}
+
+bool yes(Flag f) {
+  return f == Flag::yes;
+}
+
+}  // namespace
+
+nlohmann::json log_json(const LogEntry& entry) {
+  const UsageRecord& r = entry.record;
+  return {{"id", entry.id},
+          {"request_id", r.request_id},
+          {"time", format_iso(r.time)},
+          {"key_id", r.key_id},
+          {"requested_model", r.requested_model},
+          {"served_model", r.served_model},
+          {"provider", r.provider},
+          {"status", r.status},
+          {"error_code", r.error_code},
+          {"prompt_tokens", r.prompt_tokens},
+          {"completion_tokens", r.completion_tokens},
+          {"cached_tokens", r.cached_tokens},
+          {"cost", r.cost.to_usd()},
+          {"estimated", yes(r.estimated)},
+          {"streamed", yes(r.streamed)},
+          {"cancelled", yes(r.cancelled)},
+          {"latency_ms", r.latency_ms},
+          {"ttft_ms", r.ttft_ms ? nlohmann::json(*r.ttft_ms) : nlohmann::json(nullptr)}};
+}
+
+std::string log_header() {
+  return line({"TIME", "KEY", "MODEL", "PROVIDER", "STATUS", "PROMPT", "COMPLETION", "CACHED",
+               "COST", "LATENCY", "ERROR"});
+}
+
+std::string log_line(const LogEntry& entry) {
+  const UsageRecord& r = entry.record;
+  return line({format_iso(r.time), r.key_id,
+               r.served_model.empty() ? r.requested_model : r.served_model, r.provider,
+               std::to_string(r.status), std::to_string(r.prompt_tokens),
+               std::to_string(r.completion_tokens), std::to_string(r.cached_tokens),
+               "$" + r.cost.to_usd(), fmt::format("{}ms", r.latency_ms), r.error_code});
+}
+
+}  // namespace llmgw::cli

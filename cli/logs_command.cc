@@ -1,0 +1,102 @@
+#include "cli/arguments.h"
+#include "cli/commands.h"
+#include "cli/log_view.h"
+#include "cli/stop_signals.h"
+#include "cli/time_arguments.h"
+#include "core/error.h"
+#include "core/key_store.h"
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+namespace llmgw::cli {
+
+namespace {
+
+constexpr std::chrono::milliseconds k_poll_interval{200};
+
+void print_entry(Format format, const LogEntry& entry) {
+  if (format == Format::human) {
+    std::fputs(log_line(entry).c_str(), stdout);
+    return;
+  }
+  std::string line =
+      log_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::fputs(line.c_str(), stdout);
+}
+
+// Every row as soon as it is committed, until SIGINT (exit 130) or SIGTERM (exit 0).
+int follow(RequestLog& log, const LogFilter& filter, Format format, std::int64_t last) {
+  StopSignals stop;
+  while (stop.received() == 0) {
+    stop.sleep(k_poll_interval);
+    std::int64_t up_to = log.last_id();
+    for (const LogEntry& entry : log.between(filter, last, up_to)) {
+      print_entry(format, entry);
+    }
+    last = up_to;
+    if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      throw_io("cannot write to standard output");
+    }
+  }
+  return stop.received() == SIGINT ? 130 : 0;
+}
+
+}  // namespace
+
+void add_logs_command(CLI::App& app, Context& context) {
+  struct Options {
+    std::optional<std::string> key;
+    std::optional<std::string> model;
+    std::optional<std::string> status;
+    std::string limit = "50";
+    bool follow = false;
+  };
+  auto o = std::make_shared<Options>();
+  auto* logs = app.add_subcommand(
+      "logs",
+      "the request log, newest first; with --json one JSON object per line (JSONL), the same "
+      "with and without --follow");
+  add_optional(logs, "--key", o->key, "only this key's requests")->type_name("<id>");
+  add_optional(logs, "--model", o->model, "only requests for, or served by, this model")
+      ->type_name("<model>");
+  add_optional(logs, "--status", o->status, "only requests answered with this HTTP status")
+      ->type_name("<code>");
+  logs->add_option("--limit", o->limit, "how many rows, 1 to 100000 (default 50)")
+      ->type_name("<n>");
+  logs->add_flag("--follow", o->follow,
+                 "print the last --limit rows oldest first, then each new row as it is "
+                 "committed, until SIGINT (exit 130) or SIGTERM (exit 0)");
+  logs->callback([&context, o] {
+    LogFilter filter;
+    filter.key_id = o->key;
+    filter.model = o->model;
+    if (o->status) {
+      filter.status = static_cast<int>(parse_count(*o->status, 100, 599, "--status"));
+    }
+    std::int64_t limit = parse_count(o->limit, 1, 100000, "--limit");
+    if (filter.key_id) {
+      KeyStore(context.store(), context.clock()).get(*filter.key_id);  // unknown: exit 3
+    }
+    RequestLog log(context.store());
+    std::int64_t last = log.last_id();
+    std::vector<LogEntry> entries = log.newest(filter, limit, last);
+    if (o->follow) {
+      std::reverse(entries.begin(), entries.end());
+    }
+    if (context.format() == Format::human) {
+      std::fputs(log_header().c_str(), stdout);
+    }
+    for (const LogEntry& entry : entries) {
+      print_entry(context.format(), entry);
+    }
+    if (o->follow) {
+      std::fflush(stdout);
+      context.exit_code = follow(log, filter, context.format(), last);
+    }
+  });
+}
+
+}  // namespace llmgw::cli

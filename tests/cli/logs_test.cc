@@ -1,0 +1,153 @@
+// llmgw logs: the newest rows as a table or as JSON lines, filters, and --follow.
+#include "tests/support/background_process.h"
+#include "tests/support/cli_outcome.h"
+#include "tests/support/logged_requests.h"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <csignal>
+
+using test::Outcome;
+using test::outcome_of;
+using test::refused;
+using test::request;
+
+namespace {
+
+struct LogsDatabase : test::TestDatabase {
+  std::string a = test::create_key(path, {"-d", "a"})["id"].get<std::string>();
+  std::string b = test::create_key(path, {"-d", "b"})["id"].get<std::string>();
+
+  LogsDatabase() {
+    test::log_requests(
+        path, {request(a, "2026-11-27T10:00:00Z", "gpt-4o", "openai", 200, 100, 10, 5, "0.001"),
+               request(b, "2026-11-27T10:01:00.250Z", "o3", "", 403),
+               request(a, "2026-11-27T10:02:00Z", "claude", "anthropic", 500, 300)});
+  }
+};
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("cli: logs prints the newest rows first, in columns") {
+  LogsDatabase db;
+  std::string header =
+      "TIME                      KEY               MODEL                     PROVIDER    "
+      "STATUS  PROMPT    COMPLETION  CACHED    COST            LATENCY   ERROR\n";
+  CHECK(outcome_of(db.path, {"logs"}) ==
+        Outcome{0,
+                header +
+                    fmt::format(
+                        "2026-11-27T10:02:00Z      {}  claude                    anthropic   "
+                        "500     300       0           0         $0              100ms     "
+                        "error_500\n"
+                        "2026-11-27T10:01:00.250Z  {}  o3                        -           "
+                        "403     0         0           0         $0              100ms     "
+                        "error_403\n"
+                        "2026-11-27T10:00:00Z      {}  gpt-4o                    openai      "
+                        "200     100       10          5         $0.001          100ms     -\n",
+                        db.a, db.b, db.a),
+                "", false});
+  CHECK(outcome_of(db.path, {"logs", "--limit", "1"}).out ==
+        header + fmt::format("2026-11-27T10:02:00Z      {}  claude                    "
+                             "anthropic   500     300       0           0         $0          "
+                             "    100ms     error_500\n",
+                             db.a));
+}
+
+TEST_CASE("cli: logs --json prints one JSON object per line") {
+  LogsDatabase db;
+  CHECK(outcome_of(db.path, {"--json", "logs", "--key", db.b}) ==
+        Outcome{0,
+                fmt::format(
+                    R"({{"cached_tokens":0,"cancelled":false,"completion_tokens":0,"cost":"0",)"
+                    R"("error_code":"error_403","estimated":false,"id":2,"key_id":"{}",)"
+                    R"("latency_ms":100,"prompt_tokens":0,"provider":"",)"
+                    R"("request_id":"req_1795773660250","requested_model":"o3",)"
+                    R"("served_model":"","status":403,"streamed":false,)"
+                    R"("time":"2026-11-27T10:01:00.250Z","ttft_ms":null}})"
+                    "\n",
+                    db.b),
+                "", false});
+}
+
+TEST_CASE("cli: logs filters by model and by status") {
+  LogsDatabase db;
+  auto ids = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"--json", "logs"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string out;
+    for (const auto& line : split_lines(test::llmgw(db.path, argv).out)) {
+      out += test::parse_json(line)["id"].dump() + " ";
+    }
+    return out;
+  };
+  CHECK(ids({}) == "3 2 1 ");
+  CHECK(ids({"--model", "gpt-4o"}) == "1 ");
+  CHECK(ids({"--status", "500"}) == "3 ");
+  CHECK(ids({"--key", db.a, "--status", "200"}) == "1 ");
+  CHECK(ids({"--status", "404"}) == "");
+}
+
+TEST_CASE("cli: logs refuses a bad --limit and a bad --status") {
+  LogsDatabase db;
+  CHECK(outcome_of(db.path, {"logs", "--limit", "0"}) ==
+        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000"));
+  CHECK(outcome_of(db.path, {"logs", "--limit", "ten"}) ==
+        refused(2, "invalid --limit 'ten': expected a whole number from 1 to 100000"));
+  CHECK(outcome_of(db.path, {"logs", "--status", "99"}) ==
+        refused(2, "invalid --status '99': expected a whole number from 100 to 599"));
+}
+
+TEST_CASE("cli: logs of an unknown key is not found") {
+  LogsDatabase db;
+  CHECK(outcome_of(db.path, {"logs", "--key", "key_aaaaaaaaaaaa"}) ==
+        refused(3, "key 'key_aaaaaaaaaaaa' not found"));
+}
+
+TEST_CASE("cli: logs --follow prints rows committed meanwhile, and SIGINT ends it with 130") {
+  LogsDatabase db;
+  test::BackgroundProcess follow(
+      test::llmgw_argv(db.path, {"--json", "logs", "--follow", "--limit", "2"}));
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 2; }));
+  test::log_requests(db.path, {request(db.b, "2026-11-27T11:00:00Z", "m", "p"),
+                               request(db.a, "2026-11-27T11:00:01Z", "m", "p")});
+  test::log_requests(db.path, {request(db.a, "2026-11-27T11:00:02Z", "m", "p")});
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 5; }));
+  CHECK(follow.stop(SIGINT) == 130);
+  std::string ids;
+  for (const auto& line : split_lines(follow.out())) {
+    ids += test::parse_json(line)["id"].dump() + " ";
+  }
+  CHECK(ids == "2 3 4 5 6 ");  // the last two oldest first, then each new row
+  CHECK(follow.err() == "");
+}
+
+TEST_CASE("cli: logs --follow applies its filters to new rows, and SIGTERM ends it with 0") {
+  LogsDatabase db;
+  test::BackgroundProcess follow(test::llmgw_argv(db.path, {"logs", "--follow", "--key", db.b}));
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 2; }));
+  test::log_requests(db.path, {request(db.a, "2026-11-27T11:00:00Z", "skipped", "p"),
+                               request(db.b, "2026-11-27T11:00:01Z", "shown", "p")});
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 3; }));
+  CHECK(follow.stop(SIGTERM) == 0);
+  std::vector<std::string> out = split_lines(follow.out());
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].rfind("TIME ", 0) == 0);
+  CHECK(out[1].find(" o3 ") != std::string::npos);
+  CHECK(out[2].find(" shown ") != std::string::npos);
+}

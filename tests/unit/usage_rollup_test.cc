@@ -1,0 +1,94 @@
+// The hourly roll-ups of migration step 5: kept with every log row, and backfilled for rows
+// logged before the step.
+#include "core/migrations.h"
+#include "core/store.h"
+#include "core/usage.h"
+#include "tests/support/logged_requests.h"
+#include "tests/support/temp_dir.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <string>
+
+using test::request;
+
+namespace {
+
+const std::vector<llmgw::UsageRecord> k_requests = {
+    request("key_a", "2026-11-27T10:05:00Z", "gpt-4o", "openai", 200, 100, 10, 5, "0.001"),
+    request("key_a", "2026-11-27T10:30:00Z", "gpt-4o", "openai", 200, 200, 20, 0, "0.002"),
+    request("key_b", "2026-11-27T10:59:59.999Z", "o3", "", 403),
+    request("key_b", "2026-11-27T11:00:00Z", "claude", "anthropic", 500, 300, 0, 0, "0"),
+};
+
+std::string rollup(SQLite::Database& db) {
+  SQLite::Statement rows(db, "SELECT * FROM usage_rollup ORDER BY scope, key_id, hour, model, "
+                             "provider");
+  std::string out;
+  while (rows.executeStep()) {
+    for (int i = 0; i < rows.getColumnCount(); ++i) {
+      out += rows.getColumn(i).getString() + (i + 1 < rows.getColumnCount() ? "|" : "\n");
+    }
+  }
+  return out;
+}
+
+constexpr const char* k_expected =
+    "key|key_a|1795773600000|||2|0|300|30|5|3000000000\n"
+    "key|key_b|1795773600000|||1|1|0|0|0|0\n"
+    "key|key_b|1795777200000|||1|1|300|0|0|0\n"
+    "key_model|key_a|1795773600000|gpt-4o||2|0|300|30|5|3000000000\n"
+    "key_model|key_b|1795773600000|o3||1|1|0|0|0|0\n"
+    "key_model|key_b|1795777200000|claude||1|1|300|0|0|0\n"
+    "key_provider|key_a|1795773600000||openai|2|0|300|30|5|3000000000\n"
+    "key_provider|key_b|1795773600000|||1|1|0|0|0|0\n"
+    "key_provider|key_b|1795777200000||anthropic|1|1|300|0|0|0\n"
+    "model||1795773600000|gpt-4o||2|0|300|30|5|3000000000\n"
+    "model||1795773600000|o3||1|1|0|0|0|0\n"
+    "model||1795777200000|claude||1|1|300|0|0|0\n"
+    "provider||1795773600000|||1|1|0|0|0|0\n"
+    "provider||1795773600000||openai|2|0|300|30|5|3000000000\n"
+    "provider||1795777200000||anthropic|1|1|300|0|0|0\n"
+    "total||1795773600000|||3|1|300|30|5|3000000000\n"
+    "total||1795777200000|||1|1|300|0|0|0\n";
+
+}  // namespace
+
+TEST_CASE("usage roll-up: every committed request adds to one row per scope and hour") {
+  test::TempDir dir;
+  llmgw::Store store(dir.file("llmgw.db"));
+  llmgw::UsageLedger(store).commit(k_requests);
+  CHECK(rollup(store.db()) == k_expected);
+}
+
+TEST_CASE("usage roll-up: a request that is rolled back leaves no roll-up behind") {
+  test::TempDir dir;
+  llmgw::Store store(dir.file("llmgw.db"));
+  {
+    auto tx = store.write_transaction();
+    store.db().exec("INSERT INTO request_log (request_id, time, key_id, requested_model, "
+                    "served_model, provider, status, error_code, prompt_tokens, "
+                    "completion_tokens, cached_tokens, cost, estimated, streamed, cancelled, "
+                    "latency_ms) VALUES ('r', 1795773600000, 'key_a', 'm', 'm', 'p', 200, '', "
+                    "1, 1, 0, 7, 0, 0, 0, 1)");
+    CHECK(rollup(store.db()) != "");
+  }
+  CHECK(rollup(store.db()) == "");
+}
+
+TEST_CASE("usage roll-up: migrating a database with a log backfills its roll-ups") {
+  test::TempDir dir;
+  std::string path = dir.file("old.db");
+  {
+    llmgw::Store store(path);
+    llmgw::UsageLedger(store).commit(k_requests);
+    // Back to version 4, with the log as it was: step 5 is exactly these objects.
+    store.db().exec("DROP TRIGGER request_log_rollup; DROP TABLE usage_rollup; "
+                    "DROP VIEW usage_facts; DROP TABLE usage_scopes; PRAGMA user_version = 4");
+  }
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  llmgw::migrate(db, path);
+  CHECK(llmgw::schema_version(db) == llmgw::latest_schema_version());
+  CHECK(rollup(db) == k_expected);
+}

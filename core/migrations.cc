@@ -49,6 +49,157 @@ CREATE TABLE iam_rules (
 );
 CREATE INDEX iam_rules_by_key ON iam_rules (key_id, created_at, id);
 )sql",
+    // 3: the request log, and a counter that every change of configuration (not of usage)
+    // bumps, so a running daemon reloads what it cached exactly when the CLI changed it.
+    R"sql(
+CREATE TABLE request_log (
+  id                 INTEGER PRIMARY KEY,
+  request_id         TEXT NOT NULL,
+  time               INTEGER NOT NULL,
+  key_id             TEXT NOT NULL,
+  requested_model    TEXT NOT NULL,
+  served_model       TEXT NOT NULL,
+  provider           TEXT NOT NULL,
+  status             INTEGER NOT NULL,
+  error_code         TEXT NOT NULL,
+  prompt_tokens      INTEGER NOT NULL,
+  completion_tokens  INTEGER NOT NULL,
+  cached_tokens      INTEGER NOT NULL,
+  cost               INTEGER NOT NULL,
+  estimated          INTEGER NOT NULL,
+  streamed           INTEGER NOT NULL,
+  cancelled          INTEGER NOT NULL,
+  latency_ms         INTEGER NOT NULL,
+  ttft_ms            INTEGER
+);
+CREATE INDEX request_log_by_time ON request_log (time);
+CREATE INDEX request_log_by_key ON request_log (key_id, time);
+CREATE TABLE config_version (
+  only_row  INTEGER PRIMARY KEY CHECK (only_row = 1),
+  version   INTEGER NOT NULL
+);
+INSERT INTO config_version VALUES (1, 1);
+CREATE TRIGGER api_keys_insert AFTER INSERT ON api_keys
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER api_keys_delete AFTER DELETE ON api_keys
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER api_keys_update AFTER UPDATE OF id, secret_hash, prefix, description, status,
+  usage_limit, period_limit, period, period_anchor, expires_at ON api_keys
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER iam_rules_insert AFTER INSERT ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER iam_rules_delete AFTER DELETE ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER iam_rules_update AFTER UPDATE ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+)sql",
+    // 4: the operator's catalog, as differences from the built-in one (core/catalog_store.h).
+    // Prices are picodollars per token (core/price.h).
+    R"sql(
+CREATE TABLE catalog_providers (
+  id           TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  base_url     TEXT NOT NULL,
+  api_key_env  TEXT NOT NULL,
+  enabled      INTEGER NOT NULL CHECK (enabled IN (0, 1))
+);
+CREATE TABLE catalog_models (
+  id       TEXT PRIMARY KEY,
+  name     TEXT,
+  removed  INTEGER NOT NULL CHECK (removed IN (0, 1)),
+  CHECK (removed = 1 OR name IS NOT NULL)
+);
+CREATE TABLE catalog_mappings (
+  model_id            TEXT NOT NULL,
+  provider            TEXT NOT NULL,
+  removed             INTEGER NOT NULL CHECK (removed IN (0, 1)),
+  upstream_model      TEXT,
+  input_price         INTEGER CHECK (input_price >= 0),
+  output_price        INTEGER CHECK (output_price >= 0),
+  cached_input_price  INTEGER CHECK (cached_input_price >= 0),
+  context_size        INTEGER,
+  max_output_tokens   INTEGER,
+  streaming           INTEGER,
+  PRIMARY KEY (model_id, provider),
+  CHECK (removed = 1 OR (upstream_model IS NOT NULL AND input_price IS NOT NULL AND
+                         output_price IS NOT NULL AND cached_input_price IS NOT NULL AND
+                         context_size IS NOT NULL AND max_output_tokens IS NOT NULL AND
+                         streaming IS NOT NULL))
+);
+CREATE TRIGGER catalog_providers_insert AFTER INSERT ON catalog_providers
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_providers_delete AFTER DELETE ON catalog_providers
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_providers_update AFTER UPDATE ON catalog_providers
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_models_insert AFTER INSERT ON catalog_models
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_models_delete AFTER DELETE ON catalog_models
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_models_update AFTER UPDATE ON catalog_models
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_mappings_insert AFTER INSERT ON catalog_mappings
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_mappings_delete AFTER DELETE ON catalog_mappings
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER catalog_mappings_update AFTER UPDATE ON catalog_mappings
+  BEGIN UPDATE config_version SET version = version + 1; END;
+)sql",
+    // 5: hourly usage roll-ups for reports (core/usage_report.h). Each log row adds to one
+    // roll-up row per scope: all keys, per key, per model, per provider, per key and model,
+    // per key and provider. Dimensions a scope does not group by hold ''. The trigger keeps
+    // them in the statement that inserts the log row, so no writer can skip them, and this
+    // step backfills the rows logged before it. The log is append-only.
+    R"sql(
+CREATE TABLE usage_scopes (
+  scope        TEXT PRIMARY KEY,
+  by_key       INTEGER NOT NULL,
+  by_model     INTEGER NOT NULL,
+  by_provider  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO usage_scopes VALUES ('total', 0, 0, 0), ('key', 1, 0, 0), ('model', 0, 1, 0),
+  ('provider', 0, 0, 1), ('key_model', 1, 1, 0), ('key_provider', 1, 0, 1);
+-- Each log row once per scope, as the roll-up sees it. A request's model is the served
+-- model, or the requested one when nothing was served.
+CREATE VIEW usage_facts AS
+SELECT l.id AS log_id, l.time AS time, s.scope AS scope,
+  CASE WHEN s.by_key THEN l.key_id ELSE '' END AS key_id,
+  l.time - l.time % 3600000 AS hour,
+  CASE WHEN NOT s.by_model THEN '' WHEN l.served_model = '' THEN l.requested_model
+       ELSE l.served_model END AS model,
+  CASE WHEN s.by_provider THEN l.provider ELSE '' END AS provider,
+  l.status >= 400 AS error, l.prompt_tokens AS prompt_tokens,
+  l.completion_tokens AS completion_tokens, l.cached_tokens AS cached_tokens, l.cost AS cost
+FROM request_log AS l CROSS JOIN usage_scopes AS s;
+CREATE TABLE usage_rollup (
+  scope              TEXT NOT NULL,
+  key_id             TEXT NOT NULL,
+  hour               INTEGER NOT NULL,
+  model              TEXT NOT NULL,
+  provider           TEXT NOT NULL,
+  requests           INTEGER NOT NULL,
+  errors             INTEGER NOT NULL,
+  prompt_tokens      INTEGER NOT NULL,
+  completion_tokens  INTEGER NOT NULL,
+  cached_tokens      INTEGER NOT NULL,
+  cost               INTEGER NOT NULL,
+  PRIMARY KEY (scope, key_id, hour, model, provider)
+) WITHOUT ROWID;
+INSERT INTO usage_rollup
+SELECT scope, key_id, hour, model, provider, count(*), sum(error), sum(prompt_tokens),
+       sum(completion_tokens), sum(cached_tokens), sum(cost)
+FROM usage_facts GROUP BY scope, key_id, hour, model, provider;
+CREATE TRIGGER request_log_rollup AFTER INSERT ON request_log BEGIN
+  INSERT INTO usage_rollup
+  SELECT scope, key_id, hour, model, provider, 1, error, prompt_tokens, completion_tokens,
+         cached_tokens, cost
+  FROM usage_facts WHERE log_id = NEW.id
+  ON CONFLICT DO UPDATE SET requests = requests + excluded.requests,
+    errors = errors + excluded.errors, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+    completion_tokens = completion_tokens + excluded.completion_tokens,
+    cached_tokens = cached_tokens + excluded.cached_tokens, cost = cost + excluded.cost;
+END;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace llmgw::daemon {
 
@@ -15,51 +16,35 @@ constexpr auto k_retry_pause = std::chrono::milliseconds(100);
 }  // namespace
 
 Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
-    : m_keys(keys), m_store(db_path), m_ledger(m_store), m_thread([this] { run(); }) {}
-
-Accountant::~Accountant() {
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_stopping = true;
-  }
-  m_queued.notify_all();
-  m_thread.join();
-}
+    : m_keys(keys), m_store(db_path), m_ledger(m_store) {}
 
 void Accountant::record(UsageRecord record, Reservation reservation) {
   std::unique_lock<std::mutex> lock(m_mutex);
   m_queue.push_back(Entry{std::move(record), std::move(reservation)});
-  std::uint64_t sequence = ++m_next_sequence;
-  m_queued.notify_one();
-  m_done.wait(lock, [&] { return m_committed_sequence >= sequence; });
+  const std::uint64_t sequence = ++m_next_sequence;
+  while (m_committed_sequence < sequence) {
+    if (m_committing) {
+      m_done.wait(lock);
+      continue;
+    }
+    // Lead: commit everything queued, including what others queued meanwhile.
+    m_committing = true;
+    std::deque<Entry> batch;
+    batch.swap(m_queue);
+    const std::uint64_t last = m_next_sequence;
+    lock.unlock();
+    commit_batch(batch);
+    lock.lock();
+    m_committed_sequence = last;
+    ++m_batches;
+    m_committing = false;
+    m_done.notify_all();
+  }
 }
 
 std::uint64_t Accountant::committed_batches() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_batches;
-}
-
-void Accountant::run() {
-  while (true) {
-    std::deque<Entry> batch;
-    std::uint64_t last = 0;
-    {
-      std::unique_lock<std::mutex> lock(m_mutex);
-      m_queued.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-      if (m_queue.empty()) {
-        return;  // stopping, and nothing left
-      }
-      batch.swap(m_queue);
-      last = m_next_sequence;
-    }
-    commit_batch(batch);
-    {
-      std::lock_guard<std::mutex> lock(m_mutex);
-      m_committed_sequence = last;
-      ++m_batches;
-    }
-    m_done.notify_all();
-  }
 }
 
 void Accountant::commit_batch(std::deque<Entry>& batch) {

@@ -56,7 +56,7 @@ private:
   Upstreams m_upstreams;
   std::atomic<bool> m_draining{false};
   std::atomic<bool> m_aborting{false};
-  Accountant m_accountant;  // last: destroyed first, committing what is queued
+  Accountant m_accountant;
 };
 
 }  // namespace llmgw::daemon

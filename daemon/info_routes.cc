@@ -1,23 +1,19 @@
 // The gateway's answers that proxy nothing: the key's models and status, health, metrics.
 #include "daemon/gateway.h"
 
+#include "core/catalog_json.h"
+
 #include <nlohmann/json.hpp>
 
 namespace llmgw::daemon {
 
 namespace {
 
-nlohmann::ordered_json mapping_json(const Candidate& c) {
-  const Mapping& m = *c.mapping;
-  return {{"provider", c.provider->id},
-          {"upstream_model", m.upstream_model},
-          {"input_price", m.input.to_string()},
-          {"output_price", m.output.to_string()},
-          {"cached_input_price", m.cached_input.to_string()},
-          {"context_size", m.context_size},
-          {"max_output_tokens", m.max_output_tokens},
-          {"streaming", m.streaming},
-          {"free", m.is_free()}};
+// A provider's offer of the model: the catalog's mapping, and whether it is free.
+nlohmann::json offer_json(const Candidate& c) {
+  nlohmann::json offer = to_json(*c.mapping);
+  offer["free"] = c.mapping->is_free();
+  return offer;
 }
 
 }  // namespace
@@ -34,9 +30,9 @@ void Gateway::models(const httplib::Request& request, httplib::Response& respons
       if (decision.outcome != Decision::Outcome::allowed) {
         continue;
       }
-      nlohmann::ordered_json providers = nlohmann::ordered_json::array();
+      nlohmann::json providers = nlohmann::json::array();
       for (const Candidate& c : decision.candidates) {
-        providers.push_back(mapping_json(c));
+        providers.push_back(offer_json(c));
       }
       data.push_back({{"id", model.id},
                       {"object", "model"},

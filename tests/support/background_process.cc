@@ -11,7 +11,8 @@
 
 namespace test {
 
-BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& env) {
   int out = open(m_dir.file("stdout").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   int err = open(m_dir.file("stderr").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (out < 0 || err < 0) {
@@ -26,6 +27,9 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
     dup2(null, 0);
     dup2(out, 1);
     dup2(err, 2);
+    for (const auto& [name, value] : env) {
+      setenv(name.c_str(), value.c_str(), 1);
+    }
     std::vector<char*> raw;
     for (const auto& a : argv) {
       raw.push_back(const_cast<char*>(a.c_str()));
@@ -55,6 +59,14 @@ bool BackgroundProcess::wait_for_output(const std::function<bool(const std::stri
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
+}
+
+bool BackgroundProcess::running() {
+  int status = 0;
+  if (m_running && waitpid(m_pid, &status, WNOHANG) == m_pid) {
+    m_running = false;
+  }
+  return m_running;
 }
 
 int BackgroundProcess::stop(int signal, std::chrono::milliseconds timeout) {

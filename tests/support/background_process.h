@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,10 @@ namespace test {
 
 class BackgroundProcess {
 public:
-  // Starts `argv` (argv[0] a path). Throws std::runtime_error when it cannot start.
-  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  // Starts `argv` (argv[0] a path) with `env` added to the environment. Throws
+  // std::runtime_error when it cannot start.
+  explicit BackgroundProcess(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& env = {});
   ~BackgroundProcess();  // SIGKILL when still running
   BackgroundProcess(const BackgroundProcess&) = delete;
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
@@ -27,6 +30,8 @@ public:
   // Sends `signal` and waits (at most `timeout`) for the exit; returns the exit code, or
   // 128 + signal number, or -1 when it did not exit in time.
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // False once it has exited (it is reaped then).
+  bool running();
 
 private:
   TempDir m_dir;

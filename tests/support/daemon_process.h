@@ -1,6 +1,8 @@
 #pragma once
 // `llmgw serve` running in the background for a test: started on a free loopback port,
 // stopped by its own process id when the test ends.
+#include "tests/support/background_process.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -19,18 +21,16 @@ public:
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
   int port() const { return m_port; }
-  int pid() const { return m_pid; }
+  int pid() const { return m_process.pid(); }
   // Sends `signal` and waits (at most `timeout_seconds`) for the exit; returns the exit
   // code, or 128 + signal number, or -1 when it did not exit in time.
   int stop(int signal, int timeout_seconds = 20);
   // Everything the daemon wrote to stderr so far.
-  std::string stderr_text() const;
+  std::string stderr_text() const { return m_process.err(); }
 
 private:
-  int m_pid = -1;
+  BackgroundProcess m_process;
   int m_port = 0;
-  std::string m_stderr_path;
-  bool m_running = false;
 };
 
 }  // namespace test

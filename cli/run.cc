@@ -44,6 +44,13 @@ int run(int argc, char** argv) {
   app.add_flag("--json", context.json, "print one JSON document with stable field names");
   add_basic_commands(app, context);
   add_key_commands(app, context);
+  add_catalog_commands(app, context);
+  add_model_commands(app, context);
+  add_serve_command(app, context);
+  add_usage_command(app, context);
+  add_logs_command(app, context);
+  add_backup_command(app, context);
+  add_complete_command(app, context);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

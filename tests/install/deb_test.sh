@@ -7,6 +7,7 @@
 set -u
 build=$1
 source=$2
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$source/tests/install/lib.sh"
 command -v dpkg-deb >/dev/null || fail "dpkg-deb not found (apt-get install dpkg)"
 command -v dpkg-shlibdeps >/dev/null || fail "dpkg-shlibdeps not found (apt-get install dpkg-dev)"
@@ -26,7 +27,10 @@ field() { dpkg-deb -f "$deb" "$1"; }
   fail "Architecture is '$(field Architecture)'"
 [ "$(field Section)" = net ] || fail "Section is '$(field Section)', not net"
 [ -n "$(field Maintainer)" ] || fail "Maintainer is empty"
-[ -n "$(field Description)" ] || fail "Description is empty"
+if [ "$(field Description | head -n 1)" != "self-hosted OpenAI-compatible LLM gateway" ] ||
+  [ "$(field Description | grep -c '^ [^ ]')" -lt 2 ]; then
+  fail "Description lacks its summary or long text: $(field Description)"
+fi
 case $(field Depends) in
   *libc6*) echo "ok: Depends: $(field Depends)" ;;
   *) fail "Depends is '$(field Depends)': dpkg-shlibdeps did not run" ;;

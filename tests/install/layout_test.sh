@@ -5,6 +5,7 @@
 set -u
 build=$1
 source=$2
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$source/tests/install/lib.sh"
 make_scratch
 root=$scratch/root
@@ -55,16 +56,16 @@ for page in "$source"/man/*.[1-8]; do
     fail "man/$name is not installed in usr/share/man/man$section (no install rule?)"
   echo "ok: usr/share/man/man$section/$name"
 done
-check_completion() {  # SHELL FOLDER
-  if [ -z "$(ls -A "$root/usr/share/$2" 2>/dev/null)" ]; then
-    fail "completions/ has a $1 script but usr/share/$2 is empty"
-  fi
-  echo "ok: $1 completion in usr/share/$2: $(ls "$root/usr/share/$2" | tr '\n' ' ')"
+# SHELL FOLDER PATTERN: when completions/ has a file matching PATTERN, FOLDER is not empty.
+check_completion() {
+  for script in "$source"/completions/$3; do
+    [ -f "$script" ] || return 0
+  done
+  installed=$(find "$root/usr/share/$2" -type f 2>/dev/null)
+  [ -n "$installed" ] || fail "completions/ has a $1 script but usr/share/$2 is empty"
+  echo "ok: $1 completion: $(printf '%s\n' "$installed" | sed "s|^$root/||" | tr '\n' ' ')"
 }
-ls "$source"/completions/ 2>/dev/null | grep -q 'bash' &&
-  check_completion bash bash-completion/completions
-ls "$source"/completions/ 2>/dev/null | grep -q -e 'zsh' -e '^_llmgw' &&
-  check_completion zsh zsh/vendor-completions
-ls "$source"/completions/ 2>/dev/null | grep -q 'fish' &&
-  check_completion fish fish/vendor_completions.d
+check_completion bash bash-completion/completions '*bash*'
+check_completion zsh zsh/vendor-completions '_llmgw*'
+check_completion fish fish/vendor_completions.d '*.fish'
 echo "PASS"

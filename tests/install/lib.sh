@@ -69,9 +69,13 @@ EXPECTED
   [ -z "$missing" ] || fail "$unit lacks:$missing"
   # Longer than serve's default 30s drain, so systemd does not SIGKILL a drain.
   stop=$(printf '%s\n' "$parsed" | sed -n 's/^Service\.TimeoutStopSec=\([0-9]*\)s\{0,1\}$/\1/p')
-  [ -n "$stop" ] && [ "$stop" -gt 30 ] || fail "$unit: TimeoutStopSec must be over 30 seconds"
+  if [ -z "$stop" ] || [ "$stop" -le 30 ]; then
+    fail "$unit: TimeoutStopSec must be over 30 seconds"
+  fi
   nofile=$(printf '%s\n' "$parsed" | sed -n 's/^Service\.LimitNOFILE=\([0-9]*\)$/\1/p')
-  [ -n "$nofile" ] && [ "$nofile" -ge 16384 ] || fail "$unit: LimitNOFILE must be at least 16384"
+  if [ -z "$nofile" ] || [ "$nofile" -lt 16384 ]; then
+    fail "$unit: LimitNOFILE must be at least 16384"
+  fi
   echo "ok: the unit has the expected keys"
 }
 

@@ -76,7 +76,8 @@ std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
       return found->second;
     }
   }
-  std::lock_guard<std::mutex> commit(m_commit_mutex);
+  // No commit lock here, so unknown keys cannot stall the accountant: an account is only
+  // ever created here, before any request of its key can be admitted and settled.
   std::lock_guard<std::mutex> db(m_db_mutex);
   KeyStore keys(m_store, k_clock);
   std::optional<ApiKey> key = keys.find_by_secret(secret);

@@ -62,8 +62,8 @@ public:
   // True when the database answers a query.
   bool database_ready();
 
-  // Held by the accountant from its commit to its settle(), and here while an account is
-  // read from the database, so no committed cost is counted twice or missed.
+  // Held by the accountant from its commit to its settle(), and here while accounts are
+  // reloaded from the database, so no committed cost is counted twice or missed.
   std::mutex& commit_mutex() { return m_commit_mutex; }
 
 private:

@@ -70,7 +70,7 @@ std::vector<KeyUsage> UsageLedger::commit(const std::vector<UsageRecord>& record
         "  WHEN period_start = ?2 THEN period_usage + ?1 ELSE ?1 END, "
         "period_start = coalesce(?2, period_start), "
         "last_used_at = max(coalesce(last_used_at, 0), ?3) WHERE id = ?4 "
-        "RETURNING usage, period_usage, coalesce(period_start, 0)");
+        "RETURNING usage, period_usage, coalesce(period_start, 0), last_used_at");
     update.bind(1, static_cast<std::int64_t>(r.cost.units()));
     if (window_start) {
       update.bind(2, static_cast<std::int64_t>(*window_start));
@@ -82,7 +82,8 @@ std::vector<KeyUsage> UsageLedger::commit(const std::vector<UsageRecord>& record
     if (update.executeStep()) {
       balances.push_back(KeyUsage{r.key_id, Money::from_units(update.getColumn(0).getInt64()),
                                   Money::from_units(update.getColumn(1).getInt64()),
-                                  update.getColumn(2).getInt64()});
+                                  update.getColumn(2).getInt64(),
+                                  update.getColumn(3).getInt64()});
     }
     update.reset();
   }

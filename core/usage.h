@@ -45,6 +45,7 @@ struct KeyUsage {
   Money usage;
   Money period_usage;
   Timestamp period_start = 0;
+  Timestamp last_used_at = 0;
 };
 
 class UsageLedger {

@@ -59,6 +59,7 @@ void Gateway::key_status(const httplib::Request& request, httplib::Response& res
     ApiKey current = key->key;
     KeyDirectory::Balance balance = m_keys.balance(*key, now);
     current.usage = balance.usage;
+    current.last_used_at = balance.last_used_at;
     if (current.period_limit) {
       current.period_limit->usage = balance.period_usage;
       current.period_limit->window_start = current.period_limit->window_at(now).start;

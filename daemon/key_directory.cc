@@ -55,9 +55,9 @@ void KeyDirectory::reload_accounts_locked() {
   for (auto& [id, account] : m_accounts) {
     KeyStore keys(m_store, k_clock);
     if (auto key = keys.find(id)) {
-      account.usage = key->usage;
-      account.period_usage = key->period_limit ? key->period_limit->usage : Money();
-      account.window_start = key->period_limit ? key->period_limit->window_start : 0;
+      Money reserved = account.reserved;
+      account = account_of(*key);
+      account.reserved = reserved;
     }
   }
 }
@@ -93,12 +93,16 @@ std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
   config->key = std::move(*key);
   std::lock_guard<std::mutex> lock(m_mutex);
   if (m_accounts.find(config->key.id) == m_accounts.end()) {
-    const ApiKey& k = config->key;
-    m_accounts[k.id] = Account{k.usage, k.period_limit ? k.period_limit->usage : Money(),
-                               k.period_limit ? k.period_limit->window_start : 0, Money()};
+    m_accounts[config->key.id] = account_of(config->key);
   }
   m_by_hash[hash] = config;
   return config;
+}
+
+KeyDirectory::Account KeyDirectory::account_of(const ApiKey& key) {
+  const auto& period = key.period_limit;
+  return Account{key.usage, period ? period->usage : Money(), period ? period->window_start : 0,
+                 key.last_used_at, Money()};
 }
 
 KeyDirectory::Account& KeyDirectory::account_locked(const KeyConfig& config) {
@@ -150,13 +154,15 @@ void KeyDirectory::settle(const Reservation& reservation,
     account.usage = committed->usage;
     account.period_usage = committed->period_usage;
     account.window_start = committed->period_start;
+    account.last_used_at = committed->last_used_at;
   }
 }
 
 KeyDirectory::Balance KeyDirectory::balance(const KeyConfig& config, Timestamp now) {
   std::lock_guard<std::mutex> lock(m_mutex);
   Account& account = account_locked(config);
-  return {account.usage, period_usage_locked(config, account, now), account.reserved};
+  return {account.usage, period_usage_locked(config, account, now), account.reserved,
+          account.last_used_at};
 }
 
 bool KeyDirectory::database_ready() {

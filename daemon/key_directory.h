@@ -57,6 +57,7 @@ public:
     Money usage;
     Money period_usage;
     Money reserved;
+    std::optional<Timestamp> last_used_at;
   };
   Balance balance(const KeyConfig& config, Timestamp now);
   // True when the database answers a query.
@@ -71,8 +72,11 @@ private:
     Money usage;
     Money period_usage;
     Timestamp window_start = 0;
+    std::optional<Timestamp> last_used_at;
     Money reserved;
   };
+  // The committed figures of `key` as read from the database (nothing reserved).
+  static Account account_of(const ApiKey& key);
   Account& account_locked(const KeyConfig& config);
   Money period_usage_locked(const KeyConfig& config, const Account& account, Timestamp now) const;
   void reload_accounts_locked();

@@ -1,5 +1,6 @@
 // What the gateway sends upstream and to which provider: the rewritten body, the
 // provider's credential, fallback to the next allowed candidate, and /v1/models.
+#include "core/timestamp.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/process.h"
 #include "tests/support/raw_upstream.h"
@@ -55,7 +56,7 @@ std::map<std::string, nlohmann::json> listed_models(GatewayUnderTest& gw, const 
 std::map<std::string, nlohmann::json> checked_models(GatewayUnderTest& gw, const TestKey& key) {
   std::map<std::string, nlohmann::json> models;
   for (const char* model : {"shared", "gratis", "premium", "echo"}) {
-    Result check = llmgw(gw.db(), {"--json", "key", "check", key.id, "--model", model});
+    Result check = test::llmgw(gw.db(), {"--json", "key", "check", key.id, "--model", model});
     nlohmann::json decision = nlohmann::json::parse(check.out, nullptr, false);
     REQUIRE(decision.is_object());
     if (decision["decision"] == "allowed") {
@@ -129,7 +130,12 @@ TEST_CASE("a served request is logged and charged at the serving mapping's exact
                                 {"completion_tokens", 500}, {"cached_tokens", 200}, {"cost", cost},
                                 {"estimated", 0}, {"streamed", 0}, {"cancelled", 0}}}));
   CHECK(gw.usage_of(key.id) == cost);
-  CHECK(gw.get("/v1/key", bearer(key)).body["usage"] == "0.0019");
+  Reply status = gw.get("/v1/key", bearer(key));
+  CHECK(status.body["usage"] == "0.0019");
+  // The key's last use is the request's time, as the log and the key row have it.
+  const std::int64_t logged = gw.query_int("SELECT time FROM request_log");
+  CHECK(gw.query_int("SELECT last_used_at FROM api_keys WHERE id = '" + key.id + "'") == logged);
+  CHECK(status.body["last_used_at"] == llmgw::format_iso(logged));
 }
 
 TEST_CASE("fallback: the first provider answers 500, the next allowed one serves") {

@@ -4,12 +4,15 @@
 # 127.0.0.1 in a temporary folder and stops by itself.
 #
 #   bench/gateway.sh [path/to/llmgw]      env: ROUNDS=3 DURATION=5 CONNECTIONS="1 16 64"
+#   PROFILE=/tmp/gw bench/gateway.sh     also records a perf profile (dwarf call graphs) of llmgw during its
+#                                         last round at each connection count (/tmp/gw.c64.data)
 #
 # Prints, per target and connection count, requests/s, p50/p99 latency, CPU time per
 # request of the target's own processes, and each figure's ratio to nginx in the same
 # run. Rounds interleave the targets so that machine noise hits them alike.
 set -euo pipefail
-llmgw=$(realpath "${1:-${LLMGW_BIN:-build/llmgw}}")
+source "$(dirname "$0")/lib.sh"
+llmgw=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 16 64"}
@@ -21,35 +24,15 @@ work=$(mktemp -d /tmp/llmgw-bench-XXXXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/mock/nginx.pid" ] && kill "$(cat "$work/mock/nginx.pid")" 2>/dev/null || true
-  [ -f "$work/proxy/nginx.pid" ] && kill "$(cat "$work/proxy/nginx.pid")" 2>/dev/null || true
+  stop_nginx mock proxy
   sleep 0.2
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
-
-start_nginx() {  # name, server block
-  mkdir -p "$work/$1"
-  cat >"$work/$1/nginx.conf" <<CONF
-worker_processes ${3:-1};
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log;
-events { worker_connections 8192; }
-http {
-  access_log off;
-  keepalive_requests 10000000;
-  client_body_temp_path $work/$1; proxy_temp_path $work/$1;
-  fastcgi_temp_path $work/$1; uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
-  $2
-}
-CONF
-  nginx -p "$work/$1" -c "$work/$1/nginx.conf"
-}
 
 start_nginx mock "server { listen 127.0.0.1:$mock_port;
     location /v1/chat/completions { default_type application/json; return 200 '$completion'; } }"
@@ -92,8 +75,14 @@ declare -A rps p50 p99 cpu
 run() {  # target, port, pids, connections
   local before after out threads=$(( $4 < 2 ? 1 : 2 ))
   before=$(cpu_ticks $3)
+  local perf_pid=""
+  if [ -n "${PROFILE:-}" ] && [ "$1" = llmgw ] && [ "${round:-0}" = "$rounds" ]; then
+    perf record -F 499 --call-graph dwarf,8192 -p "$3" -o "$PROFILE.c$4.data" -- sleep "$duration" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   out=$(wrk -t"$threads" -c"$4" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/v1/chat/completions")
   after=$(cpu_ticks $3)
+  [ -n "$perf_pid" ] && wait "$perf_pid" || true
   local r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   local total=$(awk '/requests in/ {print $1}' <<<"$out")
   local errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")

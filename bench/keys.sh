@@ -7,16 +7,12 @@
 # nothing else and talks to no network. Needs sqlite3; uses hyperfine when installed.
 set -euo pipefail
 
-bin=${1:-${LLMGW_BIN:-build/llmgw}}
+source "$(dirname "$0")/lib.sh"
+bin=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
 keys=${KEYS:-10000}
 runs=${RUNS:-20}
 
-if [[ ! -x $bin ]]; then
-  echo "keys.sh: no llmgw binary at '$bin'; build first or pass its path" >&2
-  exit 2
-fi
 command -v sqlite3 >/dev/null || { echo "keys.sh: sqlite3 is required" >&2; exit 2; }
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -69,8 +65,6 @@ run_list_json() { "$bin" --json key list; }
 run_show() { "$bin" key show "$show_id"; }
 names=("key create" "key list --json" "key show")
 runners=(run_create run_list_json run_show)
-
-source "$(dirname "$0")/measure.sh"
 
 echo "llmgw: $("$bin" version)   keys: $count   runs per command: $runs   load: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v hyperfine >/dev/null; then

@@ -7,18 +7,12 @@
 # nothing else and talks to no network. Needs sqlite3.
 set -euo pipefail
 
-bin=${1:-${LLMGW_BIN:-build/llmgw}}
+source "$(dirname "$0")/lib.sh"
+bin=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
 rows=${ROWS:-1000000}
 runs=${RUNS:-7}
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/measure.sh"
 
-if [[ ! -x $bin ]]; then
-  echo "usage.sh: no llmgw binary at '$bin'; build first or pass its path" >&2
-  exit 2
-fi
 command -v sqlite3 >/dev/null || { echo "usage.sh: sqlite3 is required" >&2; exit 2; }
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-bench-XXXXXX")
 trap 'rm -rf "$work"' EXIT

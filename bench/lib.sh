@@ -1,0 +1,62 @@
+# Sourced by the bench scripts: what they share.
+#
+#   llmgw_binary <path>     the absolute path of an executable llmgw, or exit 2
+#   free_port               a free TCP port on 127.0.0.1
+#   start_nginx <name> <http block> [workers] [main-context lines]
+#                           nginx from $work/<name>/nginx.conf, pid in $work/<name>/nginx.pid
+#   stop_nginx <name>...    stops those started above
+#   measure <function> <runs>   prints "<median wall ms> <median cpu ms>"; cpu is the user
+#                           + system time of the process: on a busy machine wall time also
+#                           counts the wait for a CPU, which the CPU time does not.
+
+llmgw_binary() {
+  if [[ ! -x $1 ]]; then
+    echo "$(basename "$0"): no llmgw binary at '$1'; build first or pass its path" >&2
+    exit 2
+  fi
+  echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+start_nginx() {
+  mkdir -p "$work/$1"
+  cat >"$work/$1/nginx.conf" <<CONF
+${4:-}
+worker_processes ${3:-1};
+worker_rlimit_nofile 20000;
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  client_body_temp_path $work/$1; proxy_temp_path $work/$1;
+  fastcgi_temp_path $work/$1; uwsgi_temp_path $work/$1; scgi_temp_path $work/$1;
+  $2
+}
+CONF
+  nginx -p "$work/$1" -c "$work/$1/nginx.conf"
+}
+
+stop_nginx() {
+  for name in "$@"; do
+    [ -f "$work/$name/nginx.pid" ] && kill "$(cat "$work/$name/nginx.pid")" 2>/dev/null || true
+  done
+}
+
+measure() {
+  local runner=$1 runs=$2 walls=() cpus=() line real user sys
+  local TIMEFORMAT='%R %U %S'
+  for ((r = 0; r < runs; ++r)); do
+    line=$( { time "$runner" >/dev/null 2>&1; } 2>&1 )
+    read -r real user sys <<<"$line"
+    walls+=("$real")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")
+  done
+  local median='{ t[NR] = $1 } END { m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'
+  printf '%s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -g | awk "$median")" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -g | awk "$median")"
+}

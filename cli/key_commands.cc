@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <memory>
 
 namespace llmgw::cli {
@@ -41,6 +42,24 @@ nlohmann::json key_json(Context& context, const ApiKey& key, Timestamp now,
   document["rule_count"] =
       rule_count ? *rule_count : RuleStore(context.store(), context.clock()).list(key.id).size();
   return document;
+}
+
+// {"keys": [...]}, one key document a line, written as it goes: 10,000 keys never become
+// one tree in memory.
+void print_key_list_json(const std::vector<ApiKey>& keys, Timestamp now,
+                         std::map<std::string, std::size_t>& rule_counts) {
+  std::string out = "{\n  \"keys\": [";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    out += i == 0 ? "\n    {" : ",\n    {";
+    append_json_fields(out, keys[i], now);
+    out += fmt::format(",\"rule_count\":{}}}", rule_counts[keys[i].id]);
+    if (out.size() > (1 << 16)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  out += keys.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 void print_key(Context& context, const ApiKey& key, Timestamp now) {
@@ -110,9 +129,7 @@ void add_list(CLI::App* key, Context& context) {
     auto rule_counts = RuleStore(context.store(), context.clock()).counts();
     Timestamp now = context.clock().now();
     if (context.format() == Format::json) {
-      print_json_list("keys", found.size(), [&](std::size_t i) {
-        return key_json(context, found[i], now, rule_counts[found[i].id]);
-      });
+      print_key_list_json(found, now, rule_counts);
     } else {
       std::fputs(render_key_table(found, now, rule_counts).c_str(), stdout);
     }

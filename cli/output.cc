@@ -22,27 +22,6 @@ void print_json(const nlohmann::json& document) {
   std::fputc('\n', stdout);
 }
 
-void print_json_list(const std::string& field, std::size_t count,
-                     const std::function<nlohmann::json(std::size_t)>& item) {
-  std::string out = "{\n  " + nlohmann::json(field).dump() + ": [";
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string text = item(i).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    out += i == 0 ? "\n    " : ",\n    ";
-    for (char c : text) {
-      out += c;
-      if (c == '\n') {
-        out += "    ";  // the item's own lines, indented to their depth in the document
-      }
-    }
-    if (out.size() > (1 << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
-  }
-  out += count == 0 ? "]\n}\n" : "\n  ]\n}\n";
-  std::fwrite(out.data(), 1, out.size(), stdout);
-}
-
 void tell(const std::string& message) {
   std::fprintf(stderr, "%s\n", message.c_str());
 }

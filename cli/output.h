@@ -2,7 +2,6 @@
 // How commands print: data on stdout, messages on stderr.
 #include <nlohmann/json_fwd.hpp>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,10 +9,6 @@ namespace llmgw::cli {
 
 // One JSON document and a newline on stdout.
 void print_json(const nlohmann::json& document);
-// The document {"<field>": [items...]} as print_json would print it, written one item at
-// a time so that long lists never build one big tree: `item(i)` makes the i-th of `count`.
-void print_json_list(const std::string& field, std::size_t count,
-                     const std::function<nlohmann::json(std::size_t)>& item);
 // A line on stderr, for people; scripts read stdout.
 void tell(const std::string& message);
 

@@ -66,37 +66,83 @@ void validate_description(std::string_view description) {
   }
 }
 
-nlohmann::json to_json(const ApiKey& key, Timestamp now) {
-  auto time_or_null = [](const std::optional<Timestamp>& t) {
-    return t ? nlohmann::json(format_iso(*t)) : nlohmann::json(nullptr);
-  };
-  nlohmann::json period = nullptr;
+namespace {
+
+// A JSON string: quotes, backslashes and control characters escaped, UTF-8 as is.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  append_string(out, name);
+  out += ':';
+  append_string(out, value);
+  out += ',';
+}
+
+void append_nullable(std::string& out, std::string_view name,
+                     const std::optional<std::string>& value) {
+  if (value) {
+    append_field(out, name, *value);
+  } else {
+    append_string(out, name);
+    out += ":null,";
+  }
+}
+
+std::optional<std::string> iso_or_none(const std::optional<Timestamp>& t) {
+  return t ? std::optional<std::string>(format_iso(*t)) : std::nullopt;
+}
+
+}  // namespace
+
+void append_json_fields(std::string& out, const ApiKey& key, Timestamp now) {
+  append_field(out, "created_at", format_iso(key.created_at));
+  append_field(out, "description", key.description);
+  out += key.expired_at(now) ? "\"expired\":true," : "\"expired\":false,";
+  append_nullable(out, "expires_at", iso_or_none(key.expires_at));
+  append_field(out, "id", key.id);
+  append_nullable(out, "last_used_at", iso_or_none(key.last_used_at));
   if (key.period_limit) {
     const PeriodLimit& p = *key.period_limit;
     Window window = p.window_at(now);
-    period = {
-        {"amount", p.amount.to_usd()},
-        {"period", p.period.to_string()},
-        {"usage", p.usage_at(now).to_usd()},
-        {"window_start", format_iso(window.start)},
-        {"resets_at", format_iso(window.end)},
-    };
+    out += "\"period_limit\":{";
+    append_field(out, "amount", p.amount.to_usd());
+    append_field(out, "period", p.period.to_string());
+    append_field(out, "resets_at", format_iso(window.end));
+    append_field(out, "usage", p.usage_at(now).to_usd());
+    append_field(out, "window_start", format_iso(window.start));
+    out.back() = '}';
+    out += ',';
+  } else {
+    out += "\"period_limit\":null,";
   }
-  return {
-      {"id", key.id},
-      {"prefix", key.prefix},
-      {"description", key.description},
-      {"status", to_string(key.status)},
-      {"expired", key.expired_at(now)},
-      {"usage", key.usage.to_usd()},
-      {"usage_limit", key.usage_limit ? nlohmann::json(key.usage_limit->to_usd())
-                                      : nlohmann::json(nullptr)},
-      {"period_limit", period},
-      {"expires_at", time_or_null(key.expires_at)},
-      {"created_at", format_iso(key.created_at)},
-      {"updated_at", format_iso(key.updated_at)},
-      {"last_used_at", time_or_null(key.last_used_at)},
-  };
+  append_field(out, "prefix", key.prefix);
+  append_field(out, "status", to_string(key.status));
+  append_field(out, "updated_at", format_iso(key.updated_at));
+  append_field(out, "usage", key.usage.to_usd());
+  append_nullable(out, "usage_limit",
+                  key.usage_limit ? std::optional<std::string>(key.usage_limit->to_usd())
+                                  : std::nullopt);
+  out.pop_back();  // the last comma
+}
+
+nlohmann::json to_json(const ApiKey& key, Timestamp now) {
+  std::string text = "{";
+  append_json_fields(text, key, now);
+  text += "}";
+  return nlohmann::json::parse(text);
 }
 
 }  // namespace llmgw

@@ -54,5 +54,8 @@ void validate_description(std::string_view description);
 // The key as the CLI's --json and the daemon's GET /v1/key show it. Money is a decimal
 // string of USD, times are ISO-8601 UTC, absent values are null. Field names are stable.
 nlohmann::json to_json(const ApiKey& key, Timestamp now);
+// The same fields as JSON text, `"name":value` pairs joined by commas, without braces, so
+// that long lists are written without building a tree (to_json parses this).
+void append_json_fields(std::string& out, const ApiKey& key, Timestamp now);
 
 }  // namespace llmgw

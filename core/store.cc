@@ -78,6 +78,9 @@ Store::Store(const std::string& path) : m_path(path), m_db(open_database(path)) 
     m_db.exec("PRAGMA synchronous = NORMAL");
     // The journal mode is stored in the file; switching needs no transaction open.
     m_db.exec("PRAGMA journal_mode = WAL");
+    // Reads through a memory map instead of a pread per page: listing 10,000 keys reads
+    // ~500 pages.
+    m_db.exec("PRAGMA mmap_size = 268435456");
   } catch (const SQLite::Exception& e) {
     throw_io(fmt::format("cannot use database '{}': {}", path, e.getErrorStr()));
   }

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <ctime>
 
 namespace llmgw {
 
@@ -43,29 +42,60 @@ Timestamp SystemClock::now() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back: the well-known
+// era-based conversion (400-year eras of 146,097 days), exact for every int64 day and
+// without the locks of gmtime_r and timegm.
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2;
+  std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  std::int64_t yoe = y - era * 400;
+  std::int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(std::int64_t z, CivilTime& c) {
+  z += 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  std::int64_t doe = z - era * 146097;
+  std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  std::int64_t mp = (5 * doy + 2) / 153;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = static_cast<int>(yoe + era * 400 + (c.month <= 2));
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
+
 CivilTime to_civil(Timestamp t) {
-  std::int64_t ms = t % 1000;
-  std::int64_t seconds = t / 1000;
-  if (ms < 0) {
-    ms += 1000;
-    seconds -= 1;
-  }
-  std::time_t tt = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-          tm.tm_min,         tm.tm_sec,     static_cast<int>(ms)};
+  CivilTime c;
+  std::int64_t days = floor_div(t, k_ms_per_day);
+  std::int64_t ms = t - days * k_ms_per_day;
+  civil_from_days(days, c);
+  c.hour = static_cast<int>(ms / k_ms_per_hour);
+  c.minute = static_cast<int>(ms / 60000 % 60);
+  c.second = static_cast<int>(ms / 1000 % 60);
+  c.millisecond = static_cast<int>(ms % 1000);
+  return c;
 }
 
 Timestamp from_civil(const CivilTime& c) {
-  std::tm tm{};
-  tm.tm_year = c.year - 1900;
-  tm.tm_mon = c.month - 1;
-  tm.tm_mday = c.day;
-  tm.tm_hour = c.hour;
-  tm.tm_min = c.minute;
-  tm.tm_sec = c.second;
-  return static_cast<Timestamp>(timegm(&tm)) * 1000 + c.millisecond;
+  // Out-of-range months roll into the neighbouring years; days, hours, minutes and
+  // seconds simply add up.
+  std::int64_t month_index = static_cast<std::int64_t>(c.year) * 12 + (c.month - 1);
+  std::int64_t year = floor_div(month_index, 12);
+  int month = static_cast<int>(month_index - year * 12) + 1;
+  std::int64_t days = days_from_civil(year, month, 1) + (c.day - 1);
+  return days * k_ms_per_day + c.hour * k_ms_per_hour +
+         static_cast<Timestamp>(c.minute) * 60000 + static_cast<Timestamp>(c.second) * 1000 +
+         c.millisecond;
 }
 
 std::string format_iso(Timestamp t) {

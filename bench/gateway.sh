@@ -20,19 +20,10 @@ for tool in nginx wrk "$llmgw"; do
   command -v "$tool" >/dev/null || { echo "bench: missing $tool (apt-get install -y nginx wrk; build first)" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/llmgw-bench-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  stop_nginx mock proxy
-  sleep 0.2
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workspace
 
 mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 
-completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
 
 start_nginx mock "server { listen 127.0.0.1:$mock_port;
     location /v1/chat/completions { default_type application/json; return 200 '$completion'; } }"

@@ -4,10 +4,29 @@
 #   free_port               a free TCP port on 127.0.0.1
 #   start_nginx <name> <http block> [workers] [main-context lines]
 #                           nginx from $work/<name>/nginx.conf, pid in $work/<name>/nginx.pid
-#   stop_nginx <name>...    stops those started above
+#   make_workspace          $work: a temporary folder; at exit every pid in $pids, every
+#                           nginx started here and the folder are gone
+#   $completion             the fixed chat.completion (with usage) the mocks answer
 #   measure <function> <runs>   prints "<median wall ms> <median cpu ms>"; cpu is the user
 #                           + system time of the process: on a busy machine wall time also
 #                           counts the wait for a CPU, which the CPU time does not.
+
+completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
+
+make_workspace() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-bench-XXXXXX")
+  pids=()
+  trap cleanup_workspace EXIT
+}
+
+cleanup_workspace() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for nginx_pid in "$work"/*/nginx.pid; do
+    [ -f "$nginx_pid" ] && kill "$(cat "$nginx_pid")" 2>/dev/null || true
+  done
+  sleep 0.3
+  rm -rf "$work"
+}
 
 llmgw_binary() {
   if [[ ! -x $1 ]]; then
@@ -39,12 +58,6 @@ http {
 }
 CONF
   nginx -p "$work/$1" -c "$work/$1/nginx.conf"
-}
-
-stop_nginx() {
-  for name in "$@"; do
-    [ -f "$work/$name/nginx.pid" ] && kill "$(cat "$work/$name/nginx.pid")" 2>/dev/null || true
-  done
 }
 
 measure() {

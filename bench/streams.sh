@@ -36,19 +36,10 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ "$(ulimit -n)" -ge $((streams * 2 + 200)) ] || echo "bench: ulimit -n $(ulimit -n) may be too low" >&2
 
-work=$(mktemp -d /tmp/llmgw-streams-XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  stop_nginx mock proxy
-  sleep 0.3
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workspace
 
 mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 
-completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
 chunk() { printf '{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench-upstream","choices":[{"index":0,"delta":{"content":"%s"},"finish_reason":null}]}' "$1"; }
 usage_chunk='{"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1,"model":"bench-upstream","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
 words=(Hello " from" " the" " mock" " upstream.")

@@ -14,8 +14,7 @@ runs=${RUNS:-7}
 
 command -v sqlite3 >/dev/null || { echo "usage.sh: sqlite3 is required" >&2; exit 2; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-bench-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+make_workspace
 db=$work/llmgw.db
 export LLMGW_DB=$db
 

@@ -64,6 +64,11 @@ void SseSplitter::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (end == std::string_view::npos) {
       break;
     }
+    // An event that arrives whole in one feed is held to the limit too, so whether a
+    // stream is refused does not depend on how its bytes were split.
+    if (end - start > m_max) {
+      throw_invalid("an upstream event is larger than the limit");
+    }
     std::string_view raw(m_buffer.data() + start, end - start);
     out.push_back(SseEvent{std::string(raw), event_data(raw)});
     start = end;

@@ -17,7 +17,8 @@
 #  3. STREAMS slow streams (1 s per event) held at once through llmgw: errors, connections
 #     seen open, llmgw's idle RSS after start and peak RSS (VmHWM);
 #  4. accounting alone: the built-in "echo" model (no upstream), logged req/s and the rows
-#     that reached request_log per second.
+#     that reached request_log per second; then, without HTTP, llmgw_bench_accounting
+#     (bench/accounting_bench.cc, built next to llmgw) at 1, 16 and 64 request threads.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 llmgw=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
@@ -207,3 +208,10 @@ for round in $(seq "$rounds"); do
 done
 echo "median: $(echo "${rps[echo]}" | median) logged req/s, p50 $(echo "${p50[echo]}" | median) us, p99 $(echo "${p99[echo]}" | median) us, errors ${errs[echo]}"
 echo "request_log rows: $(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log')" >&2
+# The same without HTTP: request threads straight into the daemon's group commit.
+ledger_bench="$(dirname "$llmgw")/bench/llmgw_bench_accounting"
+if [[ -x $ledger_bench ]]; then
+  for threads in 1 16 64; do "$ledger_bench" "$threads" "$duration"; done
+else
+  echo "(no $ledger_bench: build the llmgw_bench_accounting target for the ledger alone)"
+fi

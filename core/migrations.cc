@@ -200,6 +200,11 @@ CREATE TRIGGER request_log_rollup AFTER INSERT ON request_log BEGIN
     cached_tokens = cached_tokens + excluded.cached_tokens, cost = cost + excluded.cost;
 END;
 )sql",
+    // 6: the ledger (core/usage.h), the log's only writer, adds each committed batch to the
+    // roll-ups with one upsert per roll-up row instead of six upserts per log row.
+    R"sql(
+DROP TRIGGER request_log_rollup;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

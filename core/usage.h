@@ -52,12 +52,22 @@ class UsageLedger {
 public:
   explicit UsageLedger(Store& store) : m_store(store) {}
 
-  // Writes every record and charges each key, all in one BEGIN IMMEDIATE transaction.
-  // Charges use the key row as it is in the database at that moment. Returns, for each
-  // record in order, its key's usage right after its charge (nothing for a vanished key).
+  // Writes every record, adds them to the hourly roll-ups and charges each key, all in one
+  // BEGIN IMMEDIATE transaction. Charges use the key row as it is in the database at that
+  // moment, in record order. Returns each charged key's usage after the last of its
+  // charges, in order of first appearance (nothing for a vanished key).
+  //
+  // The work is per batch, not per record: one insert per record, then one roll-up upsert
+  // per (scope, hour, key, model, provider) and one key update per key and period window.
   std::vector<KeyUsage> commit(const std::vector<UsageRecord>& records);
 
 private:
+  void insert(const UsageRecord& record);
+  // Charges `key_id` with `records` (all its records in the batch, in order); nothing when
+  // the key row is gone (its log rows still record the requests).
+  std::optional<KeyUsage> charge_key(const std::string& key_id,
+                                     const std::vector<const UsageRecord*>& records);
+
   Store& m_store;
 };
 

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace llmgw::daemon {
 
@@ -20,8 +22,12 @@ Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
 
 void Accountant::record(UsageRecord record, Reservation reservation) {
   std::unique_lock<std::mutex> lock(m_mutex);
-  m_queue.push_back(Entry{std::move(record), std::move(reservation)});
+  m_records.push_back(std::move(record));
+  m_reservations.push_back(std::move(reservation));
   const std::uint64_t sequence = ++m_next_sequence;
+  if (m_committing && m_records.size() == m_last_batch_size) {
+    m_gathered.notify_one();
+  }
   while (m_committed_sequence < sequence) {
     if (m_committing) {
       m_done.wait(lock);
@@ -29,11 +35,18 @@ void Accountant::record(UsageRecord record, Reservation reservation) {
     }
     // Lead: commit everything queued, including what others queued meanwhile.
     m_committing = true;
-    std::deque<Entry> batch;
-    batch.swap(m_queue);
+    if (m_last_batch_size > 1) {
+      m_gathered.wait_for(lock, k_gather_window,
+                          [this] { return m_records.size() >= m_last_batch_size; });
+    }
+    m_last_batch_size = m_records.size();
+    std::vector<UsageRecord> records;
+    std::vector<Reservation> reservations;
+    records.swap(m_records);
+    reservations.swap(m_reservations);
     const std::uint64_t last = m_next_sequence;
     lock.unlock();
-    commit_batch(batch);
+    commit_batch(records, reservations);
     lock.lock();
     m_committed_sequence = last;
     ++m_batches;
@@ -47,12 +60,8 @@ std::uint64_t Accountant::committed_batches() const {
   return m_batches;
 }
 
-void Accountant::commit_batch(std::deque<Entry>& batch) {
-  std::vector<UsageRecord> records;
-  records.reserve(batch.size());
-  for (Entry& e : batch) {
-    records.push_back(e.record);
-  }
+void Accountant::commit_batch(const std::vector<UsageRecord>& records,
+                              const std::vector<Reservation>& reservations) {
   std::lock_guard<std::mutex> commit(m_keys.commit_mutex());
   std::vector<KeyUsage> balances;
   for (int attempt = 1; attempt <= k_commit_attempts; ++attempt) {
@@ -73,10 +82,10 @@ void Accountant::commit_batch(std::deque<Entry>& batch) {
   for (KeyUsage& usage : balances) {
     latest[usage.key_id] = std::move(usage);
   }
-  for (const Entry& e : batch) {
-    auto found = latest.find(e.reservation.key_id);
-    m_keys.settle(e.reservation, found == latest.end() ? std::nullopt
-                                                       : std::optional<KeyUsage>(found->second));
+  for (const Reservation& reservation : reservations) {
+    auto found = latest.find(reservation.key_id);
+    m_keys.settle(reservation, found == latest.end() ? std::nullopt
+                                                     : std::optional<KeyUsage>(found->second));
   }
 }
 

@@ -1,0 +1,112 @@
+// The ledger's charges: one batch moves each key's lifetime and period usage exactly as
+// the same records committed one by one would.
+#include "core/key_store.h"
+#include "core/store.h"
+#include "core/usage.h"
+#include "tests/support/fake_clock.h"
+#include "tests/support/logged_requests.h"
+#include "tests/support/temp_dir.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using llmgw::KeyUsage;
+using llmgw::Money;
+using llmgw::UsageRecord;
+using test::request;
+
+namespace {
+
+struct Ledger {
+  test::TempDir dir;
+  llmgw::Store store{dir.file("llmgw.db")};
+  test::FakeClock clock{llmgw::parse_iso("2026-11-27T00:00:00Z", "time")};
+  llmgw::KeyStore keys{store, clock};
+
+  // A key with a daily period anchored at midnight UTC.
+  std::string daily_key() {
+    llmgw::NewKey spec;
+    spec.description = "daily";
+    spec.period_limit = llmgw::PeriodLimitSpec{Money::parse_usd("100"),
+                                               llmgw::Period::parse("1d")};
+    return keys.create(spec).key.id;
+  }
+
+  std::string row(const std::string& id) {
+    SQLite::Statement select(store.db(),
+                             "SELECT usage, period_usage, period_start, last_used_at "
+                             "FROM api_keys WHERE id = ?");
+    select.bind(1, id);
+    REQUIRE(select.executeStep());
+    return select.getColumn(0).getString() + "|" + select.getColumn(1).getString() + "|" +
+           select.getColumn(2).getString() + "|" + select.getColumn(3).getString();
+  }
+};
+
+std::string text(const KeyUsage& u) {
+  return u.key_id + "|" + std::to_string(u.usage.units()) + "|" +
+         std::to_string(u.period_usage.units()) + "|" + std::to_string(u.period_start) + "|" +
+         std::to_string(u.last_used_at);
+}
+
+}  // namespace
+
+TEST_CASE("usage ledger: a batch across a period reset charges the new window only") {
+  Ledger l;
+  std::string a = l.daily_key();
+  std::string b = l.daily_key();
+  std::vector<UsageRecord> batch = {
+      request(a, "2026-11-27T23:59:59.999Z", "m", "p", 200, 1, 1, 0, "0.000001"),
+      request(b, "2026-11-27T23:59:59.999Z", "m", "p", 200, 1, 1, 0, "0.000004"),
+      request(a, "2026-11-28T00:00:00Z", "m", "p", 200, 1, 1, 0, "0.000002"),
+      request(a, "2026-11-28T00:00:00.500Z", "m", "p", 200, 1, 1, 0, "0.000003"),
+  };
+  std::vector<KeyUsage> usage = llmgw::UsageLedger(l.store).commit(batch);
+  // Keys in order of first appearance, each after its last charge.
+  REQUIRE(usage.size() == 2);
+  CHECK(text(usage[0]) == a + "|6000000|5000000|1795824000000|1795824000500");
+  CHECK(text(usage[1]) == b + "|4000000|4000000|1795737600000|1795823999999");
+  CHECK(l.row(a) == "6000000|5000000|1795824000000|1795824000500");
+  CHECK(l.row(b) == "4000000|4000000|1795737600000|1795823999999");
+}
+
+TEST_CASE("usage ledger: one batch and the same records one by one agree") {
+  Ledger batched;
+  Ledger single;
+  std::string a = batched.daily_key();
+  std::string b = single.daily_key();
+  auto records = [](const std::string& key) {
+    return std::vector<UsageRecord>{
+        request(key, "2026-11-27T10:00:00Z", "m", "p", 200, 1, 1, 0, "0.25"),
+        request(key, "2026-11-27T23:00:00Z", "m", "p", 500, 1, 1, 0, "0"),
+        request(key, "2026-11-28T01:00:00Z", "m", "p", 200, 1, 1, 0, "0.5"),
+        request(key, "2026-11-28T02:00:00Z", "m", "p", 200, 1, 1, 0, "0.125"),
+    };
+  };
+  llmgw::UsageLedger(batched.store).commit(records(a));
+  for (const UsageRecord& r : records(b)) {
+    llmgw::UsageLedger(single.store).commit({r});
+  }
+  CHECK(batched.row(a) == single.row(b));
+  CHECK(batched.row(a) == "875000000000|625000000000|1795824000000|1795831200000");
+}
+
+TEST_CASE("usage ledger: a key deleted from the table still gets its log rows") {
+  Ledger l;
+  std::string a = l.daily_key();
+  l.store.db().exec("DELETE FROM api_keys");
+  std::vector<KeyUsage> usage = llmgw::UsageLedger(l.store).commit(
+      {request(a, "2026-11-27T10:00:00Z", "m", "p", 200, 1, 1, 0, "1")});
+  CHECK(usage.empty());
+  CHECK(l.store.db().execAndGet("SELECT count(*) || '|' || sum(cost) FROM request_log")
+            .getString() == "1|1000000000000");
+}
+
+TEST_CASE("usage ledger: an empty batch writes nothing") {
+  Ledger l;
+  CHECK(llmgw::UsageLedger(l.store).commit({}).empty());
+  CHECK(l.store.db().execAndGet("SELECT count(*) FROM request_log").getInt() == 0);
+}

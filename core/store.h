@@ -28,8 +28,21 @@ public:
   // BEGIN IMMEDIATE: every read-then-write takes the write lock before it reads.
   SQLite::Transaction write_transaction();
 
+  // Copies every committed page from the WAL into the database file while holding the
+  // write lock (see store.cc), waiting at most `wait_ms` for it. Returns false when the
+  // lock did not come in time, or when readers of older snapshots kept frames in the WAL.
+  // For a process that stops: the WAL file is left fully copied, not truncated.
+  bool checkpoint(int wait_ms);
+
+  // A commit that leaves at least this many frames in the WAL checkpoints it (SQLite's
+  // own automatic threshold), unless another connection is writing at that moment.
+  static constexpr int k_checkpoint_frames = 1000;
+
 private:
   std::string m_path;
+  // Holds the write lock while this connection checkpoints; see store.cc for why.
+  // Declared before m_db, whose commit hook uses it, so that it outlives m_db.
+  std::unique_ptr<SQLite::Database> m_checkpoint_lock;
   SQLite::Database m_db;  // declared before the statements that borrow it
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
 };

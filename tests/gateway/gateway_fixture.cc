@@ -182,10 +182,15 @@ void GatewayUnderTest::start(const std::vector<std::string>& serve_args) {
   beta.start();
   import_catalog(alpha_base_url.empty() ? alpha.base_url() + "/v1" : alpha_base_url,
                  beta_base_url.empty() ? beta.base_url() + "/v1" : beta_base_url);
+  restart(serve_args);
+}
+
+void GatewayUnderTest::restart(const std::vector<std::string>& serve_args) {
+  m_daemon.reset();  // stops it by its pid if it still runs
   m_daemon = std::make_unique<DaemonProcess>(
       m_db, serve_args,
-      std::map<std::string, std::string>{{"ALPHA_KEY", k_alpha_credential},
-                                         {"BETA_KEY", k_beta_credential}});
+      std::map<std::string, std::string>{{"ALPHA_KEY", alpha_credential},
+                                         {"BETA_KEY", beta_credential}});
 }
 
 TestKey GatewayUnderTest::create_key(const std::vector<std::string>& args) {
@@ -264,6 +269,14 @@ std::int64_t GatewayUnderTest::usage_of(const std::string& key_id) const {
   select.bind(1, key_id);
   REQUIRE(select.executeStep());
   return select.getColumn(0).getInt64();
+}
+
+std::string raw_chat_request(const TestKey& key, const nlohmann::json& body) {
+  std::string text = body.dump();
+  return "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+         "Authorization: Bearer " + key.secret + "\r\n"
+         "Content-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
+         "\r\n\r\n" + text;
 }
 
 std::string read_until_then_close(int port, const std::string& request, const std::string& marker) {

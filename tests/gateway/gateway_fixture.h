@@ -36,7 +36,7 @@ extern const TestPrices k_alpha_shared;
 extern const TestPrices k_beta_shared;
 extern const TestPrices k_premium;
 
-// The provider credentials the daemon's environment holds.
+// The provider credentials the daemon's environment holds unless a test sets others.
 extern const char* const k_alpha_credential;
 extern const char* const k_beta_credential;
 
@@ -96,10 +96,16 @@ public:
   // The base URLs the catalog gives alpha and beta; when empty, their mock's URL + "/v1".
   std::string alpha_base_url;
   std::string beta_base_url;
+  // The credentials start() puts in the daemon's environment for alpha and beta.
+  std::string alpha_credential = k_alpha_credential;
+  std::string beta_credential = k_beta_credential;
 
   // Starts both mocks, imports the test catalog and runs `llmgw serve <serve_args>` with
-  // the providers' credentials in its environment.
+  // alpha_credential and beta_credential in its environment.
   void start(const std::vector<std::string>& serve_args = {});
+  // Runs `llmgw serve <serve_args>` again on the same database, on a new port, once the
+  // previous daemon has exited (stopped, or killed to test a crash).
+  void restart(const std::vector<std::string>& serve_args = {});
   // `llmgw key create -d "gateway test" <args>`; the test stops when it fails.
   TestKey create_key(const std::vector<std::string>& args = {});
   // `llmgw --db <db> <args>`; the test stops unless it exits 0. Returns stdout.
@@ -134,6 +140,9 @@ private:
   std::string m_db;
   std::unique_ptr<DaemonProcess> m_daemon;
 };
+
+// The bytes of a POST /v1/chat/completions of `body` with `key`, for a raw socket.
+std::string raw_chat_request(const TestKey& key, const nlohmann::json& body);
 
 // Connects to 127.0.0.1:`port`, sends `request` as is, reads until `marker` has arrived
 // (at most 10 s), and closes the connection. Returns what was read.

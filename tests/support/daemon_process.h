@@ -27,6 +27,8 @@ public:
   int stop(int signal, int timeout_seconds = 20);
   // Everything the daemon wrote to stderr so far.
   std::string stderr_text() const { return m_process.err(); }
+  // Everything the daemon wrote to stdout so far.
+  std::string stdout_text() const { return m_process.out(); }
 
 private:
   BackgroundProcess m_process;

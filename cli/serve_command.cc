@@ -59,6 +59,8 @@ void add_serve_command(CLI::App& app, Context& context) {
     std::string connect_timeout = "5s";
     std::string upstream_timeout = "120s";
     std::string drain_timeout = "30s";
+    std::string header_timeout = "10s";
+    std::string body_timeout = "60s";
     std::string error_format = "auto";
     std::string access_log = "on";
     std::string ca_file;
@@ -82,6 +84,12 @@ void add_serve_command(CLI::App& app, Context& context) {
   serve->add_option("--drain-timeout", o->drain_timeout,
                     "on SIGTERM/SIGINT, how long requests in flight may take to finish")
       ->capture_default_str();
+  serve->add_option("--header-timeout", o->header_timeout,
+                    "time a client has to send a request's line and headers (408 or closed beyond)")
+      ->capture_default_str();
+  serve->add_option("--body-timeout", o->body_timeout,
+                    "time a client has to send a request's body once its headers are in (408 beyond)")
+      ->capture_default_str();
   serve->add_option("--error-format", o->error_format,
                     "error body shape: auto (OpenAI envelope for official SDKs), reference, openai")
       ->capture_default_str();
@@ -97,6 +105,8 @@ void add_serve_command(CLI::App& app, Context& context) {
     options.upstream_connect_timeout = duration_option(o->connect_timeout, "--upstream-connect-timeout");
     options.upstream_read_timeout = duration_option(o->upstream_timeout, "--upstream-timeout");
     options.drain_timeout = duration_option(o->drain_timeout, "--drain-timeout");
+    options.header_timeout = duration_option(o->header_timeout, "--header-timeout");
+    options.body_timeout = duration_option(o->body_timeout, "--body-timeout");
     options.error_format = daemon::parse_error_format(o->error_format);
     if (o->access_log != "on" && o->access_log != "off") {
       throw_invalid(fmt::format("invalid --access-log '{}': expected on or off", o->access_log));

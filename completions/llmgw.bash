@@ -34,7 +34,7 @@ _llmgw_options() {
     "model add" | "model update") echo "$mapping" ;;
     "model rm") echo "--provider" ;;
     serve) echo "--listen --threads --max-body --upstream-connect-timeout --upstream-timeout
-      --drain-timeout --error-format --access-log --ca-file" ;;
+      --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file" ;;
     usage) echo "--key --since --until --by --csv" ;;
     logs) echo "--key --model --status --limit --follow" ;;
     backup) echo "--force" ;;
@@ -68,6 +68,7 @@ _llmgw_value() {
       --api-key-env | --upstream-model | --input-price | --output-price | \
       --cached-input-price | --context-size | --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
+      --header-timeout | --body-timeout | \
       --since | --until | --status) echo "text" ;;
     *) echo "none" ;;
   esac

@@ -53,7 +53,8 @@ function __llmgw_options
             echo --provider
         case serve
             echo --listen --threads --max-body --upstream-connect-timeout --upstream-timeout \
-                --drain-timeout --error-format --access-log --ca-file
+                --drain-timeout --header-timeout --body-timeout --error-format --access-log \
+                --ca-file
         case usage
             echo --key --since --until --by --csv
         case logs
@@ -100,7 +101,8 @@ function __llmgw_value
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price \
             --context-size --max-output-tokens --listen --threads --max-body \
-            --upstream-connect-timeout --upstream-timeout --drain-timeout --since --until \
+            --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
+            --body-timeout --since --until \
             --status
             echo text
         case '*'

@@ -19,6 +19,10 @@ struct ServeOptions {
   std::chrono::milliseconds upstream_connect_timeout{5000};
   std::chrono::milliseconds upstream_read_timeout{120000};
   std::chrono::milliseconds drain_timeout{30000};
+  // A client's request line and headers must arrive within header_timeout of the first
+  // byte, its body within body_timeout of the head; slower clients get 408 or are closed.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{60000};
   ErrorFormat error_format = ErrorFormat::automatic;
   AccessLog access_log = AccessLog::on;
   std::string ca_file;                    // extra CA bundle for upstream TLS (tests, private CAs)

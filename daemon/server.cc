@@ -1,6 +1,9 @@
 #include "daemon/server.h"
 
+#include "core/store.h"
+#include "daemon/client_server.h"
 #include "daemon/gateway.h"
+#include "daemon/request_framing.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -12,6 +15,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <thread>
@@ -19,6 +23,12 @@
 namespace llmgw::daemon {
 
 namespace {
+
+// After the drain deadline, how long streams have to notice it before connections are cut.
+constexpr std::chrono::seconds k_abort_grace{1};
+
+// A chunked body's framing (sizes, extensions, CRLFs, trailers) on top of --max-body.
+constexpr std::size_t k_chunk_framing_allowance = 64 << 10;
 
 void log_line(const nlohmann::ordered_json& line) {
   std::string text = line.dump() + "\n";
@@ -33,6 +43,23 @@ const std::map<std::string, std::string>& known_routes() {
       {"/metrics", "GET"},
   };
   return routes;
+}
+
+// What a client that overstepped a bound of its connection is told (when the connection
+// is not simply closed: a request line that never ends gets no answer).
+std::optional<HttpError> error_for_breach(Breach breach) {
+  switch (breach) {
+    case Breach::head_timeout:
+    case Breach::body_timeout:
+      return HttpError(408, "request_timeout", "The request did not arrive in time");
+    case Breach::head_too_large:
+      return HttpError(431, "headers_too_large", "The request headers are too large");
+    case Breach::body_too_large:
+      return HttpError(413, "request_too_large", "Request body is larger than the limit");
+    case Breach::none:
+      break;
+  }
+  return std::nullopt;
 }
 
 HttpError error_for_status(int status) {
@@ -50,13 +77,21 @@ HttpError error_for_status(int status) {
   }
 }
 
-void install_routes(httplib::Server& server, Gateway& gateway) {
+// The connection of the calling thread may serve another request.
+void body_read() {
+  ClientServer::current_stream()->end_body();
+}
+
+void install_routes(ClientServer& server, Gateway& gateway) {
   server.set_pre_routing_handler([&gateway](const httplib::Request& request,
                                             httplib::Response& response) {
     if (gateway.draining()) {
-      response.set_header("Connection", "close");
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (auto error = framing_error(request)) {
+      gateway.reject(request, response, *error);
       return httplib::Server::HandlerResponse::Handled;
     }
     auto route = known_routes().find(request.path);
@@ -75,9 +110,11 @@ void install_routes(httplib::Server& server, Gateway& gateway) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   server.Post("/v1/chat/completions", [&gateway](const httplib::Request& q, httplib::Response& r) {
+    body_read();
     gateway.completion(q, r, Endpoint::chat);
   });
   server.Post("/v1/embeddings", [&gateway](const httplib::Request& q, httplib::Response& r) {
+    body_read();
     gateway.completion(q, r, Endpoint::embeddings);
   });
   server.Get("/v1/models", [&gateway](const httplib::Request& q, httplib::Response& r) {
@@ -95,10 +132,23 @@ void install_routes(httplib::Server& server, Gateway& gateway) {
   server.Get("/metrics", [&gateway](const httplib::Request& q, httplib::Response& r) {
     gateway.metrics(q, r);
   });
-  // Errors httplib answers itself (413, 400, 414) get the JSON body too.
+  // Errors httplib answers itself (413, 400, 414) get the JSON body too; so do the bounds
+  // of the connection, which httplib only sees as a failed read.
   server.set_error_handler([&gateway](const httplib::Request& request, httplib::Response& response) {
-    if (response.body.empty()) {
+    if (auto error = error_for_breach(ClientServer::current_stream()->breach())) {
+      response.status = error->status();
+      gateway.reject(request, response, *error);
+    } else if (response.body.empty()) {
       gateway.reject(request, response, error_for_status(response.status));
+    }
+  });
+  // A response after which the connection is closed says so: the request's body was left
+  // unread (it must not be taken for another request), or the daemon is draining.
+  server.set_post_routing_handler([&server](const httplib::Request&, httplib::Response& response) {
+    bool closing = server.draining() ||
+                   ClientServer::current_stream()->phase() != RequestPhase::handled;
+    if (closing && !response.has_header("Connection")) {
+      response.set_header("Connection", "close");
     }
   });
   server.set_exception_handler([&gateway](const httplib::Request& request,
@@ -117,27 +167,25 @@ void install_routes(httplib::Server& server, Gateway& gateway) {
   });
 }
 
-}  // namespace
-
-int serve(const ServeOptions& options) {
-  // Signals are taken by one thread with sigwait; every other thread blocks them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
+// Binds, serves, and on SIGTERM or SIGINT drains; false when the address cannot be bound.
+// Returns once every connection has ended, with the gateway and its database
+// connections closed.
+bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   Gateway gateway(options);
-  httplib::Server server;
+  ClientLimits limits;
+  limits.header_timeout = options.header_timeout;
+  limits.body_timeout = options.body_timeout;
+  limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
+  ClientServer server(limits);
   std::size_t threads = options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);  // without it every response waits ~40 ms for delayed ACKs
   server.set_payload_max_length(options.max_body_bytes);
+  // Only the Keep-Alive header states these; ClientServer's loop applies limits.keep_alive
+  // and serves any number of requests on a connection.
   server.set_keep_alive_max_count(100000);
-  server.set_keep_alive_timeout(5);
-  server.set_read_timeout(10, 0);
-  server.set_write_timeout(30, 0);
+  server.set_keep_alive_timeout(
+      std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive).count());
   install_routes(server, gateway);
   // cpp-httplib's own options add SO_REUSEPORT, which lets a second daemon bind the same
   // port and silently take half the connections; SO_REUSEADDR alone only allows a restart
@@ -155,7 +203,7 @@ int serve(const ServeOptions& options) {
   if (!bound) {
     log_line({{"level", "error"}, {"event", "bind_failed"}, {"host", options.host},
               {"port", options.port}});
-    return 1;
+    return false;
   }
   // cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a burst of
   // connections overflows it, and Linux falls back to SYN cookies and resets. Listening
@@ -163,44 +211,78 @@ int serve(const ServeOptions& options) {
   if (::listen(listener, SOMAXCONN) != 0) {
     log_line({{"level", "error"}, {"event", "listen_failed"}, {"host", options.host},
               {"port", port}});
-    return 1;
+    return false;
   }
   log_line({{"level", "info"}, {"event", "listening"}, {"host", options.host}, {"port", port},
             {"threads", threads}, {"database", options.db_path}});
 
   std::mutex mutex;
-  std::condition_variable stopped;
+  std::condition_variable ended;
   bool done = false;
   std::thread watcher([&] {
     int signal = 0;
     sigwait(&signals, &signal);
+    std::unique_lock<std::mutex> lock(mutex);
+    if (done) {
+      return;  // woken by the server's own end, not by a signal
+    }
     log_line({{"level", "info"}, {"event", "draining"}, {"signal", signal},
               {"drain_timeout_ms", options.drain_timeout.count()}});
-    // server.stop() ends chunked responses before their next piece, so the requests in
-    // flight are waited for first, while new ones are answered 503.
     gateway.begin_drain();
-    auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
-    std::unique_lock<std::mutex> lock(mutex);
-    while (!done && gateway.in_flight() > 0) {
-      if (std::chrono::steady_clock::now() >= deadline) {
-        log_line({{"level", "warn"}, {"event", "drain_deadline"}});
-        gateway.abort_streams();
-        break;
+    server.begin_drain(listener);
+    if (!ended.wait_for(lock, options.drain_timeout, [&] { return done; })) {
+      log_line({{"level", "warn"}, {"event", "drain_deadline"}});
+      // Streams end at their next piece and record why; a moment later whatever
+      // connection is still open is ended at its next read or write.
+      gateway.abort_streams();
+      if (!ended.wait_for(lock, k_abort_grace, [&] { return done; })) {
+        server.abort();
       }
-      stopped.wait_for(lock, std::chrono::milliseconds(10));
     }
-    lock.unlock();
-    server.stop();
   });
   server.listen_after_bind();
   {
     std::lock_guard<std::mutex> lock(mutex);
     done = true;
   }
-  stopped.notify_all();
-  // Unblock the watcher when the server ended without a signal.
-  pthread_kill(watcher.native_handle(), SIGTERM);
+  ended.notify_all();
+  pthread_kill(watcher.native_handle(), SIGTERM);  // a watcher still in sigwait ends
   watcher.join();
+  return true;
+}
+
+// The daemon leaves its database whole in the main file: every committed page of the
+// write-ahead log is copied back, under the write lock, so that no commit of a CLI process
+// can reset the log during the copy (SQLite's WAL-reset bug; see core/store.cc).
+// A reader of an older snapshot (`llmgw logs --follow`) can hold frames back for a moment.
+void checkpoint(const std::string& db_path) {
+  Store store(db_path);
+  bool complete = false;
+  for (int attempt = 0; attempt < 20 && !complete; ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    complete = store.checkpoint(5000);
+  }
+  log_line({{"level", complete ? "info" : "warn"}, {"event", "checkpoint"},
+            {"complete", complete}});
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  // Signals are taken by one thread with sigwait; every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  if (!serve_until_drained(options, signals)) {
+    return 1;
+  }
+  checkpoint(options.db_path);
   log_line({{"level", "info"}, {"event", "stopped"}});
   return 0;
 }

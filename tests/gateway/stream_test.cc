@@ -1,12 +1,10 @@
 // Streaming: server-sent events relayed as they arrive, the usage chunk kept or removed,
-// usage recorded (estimated without one), a client that goes away, and a drain.
+// usage recorded (estimated without one), and a client that goes away (the drain is in
+// shutdown_test.cc).
 #include "tests/gateway/gateway_fixture.h"
 
 #include <doctest/doctest.h>
 
-#include <atomic>
-#include <csignal>
-#include <signal.h>
 #include <thread>
 
 using namespace test;
@@ -162,37 +160,4 @@ TEST_CASE("a client that disconnects mid-stream stops the upstream and is billed
                                            row["completion_tokens"].get<std::int64_t>(), 0}));
   CHECK(gw.usage_of(key.id) == row["cost"].get<std::int64_t>());
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
-}
-
-TEST_CASE("SIGTERM with a stream in flight: it completes and is committed, newcomers get 503, exit 0") {
-  GatewayUnderTest gw;
-  std::vector<std::string> pieces = upstream_pieces(true);
-  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(200));
-  TestKey key = gw.create_key();
-  gw.start();
-  std::atomic<bool> started{false};
-  std::string received;
-  httplib::Result result{nullptr, httplib::Error::Unknown};
-  std::thread client([&] {
-    result = gw.stream_chat(key, stream_request(true), [&](const char* data, std::size_t size) {
-      received.append(data, size);
-      started = true;
-      return true;
-    });
-  });
-  bool streaming = eventually([&] { return started.load(); });
-  ::kill(gw.daemon().pid(), SIGTERM);
-  // While the stream finishes, requests that arrive are refused.
-  Reply shutting_down =
-      reference_error(503, "shutting_down", "The gateway is shutting down");
-  CHECK(eventually([&] { return gw.get("/healthz", {}) == shutting_down; }));
-  int exit_code = gw.daemon().stop(SIGTERM);
-  client.join();
-  REQUIRE(streaming);
-  CHECK(exit_code == 0);
-  REQUIRE(result);
-  CHECK(result->status == 200);
-  CHECK(received == joined(pieces));
-  CHECK(gw.log_rows(k_log_columns) == complete_stream_rows());
-  CHECK(gw.daemon().stderr_text().find("\"event\":\"stopped\"") != std::string::npos);
 }

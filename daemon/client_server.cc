@@ -1,0 +1,131 @@
+#include "daemon/client_server.h"
+
+#include <chrono>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace llmgw::daemon {
+
+namespace {
+
+thread_local ClientStream* t_current = nullptr;
+
+// Headers cpp-httplib adds to every request from the socket. A client may send its own
+// under the same names; only the socket's values are kept.
+constexpr const char* k_socket_headers[] = {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
+                                            "LOCAL_PORT"};
+
+void keep_socket_headers_only(httplib::Request& request) {
+  for (const char* name : k_socket_headers) {
+    request.headers.erase(name);
+  }
+  request.headers.emplace("REMOTE_ADDR", request.remote_addr);
+  request.headers.emplace("REMOTE_PORT", std::to_string(request.remote_port));
+  request.headers.emplace("LOCAL_ADDR", request.local_addr);
+  request.headers.emplace("LOCAL_PORT", std::to_string(request.local_port));
+}
+
+// Whether bytes of a body may follow the head. cpp-httplib reads a POST, PUT or PATCH
+// that states no length until the client closes.
+bool has_body(const httplib::Request& request) {
+  if (request.has_header("Transfer-Encoding")) {
+    return true;
+  }
+  auto lengths = request.headers.equal_range("Content-Length");
+  if (lengths.first == lengths.second) {
+    return request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+  }
+  for (auto it = lengths.first; it != lengths.second; ++it) {
+    if (it->second != "0") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Closing a socket with unread input makes the kernel send a reset, which can destroy the
+// response before the client reads it. So after a response that left a body unread, the
+// write side is shut first and what the client still sends is discarded, for a moment.
+void close_after_unread_body(int socket, int interrupt) {
+  constexpr auto k_linger = std::chrono::seconds(1);
+  constexpr std::size_t k_most = 1 << 20;
+  ::shutdown(socket, SHUT_WR);
+  auto until = std::chrono::steady_clock::now() + k_linger;
+  std::size_t discarded = 0;
+  char buffer[16 << 10];
+  while (discarded < k_most) {
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    pollfd fds[2] = {{socket, POLLIN, 0}, {interrupt, POLLIN, 0}};
+    if (left.count() <= 0 || ::poll(fds, 2, static_cast<int>(left.count())) <= 0 ||
+        fds[1].revents != 0) {
+      break;
+    }
+    ssize_t n = ::recv(socket, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n <= 0) {
+      break;
+    }
+    discarded += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
+ClientServer::ClientServer(const ClientLimits& limits)
+    : m_limits(limits),
+      m_drain_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+ClientServer::~ClientServer() {
+  ::close(m_drain_event);
+  ::close(m_abort_event);
+}
+
+ClientStream* ClientServer::current_stream() {
+  return t_current;
+}
+
+void ClientServer::begin_drain(int listener) {
+  m_draining = true;
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(m_drain_event, &one, sizeof one);
+  (void)ignored;  // an eventfd counter cannot overflow from one write
+  // A listening socket that is shut down leaves the LISTEN state: connections waiting to
+  // be accepted are reset, new ones refused, and the blocked accept() fails, which ends
+  // cpp-httplib's accept loop (it then closes the socket and waits for its workers).
+  // stop() is not used: it would also end the streams still being relayed.
+  ::shutdown(listener, SHUT_RDWR);
+}
+
+void ClientServer::abort() {
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(m_abort_event, &one, sizeof one);
+  (void)ignored;
+}
+
+bool ClientServer::process_and_close_socket(socket_t socket) {
+  ClientStream stream(socket, m_limits, m_abort_event);
+  t_current = &stream;
+  bool ok = false;
+  while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
+    stream.begin_head();
+    bool client_closes = false;
+    ok = process_request(stream, false, client_closes, [&stream](httplib::Request& request) {
+      keep_socket_headers_only(request);
+      stream.end_head(has_body(request));
+    });
+    if (!ok || client_closes || m_draining || stream.phase() != RequestPhase::handled) {
+      break;
+    }
+  }
+  t_current = nullptr;
+  if (stream.phase() != RequestPhase::handled) {
+    close_after_unread_body(socket, m_abort_event);
+  }
+  ::shutdown(socket, SHUT_RDWR);
+  ::close(socket);
+  return ok;
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,44 @@
+#pragma once
+// cpp-httplib's server with llmgw's own loop for each client connection. cpp-httplib
+// 0.11.4 gives a connection no deadline for a request's head or body, no bound on a head
+// or on a chunked or length-less body, keeps a connection open after a response that left
+// the request's body unread (the body would then be parsed as the next request), and
+// leaves idle keep-alive connections open through a shutdown. Its per-connection loop is
+// a virtual function, replaced here; parsing, routing and writing stay cpp-httplib's.
+#include "daemon/client_stream.h"
+
+#include <httplib.h>
+
+#include <atomic>
+
+namespace llmgw::daemon {
+
+class ClientServer final : public httplib::Server {
+public:
+  explicit ClientServer(const ClientLimits& limits);
+  ~ClientServer() override;
+  ClientServer(const ClientServer&) = delete;
+  ClientServer& operator=(const ClientServer&) = delete;
+
+  // Stops taking connections at once: `listener` (the bound socket) stops listening, so
+  // new connections are refused and listen_after_bind() returns once every connection has
+  // ended. Idle connections are closed now, busy ones after their current response.
+  void begin_drain(int listener);
+  bool draining() const { return m_draining; }
+  // Ends every connection still open at its next read or write.
+  void abort();
+
+  // The stream of the request the calling thread serves; nullptr outside one. Handlers
+  // use it to learn the request's phase and the bound a client overstepped.
+  static ClientStream* current_stream();
+
+private:
+  bool process_and_close_socket(socket_t socket) override;
+
+  ClientLimits m_limits;
+  std::atomic<bool> m_draining{false};
+  int m_drain_event;  // readable once draining
+  int m_abort_event;  // readable once aborted
+};
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,80 @@
+#pragma once
+// A client's connection as cpp-httplib reads and writes it, with the bounds its own
+// socket stream lacks: a deadline and a size limit for the request head, and for the body
+// once the head is in, and a way to end every wait at once when the daemon shuts down.
+// One worker thread uses it, from accept to close; it keeps bytes read ahead across the
+// requests of a keep-alive connection.
+#include <httplib.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace llmgw::daemon {
+
+struct ClientLimits {
+  std::chrono::milliseconds header_timeout{10000};  // request line and headers, from the first byte
+  std::chrono::milliseconds body_timeout{60000};    // the body, from the end of the head
+  std::chrono::milliseconds read_timeout{10000};    // any one wait for the client's bytes
+  std::chrono::milliseconds write_timeout{30000};   // any one wait for room to write
+  std::chrono::milliseconds keep_alive{5000};       // idle time between two requests
+  std::size_t max_head_bytes = 32 << 10;
+  // Bytes of body on the wire: the --max-body limit plus room for chunk framing.
+  std::size_t max_body_bytes = (4 << 20) + (64 << 10);
+};
+
+// Where the current request is. The connection may serve another request only when the
+// request reached `handled` (its body, if any, was read whole).
+enum class RequestPhase { head, body, handled };
+
+// A bound the client overstepped; cpp-httplib then sees a failed read.
+enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_large };
+
+class ClientStream final : public httplib::Stream {
+public:
+  // `interrupt` is a file descriptor that turns readable when every wait must end (the
+  // drain deadline has passed); the stream does not own it, nor `socket`.
+  ClientStream(int socket, const ClientLimits& limits, int interrupt);
+
+  bool is_readable() const override;
+  bool is_writable() const override;
+  ssize_t read(char* ptr, std::size_t size) override;
+  ssize_t write(const char* ptr, std::size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  int socket() const override { return m_socket; }
+
+  // Waits up to `idle` for the first byte of another request. False when the client
+  // closed or sent nothing in time, or `stop` (a file descriptor) turned readable first.
+  bool await_request(std::chrono::milliseconds idle, int stop);
+  // The head of a new request starts: its deadline and size budget start over.
+  void begin_head();
+  // The head is in. With `body` the body starts (its deadline and budget); without, the
+  // request is whole.
+  void end_head(bool body);
+  // The body was read whole.
+  void end_body() { m_phase = RequestPhase::handled; }
+
+  RequestPhase phase() const { return m_phase; }
+  Breach breach() const { return m_breach; }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  // Polls for `events` until `until`; false on timeout, error or interrupt.
+  bool wait(short events, Clock::time_point until) const;
+  // The deadline of the phase, or of one read when that comes first.
+  Clock::time_point read_deadline() const;
+
+  int m_socket;
+  int m_interrupt;
+  const ClientLimits& m_limits;
+  RequestPhase m_phase = RequestPhase::handled;
+  Clock::time_point m_phase_deadline;
+  std::size_t m_budget = 0;  // bytes the phase may still deliver
+  mutable Breach m_breach = Breach::none;
+  std::string m_buffer;      // read ahead; httplib reads a request's head byte by byte
+  std::size_t m_offset = 0;
+  std::size_t m_filled = 0;
+};
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,60 @@
+#include "daemon/request_framing.h"
+
+#include <fmt/format.h>
+
+#include <strings.h>
+
+namespace llmgw::daemon {
+
+namespace {
+
+constexpr std::size_t k_socket_headers = 4;  // REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR, LOCAL_PORT
+constexpr std::size_t k_max_length_digits = 18;
+
+HttpError bad_framing(const std::string& message) {
+  return HttpError(400, "bad_request", message);
+}
+
+}  // namespace
+
+std::optional<HttpError> framing_error(const httplib::Request& request) {
+  const httplib::Headers& headers = request.headers;
+  if (headers.size() > k_max_request_headers + k_socket_headers) {
+    return HttpError(431, "headers_too_large",
+                     fmt::format("More than {} request headers", k_max_request_headers));
+  }
+  std::size_t lengths = headers.count("Content-Length");
+  std::size_t encodings = headers.count("Transfer-Encoding");
+  if (lengths > 0 && encodings > 0) {
+    return bad_framing("Content-Length and Transfer-Encoding must not both be sent");
+  }
+  if (lengths > 1) {
+    return bad_framing("More than one Content-Length header");
+  }
+  if (encodings > 1) {
+    return bad_framing("More than one Transfer-Encoding header");
+  }
+  if (lengths == 1) {
+    const std::string& length = headers.find("Content-Length")->second;
+    if (length.empty() || length.size() > k_max_length_digits ||
+        length.find_first_not_of("0123456789") != std::string::npos) {
+      return bad_framing("Content-Length must be a number of bytes");
+    }
+  }
+  if (encodings == 1 && ::strcasecmp(headers.find("Transfer-Encoding")->second.c_str(), "chunked") != 0) {
+    return bad_framing("The only Transfer-Encoding accepted is chunked");
+  }
+  if (request.method == "POST" && lengths == 0 && encodings == 0) {
+    return HttpError(411, "length_required", "A request body needs a Content-Length");
+  }
+  auto coding = headers.equal_range("Content-Encoding");
+  for (auto it = coding.first; it != coding.second; ++it) {
+    if (::strcasecmp(it->second.c_str(), "identity") != 0) {
+      return HttpError(415, "unsupported_content_encoding",
+                       "Request bodies must be sent uncompressed, without Content-Encoding");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,24 @@
+#pragma once
+// Checks of how a request says where its body ends, made before the body is read.
+// cpp-httplib 0.11.4 takes the first of several Content-Length headers, reads a non-numeric
+// one as 0, lets Transfer-Encoding override Content-Length silently, reads a POST with
+// neither until the client closes, and inflates a gzip or brotli body with no bound but
+// memory. A front proxy may read any of these differently from llmgw, which is how
+// requests are smuggled, so each is refused.
+#include "daemon/http_error.h"
+
+#include <httplib.h>
+
+#include <optional>
+
+namespace llmgw::daemon {
+
+// Headers a request may carry; cpp-httplib's own four (REMOTE_ADDR, ...) not counted.
+constexpr std::size_t k_max_request_headers = 100;
+
+// The error to answer `request` with, or nullopt when its framing is sound: one
+// Content-Length of digits only, or Transfer-Encoding: chunked alone; a POST has one of
+// them; no Content-Encoding but identity; at most k_max_request_headers headers.
+std::optional<HttpError> framing_error(const httplib::Request& request);
+
+}  // namespace llmgw::daemon

@@ -1,5 +1,7 @@
 #include "daemon/stream_relay.h"
 
+#include "daemon/upstream_reply.h"
+
 #include <nlohmann/json.hpp>
 
 namespace llmgw::daemon {
@@ -99,6 +101,11 @@ bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
       }
       if (!m_include_usage && is_usage_only(chunk)) {
         return true;  // forced upstream for billing; the client did not ask for it
+      }
+      if (auto error = chunk.find("error"); error != chunk.end()) {
+        *error = redacted_stream_error(*m_catalog->find_provider(m_mapping.provider), *error);
+        std::string event = "data: " + chunk.dump() + "\n\n";
+        return sink.write(event.data(), event.size());
       }
     }
   }

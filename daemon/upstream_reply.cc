@@ -1,6 +1,7 @@
 #include "daemon/upstream_reply.h"
 
 #include "core/redact.h"
+#include "daemon/upstreams.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,6 +34,13 @@ std::string upstream_message(const std::string& body) {
   return "";
 }
 
+// What the provider may echo that must not get out: the credential llmgw sent it, which
+// need not look like a key at all.
+std::vector<std::string> echoable_secrets(const Provider& provider) {
+  const char* credential = credential_in_environment(provider);
+  return credential ? std::vector<std::string>{credential} : std::vector<std::string>{};
+}
+
 }  // namespace
 
 HttpError upstream_failure(const Provider& provider, const UpstreamError& error) {
@@ -58,7 +66,8 @@ HttpError upstream_status_error(const Provider& provider, UpstreamResponse& resp
                      fmt::format("Provider {} refused llmgw's credential (HTTP {})", provider.id,
                                  status));
   }
-  std::string detail = redact_secrets(upstream_message(body));
+  std::vector<std::string> secrets = echoable_secrets(provider);
+  std::string detail = redact_secrets(upstream_message(body), secrets);
   std::string message = fmt::format("Provider {} answered HTTP {}{}{}", provider.id, status,
                                     detail.empty() ? "" : ": ", detail);
   if (status >= 500 || status < 400) {
@@ -67,11 +76,25 @@ HttpError upstream_status_error(const Provider& provider, UpstreamResponse& resp
   nlohmann::json extra = nlohmann::json::object();
   if (status == 429) {
     if (auto retry = response.header("Retry-After")) {
-      extra["retry_after"] = std::string(*retry);
+      extra["retry_after"] = redact_secrets(*retry, secrets, 64);
     }
     return HttpError(429, "rate_limited", message, extra);
   }
   return HttpError(status, "upstream_error", message);
+}
+
+nlohmann::json redacted_stream_error(const Provider& provider, const nlohmann::json& error) {
+  if (error.is_string()) {
+    return redact_secrets(error.get_ref<const std::string&>(), echoable_secrets(provider));
+  }
+  if (!error.is_structured()) {
+    return error;
+  }
+  nlohmann::json cleaned = error;
+  for (auto& item : cleaned.items()) {
+    item.value() = redacted_stream_error(provider, item.value());
+  }
+  return cleaned;
 }
 
 }  // namespace llmgw::daemon

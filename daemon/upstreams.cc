@@ -26,12 +26,20 @@ std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
   return slot;
 }
 
+const char* credential_in_environment(const Provider& provider) {
+  if (provider.api_key_env.empty()) {
+    return nullptr;
+  }
+  const char* value = std::getenv(provider.api_key_env.c_str());
+  return value == nullptr || *value == '\0' ? nullptr : value;
+}
+
 std::optional<std::string> Upstreams::credential(const Provider& provider) const {
   if (provider.api_key_env.empty()) {
     return std::nullopt;
   }
-  const char* value = std::getenv(provider.api_key_env.c_str());
-  if (value == nullptr || *value == '\0') {
+  const char* value = credential_in_environment(provider);
+  if (value == nullptr) {
     throw HttpError(502, "provider_not_configured",
                     fmt::format("Provider {} has no credential: set {} for llmgw serve",
                                 provider.id, provider.api_key_env));

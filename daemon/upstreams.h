@@ -32,4 +32,8 @@ private:
   std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>> m_pools;
 };
 
+// The value of the provider's credential variable in this process's environment; null
+// when the provider names none or the variable is unset or empty.
+const char* credential_in_environment(const Provider& provider);
+
 }  // namespace llmgw::daemon

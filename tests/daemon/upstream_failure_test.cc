@@ -267,3 +267,28 @@ TEST_CASE("upstream failure: a body that runs until the close is read whole, the
   CHECK(response->read_all(100) == "all of it");
   CHECK(pool.idle_connections() == 0);
 }
+
+TEST_CASE("upstream failure: the read timeout bounds each wait, so a trickle outlasting it is read") {
+  // Every piece, head ones included, comes 200 ms after the last: well within the 400 ms
+  // read timeout, while the whole response takes three times as long.
+  const std::vector<std::string> pieces = {
+      "HTTP/1.1 200 OK\r\n", "Transfer-Encoding: chunked\r\n\r\n", "5\r\nfirst\r\n",
+      "6\r\nsecond\r\n",     "5\r\nthird\r\n",                     "0\r\n\r\n"};
+  RawUpstream upstream([&](RawConnection& connection) {
+    connection.read_request();
+    for (const auto& piece : pieces) {
+      std::this_thread::sleep_for(200ms);
+      connection.send(piece);
+    }
+    connection.wait_for_close();
+  });
+  UpstreamTimeouts timeouts = short_timeouts();
+  timeouts.read = 400ms;
+  UpstreamPool pool(parse_base_url(upstream.base_url()), timeouts);
+  auto start = std::chrono::steady_clock::now();
+  auto response = pool.send("POST", "/v1/chat/completions", k_headers, "{}");
+  CHECK(response->status() == 200);
+  CHECK(response->read_all(100) == "firstsecondthird");
+  CHECK(test::elapsed_ms(start) >= 1100);
+  CHECK(pool.idle_connections() == 1);
+}

@@ -1,9 +1,10 @@
 // The upstream client over TLS, against an httplib::SSLServer with a certificate made by
-// the test.
+// the test (and a raw listener that never answers the handshake).
 #include "daemon/upstream_pool.h"
 
 #include "core/error.h"
 #include "tests/support/mock_upstream.h"
+#include "tests/support/raw_upstream.h"
 #include "tests/support/test_certificate.h"
 #include "tests/support/temp_dir.h"
 
@@ -144,4 +145,27 @@ TEST_CASE("upstream tls: a CA file that cannot be loaded fails the pool's creati
     CHECK(std::string(error.what()) ==
           "cannot load CA certificates from '" + folder.file("missing.pem") + "'");
   }
+}
+
+TEST_CASE("upstream tls: an upstream that never answers the handshake is a connect timeout") {
+  test::RawUpstream upstream([](test::RawConnection& connection) {
+    connection.read_some();  // the ClientHello, left unanswered
+    connection.wait_for_close();
+  });
+  UpstreamTimeouts timeouts = quick_timeouts();
+  timeouts.connect = 500ms;
+  std::string url = "https://127.0.0.1:" + std::to_string(upstream.port());
+  UpstreamPool pool(parse_base_url(url + "/v1"), timeouts);
+  auto start = std::chrono::steady_clock::now();
+  try {
+    pool.send("GET", "/models", k_headers, "");
+    FAIL("no error");
+  } catch (const UpstreamError& error) {
+    CHECK(error.failure() == UpstreamFailure::connect);
+    CHECK(error.nothing_sent_upstream());
+    CHECK(std::string(error.what()) ==
+          "upstream " + url + ": TLS handshake timed out after 500 ms");
+  }
+  CHECK(test::elapsed_ms(start) >= 450);
+  CHECK(test::elapsed_ms(start) < 3000);
 }

@@ -99,13 +99,14 @@ void ClientServer::begin_drain(int listener) {
 }
 
 void ClientServer::abort() {
+  m_aborted = true;
   std::uint64_t one = 1;
   ssize_t ignored = ::write(m_abort_event, &one, sizeof one);
   (void)ignored;
 }
 
 bool ClientServer::process_and_close_socket(socket_t socket) {
-  ClientStream stream(socket, m_limits, m_abort_event);
+  ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
   t_current = &stream;
   bool ok = false;
   while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
@@ -115,6 +116,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
       keep_socket_headers_only(request);
       stream.end_head(has_body(request));
     });
+    ok = stream.flush() && ok;
     if (!ok || client_closes || m_draining || stream.phase() != RequestPhase::handled) {
       break;
     }

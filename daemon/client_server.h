@@ -39,6 +39,7 @@ private:
   std::atomic<bool> m_draining{false};
   int m_drain_event;  // readable once draining
   int m_abort_event;  // readable once aborted
+  std::atomic<bool> m_aborted{false};
 };
 
 }  // namespace llmgw::daemon

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace llmgw::daemon {
 
@@ -29,8 +30,13 @@ void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
 
 }  // namespace
 
-ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt)
-    : m_socket(socket), m_interrupt(interrupt), m_limits(limits), m_buffer(k_read_ahead, '\0') {}
+ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt,
+                           const std::atomic<bool>& aborted)
+    : m_socket(socket),
+      m_interrupt(interrupt),
+      m_limits(limits),
+      m_buffer(k_read_ahead, '\0'),
+      m_aborted(aborted) {}
 
 bool ClientStream::wait(short events, Clock::time_point until) const {
   for (;;) {
@@ -79,12 +85,20 @@ ssize_t ClientStream::read(char* ptr, std::size_t size) {
     size = std::min(size, m_budget);
   }
   if (m_offset == m_filled) {
-    if (!is_readable()) {
-      return -1;
+    // The bytes are usually there already (the head arrived in one segment): try first,
+    // wait only when the socket would block.
+    ssize_t n = m_aborted.load(std::memory_order_relaxed)
+                    ? -1
+                    : ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
+    while (n < 0 && !m_aborted.load(std::memory_order_relaxed) &&
+           (errno == EAGAIN || errno == EINTR)) {
+      if (!is_readable()) {
+        return -1;
+      }
+      n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
     }
-    ssize_t n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
     if (n <= 0) {
-      return n < 0 && (errno == EAGAIN || errno == EINTR) ? read(ptr, size) : n;
+      return n == 0 ? 0 : -1;
     }
     m_offset = 0;
     m_filled = static_cast<std::size_t>(n);
@@ -111,16 +125,61 @@ bool ClientStream::is_writable() const {
   return true;
 }
 
+namespace {
+
+// cpp-httplib writes a response's head, then its body in separate writes. A head that
+// announces a Content-Length is followed by exactly that body (or nothing), so it can wait
+// for it; a chunked head (a stream) goes out at once, for the client's time to first byte.
+bool is_whole_response_head(std::string_view data) {
+  return data.rfind("HTTP/1.1 ", 0) == 0 && data.size() >= 4 &&
+         data.compare(data.size() - 4, 4, "\r\n\r\n") == 0 &&
+         data.find("\r\nContent-Length: ") != std::string_view::npos;
+}
+
+}  // namespace
+
 ssize_t ClientStream::write(const char* ptr, std::size_t size) {
-  for (;;) {
-    if (!wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
-      return -1;
-    }
-    ssize_t n = ::send(m_socket, ptr, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n >= 0 || (errno != EAGAIN && errno != EINTR)) {
-      return n;
-    }
+  std::string_view data(ptr, size);
+  if (m_held_head.empty() && is_whole_response_head(data)) {
+    m_held_head.assign(data);
+    return static_cast<ssize_t>(size);
   }
+  std::string head;
+  head.swap(m_held_head);
+  return send_all(head, data) ? static_cast<ssize_t>(size) : -1;
+}
+
+bool ClientStream::flush() {
+  std::string head;
+  head.swap(m_held_head);
+  return head.empty() || send_all(head, {});
+}
+
+bool ClientStream::send_all(std::string_view first, std::string_view second) {
+  while (!first.empty() || !second.empty()) {
+    if (m_aborted.load(std::memory_order_relaxed)) {
+      return false;
+    }
+    iovec parts[2] = {{const_cast<char*>(first.data()), first.size()},
+                      {const_cast<char*>(second.data()), second.size()}};
+    msghdr message{};
+    message.msg_iov = first.empty() ? parts + 1 : parts;
+    message.msg_iovlen = first.empty() ? 1 : 2;
+    ssize_t n = ::sendmsg(m_socket, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      // Full socket buffer: wait for room, at most the write timeout.
+      if ((errno != EAGAIN && errno != EINTR) ||
+          !wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
+        return false;
+      }
+      continue;
+    }
+    std::size_t sent = static_cast<std::size_t>(n);
+    std::size_t from_first = std::min(sent, first.size());
+    first.remove_prefix(from_first);
+    second.remove_prefix(sent - from_first);
+  }
+  return true;
 }
 
 void ClientStream::get_remote_ip_and_port(std::string& ip, int& port) const {

@@ -6,9 +6,11 @@
 // requests of a keep-alive connection.
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace llmgw::daemon {
 
@@ -33,8 +35,10 @@ enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_l
 class ClientStream final : public httplib::Stream {
 public:
   // `interrupt` is a file descriptor that turns readable when every wait must end (the
-  // drain deadline has passed); the stream does not own it, nor `socket`.
-  ClientStream(int socket, const ClientLimits& limits, int interrupt);
+  // drain deadline has passed), and `aborted` is true from then on; the stream does not
+  // own them, nor `socket`.
+  ClientStream(int socket, const ClientLimits& limits, int interrupt,
+               const std::atomic<bool>& aborted);
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -54,12 +58,17 @@ public:
   void end_head(bool body);
   // The body was read whole.
   void end_body() { m_phase = RequestPhase::handled; }
+  // Sends a response head still held back (see write()); false when it cannot be sent.
+  bool flush();
 
   RequestPhase phase() const { return m_phase; }
   Breach breach() const { return m_breach; }
 
 private:
   using Clock = std::chrono::steady_clock;
+  // Sends `first` then `second` whole, in as few segments as the kernel allows; false on
+  // an error, a write timeout or an interrupt.
+  bool send_all(std::string_view first, std::string_view second);
   // Polls for `events` until `until`; false on timeout, error or interrupt.
   bool wait(short events, Clock::time_point until) const;
   // The deadline of the phase, or of one read when that comes first.
@@ -75,6 +84,10 @@ private:
   std::string m_buffer;      // read ahead; httplib reads a request's head byte by byte
   std::size_t m_offset = 0;
   std::size_t m_filled = 0;
+  // The head of a response with a Content-Length, held until its body is written so that
+  // both leave in one segment: a whole response costs one send, not two.
+  std::string m_held_head;
+  const std::atomic<bool>& m_aborted;
 };
 
 }  // namespace llmgw::daemon

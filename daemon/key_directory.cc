@@ -22,13 +22,6 @@ KeyDirectory::KeyDirectory(const std::string& db_path) : m_store(db_path) {
 void KeyDirectory::refresh() {
   {
     std::lock_guard<std::mutex> db(m_db_mutex);
-    auto& pragma = m_store.statement("PRAGMA data_version");
-    std::int64_t data_version = pragma.executeStep() ? pragma.getColumn(0).getInt64() : 0;
-    pragma.reset();
-    if (data_version == m_data_version) {
-      return;
-    }
-    m_data_version = data_version;
     auto& select = m_store.statement("SELECT version FROM config_version");
     std::int64_t config_version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
     select.reset();

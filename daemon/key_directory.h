@@ -3,10 +3,11 @@
 // rules) and the catalog, cached until the CLI changes any of them; and each key's
 // account: committed usage plus the reservations of requests in flight.
 //
-// Freshness: before each request, `refresh()` compares `PRAGMA data_version` (any commit
-// by another connection) and then the config_version row (bumped by triggers on every
-// configuration change, never by usage updates), so a CLI change holds on the very next
-// request and the daemon's own usage commits cause no reload.
+// Freshness: before each request, `refresh()` reads the config_version row (bumped by
+// triggers on every configuration change, never by usage updates), so a CLI change holds
+// on the very next request and the daemon's own usage commits cause no reload. One read
+// per request: checking `PRAGMA data_version` first would save nothing, since the
+// daemon's own commits change it all the time under load.
 #include "core/api_key.h"
 #include "core/catalog.h"
 #include "core/rule.h"
@@ -83,7 +84,6 @@ private:
 
   std::mutex m_db_mutex;  // guards m_store and the versions
   Store m_store;
-  std::int64_t m_data_version = -1;
   std::int64_t m_config_version = -1;
 
   std::mutex m_commit_mutex;

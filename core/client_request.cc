@@ -47,6 +47,46 @@ std::optional<std::int64_t> token_count(const nlohmann::json& body, const char* 
   return found->get<std::int64_t>();
 }
 
+// `key` with ASCII letters lowered and the two non-ASCII letters that Unicode simple case
+// folding maps to ASCII ones (U+017F long s, U+212A Kelvin sign) replaced by them.
+std::string folded(std::string_view key) {
+  std::string out;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key.compare(i, 2, "\xC5\xBF") == 0) {
+      out += 's';
+      ++i;
+    } else if (key.compare(i, 3, "\xE2\x84\xAA") == 0) {
+      out += 'k';
+      i += 2;
+    } else {
+      char c = key[i];
+      out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  return out;
+}
+
+// Go's encoding/json, which some upstreams use (Ollama), matches object keys without
+// regard to case and with Unicode folding, the last match winning; llmgw matches them
+// exactly. A key that only folds to a field llmgw reads ("Model", "\u017Ftream") could make
+// such an upstream act on another model, stream flag or token limit than the one
+// authorized and billed, so it is refused.
+void refuse_folded_fields(const nlohmann::json& body) {
+  static constexpr const char* k_fields[] = {"model",      "messages",   "input",
+                                             "stream",     "stream_options", "max_tokens",
+                                             "max_completion_tokens"};
+  for (const auto& item : body.items()) {
+    const std::string& key = item.key();
+    std::string fold = folded(key);
+    for (const char* field : k_fields) {
+      if (fold == field && key != field) {
+        throw_invalid(fmt::format("'{}' differs from the field '{}' only in case; use '{}'",
+                                  key, field, field));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
@@ -63,6 +103,7 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     throw_invalid("request body must be a JSON object");
   }
   const nlohmann::json& body = request.body;
+  refuse_folded_fields(body);
   auto model = body.find("model");
   if (model == body.end() || !model->is_string() || model->get_ref<const std::string&>().empty()) {
     throw_invalid("'model' is required and must be a non-empty string");

@@ -124,6 +124,30 @@ TEST_CASE("400: missing or wrong-typed fields") {
         invalid_request("'input' is required and must be a string or an array"));
 }
 
+TEST_CASE("400: a field name that differs only in case, or by a Unicode fold, is refused") {
+  // Upstreams written in Go match JSON keys case-insensitively with Unicode folding, the
+  // last match winning: these would reach them as a second model, stream flag or limit.
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.start();
+  auto with = [](const std::string& field, nlohmann::json value) {
+    nlohmann::json body = chat_request("echo");
+    body[field] = std::move(value);
+    return body;
+  };
+  CHECK(gw.chat(key, with("Model", "premium")) ==
+        invalid_request("'Model' differs from the field 'model' only in case; use 'model'"));
+  CHECK(gw.chat(key, with("\u017Ftream", true)) ==
+        invalid_request("'\u017Ftream' differs from the field 'stream' only in case; use 'stream'"));
+  CHECK(gw.chat(key, with("max_to\u212Aens", 5)) ==
+        invalid_request(
+            "'max_to\u212Aens' differs from the field 'max_tokens' only in case; use 'max_tokens'"));
+  CHECK(gw.chat(key, with("MESSAGES", nlohmann::json::array())) ==
+        invalid_request("'MESSAGES' differs from the field 'messages' only in case; use 'messages'"));
+  CHECK(gw.log_rows("status").size() == 4);
+  CHECK(gw.chat(key, with("models", "premium")).status == 200);  // another name altogether
+}
+
 TEST_CASE("400: an unknown model, or one the named provider does not serve") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();

@@ -87,13 +87,14 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
       }
       throw HttpError(403, "permission_denied", "Access denied: " + decision.reason, extra);
     }
-    forward(exchange, body, decision, response, owner);
+    forward(exchange, body, std::move(catalog), decision, response, owner);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);
   }
 }
 
-void Gateway::forward(Exchange& exchange, ClientRequest& request, const Decision& decision,
+void Gateway::forward(Exchange& exchange, ClientRequest& request,
+                      std::shared_ptr<const Catalog> catalog, const Decision& decision,
                       httplib::Response& response, std::shared_ptr<Exchange> owner) {
   const std::string path =
       request.endpoint == Endpoint::chat ? "/chat/completions" : "/embeddings";
@@ -139,7 +140,7 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request, const Decision
     }
     if (request.stream) {
       auto relay = std::make_shared<StreamRelay>(std::move(owner), std::move(upstream),
-                                                 m_keys.catalog(), *candidate.mapping, request,
+                                                 std::move(catalog), *candidate.mapping, request,
                                                  m_aborting);
       response.status = 200;
       response.set_header("Cache-Control", "no-cache");
@@ -147,7 +148,7 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request, const Decision
           "text/event-stream", [relay](std::size_t, httplib::DataSink& sink) { return relay->pump(sink); });
       return;
     }
-    relay_whole(exchange, *candidate.mapping, request, *upstream, response);
+    relay_whole(exchange, candidate, request, *upstream, response);
     return;
   }
   throw last_failure ? *last_failure
@@ -156,13 +157,14 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request, const Decision
                                      request.model + " due to IAM rules");
 }
 
-void Gateway::relay_whole(Exchange& exchange, const Mapping& mapping, const ClientRequest& request,
-                          UpstreamResponse& upstream, httplib::Response& response) {
+void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
+                          const ClientRequest& request, UpstreamResponse& upstream,
+                          httplib::Response& response) {
   std::string body;
   try {
     body = upstream.read_all(k_max_upstream_body);
   } catch (const UpstreamError& e) {
-    throw upstream_failure(*m_keys.catalog()->find_provider(exchange.record().provider), e);
+    throw upstream_failure(*candidate.provider, e);
   }
   nlohmann::json document = nlohmann::json::parse(body, nullptr, false);
   UsageRecord& record = exchange.record();
@@ -174,7 +176,7 @@ void Gateway::relay_whole(Exchange& exchange, const Mapping& mapping, const Clie
   record.prompt_tokens = usage->prompt;
   record.completion_tokens = usage->completion;
   record.cached_tokens = usage->cached;
-  record.cost = cost_of(mapping, *usage);
+  record.cost = cost_of(*candidate.mapping, *usage);
   exchange.finish(200);  // committed before the client sees the body
   response.status = 200;
   response.set_content(body, "application/json");

@@ -42,9 +42,12 @@ private:
   // The calling key, checked for status and expiry. Throws HttpError 401.
   std::shared_ptr<const KeyConfig> authenticate(const httplib::Request& request, Timestamp now);
   Money estimate(const ClientRequest& request, const Decision& decision) const;
-  void forward(Exchange& exchange, ClientRequest& request, const Decision& decision,
+  // `decision` points into `catalog`, which a configuration change may replace in the
+  // directory meanwhile: whatever outlives this call keeps `catalog` alive.
+  void forward(Exchange& exchange, ClientRequest& request,
+               std::shared_ptr<const Catalog> catalog, const Decision& decision,
                httplib::Response& response, std::shared_ptr<Exchange> owner);
-  void relay_whole(Exchange& exchange, const Mapping& mapping, const ClientRequest& request,
+  void relay_whole(Exchange& exchange, const Candidate& candidate, const ClientRequest& request,
                    UpstreamResponse& upstream, httplib::Response& response);
   void answer_with_echo(Exchange& exchange, ClientRequest& request, const Candidate& candidate,
                         httplib::Response& response, std::shared_ptr<Exchange> owner);

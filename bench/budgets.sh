@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the budget suites round after round, to catch an interleaving that one CI run
+# misses: the bursts of tests/gateway/budget_concurrency_test.cc (200 requests at once
+# over 50 connections against a small limit, streaming and not, the CLI changing the
+# limit mid-burst) and the faults of tests/gateway/settlement_test.cc (each must leave
+# nothing reserved and usage equal to the logged costs).
+#
+#   bench/budgets.sh [rounds] [build folder]     (default: 20 rounds, build)
+#
+# Needs the folder's llmgw and llmgw_gateway_tests built. Every daemon and upstream the
+# tests start listens on 127.0.0.1 and is stopped by the test that started it. The output
+# of a failing round is printed; the exit status is 1 when any round failed.
+set -euo pipefail
+
+source "$(dirname "$0")/lib.sh"
+rounds=${1:-20}
+build=${2:-build}
+bin=$(llmgw_binary "$build/llmgw")
+tests=$build/tests/llmgw_gateway_tests
+[[ -x $tests ]] || { echo "budgets.sh: no $tests; build llmgw_gateway_tests first" >&2; exit 2; }
+
+make_workspace
+cases='budget burst*,settled:*'
+bursts=$("$tests" --list-test-cases --test-case='budget burst*' | grep -c '^budget burst' || true)
+faults=$("$tests" --list-test-cases --test-case='settled:*' | grep -c '^settled:' || true)
+failed=0
+for ((round = 1; round <= rounds; ++round)); do
+  if ! LLMGW_BIN=$bin "$tests" --test-case="$cases" >"$work/round.log" 2>&1; then
+    failed=$((failed + 1))
+    echo "round $round failed:"
+    cat "$work/round.log"
+  fi
+done
+echo "rounds: $rounds   failed: $failed   bursts of 200 requests: $((rounds * bursts))" \
+     "  faults: $((rounds * faults))"
+((failed == 0))

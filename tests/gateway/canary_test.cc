@@ -10,6 +10,7 @@
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/db_dump.h"
 #include "tests/support/process.h"
+#include "tests/support/secret_fragments.h"
 
 #include <doctest/doctest.h>
 
@@ -42,18 +43,11 @@ struct Canary {
   std::string secret;
   std::string secret_part;
 
-  bool found_in(const std::string& text) const {
-    for (std::size_t at = 0; at + llmgw::k_secret_fragment <= secret_part.size(); ++at) {
-      if (text.find(secret_part.substr(at, llmgw::k_secret_fragment)) != std::string::npos) {
-        return true;
-      }
-    }
-    return false;
-  }
+  bool found_in(const std::string& text) const { return holds_fragment(text, secret_part); }
 };
 
 Canary gateway_key(const std::string& name, const std::string& secret) {
-  return {name, secret, secret.substr(std::string("llmgtwy_").size())};
+  return {name, secret, gateway_key_secret_part(secret)};
 }
 
 Canary credential(const std::string& name, const std::string& secret) {

@@ -3,11 +3,13 @@
 #include "core/price.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/process.h"
+#include "tests/support/secret_fragments.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
+#include <csignal>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -168,7 +170,27 @@ void GatewayUnderTest::import_catalog(const std::string& alpha_url, const std::s
   cli({"catalog", "import", "--replace", path});
 }
 
-GatewayUnderTest::~GatewayUnderTest() = default;
+GatewayUnderTest::~GatewayUnderTest() {
+  stop_and_check_daemon_output();
+}
+
+void GatewayUnderTest::stop_and_check_daemon_output() {
+  if (!m_daemon) {
+    return;
+  }
+  if (m_daemon->stop(SIGTERM) < 0) {
+    m_daemon->stop(SIGKILL);
+  }
+  const std::string output = m_daemon->stdout_text() + m_daemon->stderr_text();
+  for (const std::string& secret : m_key_secrets) {
+    CHECK_MESSAGE(!holds_fragment(output, gateway_key_secret_part(secret)),
+                  "a gateway key's fragment is in the daemon's output");
+  }
+  for (const std::string& credential : {alpha_credential, beta_credential}) {
+    CHECK_MESSAGE(!holds_fragment(output, credential),
+                  "a provider credential's fragment is in the daemon's output");
+  }
+}
 
 std::string GatewayUnderTest::cli(const std::vector<std::string>& args) {
   Result result = llmgw(m_db, args);
@@ -186,7 +208,7 @@ void GatewayUnderTest::start(const std::vector<std::string>& serve_args) {
 }
 
 void GatewayUnderTest::restart(const std::vector<std::string>& serve_args) {
-  m_daemon.reset();  // stops it by its pid if it still runs
+  stop_and_check_daemon_output();
   m_daemon = std::make_unique<DaemonProcess>(
       m_db, serve_args,
       std::map<std::string, std::string>{{"ALPHA_KEY", alpha_credential},
@@ -198,6 +220,7 @@ TestKey GatewayUnderTest::create_key(const std::vector<std::string>& args) {
   argv.insert(argv.end(), args.begin(), args.end());
   nlohmann::json key = test::create_key(m_db, argv);
   REQUIRE(key.is_object());
+  m_key_secrets.push_back(key["secret"].get<std::string>());
   return {key["id"].get<std::string>(), key["secret"].get<std::string>()};
 }
 

@@ -135,10 +135,15 @@ public:
 
 private:
   void import_catalog(const std::string& alpha_url, const std::string& beta_url);
+  // Stops the daemon and checks that its stdout and stderr (the access log) hold no
+  // fragment of a key this test created nor of a provider credential: every gateway test
+  // is also a canary run.
+  void stop_and_check_daemon_output();
 
   TempDir m_dir;
   std::string m_db;
   std::unique_ptr<DaemonProcess> m_daemon;
+  std::vector<std::string> m_key_secrets;  // of every key create_key() made
 };
 
 // The bytes of a POST /v1/chat/completions of `body` with `key`, for a raw socket.

@@ -28,7 +28,6 @@ using namespace test;
 
 namespace {
 
-const std::string k_model = "metered-echo";
 constexpr int k_client_threads = 3;
 constexpr std::size_t k_max_requests_per_client = 2000;
 
@@ -91,11 +90,7 @@ TEST_CASE("crash loop: SIGKILL of the daemon or the CLI loses no answered reques
 
   TempDir dir;
   const std::string db = dir.file("llmgw.db");
-  REQUIRE(llmgw(db, {"init"}).exit_code == 0);
-  // The echo provider answers locally; a price makes every request cost something.
-  REQUIRE(llmgw(db, {"model", "add", k_model, "--provider", "echo", "--upstream-model", "echo",
-                     "--input-price", "3", "--output-price", "5"})
-              .exit_code == 0);
+  init_metered_echo_database(db);
   std::vector<LoadKey> keys;
   for (const auto& limits : std::vector<std::vector<std::string>>{
            {"--period-limit", "1000", "--period", "1d"}, {"--limit", "1000"}, {}}) {
@@ -134,7 +129,7 @@ TEST_CASE("crash loop: SIGKILL of the daemon or the CLI loses no answered reques
     const bool kill_daemon = random() % 2 == 0;
     const auto kill_at = std::chrono::steady_clock::now() +
                          std::chrono::milliseconds(100 + random() % 400);
-    EchoLoad load(daemon.port(), secrets, k_model, k_client_threads, random(),
+    EchoLoad load(daemon.port(), secrets, k_metered_echo, k_client_threads, random(),
                   k_max_requests_per_client);
     std::thread killer;
     if (kill_daemon) {

@@ -170,6 +170,14 @@ void GatewayUnderTest::import_catalog(const std::string& alpha_url, const std::s
   cli({"catalog", "import", "--replace", path});
 }
 
+std::string joined(const std::vector<std::string>& pieces) {
+  std::string all;
+  for (const auto& piece : pieces) {
+    all += piece;
+  }
+  return all;
+}
+
 GatewayUnderTest::~GatewayUnderTest() {
   stop_and_check_daemon_output();
 }

@@ -56,6 +56,8 @@ std::string sse(const nlohmann::json& chunk);
 nlohmann::json content_chunk(const std::string& model, const std::string& text);
 nlohmann::json usage_chunk(const std::string& model, const TokenCounts& usage);
 extern const char* const k_sse_done;
+// The pieces of a stream, one after the other.
+std::string joined(const std::vector<std::string>& pieces);
 
 // A client's chat request: one user message.
 nlohmann::json chat_request(const std::string& model, const std::string& text = "hello");

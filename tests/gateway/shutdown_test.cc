@@ -36,14 +36,6 @@ std::vector<std::string> slow_pieces(int words) {
   return pieces;
 }
 
-std::string joined(const std::vector<std::string>& pieces) {
-  std::string all;
-  for (const auto& piece : pieces) {
-    all += piece;
-  }
-  return all;
-}
-
 // A stream in flight from a client thread; what it received so far is read under a lock.
 class StreamingClient {
 public:

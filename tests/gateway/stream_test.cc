@@ -28,14 +28,6 @@ std::vector<std::string> upstream_pieces(bool with_usage) {
   return pieces;
 }
 
-std::string joined(const std::vector<std::string>& pieces) {
-  std::string all;
-  for (const auto& piece : pieces) {
-    all += piece;
-  }
-  return all;
-}
-
 nlohmann::json stream_request(bool include_usage) {
   nlohmann::json body = chat_request("premium", "stream this");
   body["stream"] = true;

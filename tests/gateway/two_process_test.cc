@@ -24,7 +24,6 @@ using namespace test;
 
 namespace {
 
-const std::string k_model = "metered-echo";
 constexpr int k_cli_commands = 150;
 constexpr int k_client_threads = 4;
 constexpr std::size_t k_max_requests_per_client = 20000;
@@ -54,10 +53,7 @@ std::string lock_lines(const std::string& text) {
 TEST_CASE("two processes, one file: CLI changes during load meet no lock error anywhere") {
   TempDir dir;
   const std::string db = dir.file("llmgw.db");
-  REQUIRE(llmgw(db, {"init"}).exit_code == 0);
-  REQUIRE(llmgw(db, {"model", "add", k_model, "--provider", "echo", "--upstream-model", "echo",
-                     "--input-price", "3", "--output-price", "5"})
-              .exit_code == 0);
+  init_metered_echo_database(db);
   std::vector<std::string> key_ids;
   std::vector<std::string> secrets;
   for (int i = 0; i < 3; ++i) {
@@ -69,7 +65,7 @@ TEST_CASE("two processes, one file: CLI changes during load meet no lock error a
   }
 
   DaemonProcess daemon(db);
-  EchoLoad load(daemon.port(), secrets, k_model, k_client_threads, 7, k_max_requests_per_client);
+  EchoLoad load(daemon.port(), secrets, k_metered_echo, k_client_threads, 7, k_max_requests_per_client);
   CliMutations mutations(key_ids, 7);
   int cli_failures = 0;
   for (int i = 0; i < k_cli_commands; ++i) {

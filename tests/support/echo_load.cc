@@ -1,5 +1,9 @@
 #include "tests/support/echo_load.h"
 
+#include "tests/support/process.h"
+
+#include <doctest/doctest.h>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -7,6 +11,15 @@
 #include <random>
 
 namespace test {
+
+const char* const k_metered_echo = "metered-echo";
+
+void init_metered_echo_database(const std::string& db) {
+  REQUIRE(llmgw(db, {"init"}).exit_code == 0);
+  REQUIRE(llmgw(db, {"model", "add", k_metered_echo, "--provider", "echo", "--upstream-model",
+                     "echo", "--input-price", "3", "--output-price", "5"})
+              .exit_code == 0);
+}
 
 namespace {
 

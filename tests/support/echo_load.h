@@ -15,6 +15,12 @@
 
 namespace test {
 
+// The model the load asks for: the echo provider at $3 / $5 per 1M tokens, so that every
+// request costs something and the usage checks mean something.
+extern const char* const k_metered_echo;
+// `llmgw init` of a database at `db` with that model added; the test stops on a failure.
+void init_metered_echo_database(const std::string& db);
+
 struct LoadTally {
   std::vector<std::string> answered_ids;  // "req_..." of every complete 200 answer
   std::map<int, std::size_t> statuses;    // final status -> count; -1: no complete answer

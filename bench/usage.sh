@@ -18,8 +18,9 @@ make_workspace
 db=$work/llmgw.db
 export LLMGW_DB=$db
 
-# The schema comes from the binary. The rows go in with one INSERT through the real
-# schema, so its trigger keeps the hourly roll-ups exactly as the daemon's writes do. They
+# The schema comes from the binary. The rows go in with one INSERT, then their hourly
+# roll-ups with one INSERT ... SELECT over the schema's usage_facts view (the backfill of
+# migration step 5; the daemon's ledger sums the same per batch). The rows
 # are spread evenly, in time order, over the 30 days up to now; each row draws its key (of
 # 50), model (of 10), provider (of 5) and status (1 in 20 an error) independently, the
 # worst case for roll-ups: almost every hour has every key, model and provider.
@@ -50,6 +51,10 @@ SELECT 'req_' || i, $now_ms - 30 * 86400000 + i * $step_ms + r % $step_ms,
        r / 50000 % 4000, r / 200000000 % 1000, r / 900000 % 500,
        r / 70000 % 100000000, 0, r % 2, 0, 50 + r % 3000, NULL
 FROM draws;
+INSERT INTO usage_rollup
+SELECT scope, key_id, hour, model, provider, count(*), sum(error), sum(prompt_tokens),
+       sum(completion_tokens), sum(cached_tokens), sum(cost)
+FROM usage_facts GROUP BY scope, key_id, hour, model, provider;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

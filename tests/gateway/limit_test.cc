@@ -61,6 +61,34 @@ TEST_CASE("402: the period limit, once spent, with its reset time") {
                         {{"limit", "0.005"}, {"used", "0.007"}, {"resets_at", resets_at}}));
 }
 
+TEST_CASE("402: a budget held by requests in flight says how much they reserve") {
+  using namespace std::chrono_literals;
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key({"--limit", "1"});
+  gw.alpha.stream_sse("POST", "/v1/chat/completions",
+                      {sse(content_chunk("premium-upstream", "slow")),
+                       sse(usage_chunk("premium-upstream", k_premium_usage)), k_sse_done},
+                      400ms);
+  gw.start();
+  // Its most (a million output tokens at $30 per 1M) is capped at the whole $1 left.
+  nlohmann::json held = chat_request("premium");
+  held["stream"] = true;
+  held["max_tokens"] = 1000000;
+  std::thread in_flight([&] {
+    gw.stream_chat(key, held, [](const char*, std::size_t) { return true; });
+  });
+  bool reserved = eventually([&] {
+    return gw.get("/v1/key", bearer(key)).body.value("reserved", "") == "1";
+  });
+  Reply refused = gw.chat(key, chat_request("premium"));
+  in_flight.join();
+  REQUIRE(reserved);
+  CHECK(refused == reference_error(402, "budget_exceeded",
+                                   "Usage limit reached: $0 of $1 used, $1 reserved by requests "
+                                   "in flight",
+                                   {{"limit", "1"}, {"used", "0"}, {"resets_at", nullptr}}));
+}
+
 TEST_CASE("100 concurrent requests cannot spend past the limit beyond the in-flight overshoot") {
   GatewayUnderTest gw;
   // The reservation the gateway makes per request, computed the way section 3 says: the

@@ -3,8 +3,7 @@
 namespace llmgw::cli {
 
 Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option) {
-  bool is_time = text.find_first_of("-:Tt") != std::string_view::npos;
-  return is_time ? parse_iso(text, option) : now + parse_duration(text, option);
+  return looks_like_time(text) ? parse_iso(text, option) : now + parse_duration(text, option);
 }
 
 CLI::Option* add_optional(CLI::App* command, const std::string& name,

@@ -31,6 +31,21 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
+// CLI11 reports a word that names no subcommand as "A subcommand is required"; the word
+// itself is what a user needs to see. Empty when there is no such word.
+std::string unknown_command(CLI::App& app) {
+  std::vector<std::string> rest = app.remaining();
+  if (rest.empty() || rest.front().rfind("-", 0) == 0) {
+    return "";
+  }
+  std::string path = app.get_name();
+  for (CLI::App* at = &app; !at->get_subcommands().empty();) {
+    at = at->get_subcommands().front();
+    path += " " + at->get_name();
+  }
+  return fmt::format("unknown command '{}'; see '{} --help'", rest.front(), path);
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -57,7 +72,9 @@ int run(int argc, char** argv) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app.exit(e);  // --help
     }
-    return fail(e.what(), 2);
+    std::string unknown =
+        dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ? unknown_command(app) : "";
+    return fail(unknown.empty() ? e.what() : unknown, 2);
   } catch (const Error& e) {
     return fail(e.what(), exit_code(e.kind()));
   } catch (const SQLite::Exception& e) {

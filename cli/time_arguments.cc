@@ -9,8 +9,7 @@
 namespace llmgw::cli {
 
 Timestamp parse_time_back(std::string_view text, Timestamp now, std::string_view option) {
-  bool is_time = text.find_first_of("-:Tt") != std::string_view::npos;
-  return is_time ? parse_iso(text, option) : now - parse_duration(text, option);
+  return looks_like_time(text) ? parse_iso(text, option) : now - parse_duration(text, option);
 }
 
 std::int64_t parse_count(std::string_view text, std::int64_t min, std::int64_t max,

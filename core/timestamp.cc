@@ -163,6 +163,11 @@ Timestamp parse_iso(std::string_view text, std::string_view what) {
   return from_civil(c) - offset;
 }
 
+bool looks_like_time(std::string_view text) {
+  return !text.empty() && text[0] >= '0' && text[0] <= '9' &&
+         text.find('-') != std::string_view::npos;
+}
+
 Timestamp parse_duration(std::string_view text, std::string_view what) {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {

@@ -36,6 +36,10 @@ Timestamp parse_iso(std::string_view text, std::string_view what);
 // Throws Error(invalid) naming `what` otherwise.
 Timestamp parse_duration(std::string_view text, std::string_view what);
 
+// Whether an option value is meant as a time (parse_iso) rather than a duration: it starts
+// with a digit and holds a '-' ("2026-12-31..."). "later" or "30d" are durations to parse.
+bool looks_like_time(std::string_view text);
+
 // Calendar helpers, all UTC.
 struct CivilTime {
   int year = 1970;

@@ -163,9 +163,14 @@ TEST_CASE("cli: no command is a usage error") {
   CHECK_FALSE(exists(db));
 }
 
-TEST_CASE("cli: an unknown command is a usage error") {
+TEST_CASE("cli: an unknown command is a usage error that names it") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"frobnicate"}) == refused(2, "A subcommand is required"));
+  CHECK(outcome_of(db.path, {"frobnicate"}) ==
+        refused(2, "unknown command 'frobnicate'; see 'llmgw --help'"));
+  CHECK(outcome_of(db.path, {"key", "frob"}) ==
+        refused(2, "unknown command 'frob'; see 'llmgw key --help'"));
+  CHECK(outcome_of(db.path, {"key", "rule", "frob"}) ==
+        refused(2, "unknown command 'frob'; see 'llmgw key rule --help'"));
 }
 
 TEST_CASE("cli: key without a subcommand is a usage error") {

@@ -129,6 +129,17 @@ TEST_CASE("cli: key create --expires takes an ISO time in any zone and shows it 
         "2099-06-01T00:00:00Z");
 }
 
+TEST_CASE("cli: key create --expires with a word is a duration error and changes nothing") {
+  test::TestDatabase db;
+  test::Result r = test::llmgw(db.path, {"key", "create", "-d", "x", "--expires", "later"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "llmgw: error: invalid --expires 'later': expected a duration such as 500ms, "
+                 "90m, 12h, 30d or 2w\n");
+  CHECK(test::llmgw(db.path, {"--json", "key", "list"}).out.find("\"keys\": []") !=
+        std::string::npos);
+}
+
 TEST_CASE("cli: key create accepts --json after the command") {
   test::TestDatabase db;
   test::Result r = test::llmgw(db.path, {"key", "create", "-d", "late flag", "--json"});

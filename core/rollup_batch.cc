@@ -5,7 +5,7 @@ namespace llmgw {
 void RollupBatch::add(const UsageRecord& r) {
   const Timestamp hour = r.time - r.time % k_ms_per_hour;
   // A request's model is the served one, or the requested one when nothing was served.
-  const std::string& model = r.served_model.empty() ? r.requested_model : r.served_model;
+  std::string_view model = r.served_model.empty() ? r.requested_model : r.served_model;
   const Row rows[] = {
       {"total", "", hour, "", ""},
       {"key", r.key_id, hour, "", ""},
@@ -37,10 +37,10 @@ void RollupBatch::write(Store& store) const {
         "  completion_tokens = completion_tokens + excluded.completion_tokens, "
         "  cached_tokens = cached_tokens + excluded.cached_tokens, cost = cost + excluded.cost");
     upsert.bind(1, std::string(std::get<0>(row)));
-    upsert.bindNoCopy(2, std::get<1>(row));
+    upsert.bind(2, std::string(std::get<1>(row)));
     upsert.bind(3, static_cast<std::int64_t>(std::get<2>(row)));
-    upsert.bindNoCopy(4, std::get<3>(row));
-    upsert.bindNoCopy(5, std::get<4>(row));
+    upsert.bind(4, std::string(std::get<3>(row)));
+    upsert.bind(5, std::string(std::get<4>(row)));
     upsert.bind(6, sums.requests);
     upsert.bind(7, sums.errors);
     upsert.bind(8, sums.prompt_tokens);

@@ -19,13 +19,15 @@ namespace llmgw {
 
 class RollupBatch {
 public:
+  // Keeps views of the record's strings: the records must outlive the batch.
   void add(const UsageRecord& record);
   // Adds the sums to usage_rollup, inside the caller's transaction.
   void write(Store& store) const;
 
 private:
   // (scope, key id, hour, model, provider)
-  using Row = std::tuple<std::string_view, std::string, Timestamp, std::string, std::string>;
+  using Row = std::tuple<std::string_view, std::string_view, Timestamp, std::string_view,
+                         std::string_view>;
   struct Sums {
     std::int64_t requests = 0;
     std::int64_t errors = 0;

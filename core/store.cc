@@ -66,47 +66,6 @@ SQLite::Database open_database(const std::string& path) {
   }
 }
 
-// Checkpoint policy. SQLite up to 3.51.2 (Debian 12 ships 3.40.1) has the "WAL-reset bug"
-// (https://sqlite.org/wal.html#walresetbug): when a checkpoint starts right after another
-// one has backfilled the whole WAL, and a commit on another connection resets the WAL
-// while that second checkpoint runs, the checkpoint can record frames of the new WAL as
-// already copied; a later checkpoint then skips them and the database loses those pages.
-// SQLite's automatic checkpoints are PASSIVE and run without the write lock, after the
-// commit of whichever connection crossed the threshold, so the daemon's connections and
-// every CLI process race each other exactly that way. Here a connection checkpoints only
-// while a second connection of the same Store holds the write lock (BEGIN IMMEDIATE):
-// the WAL is reset only by a writer's first commit after a full checkpoint, and no writer
-// can commit while that lock is held, so no reset can overlap any llmgw checkpoint. The
-// checkpoint stays PASSIVE: it never waits for readers, so writers wait at most for the
-// copy itself. When another connection holds the write lock the checkpoint is skipped,
-// not waited for: that writer's own commit will try again. The checkpoint SQLite runs
-// when the last connection closes holds an exclusive lock on the database file, which
-// excludes every writer already.
-
-// Checkpoints `db` while `lock`, another connection to the same file, holds the write lock.
-// True when the whole WAL was copied.
-bool checkpoint_under_write_lock(sqlite3* lock, sqlite3* db, const char* schema) {
-  int wal_frames = -1;
-  int copied = 0;
-  if (sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
-  }
-  if (sqlite3_get_autocommit(lock) == 0) {
-    sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return wal_frames == copied;
-}
-
-// SQLite's WAL hook: runs after each commit of the connection, with the WAL's size.
-int checkpoint_after_commit(void* checkpoint_lock, sqlite3* db, const char* schema, int frames) {
-  if (frames >= Store::k_checkpoint_frames) {
-    checkpoint_under_write_lock(static_cast<SQLite::Database*>(checkpoint_lock)->getHandle(), db,
-                                schema);
-  }
-  // The commit has happened: a checkpoint that failed or was skipped is not its error.
-  return SQLITE_OK;
-}
-
 }  // namespace
 
 Store::Store(const std::string& path) : m_path(path), m_db(open_database(path)) {
@@ -123,13 +82,11 @@ Store::Store(const std::string& path) : m_path(path), m_db(open_database(path)) 
     // Reads through a memory map instead of a pread per page: listing 10,000 keys reads
     // ~500 pages.
     m_db.exec("PRAGMA mmap_size = 268435456");
-    // No busy timeout: BEGIN IMMEDIATE on it fails at once when another connection writes.
-    m_checkpoint_lock = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
   } catch (const SQLite::Exception& e) {
     throw_io(fmt::format("cannot use database '{}': {}", path, e.getErrorStr()));
   }
   // Replaces SQLite's automatic checkpoints on this connection (one hook per connection).
-  sqlite3_wal_hook(m_db.getHandle(), checkpoint_after_commit, m_checkpoint_lock.get());
+  sqlite3_wal_hook(m_db.getHandle(), after_commit, this);
   migrate(m_db, m_path);
 }
 
@@ -144,12 +101,50 @@ SQLite::Statement& Store::statement(const char* sql) {
   return *slot;
 }
 
+// Checkpoint policy. SQLite up to 3.51.2 (Debian 12 ships 3.40.1) has the "WAL-reset bug"
+// (https://sqlite.org/wal.html#walresetbug): when a checkpoint starts right after another
+// one has backfilled the whole WAL, and a commit on another connection resets the WAL
+// while that second checkpoint runs, the checkpoint can record frames of the new WAL as
+// already copied; a later checkpoint then skips them and the database loses those pages.
+// SQLite's automatic checkpoints are PASSIVE and run without the write lock, after the
+// commit of whichever connection crossed the threshold, so the daemon's connections and
+// every CLI process race each other exactly that way. Here a connection checkpoints only
+// while a second connection of the same Store holds the write lock (BEGIN IMMEDIATE):
+// the WAL is reset only by a writer's first commit after a full checkpoint, and no writer
+// can commit while that lock is held, so no reset can overlap any llmgw checkpoint. The
+// checkpoint stays PASSIVE: it never waits for readers, so writers wait at most for the
+// copy itself. When another connection holds the write lock the checkpoint is skipped,
+// not waited for: that writer's own commit will try again. The checkpoint SQLite runs
+// when the last connection closes holds an exclusive lock on the database file, which
+// excludes every writer already.
+int Store::after_commit(void* store, sqlite3*, const char*, int frames) {
+  if (frames >= k_checkpoint_frames) {
+    static_cast<Store*>(store)->checkpoint(0);  // skipped while another connection writes
+  }
+  // The commit has happened: a checkpoint that failed or was skipped is not its error.
+  return SQLITE_OK;
+}
+
 bool Store::checkpoint(int wait_ms) {
+  if (!m_checkpoint_lock) {
+    try {
+      m_checkpoint_lock = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE);
+    } catch (const SQLite::Exception&) {
+      return false;  // also called from SQLite's commit hook: nothing may be thrown through it
+    }
+  }
   sqlite3* lock = m_checkpoint_lock->getHandle();
   sqlite3_busy_timeout(lock, wait_ms);
-  bool whole = checkpoint_under_write_lock(lock, m_db.getHandle(), "main");
-  sqlite3_busy_timeout(lock, 0);
-  return whole;
+  int wal_frames = -1;
+  int copied = 0;
+  if (sqlite3_exec(lock, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+    sqlite3_wal_checkpoint_v2(m_db.getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                              &copied);
+  }
+  if (sqlite3_get_autocommit(lock) == 0) {
+    sqlite3_exec(lock, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return wal_frames == copied;
 }
 
 SQLite::Transaction Store::write_transaction() {

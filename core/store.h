@@ -9,6 +9,8 @@
 #include <string>
 #include <unordered_map>
 
+struct sqlite3;
+
 namespace llmgw {
 
 class Store {
@@ -17,6 +19,9 @@ public:
   // 0600, whatever the umask), and brings its schema up to date. Throws Error(io) when
   // the file cannot be opened and when its schema is newer than this binary knows.
   explicit Store(const std::string& path);
+  // The commit hook holds `this`.
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   SQLite::Database& db() { return m_db; }
   const std::string& path() const { return m_path; }
@@ -39,9 +44,14 @@ public:
   static constexpr int k_checkpoint_frames = 1000;
 
 private:
+  // SQLite's WAL hook: after each commit of m_db, with the WAL's size in frames.
+  static int after_commit(void* store, sqlite3* db, const char* schema, int frames);
+
   std::string m_path;
-  // Holds the write lock while this connection checkpoints; see store.cc for why.
-  // Declared before m_db, whose commit hook uses it, so that it outlives m_db.
+  // Holds the write lock while m_db checkpoints (see store.cc for why). Opened when a
+  // checkpoint is first due, which most CLI commands never reach; its busy timeout is the
+  // wait of the checkpoint under way (0 from the commit hook: skip, do not wait). Declared
+  // before m_db, whose commit hook uses it, so that it outlives m_db.
   std::unique_ptr<SQLite::Database> m_checkpoint_lock;
   SQLite::Database m_db;  // declared before the statements that borrow it
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;

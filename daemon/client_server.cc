@@ -13,18 +13,18 @@ namespace {
 thread_local ClientStream* t_current = nullptr;
 
 // Headers cpp-httplib adds to every request from the socket. A client may send its own
-// under the same names; only the socket's values are kept.
-constexpr const char* k_socket_headers[] = {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
-                                            "LOCAL_PORT"};
-
+// under the same names, which would then come first; only the socket's values are kept.
 void keep_socket_headers_only(httplib::Request& request) {
-  for (const char* name : k_socket_headers) {
-    request.headers.erase(name);
-  }
-  request.headers.emplace("REMOTE_ADDR", request.remote_addr);
-  request.headers.emplace("REMOTE_PORT", std::to_string(request.remote_port));
-  request.headers.emplace("LOCAL_ADDR", request.local_addr);
-  request.headers.emplace("LOCAL_PORT", std::to_string(request.local_port));
+  auto keep = [&request](const char* name, const auto& socket_value) {
+    if (request.headers.count(name) > 1) {  // the client's and the socket's
+      request.headers.erase(name);
+      request.headers.emplace(name, socket_value());
+    }
+  };
+  keep("REMOTE_ADDR", [&] { return request.remote_addr; });
+  keep("REMOTE_PORT", [&] { return std::to_string(request.remote_port); });
+  keep("LOCAL_ADDR", [&] { return request.local_addr; });
+  keep("LOCAL_PORT", [&] { return std::to_string(request.local_port); });
 }
 
 // Whether bytes of a body may follow the head. cpp-httplib reads a POST, PUT or PATCH

@@ -45,23 +45,6 @@ const std::map<std::string, std::string>& known_routes() {
   return routes;
 }
 
-// What a client that overstepped a bound of its connection is told (when the connection
-// is not simply closed: a request line that never ends gets no answer).
-std::optional<HttpError> error_for_breach(Breach breach) {
-  switch (breach) {
-    case Breach::head_timeout:
-    case Breach::body_timeout:
-      return HttpError(408, "request_timeout", "The request did not arrive in time");
-    case Breach::head_too_large:
-      return HttpError(431, "headers_too_large", "The request headers are too large");
-    case Breach::body_too_large:
-      return HttpError(413, "request_too_large", "Request body is larger than the limit");
-    case Breach::none:
-      break;
-  }
-  return std::nullopt;
-}
-
 HttpError error_for_status(int status) {
   switch (status) {
     case 400:
@@ -75,6 +58,23 @@ HttpError error_for_status(int status) {
     default:
       return HttpError(status, "http_error", fmt::format("HTTP error {}", status));
   }
+}
+
+// What a client that overstepped a bound of its connection is told (when the connection
+// is not simply closed: a request line that never ends gets no answer).
+std::optional<HttpError> error_for_breach(Breach breach) {
+  switch (breach) {
+    case Breach::head_timeout:
+    case Breach::body_timeout:
+      return HttpError(408, "request_timeout", "The request did not arrive in time");
+    case Breach::head_too_large:
+      return HttpError(431, "headers_too_large", "The request headers are too large");
+    case Breach::body_too_large:
+      return error_for_status(413);
+    case Breach::none:
+      break;
+  }
+  return std::nullopt;
 }
 
 // The connection of the calling thread may serve another request.

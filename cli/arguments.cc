@@ -2,10 +2,6 @@
 
 namespace llmgw::cli {
 
-Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option) {
-  return looks_like_time(text) ? parse_iso(text, option) : now + parse_duration(text, option);
-}
-
 CLI::Option* add_optional(CLI::App* command, const std::string& name,
                           std::optional<std::string>& target, const std::string& help) {
   return command->add_option_function<std::string>(

@@ -2,7 +2,6 @@
 // Turning option text into values. Each throws Error(invalid) naming the option, so a bad
 // argument ends with exit code 2 before the database is opened.
 #include "core/money.h"
-#include "core/timestamp.h"
 
 #include <CLI/CLI.hpp>
 
@@ -11,9 +10,6 @@
 #include <string_view>
 
 namespace llmgw::cli {
-
-// "30d", "12h", "2w" from `now`, or an ISO-8601 time ("2026-12-31", "2026-12-31T12:00:00Z").
-Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option);
 
 // An option whose absence matters: `target` stays empty unless it is given.
 CLI::Option* add_optional(CLI::App* command, const std::string& name,

@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/key_view.h"
+#include "cli/time_arguments.h"
 #include "cli/output.h"
 #include "cli/rule_options.h"
 #include "core/error.h"

@@ -8,6 +8,10 @@
 
 namespace llmgw::cli {
 
+Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option) {
+  return looks_like_time(text) ? parse_iso(text, option) : now + parse_duration(text, option);
+}
+
 Timestamp parse_time_back(std::string_view text, Timestamp now, std::string_view option) {
   return looks_like_time(text) ? parse_iso(text, option) : now - parse_duration(text, option);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Option text for reports: moments back from now, and counts. Each throws Error(invalid)
-// naming the option, so a bad argument ends with exit code 2 before the database is opened.
+// Option text for moments (ahead of or back from now) and counts. Each throws
+// Error(invalid) naming the option, so a bad argument ends with exit code 2 before the
+// database is opened.
 #include "core/timestamp.h"
 
 #include <cstdint>
@@ -8,6 +9,8 @@
 
 namespace llmgw::cli {
 
+// "30d", "12h", "2w" from `now`, or an ISO-8601 time ("2026-12-31", "2026-12-31T12:00:00Z").
+Timestamp parse_expiry(std::string_view text, Timestamp now, std::string_view option);
 // "7d", "12h", "90m" back from `now`, or an ISO-8601 time ("2026-12-31", "...T12:00:00Z").
 Timestamp parse_time_back(std::string_view text, Timestamp now, std::string_view option);
 

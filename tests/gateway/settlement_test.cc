@@ -127,6 +127,16 @@ std::unique_ptr<RawUpstream> faulty_upstream(std::function<void(RawConnection&)>
   });
 }
 
+// Starts `gw` (with `serve_args`) with `upstream` as provider alpha; returns a key of one
+// reservation.
+TestKey start_behind(GatewayUnderTest& gw, const RawUpstream& upstream,
+                     const std::vector<std::string>& serve_args = {}) {
+  gw.alpha_base_url = upstream.base_url() + "/v1";
+  TestKey key = one_reservation_key(gw);
+  gw.start(serve_args);
+  return key;
+}
+
 // alpha answers streaming requests with a slow stream (`pieces` words, 20 ms apart, the
 // usage chunk last), after `head_delay`; and other requests whole, at once.
 void serve_slow_streams(MockUpstream& alpha, int pieces, std::chrono::milliseconds head_delay) {
@@ -206,9 +216,7 @@ TEST_CASE("settled: the upstream answers 500 to a streaming request") {
 TEST_CASE("settled: the upstream resets the connection before the response head") {
   auto upstream = faulty_upstream([](RawConnection& connection) { connection.reset(); });
   GatewayUnderTest gw;
-  gw.alpha_base_url = upstream->base_url() + "/v1";
-  TestKey key = one_reservation_key(gw);
-  gw.start();
+  TestKey key = start_behind(gw, *upstream);
   Reply reply = gw.chat(key, spend_request(Stream::yes));
   CHECK(reply.status == 502);
   CHECK(reply.body["code"] == "upstream_unreachable");
@@ -224,9 +232,7 @@ TEST_CASE("settled: the upstream resets the connection mid-stream, what was rela
     connection.reset();
   });
   GatewayUnderTest gw;
-  gw.alpha_base_url = upstream->base_url() + "/v1";
-  TestKey key = one_reservation_key(gw);
-  gw.start();
+  TestKey key = start_behind(gw, *upstream);
   std::string received;
   gw.stream_chat(key, spend_request(Stream::yes), [&](const char* data, std::size_t size) {
     received.append(data, size);
@@ -241,9 +247,7 @@ TEST_CASE("settled: the upstream resets the connection mid-stream, what was rela
 TEST_CASE("settled: the upstream sends nothing within --upstream-timeout") {
   auto upstream = faulty_upstream([](RawConnection& connection) { connection.wait_for_close(); });
   GatewayUnderTest gw;
-  gw.alpha_base_url = upstream->base_url() + "/v1";
-  TestKey key = one_reservation_key(gw);
-  gw.start({"--upstream-timeout", "500ms"});
+  TestKey key = start_behind(gw, *upstream, {"--upstream-timeout", "500ms"});
   CHECK(gw.chat(key, spend_request(Stream::no)) ==
         reference_error(504, "upstream_timeout", "Provider alpha timed out"));
   CHECK(gw.log_rows(k_row_columns) ==
@@ -258,9 +262,7 @@ TEST_CASE("settled: the upstream stalls mid-stream past --upstream-timeout") {
     connection.wait_for_close();
   });
   GatewayUnderTest gw;
-  gw.alpha_base_url = upstream->base_url() + "/v1";
-  TestKey key = one_reservation_key(gw);
-  gw.start({"--upstream-timeout", "500ms"});
+  TestKey key = start_behind(gw, *upstream, {"--upstream-timeout", "500ms"});
   std::string received;
   gw.stream_chat(key, spend_request(Stream::yes), [&](const char* data, std::size_t size) {
     received.append(data, size);

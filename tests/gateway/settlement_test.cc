@@ -137,6 +137,27 @@ TestKey start_behind(GatewayUnderTest& gw, const RawUpstream& upstream,
   return key;
 }
 
+// A stream the upstream breaks off after `relayed` content, by `then` (a reset, silence):
+// the client got what was relayed, that is billed, and nothing stays reserved.
+void check_broken_stream(const std::string& relayed, void (*then)(RawConnection&),
+                         const std::vector<std::string>& serve_args) {
+  auto upstream = faulty_upstream([&relayed, then](RawConnection& connection) {
+    connection.send(k_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
+    then(connection);
+  });
+  GatewayUnderTest gw;
+  TestKey key = start_behind(gw, *upstream, serve_args);
+  std::string received;
+  gw.stream_chat(key, spend_request(Stream::yes), [&](const char* data, std::size_t size) {
+    received.append(data, size);
+    return true;
+  });
+  CHECK(received == sse(content_chunk(k_upstream_model, relayed)));
+  nlohmann::json row = interrupted_stream_row(relayed);
+  CHECK(gw.log_rows(k_row_columns) == nlohmann::json::array({row}));
+  check_settled_and_whole(gw, key, row["cost"].get<std::int64_t>());
+}
+
 // alpha answers streaming requests with a slow stream (`pieces` words, 20 ms apart, the
 // usage chunk last), after `head_delay`; and other requests whole, at once.
 void serve_slow_streams(MockUpstream& alpha, int pieces, std::chrono::milliseconds head_delay) {
@@ -226,22 +247,8 @@ TEST_CASE("settled: the upstream resets the connection before the response head"
 }
 
 TEST_CASE("settled: the upstream resets the connection mid-stream, what was relayed is billed") {
-  const std::string relayed = "partial answer";
-  auto upstream = faulty_upstream([&relayed](RawConnection& connection) {
-    connection.send(k_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
-    connection.reset();
-  });
-  GatewayUnderTest gw;
-  TestKey key = start_behind(gw, *upstream);
-  std::string received;
-  gw.stream_chat(key, spend_request(Stream::yes), [&](const char* data, std::size_t size) {
-    received.append(data, size);
-    return true;
-  });
-  CHECK(received == sse(content_chunk(k_upstream_model, relayed)));
-  nlohmann::json row = interrupted_stream_row(relayed);
-  CHECK(gw.log_rows(k_row_columns) == nlohmann::json::array({row}));
-  check_settled_and_whole(gw, key, row["cost"].get<std::int64_t>());
+  check_broken_stream("partial answer", [](RawConnection& connection) { connection.reset(); },
+                      {});
 }
 
 TEST_CASE("settled: the upstream sends nothing within --upstream-timeout") {
@@ -256,22 +263,9 @@ TEST_CASE("settled: the upstream sends nothing within --upstream-timeout") {
 }
 
 TEST_CASE("settled: the upstream stalls mid-stream past --upstream-timeout") {
-  const std::string relayed = "then silence";
-  auto upstream = faulty_upstream([&relayed](RawConnection& connection) {
-    connection.send(k_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
-    connection.wait_for_close();
-  });
-  GatewayUnderTest gw;
-  TestKey key = start_behind(gw, *upstream, {"--upstream-timeout", "500ms"});
-  std::string received;
-  gw.stream_chat(key, spend_request(Stream::yes), [&](const char* data, std::size_t size) {
-    received.append(data, size);
-    return true;
-  });
-  CHECK(received == sse(content_chunk(k_upstream_model, relayed)));
-  nlohmann::json row = interrupted_stream_row(relayed);
-  CHECK(gw.log_rows(k_row_columns) == nlohmann::json::array({row}));
-  check_settled_and_whole(gw, key, row["cost"].get<std::int64_t>());
+  check_broken_stream("then silence",
+                      [](RawConnection& connection) { connection.wait_for_close(); },
+                      {"--upstream-timeout", "500ms"});
 }
 
 TEST_CASE("settled: a streaming client gone before the first byte") {

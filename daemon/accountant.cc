@@ -15,43 +15,61 @@ namespace {
 constexpr int k_commit_attempts = 50;
 constexpr auto k_retry_pause = std::chrono::milliseconds(100);
 
+// What a waiting thread is woken with.
+constexpr std::uint32_t k_committed = 1;  // its record is committed
+constexpr std::uint32_t k_lead = 2;       // it leads the next commit
+
 }  // namespace
 
 Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
     : m_keys(keys), m_store(db_path), m_ledger(m_store) {}
 
 void Accountant::record(UsageRecord record, Reservation reservation) {
+  Wakeup wakeup;
   std::unique_lock<std::mutex> lock(m_mutex);
   m_records.push_back(std::move(record));
   m_reservations.push_back(std::move(reservation));
-  const std::uint64_t sequence = ++m_next_sequence;
-  if (m_committing && m_records.size() == m_last_batch_size) {
-    m_gathered.notify_one();
-  }
-  while (m_committed_sequence < sequence) {
-    if (m_committing) {
-      m_done.wait(lock);
-      continue;
+  m_waiters.push_back(&wakeup);
+  if (m_committing) {
+    if (m_records.size() == m_last_batch_size) {
+      m_gathered.notify_one();
     }
-    // Lead: commit everything queued, including what others queued meanwhile.
-    m_committing = true;
-    if (m_last_batch_size > 1) {
-      m_gathered.wait_for(lock, k_gather_window,
-                          [this] { return m_records.size() >= m_last_batch_size; });
-    }
-    m_last_batch_size = m_records.size();
-    std::vector<UsageRecord> records;
-    std::vector<Reservation> reservations;
-    records.swap(m_records);
-    reservations.swap(m_reservations);
-    const std::uint64_t last = m_next_sequence;
     lock.unlock();
-    commit_batch(records, reservations);
-    lock.lock();
-    m_committed_sequence = last;
-    ++m_batches;
-    m_committing = false;
-    m_done.notify_all();
+    if (wakeup.wait() == k_committed) {
+      return;
+    }
+    lock.lock();  // handed the lead, with this record still queued
+  }
+  m_committing = true;
+  lead(lock);
+}
+
+void Accountant::lead(std::unique_lock<std::mutex>& lock) {
+  if (m_last_batch_size > 1) {
+    m_gathered.wait_for(lock, k_gather_window,
+                        [this] { return m_records.size() >= m_last_batch_size; });
+  }
+  m_last_batch_size = m_records.size();
+  std::vector<UsageRecord> records;
+  std::vector<Reservation> reservations;
+  std::vector<Wakeup*> waiters;
+  records.swap(m_records);
+  reservations.swap(m_reservations);
+  waiters.swap(m_waiters);
+  lock.unlock();
+  commit_batch(records, reservations);
+  lock.lock();
+  ++m_batches;
+  // Whoever queued meanwhile leads next; the lead stays taken until that thread has it.
+  Wakeup* next = m_waiters.empty() ? nullptr : m_waiters.front();
+  m_committing = next != nullptr;
+  lock.unlock();
+  // waiters.front() is this thread's own (it queued first of its batch).
+  for (std::size_t i = 1; i < waiters.size(); ++i) {
+    waiters[i]->post(k_committed);
+  }
+  if (next != nullptr) {
+    next->post(k_lead);
   }
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // Group commit of usage. A request thread hands in its UsageRecord and returns once it is
 // committed. The first thread to find no commit under way becomes the leader: it commits
-// everything queued so far in one transaction, settles the reservations, and wakes the
-// others; whoever is still waiting then leads the next batch. A lone request commits
-// on its own thread with no hand-off, and under load one transaction serves many.
+// everything queued so far in one transaction, settles the reservations, wakes the
+// threads whose records it committed, and hands the lead to the oldest thread still
+// waiting, if any. A lone request commits on its own thread with no hand-off, and under
+// load one transaction serves many.
 // A request's log row and its key's usage are durable before its response ends.
 //
 // A transaction costs far more than a row (some 50 us of page writes and locks against a
@@ -14,6 +15,7 @@
 #include "core/store.h"
 #include "core/usage.h"
 #include "daemon/key_directory.h"
+#include "daemon/wakeup.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -45,13 +47,14 @@ private:
   Store m_store;  // used by the leader only
   UsageLedger m_ledger;
 
+  // Leads the commits of what is queued, `lock` held, until its own record is committed.
+  void lead(std::unique_lock<std::mutex>& lock);
+
   mutable std::mutex m_mutex;
-  std::condition_variable m_done;
   std::condition_variable m_gathered;  // a leader waits here for its batch to fill
   std::vector<UsageRecord> m_records;  // queued, not yet taken by a leader
   std::vector<Reservation> m_reservations;
-  std::uint64_t m_next_sequence = 0;       // sequence of the last queued entry
-  std::uint64_t m_committed_sequence = 0;  // every entry up to here is done
+  std::vector<Wakeup*> m_waiters;  // the threads of the queued records, same order
   std::uint64_t m_batches = 0;
   std::size_t m_last_batch_size = 0;  // what the previous leader committed
   bool m_committing = false;

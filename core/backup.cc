@@ -1,5 +1,6 @@
 #include "core/backup.h"
 
+#include "core/change_stamp.h"
 #include "core/error.h"
 
 #include <fmt/format.h>
@@ -71,7 +72,7 @@ private:
 }  // namespace
 
 std::int64_t backup_database(Store& store, const std::string& path, Overwrite overwrite) {
-  for (const char* suffix : {"", "-wal", "-shm"}) {
+  for (const char* suffix : {"", "-wal", "-shm", k_change_stamp_suffix}) {
     if (same_file(path, store.path() + suffix)) {
       throw_invalid(fmt::format("cannot back up the database '{}' onto itself", store.path()));
     }

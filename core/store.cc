@@ -117,9 +117,16 @@ SQLite::Statement& Store::statement(const char* sql) {
 // not waited for: that writer's own commit will try again. The checkpoint SQLite runs
 // when the last connection closes holds an exclusive lock on the database file, which
 // excludes every writer already.
-int Store::after_commit(void* store, sqlite3*, const char*, int frames) {
+int Store::after_commit(void* context, sqlite3*, const char*, int frames) {
+  auto* store = static_cast<Store*>(context);
+  if (store->m_stamps_commits) {
+    if (!store->m_change_stamp) {
+      store->m_change_stamp = std::make_unique<ChangeStamp>(store->m_path);
+    }
+    store->m_change_stamp->renew();
+  }
   if (frames >= k_checkpoint_frames) {
-    static_cast<Store*>(store)->checkpoint(0);  // skipped while another connection writes
+    store->checkpoint(0);  // skipped while another connection writes
   }
   // The commit has happened: a checkpoint that failed or was skipped is not its error.
   return SQLITE_OK;

@@ -5,6 +5,8 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include "core/change_stamp.h"
+
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -39,6 +41,12 @@ public:
   // For a process that stops: the WAL file is left fully copied, not truncated.
   bool checkpoint(int wait_ms);
 
+  // After each commit the change stamp is renewed (core/change_stamp.h), so that a running
+  // daemon sees the change on its next request. A connection whose commits never change
+  // configuration (the daemon's usage) turns that off, or it would send the daemon back
+  // to the database after every batch of usage.
+  void stamp_commits(bool on) { m_stamps_commits = on; }
+
   // A commit that leaves at least this many frames in the WAL checkpoints it (SQLite's
   // own automatic threshold), unless another connection is writing at that moment.
   static constexpr int k_checkpoint_frames = 1000;
@@ -48,6 +56,8 @@ private:
   static int after_commit(void* store, sqlite3* db, const char* schema, int frames);
 
   std::string m_path;
+  bool m_stamps_commits = true;
+  std::unique_ptr<ChangeStamp> m_change_stamp;  // opened at the first commit it stamps
   // Holds the write lock while m_db checkpoints (see store.cc for why). Opened when a
   // checkpoint is first due, which most CLI commands never reach; its busy timeout is the
   // wait of the checkpoint under way (0 from the commit hook: skip, do not wait). Declared

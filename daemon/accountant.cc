@@ -22,7 +22,9 @@ constexpr std::uint32_t k_lead = 2;       // it leads the next commit
 }  // namespace
 
 Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
-    : m_keys(keys), m_store(db_path), m_ledger(m_store) {}
+    : m_keys(keys), m_store(db_path), m_ledger(m_store) {
+  m_store.stamp_commits(false);  // usage only: no configuration changes to announce
+}
 
 void Accountant::record(UsageRecord record, Reservation reservation) {
   Wakeup wakeup;

@@ -15,17 +15,33 @@ const SystemClock k_clock;
 
 }  // namespace
 
-KeyDirectory::KeyDirectory(const std::string& db_path) : m_store(db_path) {
+KeyDirectory::KeyDirectory(const std::string& db_path)
+    : m_store(db_path), m_change_stamp(db_path) {
   refresh();
 }
 
+std::int64_t KeyDirectory::read_config_version_locked(std::uint64_t stamp, Clock::time_point now) {
+  auto& select = m_store.statement("SELECT version FROM config_version");
+  std::int64_t version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
+  select.reset();
+  m_seen_stamp.store(stamp, std::memory_order_release);
+  m_recheck_at.store((now + k_recheck_interval).time_since_epoch().count(),
+                     std::memory_order_relaxed);
+  return version;
+}
+
 void KeyDirectory::refresh() {
+  // The stamp is read before the row: a CLI renews it after its commit, so a stamp seen
+  // here comes with every commit made before it.
+  const std::uint64_t stamp = m_change_stamp.read();
+  const Clock::time_point now = Clock::now();
+  if (m_change_stamp.usable() && stamp == m_seen_stamp.load(std::memory_order_acquire) &&
+      now.time_since_epoch().count() < m_recheck_at.load(std::memory_order_relaxed)) {
+    return;
+  }
   {
     std::lock_guard<std::mutex> db(m_db_mutex);
-    auto& select = m_store.statement("SELECT version FROM config_version");
-    std::int64_t config_version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
-    select.reset();
-    if (config_version == m_config_version) {
+    if (read_config_version_locked(stamp, now) == m_config_version) {
       return;
     }
   }
@@ -33,9 +49,7 @@ void KeyDirectory::refresh() {
   // database and the accountant's in-memory settlements cannot overlap.
   std::lock_guard<std::mutex> commit(m_commit_mutex);
   std::lock_guard<std::mutex> db(m_db_mutex);
-  auto& select = m_store.statement("SELECT version FROM config_version");
-  m_config_version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
-  select.reset();
+  m_config_version = read_config_version_locked(stamp, now);
   auto catalog = std::make_shared<const Catalog>(load_catalog(m_store));
   std::lock_guard<std::mutex> lock(m_mutex);
   m_catalog = std::move(catalog);

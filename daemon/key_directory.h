@@ -3,18 +3,23 @@
 // rules) and the catalog, cached until the CLI changes any of them; and each key's
 // account: committed usage plus the reservations of requests in flight.
 //
-// Freshness: before each request, `refresh()` reads the config_version row (bumped by
-// triggers on every configuration change, never by usage updates), so a CLI change holds
-// on the very next request and the daemon's own usage commits cause no reload. One read
-// per request: checking `PRAGMA data_version` first would save nothing, since the
-// daemon's own commits change it all the time under load.
+// Freshness: before each request, `refresh()` compares the database's change stamp
+// (core/change_stamp.h), which every CLI commit renews, with the one it last saw; only
+// when it differs does it read the config_version row (bumped by triggers on every
+// configuration change, never by usage updates), so a CLI change holds on the very next
+// request and the daemon's own usage commits cause no reload. A writer that does not
+// renew the stamp (another SQLite client) is seen within k_recheck_interval, when the row
+// is read whatever the stamp says. Without a stamp file the row is read every request.
 #include "core/api_key.h"
 #include "core/catalog.h"
+#include "core/change_stamp.h"
 #include "core/rule.h"
 #include "core/store.h"
 #include "core/usage.h"
 #include "daemon/http_error.h"
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +43,9 @@ struct Reservation {
 class KeyDirectory {
 public:
   explicit KeyDirectory(const std::string& db_path);
+
+  // Longest a configuration change by a writer that renews no stamp goes unseen.
+  static constexpr std::chrono::seconds k_recheck_interval{1};
 
   // Drops cached configuration when the database's configuration changed.
   void refresh();
@@ -82,9 +90,17 @@ private:
   Money period_usage_locked(const KeyConfig& config, const Account& account, Timestamp now) const;
   void reload_accounts_locked();
 
-  std::mutex m_db_mutex;  // guards m_store and the versions
+  using Clock = std::chrono::steady_clock;
+  // Reads config_version; `stamp` is the change stamp read before it.
+  std::int64_t read_config_version_locked(std::uint64_t stamp, Clock::time_point now);
+
+  std::mutex m_db_mutex;  // guards m_store and m_config_version
   Store m_store;
   std::int64_t m_config_version = -1;
+  ChangeStamp m_change_stamp;
+  // The stamp seen before the last read of config_version, and when to read it anyway.
+  std::atomic<std::uint64_t> m_seen_stamp{0};
+  std::atomic<Clock::rep> m_recheck_at{0};
 
   std::mutex m_commit_mutex;
   std::mutex m_mutex;  // guards everything below

@@ -2,7 +2,11 @@
 // log and the key's usage agree to the picodollar.
 #include "tests/gateway/gateway_fixture.h"
 
+#include <SQLiteCpp/Database.h>
 #include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
 
 using namespace test;
 
@@ -98,4 +102,25 @@ TEST_CASE("exact costs: after a mix of requests, the logged costs sum to the key
   CHECK(logged > 2 * cost_of(k_alpha_shared, shared_usage) + cost_of(k_premium, {21, 13, 7}));
   CHECK(gw.query_int("SELECT SUM(cost) FROM request_log WHERE key_id = '" + other.id + "'") ==
         gw.usage_of(other.id));
+}
+
+TEST_CASE("a change by another SQLite client, which renews no change stamp, holds within a second") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.start();
+  CHECK(gw.chat(key, chat_request("echo")).status == 200);
+  {
+    SQLite::Database other(gw.db(), SQLite::OPEN_READWRITE);
+    other.setBusyTimeout(5000);
+    other.exec("UPDATE api_keys SET status = 'disabled' WHERE id = '" + key.id + "'");
+  }
+  // KeyDirectory::k_recheck_interval is 1 s; 40 tries 50 ms apart leave it room.
+  int status = 0;
+  for (int attempt = 0; attempt < 40 && status != 401; ++attempt) {
+    status = gw.chat(key, chat_request("echo")).status;
+    if (status != 401) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  CHECK(status == 401);
 }

@@ -1,0 +1,41 @@
+#pragma once
+// The change stamp: eight bytes in a file beside the database (`<db>-changes`) that an
+// llmgw process rewrites after each commit that may change configuration (keys, rules,
+// catalog), with a value no process wrote before. The daemon compares it before each
+// request and reads the database's config_version only when it differs (or a while has
+// passed), so a CLI change holds on the next request at the cost of one pread instead of
+// an SQLite read transaction per request. Comparing for equality is all it takes: a torn
+// or lost write can only make the daemon look at the database once more than needed.
+//
+// Missing the file is never an error: a process that cannot open it (permissions) writes
+// no stamp, and a reader without it reports `usable() == false`, whose owner then reads the
+// database on every request.
+#include <cstdint>
+#include <string>
+
+namespace llmgw {
+
+// Appended to the database path.
+inline constexpr const char* k_change_stamp_suffix = "-changes";
+
+class ChangeStamp {
+public:
+  // Opens `<db_path>-changes`, creating it with the database file's mode (and, for root,
+  // its owner) when absent.
+  explicit ChangeStamp(const std::string& db_path);
+  ~ChangeStamp();
+  ChangeStamp(const ChangeStamp&) = delete;
+  ChangeStamp& operator=(const ChangeStamp&) = delete;
+
+  bool usable() const { return m_fd >= 0; }
+  // The stamp now; 0 when the file holds none or cannot be read.
+  std::uint64_t read() const;
+  // Writes a new stamp. Failures are ignored (see above).
+  void renew();
+
+private:
+  int m_fd = -1;
+  std::uint64_t m_next;  // this process's stamps count up from here
+};
+
+}  // namespace llmgw

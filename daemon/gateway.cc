@@ -24,7 +24,7 @@ Gateway::Gateway(const ServeOptions& options)
     : m_options(options),
       m_keys(options.db_path),
       m_upstreams(UpstreamTimeouts{options.upstream_connect_timeout, options.upstream_read_timeout},
-                  TlsConfig{options.ca_file}),
+                  TlsConfig{options.ca_file}, options.threads),
       m_accountant(options.db_path, m_keys) {}
 
 std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& request,

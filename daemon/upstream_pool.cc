@@ -45,12 +45,13 @@ bool carries_body(std::string_view method, std::string_view body) {
 
 }  // namespace
 
-UpstreamPool::UpstreamPool(Origin origin, UpstreamTimeouts timeouts, const TlsConfig& tls)
+UpstreamPool::UpstreamPool(Origin origin, UpstreamTimeouts timeouts, const TlsConfig& tls,
+                           std::size_t max_idle)
     : m_origin(std::move(origin)),
       m_display(m_origin.display()),
       m_timeouts(timeouts),
       m_tls(m_origin.tls() ? std::make_unique<TlsContext>(tls) : nullptr),
-      m_idle(std::make_shared<IdleConnections>(k_max_idle, timeouts.idle)) {}
+      m_idle(std::make_shared<IdleConnections>(max_idle, timeouts.idle)) {}
 
 UpstreamPool::~UpstreamPool() = default;
 

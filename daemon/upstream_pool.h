@@ -20,12 +20,13 @@ namespace llmgw::daemon {
 
 class UpstreamPool {
 public:
-  // At most this many idle connections are kept.
-  static constexpr std::size_t k_max_idle = 64;
-
   // For an https origin, loads the CA certificates (TlsConfig: system paths unless it
   // names others) and throws Error(io) when that fails. Peer verification is always on.
-  UpstreamPool(Origin origin, UpstreamTimeouts timeouts, const TlsConfig& tls = {});
+  // At most `max_idle` connections are kept idle. A request holds one connection at a
+  // time, so a pool that may keep as many as there can be requests at once never closes a
+  // connection that the next request would need: the daemon passes --threads.
+  UpstreamPool(Origin origin, UpstreamTimeouts timeouts, const TlsConfig& tls = {},
+               std::size_t max_idle = 64);
   ~UpstreamPool();
   UpstreamPool(const UpstreamPool&) = delete;
   UpstreamPool& operator=(const UpstreamPool&) = delete;

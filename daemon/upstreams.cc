@@ -9,15 +9,16 @@
 
 namespace llmgw::daemon {
 
-Upstreams::Upstreams(UpstreamTimeouts timeouts, TlsConfig tls)
-    : m_timeouts(timeouts), m_tls(std::move(tls)) {}
+Upstreams::Upstreams(UpstreamTimeouts timeouts, TlsConfig tls, std::size_t max_idle)
+    : m_timeouts(timeouts), m_tls(std::move(tls)), m_max_idle(max_idle) {}
 
 std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
   std::lock_guard<std::mutex> lock(m_mutex);
   auto& slot = m_pools[{provider.id, provider.base_url}];
   if (!slot) {
     try {
-      slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts, m_tls);
+      slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts, m_tls,
+                                            m_max_idle);
     } catch (const Error& e) {
       throw HttpError(502, "provider_not_configured",
                       fmt::format("Provider {} has an unusable base URL: {}", provider.id, e.what()));

@@ -14,7 +14,8 @@ namespace llmgw::daemon {
 
 class Upstreams {
 public:
-  Upstreams(UpstreamTimeouts timeouts, TlsConfig tls);
+  // Each pool keeps up to `max_idle` idle connections (see UpstreamPool).
+  Upstreams(UpstreamTimeouts timeouts, TlsConfig tls, std::size_t max_idle);
 
   // The pool for the provider's current base URL (a new one when the operator changed
   // it). Throws HttpError 502 provider_not_configured when the URL is unusable.
@@ -28,6 +29,7 @@ public:
 private:
   UpstreamTimeouts m_timeouts;
   TlsConfig m_tls;
+  std::size_t m_max_idle;
   std::mutex m_mutex;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>> m_pools;
 };

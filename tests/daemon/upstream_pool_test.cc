@@ -123,6 +123,30 @@ TEST_CASE("upstream: responses in flight at once use connections of their own") 
   CHECK(upstream.requests()[0].header("Content-Length") == "");
 }
 
+TEST_CASE("upstream: a pool keeps as many idle connections as it was given, and no more") {
+  test::MockUpstream upstream;
+  upstream.answer_json("GET", "/v1/models", 200, R"({"data":[]})");
+  upstream.start();
+  UpstreamPool pool(parse_base_url(upstream.base_url() + "/v1"), quick_timeouts(), {}, 3);
+  auto in_flight_at_once = [&pool](int count) {
+    std::vector<std::unique_ptr<UpstreamResponse>> responses;
+    for (int i = 0; i < count; ++i) {
+      responses.push_back(pool.send("GET", "/models", k_headers, ""));
+    }
+    for (auto& response : responses) {
+      CHECK(response->read_all(1024) == R"({"data":[]})");
+    }
+  };
+  in_flight_at_once(3);
+  CHECK(pool.idle_connections() == 3);
+  CHECK(upstream.connections() == 3);
+  in_flight_at_once(3);  // the same three again
+  CHECK(upstream.connections() == 3);
+  in_flight_at_once(5);  // two more opened; of the five, the two idle longest are closed
+  CHECK(pool.idle_connections() == 3);
+  CHECK(upstream.connections() == 5);
+}
+
 TEST_CASE("upstream: many threads share one pool") {
   test::MockUpstream upstream;
   upstream.answer_json("POST", "/v1/embeddings", 200, R"({"ok":true})");

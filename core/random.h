@@ -1,5 +1,5 @@
 #pragma once
-// Unbiased random text from OpenSSL's CSPRNG.
+// Unbiased random text from OpenSSL's CSPRNG, and ids.
 #include <string>
 #include <string_view>
 
@@ -14,7 +14,8 @@ constexpr std::string_view k_alphanumeric =
 // the CSPRNG fails.
 std::string random_string(std::string_view alphabet, std::size_t length);
 
-// A public id such as "key_7kq2m4xw9zpa": `kind` + "_" + 12 lowercase base32 characters.
+// A public id such as "key_7kq2m4xw9zpa": `kind` + "_" + 12 lowercase base32 characters
+// (60 random bits from a per-thread generator seeded by the CSPRNG; not for secrets).
 std::string new_id(std::string_view kind);
 
 }  // namespace llmgw

@@ -6,6 +6,7 @@
 #include <array>
 #include <regex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -115,6 +116,33 @@ TEST_CASE("secret: ids are the kind and 12 lowercase base32 characters") {
   }
   CHECK(ids.size() == 1000u);
   CHECK(matches(llmgw::new_id("rule"), "rule_[a-z2-7]{12}"));
+}
+
+TEST_CASE("secret: ids made on many threads at once never repeat, and use every character") {
+  constexpr int k_threads = 8;
+  constexpr int k_per_thread = 5000;
+  std::vector<std::vector<std::string>> made(k_threads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < k_threads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < k_per_thread; ++i) {
+        made[t].push_back(llmgw::new_id("req"));
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  std::unordered_set<std::string> ids;
+  std::unordered_set<char> characters;
+  for (const auto& list : made) {
+    for (const std::string& id : list) {
+      ids.insert(id);
+      characters.insert(id.begin() + 4, id.end());
+    }
+  }
+  CHECK(ids.size() == static_cast<std::size_t>(k_threads * k_per_thread));
+  CHECK(characters.size() == 32u);  // all of a-z and 2-7
 }
 
 TEST_CASE("secret: random strings use only their alphabet and have the asked length") {

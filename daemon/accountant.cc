@@ -15,64 +15,78 @@ namespace {
 constexpr int k_commit_attempts = 50;
 constexpr auto k_retry_pause = std::chrono::milliseconds(100);
 
-// What a waiting thread is woken with.
-constexpr std::uint32_t k_committed = 1;  // its record is committed
-constexpr std::uint32_t k_lead = 2;       // it leads the next commit
-
 }  // namespace
 
 Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
     : m_keys(keys), m_store(db_path), m_ledger(m_store) {
   m_store.stamp_commits(false);  // usage only: no configuration changes to announce
+  m_writer = std::thread([this] { write_while_busy(); });
 }
 
-void Accountant::record(UsageRecord record, Reservation reservation) {
-  Wakeup wakeup;
+Accountant::~Accountant() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;
+  }
+  m_writer_turn.notify_one();
+  m_writer.join();
+}
+
+std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation reservation) {
+  auto ticket = std::make_shared<CommitTicket>();
   std::unique_lock<std::mutex> lock(m_mutex);
   m_records.push_back(std::move(record));
   m_reservations.push_back(std::move(reservation));
-  m_waiters.push_back(&wakeup);
+  m_tickets.push_back(ticket);
   if (m_committing) {
-    if (m_records.size() == m_last_batch_size) {
-      m_gathered.notify_one();
-    }
-    lock.unlock();
-    if (wakeup.wait() == k_committed) {
-      return;
-    }
-    lock.lock();  // handed the lead, with this record still queued
+    return ticket;
   }
+  // Nothing is being committed: commit here, this record first.
   m_committing = true;
-  lead(lock);
+  commit_queued(lock);
+  if (m_records.empty()) {
+    m_committing = false;
+  } else {
+    // Others queued meanwhile: the writer commits them, and this request goes on.
+    m_writer_busy = true;
+    m_writer_turn.notify_one();
+  }
+  return ticket;
 }
 
-void Accountant::lead(std::unique_lock<std::mutex>& lock) {
-  if (m_last_batch_size > 1) {
-    m_gathered.wait_for(lock, k_gather_window,
-                        [this] { return m_records.size() >= m_last_batch_size; });
+void Accountant::record(UsageRecord record, Reservation reservation) {
+  submit(std::move(record), std::move(reservation))->finish();
+}
+
+void Accountant::write_while_busy() {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  for (;;) {
+    m_writer_turn.wait(lock, [this] { return m_writer_busy || m_stopping; });
+    if (!m_writer_busy) {
+      return;  // stopping with nothing handed over; requests have all ended
+    }
+    while (!m_records.empty()) {
+      commit_queued(lock);
+    }
+    m_writer_busy = false;
+    m_committing = false;
   }
-  m_last_batch_size = m_records.size();
+}
+
+void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
   std::vector<UsageRecord> records;
   std::vector<Reservation> reservations;
-  std::vector<Wakeup*> waiters;
+  std::vector<std::shared_ptr<CommitTicket>> tickets;
   records.swap(m_records);
   reservations.swap(m_reservations);
-  waiters.swap(m_waiters);
+  tickets.swap(m_tickets);
   lock.unlock();
   commit_batch(records, reservations);
+  for (const auto& ticket : tickets) {
+    ticket->committed();
+  }
   lock.lock();
   ++m_batches;
-  // Whoever queued meanwhile leads next; the lead stays taken until that thread has it.
-  Wakeup* next = m_waiters.empty() ? nullptr : m_waiters.front();
-  m_committing = next != nullptr;
-  lock.unlock();
-  // waiters.front() is this thread's own (it queued first of its batch).
-  for (std::size_t i = 1; i < waiters.size(); ++i) {
-    waiters[i]->post(k_committed);
-  }
-  if (next != nullptr) {
-    next->post(k_lead);
-  }
 }
 
 std::uint64_t Accountant::committed_batches() const {

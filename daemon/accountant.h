@@ -1,26 +1,28 @@
 #pragma once
-// Group commit of usage. A request thread hands in its UsageRecord and returns once it is
-// committed. The first thread to find no commit under way becomes the leader: it commits
-// everything queued so far in one transaction, settles the reservations, wakes the
-// threads whose records it committed, and hands the lead to the oldest thread still
-// waiting, if any. A lone request commits on its own thread with no hand-off, and under
-// load one transaction serves many.
-// A request's log row and its key's usage are durable before its response ends.
+// Group commit of usage. A request hands in its UsageRecord and gets a CommitTicket. When
+// no commit is under way, the request's own thread commits at once (a lone client never
+// waits for a hand-off) and its ticket is done on return. Otherwise the record is queued
+// and the call returns: the thread committing now, and after it the accountant's writer
+// thread, commit everything queued in one transaction per batch, settle the reservations
+// and complete the tickets, which sends each response that was waiting for its commit
+// (see CommitTicket). Under load one transaction serves many requests and no request
+// thread sleeps until its commit. A request's log row and its key's usage are durable
+// before its response ends.
 //
 // A transaction costs far more than a row (some 50 us of page writes and locks against a
-// few us per row), so under load batches should be large: a leader waits until as many
-// records are queued as its predecessor committed, at most k_gather_window (a commit
-// delay, like PostgreSQL's commit_delay). A batch of one means no concurrency, so after
-// it nobody waits: a lone client's requests commit at once.
+// few us per row). Batches form by themselves: what arrives while one commits is the
+// next batch. (A commit delay, waiting for more records before committing, measured no
+// better once request threads stopped waiting for their commits.)
 #include "core/store.h"
 #include "core/usage.h"
+#include "daemon/commit_ticket.h"
 #include "daemon/key_directory.h"
-#include "daemon/wakeup.h"
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace llmgw::daemon {
@@ -28,36 +30,43 @@ namespace llmgw::daemon {
 class Accountant {
 public:
   Accountant(const std::string& db_path, KeyDirectory& keys);
+  // Commits what is still queued, then stops the writer thread.
+  ~Accountant();
+  Accountant(const Accountant&) = delete;
+  Accountant& operator=(const Accountant&) = delete;
 
-  // Longest a leader waits for expected requests before it commits.
-  static constexpr std::chrono::microseconds k_gather_window{200};
-
-  // Blocks until the record is committed (or given up on after retries, which is
-  // logged); the reservation is settled either way.
+  // Queues the record, or commits it at once when nothing else is being committed. The
+  // reservation is settled at the commit (or when the commit is given up on after
+  // retries, which is logged).
+  std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation);
+  // submit(), then waits until the record is committed.
   void record(UsageRecord record, Reservation reservation);
 
   std::uint64_t committed_batches() const;
 
 private:
+  // Commits one batch of what is queued; `lock` is held on entry and on return.
+  void commit_queued(std::unique_lock<std::mutex>& lock);
   // Commits `records` and settles their `reservations` (same order).
   void commit_batch(const std::vector<UsageRecord>& records,
                     const std::vector<Reservation>& reservations);
+  // The writer thread: commits batch after batch while records keep coming.
+  void write_while_busy();
 
   KeyDirectory& m_keys;
-  Store m_store;  // used by the leader only
+  Store m_store;  // used by the committing thread only
   UsageLedger m_ledger;
 
-  // Leads the commits of what is queued, `lock` held, until its own record is committed.
-  void lead(std::unique_lock<std::mutex>& lock);
-
   mutable std::mutex m_mutex;
-  std::condition_variable m_gathered;  // a leader waits here for its batch to fill
-  std::vector<UsageRecord> m_records;  // queued, not yet taken by a leader
+  std::condition_variable m_writer_turn;
+  std::vector<UsageRecord> m_records;  // queued, not yet taken by a committer
   std::vector<Reservation> m_reservations;
-  std::vector<Wakeup*> m_waiters;  // the threads of the queued records, same order
+  std::vector<std::shared_ptr<CommitTicket>> m_tickets;  // same order
   std::uint64_t m_batches = 0;
-  std::size_t m_last_batch_size = 0;  // what the previous leader committed
-  bool m_committing = false;
+  bool m_committing = false;  // a request's thread or the writer commits; others queue
+  bool m_writer_busy = false;  // the writer has taken over from a request's thread
+  bool m_stopping = false;
+  std::thread m_writer;  // last: started once everything above exists
 };
 
 }  // namespace llmgw::daemon

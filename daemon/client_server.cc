@@ -122,6 +122,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
     }
   }
   t_current = nullptr;
+  ok = stream.settle() && ok;  // the last response may still wait for its commit
   if (stream.phase() != RequestPhase::handled) {
     close_after_unread_body(socket, m_abort_event);
   }

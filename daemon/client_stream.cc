@@ -5,8 +5,10 @@
 #include <cerrno>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 namespace llmgw::daemon {
 
@@ -37,6 +39,41 @@ ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt
       m_limits(limits),
       m_buffer(k_read_ahead, '\0'),
       m_aborted(aborted) {}
+
+ClientStream::~ClientStream() {
+  settle();  // the commit may not be left holding a socket that is about to close
+  if (m_handback >= 0) {
+    ::close(m_handback);
+  }
+}
+
+int ClientStream::handback() {
+  if (m_handback < 0) {
+    m_handback = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  }
+  return m_handback;
+}
+
+void ClientStream::send_after(std::shared_ptr<CommitTicket> commit) {
+  settle();
+  m_commit = std::move(commit);
+}
+
+bool ClientStream::settle() {
+  if (!m_commit) {
+    return true;
+  }
+  std::shared_ptr<CommitTicket> commit = std::move(m_commit);
+  m_commit.reset();
+  m_commit_holds = false;
+  std::string rest = commit->finish();
+  if (m_handback >= 0) {
+    std::uint64_t count;
+    ssize_t ignored = ::read(m_handback, &count, sizeof count);  // reset, if it was signalled
+    (void)ignored;
+  }
+  return rest.empty() || send_all(rest, {});
+}
 
 bool ClientStream::wait(short events, Clock::time_point until) const {
   for (;;) {
@@ -156,6 +193,22 @@ bool ClientStream::flush() {
 }
 
 bool ClientStream::send_all(std::string_view first, std::string_view second) {
+  if (m_commit) {
+    if (!m_commit_holds) {
+      std::string response;
+      response.reserve(first.size() + second.size());
+      response.append(first).append(second);
+      int event = handback();
+      if (event >= 0 && m_commit->hold(m_socket, std::move(response), event)) {
+        m_commit_holds = true;
+        return true;
+      }
+    }
+    // Committed already, or holding earlier bytes: those go first.
+    if (!settle()) {
+      return false;
+    }
+  }
   while (!first.empty() || !second.empty()) {
     if (m_aborted.load(std::memory_order_relaxed)) {
       return false;
@@ -202,13 +255,29 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
   if (m_offset < m_filled) {
     return true;
   }
-  pollfd fds[3] = {{m_socket, POLLIN, 0}, {stop, POLLIN, 0}, {m_interrupt, POLLIN, 0}};
-  int ready;
-  do {
-    ready = ::poll(fds, 3, static_cast<int>(idle.count()));
-  } while (ready < 0 && errno == EINTR);
-  // A request already on its way is served even when the daemon has begun to drain.
-  return ready > 0 && fds[0].revents != 0 && fds[2].revents == 0;
+  if (m_commit && m_commit->done() && !m_commit_holds) {
+    m_commit.reset();
+  }
+  for (;;) {
+    // While a commit holds the last response, it may hand part of it back.
+    const bool holding = m_commit_holds;
+    pollfd fds[4] = {{m_socket, POLLIN, 0},
+                     {stop, POLLIN, 0},
+                     {m_interrupt, POLLIN, 0},
+                     {holding ? m_handback : -1, POLLIN, 0}};
+    int ready;
+    do {
+      ready = ::poll(fds, 4, static_cast<int>(idle.count()));
+    } while (ready < 0 && errno == EINTR);
+    if (ready > 0 && fds[3].revents != 0 && fds[2].revents == 0) {
+      if (!settle()) {
+        return false;
+      }
+      continue;
+    }
+    // A request already on its way is served even when the daemon has begun to drain.
+    return ready > 0 && fds[0].revents != 0 && fds[2].revents == 0;
+  }
 }
 
 void ClientStream::begin_head() {

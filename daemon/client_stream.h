@@ -3,12 +3,16 @@
 // socket stream lacks: a deadline and a size limit for the request head, and for the body
 // once the head is in, and a way to end every wait at once when the daemon shuts down.
 // One worker thread uses it, from accept to close; it keeps bytes read ahead across the
-// requests of a keep-alive connection.
+// requests of a keep-alive connection. A response that must wait for its usage commit is
+// handed to the commit (see CommitTicket); whatever is written after it waits for it.
+#include "daemon/commit_ticket.h"
+
 #include <httplib.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -39,6 +43,9 @@ public:
   // own them, nor `socket`.
   ClientStream(int socket, const ClientLimits& limits, int interrupt,
                const std::atomic<bool>& aborted);
+  ~ClientStream() override;
+  ClientStream(const ClientStream&) = delete;
+  ClientStream& operator=(const ClientStream&) = delete;
 
   bool is_readable() const override;
   bool is_writable() const override;
@@ -50,7 +57,14 @@ public:
 
   // Waits up to `idle` for the first byte of another request. False when the client
   // closed or sent nothing in time, or `stop` (a file descriptor) turned readable first.
+  // Sends the rest of a response its commit handed back meanwhile.
   bool await_request(std::chrono::milliseconds idle, int stop);
+  // The response being written must not end before `commit` is done: its bytes go to
+  // the commit, which sends them, and any later write waits for it.
+  void send_after(std::shared_ptr<CommitTicket> commit);
+  // Waits for the commit of the last response, if any, and sends what it handed back;
+  // false when that cannot be sent. Before the socket is closed.
+  bool settle();
   // The head of a new request starts: its deadline and size budget start over.
   void begin_head();
   // The head is in. With `body` the body starts (its deadline and budget); without, the
@@ -67,8 +81,10 @@ public:
 private:
   using Clock = std::chrono::steady_clock;
   // Sends `first` then `second` whole, in as few segments as the kernel allows; false on
-  // an error, a write timeout or an interrupt.
+  // an error, a write timeout or an interrupt. With a commit pending, the bytes go to it.
   bool send_all(std::string_view first, std::string_view second);
+  // The eventfd a commit signals when it hands bytes back; created at first use.
+  int handback();
   // Polls for `events` until `until`; false on timeout, error or interrupt.
   bool wait(short events, Clock::time_point until) const;
   // The deadline of the phase, or of one read when that comes first.
@@ -88,6 +104,9 @@ private:
   // both leave in one segment: a whole response costs one send, not two.
   std::string m_held_head;
   const std::atomic<bool>& m_aborted;
+  std::shared_ptr<CommitTicket> m_commit;  // of the response written last, until settled
+  bool m_commit_holds = false;             // m_commit has that response's bytes
+  int m_handback = -1;
 };
 
 }  // namespace llmgw::daemon

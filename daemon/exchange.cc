@@ -2,6 +2,7 @@
 
 #include "core/random.h"
 #include "daemon/accountant.h"
+#include "daemon/client_server.h"
 #include "daemon/metrics.h"
 
 namespace llmgw::daemon {
@@ -48,7 +49,13 @@ void Exchange::finish(int status, const std::string& code) {
   if (m_accountant != nullptr) {
     Reservation reservation =
         m_reservation ? std::move(*m_reservation) : Reservation{m_record.key_id, Money()};
-    m_accountant->record(m_record, std::move(reservation));
+    std::shared_ptr<CommitTicket> commit = m_accountant->submit(m_record, std::move(reservation));
+    // On a client's connection the response waits for the commit, not this thread.
+    if (ClientStream* stream = ClientServer::current_stream()) {
+      stream->send_after(std::move(commit));
+    } else {
+      commit->finish();
+    }
   }
   m_metrics.request_finished(status);
   m_metrics.tokens(m_record.prompt_tokens, m_record.completion_tokens, m_record.cached_tokens);

@@ -40,7 +40,9 @@ public:
   UsageRecord& record() { return m_record; }
 
   // Commits the usage record (when a key was authenticated), settles the reservation and
-  // writes the access-log line. Safe to call more than once; only the first counts.
+  // writes the access-log line. On a client's connection it returns before the commit,
+  // and the response written next waits for it (ClientStream::send_after); elsewhere it
+  // returns once committed. Safe to call more than once; only the first counts.
   void finish(int status, const std::string& code = "");
 
   // Writes `error` into `response` in the configured shape and finishes with its status.

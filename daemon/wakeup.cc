@@ -15,21 +15,24 @@ long futex(std::atomic<std::uint32_t>& word, int operation, std::uint32_t value)
 
 }  // namespace
 
-std::uint32_t Wakeup::wait() {
-  for (;;) {
-    std::uint32_t value = m_word.load(std::memory_order_acquire);
-    if (value != k_none) {
-      return value;
+void Wakeup::wait() {
+  std::uint32_t word = m_word.load(std::memory_order_acquire);
+  while (word != k_posted) {
+    if (word == k_empty &&
+        !m_word.compare_exchange_weak(word, k_sleeping, std::memory_order_acquire)) {
+      continue;  // `word` was reloaded: posted meanwhile, or a spurious failure
     }
-    // Sleeps only while the word still holds k_none; returns at once otherwise, or on a
+    // Sleeps only while the word still says so; returns at once otherwise, or on a
     // signal or a stray wake, and the loop looks again.
-    futex(m_word, FUTEX_WAIT_PRIVATE, k_none);
+    futex(m_word, FUTEX_WAIT_PRIVATE, k_sleeping);
+    word = m_word.load(std::memory_order_acquire);
   }
 }
 
-void Wakeup::post(std::uint32_t value) {
-  m_word.store(value, std::memory_order_release);
-  futex(m_word, FUTEX_WAKE_PRIVATE, 1);
+void Wakeup::post() {
+  if (m_word.exchange(k_posted, std::memory_order_release) == k_sleeping) {
+    futex(m_word, FUTEX_WAKE_PRIVATE, 1);
+  }
 }
 
 }  // namespace llmgw::daemon

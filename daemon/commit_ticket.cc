@@ -1,0 +1,64 @@
+#include "daemon/commit_ticket.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace llmgw::daemon {
+
+bool CommitTicket::hold(int socket, std::string response, int handback) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_committed) {
+    return false;
+  }
+  m_response = std::move(response);
+  m_socket = socket;
+  m_handback = handback;
+  return true;
+}
+
+void CommitTicket::committed() {
+  std::string response;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_committed = true;
+    response.swap(m_response);
+  }
+  std::size_t sent = 0;
+  bool full = false;
+  while (sent < response.size()) {
+    ssize_t n = ::send(m_socket, response.data() + sent, response.size() - sent,
+                       MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      full = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+      break;  // full: handed back below; otherwise the client is gone
+    }
+  }
+  if (full) {
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      m_response = response.substr(sent);
+    }
+    // Before post(): until then the connection's thread keeps its event open.
+    std::uint64_t one = 1;
+    ssize_t ignored = ::write(m_handback, &one, sizeof one);
+    (void)ignored;  // an eventfd counter cannot overflow from these writes
+  }
+  // From here the connection's thread may go on, and close the socket.
+  m_done.post();
+}
+
+std::string CommitTicket::finish() {
+  m_done.wait();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::string rest;
+  rest.swap(m_response);
+  return rest;
+}
+
+}  // namespace llmgw::daemon

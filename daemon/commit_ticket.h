@@ -1,0 +1,44 @@
+#pragma once
+// One request's usage commit, as its response waits for it. A response must not end
+// before its usage is committed (PRODUCT.md §4). Rather than sleeping until the commit,
+// a request's thread hands its whole response to the ticket and goes on to wait for the
+// client's next request; the thread that commits the batch sends the response right
+// after the commit. The socket stays open until the ticket is done: the connection's
+// thread calls finish() before it writes anything else or closes.
+//
+// The committing thread never blocks on a client: it sends what the socket takes at
+// once, and hands the rest back (the connection's `handback` event turns readable), for
+// the connection's thread to send with its own timeouts.
+#include "daemon/wakeup.h"
+
+#include <mutex>
+#include <string>
+
+namespace llmgw::daemon {
+
+class CommitTicket {
+public:
+  // The connection's thread: `response` must reach `socket` once the usage is committed;
+  // what the socket does not take at once is left for finish(), and `handback` (an
+  // eventfd) is signalled. False when the commit is done already: the caller sends.
+  bool hold(int socket, std::string response, int handback);
+
+  // The committing thread: the usage is committed (or given up on); sends what is held.
+  void committed();
+
+  // Whether committed() has run.
+  bool done() const { return m_done.posted(); }
+  // Blocks until committed() has run; returns the part of a held response that is still
+  // to be sent (empty when all of it went out, or the client was gone).
+  std::string finish();
+
+private:
+  std::mutex m_mutex;
+  bool m_committed = false;
+  std::string m_response;  // held: to be sent at the commit; after it: handed back
+  int m_socket = -1;
+  int m_handback = -1;
+  Wakeup m_done;
+};
+
+}  // namespace llmgw::daemon

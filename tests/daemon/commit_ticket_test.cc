@@ -1,0 +1,220 @@
+// A response that waits for its usage commit (daemon/commit_ticket.h, accountant.h,
+// client_stream.h): its bytes reach the client only after the commit, whoever sends them,
+// and a client that does not read does not hold up the committing thread.
+#include "daemon/accountant.h"
+#include "daemon/client_stream.h"
+#include "daemon/commit_ticket.h"
+#include "daemon/key_directory.h"
+#include "tests/support/temp_dir.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+using namespace llmgw::daemon;
+
+namespace {
+
+// A connected pair of stream sockets, closed at the end of the test.
+struct SocketPair {
+  int gateway = -1;  // the side the gateway writes to
+  int client = -1;
+  SocketPair() {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+    gateway = fds[0];
+    client = fds[1];
+  }
+  ~SocketPair() {
+    ::close(gateway);
+    if (client >= 0) {
+      ::close(client);
+    }
+  }
+  SocketPair(const SocketPair&) = delete;
+  SocketPair& operator=(const SocketPair&) = delete;
+
+  // What the client can read within `wait_ms` (all of it once something arrived).
+  std::string receive(int wait_ms) const {
+    std::string bytes;
+    pollfd fd = {client, POLLIN, 0};
+    while (::poll(&fd, 1, bytes.empty() ? wait_ms : 50) > 0) {
+      char buffer[65536];
+      ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        break;
+      }
+      bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    return bytes;
+  }
+};
+
+struct Event {
+  int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ~Event() { ::close(fd); }
+  bool signalled() const {
+    pollfd p = {fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1;
+  }
+};
+
+llmgw::UsageRecord record_named(const std::string& request_id) {
+  llmgw::UsageRecord r;
+  r.request_id = request_id;
+  r.time = llmgw::SystemClock().now();
+  r.key_id = "key_commitsticket";
+  r.requested_model = "echo";
+  r.served_model = "echo";
+  r.provider = "echo";
+  r.status = 200;
+  r.cost = llmgw::Money::from_units(1000);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("commit ticket: a response held before the commit leaves at the commit") {
+  SocketPair pair;
+  Event handback;
+  CommitTicket ticket;
+  CHECK(ticket.hold(pair.gateway, "HTTP/1.1 200 OK\r\n\r\nbody", handback.fd));
+  CHECK_FALSE(ticket.done());
+  CHECK(pair.receive(100).empty());
+  ticket.committed();
+  CHECK(ticket.done());
+  CHECK(pair.receive(2000) == "HTTP/1.1 200 OK\r\n\r\nbody");
+  CHECK(ticket.finish().empty());
+  CHECK_FALSE(handback.signalled());
+}
+
+TEST_CASE("commit ticket: once committed, the response is the caller's to send") {
+  SocketPair pair;
+  Event handback;
+  CommitTicket ticket;
+  ticket.committed();
+  CHECK_FALSE(ticket.hold(pair.gateway, "late", handback.fd));
+  CHECK(ticket.finish().empty());
+  CHECK(pair.receive(100).empty());
+}
+
+TEST_CASE("commit ticket: what a full socket does not take is handed back, not waited for") {
+  SocketPair pair;
+  int small = 4096;
+  REQUIRE(::setsockopt(pair.gateway, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
+  Event handback;
+  CommitTicket ticket;
+  const std::string response(4 << 20, 'x');  // far more than the socket buffers hold
+  CHECK(ticket.hold(pair.gateway, response, handback.fd));
+  ticket.committed();  // returns although the client reads nothing
+  CHECK(handback.signalled());
+  std::string rest = ticket.finish();
+  CHECK_FALSE(rest.empty());
+  CHECK(rest.size() < response.size());
+  std::string sent = pair.receive(2000);
+  CHECK(sent.size() + rest.size() == response.size());
+}
+
+TEST_CASE("commit ticket: a client gone before the commit costs the committer nothing") {
+  SocketPair pair;
+  ::close(pair.client);
+  pair.client = -1;
+  Event handback;
+  CommitTicket ticket;
+  CHECK(ticket.hold(pair.gateway, "nobody reads this", handback.fd));
+  ticket.committed();
+  CHECK(ticket.finish().empty());
+  CHECK_FALSE(handback.signalled());
+}
+
+TEST_CASE("accountant: a response waiting for its commit reaches the client only after its row "
+          "is committed") {
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  KeyDirectory keys(db);
+  Accountant accountant(db, keys);
+  SQLite::Database reader(db, SQLite::OPEN_READONLY);
+  auto rows_of = [&reader](const std::string& request_id) {
+    SQLite::Statement count(reader, "SELECT count(*) FROM request_log WHERE request_id = ?");
+    count.bind(1, request_id);
+    REQUIRE(count.executeStep());
+    return count.getColumn(0).getInt();
+  };
+
+  // Another writer holds the database: no commit can happen until it lets go.
+  SQLite::Database other(db, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+
+  SocketPair pair;
+  Event handback;
+  std::thread first([&] { accountant.record(record_named("req_first"), {"key_commitsticket", {}}); });
+  std::thread second([&] {
+    // What the daemon's connection thread does with a whole response (ClientStream).
+    auto ticket = accountant.submit(record_named("req_second"), {"key_commitsticket", {}});
+    if (!ticket->hold(pair.gateway, "response of req_second", handback.fd)) {
+      ::send(pair.gateway, "response of req_second", 22, MSG_NOSIGNAL);
+    }
+    std::string rest = ticket->finish();
+    CHECK(rest.empty());
+  });
+
+  CHECK(pair.receive(300).empty());
+  CHECK(rows_of("req_second") == 0);
+  other.exec("ROLLBACK");
+  std::string response = pair.receive(10000);
+  // The row is there by the time the first byte is.
+  CHECK(rows_of("req_second") == 1);
+  CHECK(response == "response of req_second");
+  first.join();
+  second.join();
+  CHECK(rows_of("req_first") == 1);
+}
+
+TEST_CASE("client stream: a response the commit handed back is sent while waiting for the next "
+          "request, in order") {
+  SocketPair pair;
+  int small = 4096;
+  REQUIRE(::setsockopt(pair.gateway, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
+  Event interrupt;
+  Event stop;
+  std::atomic<bool> aborted{false};
+  ClientLimits limits;
+  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
+
+  const std::string body(2 << 20, 'b');
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n";
+  auto ticket = std::make_shared<CommitTicket>();
+  stream.send_after(ticket);
+  REQUIRE(stream.write(head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+  REQUIRE(stream.write(body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+  CHECK(pair.receive(100).empty());  // held for the commit
+
+  ticket->committed();  // sends what fits, hands back the rest
+  std::string received;
+  std::thread client([&] {
+    // Reads the whole response, slowly at first, then asks for the next one.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (received.size() < head.size() + body.size()) {
+      std::string more = pair.receive(5000);
+      if (more.empty()) {
+        break;
+      }
+      received += more;
+    }
+    ::send(pair.client, "GET /healthz HTTP/1.1\r\n\r\n", 25, MSG_NOSIGNAL);
+  });
+  CHECK(stream.await_request(std::chrono::milliseconds(10000), stop.fd));
+  client.join();
+  CHECK(received.size() == head.size() + body.size());
+  CHECK(received == head + body);
+}

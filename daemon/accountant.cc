@@ -38,16 +38,7 @@ std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation
   m_records.push_back(std::move(record));
   m_reservations.push_back(std::move(reservation));
   m_tickets.push_back(ticket);
-  if (m_committing) {
-    return ticket;
-  }
-  // Nothing is being committed: commit here, this record first.
-  m_committing = true;
-  commit_queued(lock);
-  if (m_records.empty()) {
-    m_committing = false;
-  } else {
-    // Others queued meanwhile: the writer commits them, and this request goes on.
+  if (!m_writer_busy) {
     m_writer_busy = true;
     m_writer_turn.notify_one();
   }
@@ -63,13 +54,12 @@ void Accountant::write_while_busy() {
   for (;;) {
     m_writer_turn.wait(lock, [this] { return m_writer_busy || m_stopping; });
     if (!m_writer_busy) {
-      return;  // stopping with nothing handed over; requests have all ended
+      return;  // stopping, and requests have all ended
     }
     while (!m_records.empty()) {
       commit_queued(lock);
     }
     m_writer_busy = false;
-    m_committing = false;
   }
 }
 

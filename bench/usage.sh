@@ -20,7 +20,8 @@ export LLMGW_DB=$db
 
 # The schema comes from the binary. The rows go in with one INSERT, then their hourly
 # roll-ups with one INSERT ... SELECT over the schema's usage_facts view (the backfill of
-# migration step 5; the daemon's ledger sums the same per batch). The rows
+# migration step 5; the daemon's writer adds the same per 1,000 rows), and the roll-up
+# progress moves past them. The rows
 # are spread evenly, in time order, over the 30 days up to now; each row draws its key (of
 # 50), model (of 10), provider (of 5) and status (1 in 20 an error) independently, the
 # worst case for roll-ups: almost every hour has every key, model and provider.
@@ -55,6 +56,7 @@ INSERT INTO usage_rollup
 SELECT scope, key_id, hour, model, provider, count(*), sum(error), sum(prompt_tokens),
        sum(completion_tokens), sum(cached_tokens), sum(cost)
 FROM usage_facts GROUP BY scope, key_id, hour, model, provider;
+UPDATE usage_rollup_progress SET log_id = (SELECT max(id) FROM request_log);
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

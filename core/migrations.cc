@@ -205,6 +205,16 @@ END;
     R"sql(
 DROP TRIGGER request_log_rollup;
 )sql",
+    // 7: roll-ups leave the commit of each request: they are added later, in larger steps
+    // (core/usage_rollup.h), and this row says how far. Every log row up to it is in
+    // usage_rollup, every later one is not; step 6 kept them all rolled up.
+    R"sql(
+CREATE TABLE usage_rollup_progress (
+  only_row  INTEGER PRIMARY KEY CHECK (only_row = 1),
+  log_id    INTEGER NOT NULL
+);
+INSERT INTO usage_rollup_progress SELECT 1, coalesce(max(id), 0) FROM request_log;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

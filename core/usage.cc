@@ -1,7 +1,6 @@
 #include "core/usage.h"
 
 #include "core/period.h"
-#include "core/rollup_batch.h"
 
 #include <algorithm>
 #include <string_view>
@@ -39,12 +38,9 @@ std::vector<KeyUsage> UsageLedger::commit(const std::vector<UsageRecord>& record
   }
   balances.reserve(by_key.size());
   auto tx = m_store.write_transaction();
-  RollupBatch rollup;
   for (const UsageRecord& r : records) {
     insert(r);
-    rollup.add(r);
   }
-  rollup.write(m_store);
   for (const auto& [key_id, key_records] : by_key) {
     if (auto usage = charge_key(key_id, key_records)) {
       balances.push_back(std::move(*usage));

@@ -52,13 +52,11 @@ class UsageLedger {
 public:
   explicit UsageLedger(Store& store) : m_store(store) {}
 
-  // Writes every record, adds them to the hourly roll-ups and charges each key, all in one
-  // BEGIN IMMEDIATE transaction. Charges use the key row as it is in the database at that
-  // moment, in record order. Returns each charged key's usage after the last of its
-  // charges, in order of first appearance (nothing for a vanished key).
-  //
-  // The work is per batch, not per record: one insert per record, then one roll-up upsert
-  // per (scope, hour, key, model, provider) and one key update per key and period window.
+  // Writes every record and charges each key, all in one BEGIN IMMEDIATE transaction.
+  // Charges use the key row as it is in the database at that moment, in record order.
+  // Returns each charged key's usage after the last of its charges, in order of first
+  // appearance (nothing for a vanished key). One insert per record, one key update per key
+  // and period window. The roll-ups follow later (core/usage_rollup.h).
   std::vector<KeyUsage> commit(const std::vector<UsageRecord>& records);
 
 private:

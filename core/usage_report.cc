@@ -58,8 +58,9 @@ const char* group_column(UsageGrouping by) {
   return "''";
 }
 
-// Whole hours [first_hour, end_hour) come from the roll-up, the rest of [since, until) from
-// the log. The key condition is left out of the text when no key is asked for, so that the
+// Whole hours [first_hour, end_hour) come from the roll-up, plus the log rows of those
+// hours not rolled up yet (core/usage_rollup.h); the rest of [since, until) comes from the
+// log. The key condition is left out of the text when no key is asked for, so that the
 // roll-up's primary key (scope, key_id, hour, ...) serves every query.
 std::string report_sql(const UsageQuery& query) {
   const char* key = query.key_id ? "AND key_id = :key" : "";
@@ -73,6 +74,11 @@ std::string report_sql(const UsageQuery& query) {
       " SELECT key_id, hour, model, provider, 1, error, prompt_tokens, completion_tokens,"
       "  cached_tokens, cost FROM usage_facts WHERE scope = :scope {1}"
       "  AND (time >= :since AND time < :first_hour OR time >= :end_hour AND time < :until)"
+      " UNION ALL"
+      " SELECT key_id, hour, model, provider, 1, error, prompt_tokens, completion_tokens,"
+      "  cached_tokens, cost FROM usage_facts WHERE scope = :scope {1}"
+      "  AND log_id > (SELECT log_id FROM usage_rollup_progress)"
+      "  AND time >= :first_hour AND time < :end_hour"
       ") GROUP BY 1 ORDER BY 1",
       group_column(query.by), key);
 }

@@ -1,5 +1,7 @@
 #include "daemon/accountant.h"
 
+#include "core/usage_rollup.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -52,15 +54,42 @@ void Accountant::record(UsageRecord record, Reservation reservation) {
 void Accountant::write_while_busy() {
   std::unique_lock<std::mutex> lock(m_mutex);
   for (;;) {
-    m_writer_turn.wait(lock, [this] { return m_writer_busy || m_stopping; });
-    if (!m_writer_busy) {
-      return;  // stopping, and requests have all ended
+    auto ready = [this] { return m_writer_busy || m_stopping; };
+    if (m_unrolled > 0) {
+      m_writer_turn.wait_until(lock, m_rollup_due, ready);
+    } else {
+      m_writer_turn.wait(lock, ready);
     }
     while (!m_records.empty()) {
       commit_queued(lock);
+      if (m_unrolled >= k_rollup_rows) {
+        roll_up(lock);
+      }
     }
     m_writer_busy = false;
+    if (m_unrolled > 0 && (m_stopping || std::chrono::steady_clock::now() >= m_rollup_due)) {
+      roll_up(lock);
+    }
+    if (m_stopping) {
+      return;  // requests have all ended: nothing is queued
+    }
   }
+}
+
+void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  try {
+    while (roll_up_log(m_store, k_rollup_rows) == k_rollup_rows) {
+    }
+  } catch (const std::exception& e) {
+    // Reports stay exact (they add what is not rolled up); the next roll-up catches up.
+    std::fputs(fmt::format("{{\"level\":\"error\",\"event\":\"rollup_failed\",\"error\":{}}}\n",
+                           nlohmann::json(e.what()).dump())
+                   .c_str(),
+               stderr);
+  }
+  lock.lock();
+  m_unrolled = 0;
 }
 
 void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
@@ -77,6 +106,10 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
   }
   lock.lock();
   ++m_batches;
+  if (m_unrolled == 0) {
+    m_rollup_due = std::chrono::steady_clock::now() + k_rollup_interval;
+  }
+  m_unrolled += static_cast<std::int64_t>(records.size());
 }
 
 std::uint64_t Accountant::committed_batches() const {

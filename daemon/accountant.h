@@ -14,11 +14,16 @@
 // median response time (the response is prepared during the commit), and a commit delay
 // (waiting for more records before committing) gained nothing once request threads
 // stopped waiting for their commits.
+//
+// The writer also keeps the hourly roll-ups (core/usage_rollup.h), apart from the
+// requests' commits: once k_rollup_rows rows are logged, or k_rollup_interval after the
+// first of fewer, and when it stops.
 #include "core/store.h"
 #include "core/usage.h"
 #include "daemon/commit_ticket.h"
 #include "daemon/key_directory.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -36,6 +41,9 @@ public:
   Accountant(const Accountant&) = delete;
   Accountant& operator=(const Accountant&) = delete;
 
+  static constexpr std::int64_t k_rollup_rows = 1000;
+  static constexpr std::chrono::seconds k_rollup_interval{1};
+
   // Queues the record for the writer. The reservation is settled at the commit (or when
   // the commit is given up on after retries, which is logged).
   std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation);
@@ -50,8 +58,10 @@ private:
   // Commits `records` and settles their `reservations` (same order).
   void commit_batch(const std::vector<UsageRecord>& records,
                     const std::vector<Reservation>& reservations);
-  // The writer thread: commits batch after batch while records keep coming.
+  // The writer thread: commits batch after batch while records keep coming, and rolls up.
   void write_while_busy();
+  // Rolls up the rows logged since the last roll-up; `lock` held on entry and on return.
+  void roll_up(std::unique_lock<std::mutex>& lock);
 
   KeyDirectory& m_keys;
   Store m_store;  // used by the writer only
@@ -63,6 +73,8 @@ private:
   std::vector<Reservation> m_reservations;
   std::vector<std::shared_ptr<CommitTicket>> m_tickets;  // same order
   std::uint64_t m_batches = 0;
+  std::int64_t m_unrolled = 0;  // log rows committed since the last roll-up
+  std::chrono::steady_clock::time_point m_rollup_due;  // for fewer than k_rollup_rows
   bool m_writer_busy = false;  // woken for what is queued, and not yet idle again
   bool m_stopping = false;
   std::thread m_writer;  // last: started once everything above exists

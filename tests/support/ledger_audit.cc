@@ -28,11 +28,12 @@ void report_rows(SQLite::Database& db, const std::string& label, const std::stri
   }
 }
 
-// Each roll-up row as the log adds it up (the view usage_facts gives every log row once
-// per scope).
+// Each roll-up row as the log rolled up so far adds it up (the view usage_facts gives
+// every log row once per scope; usage_rollup_progress says how far the roll-ups reach).
 const char* const k_rollup_from_log =
     "SELECT scope, key_id, hour, model, provider, count(*), sum(error), sum(prompt_tokens), "
     "sum(completion_tokens), sum(cached_tokens), sum(cost) FROM usage_facts "
+    "WHERE log_id <= (SELECT log_id FROM usage_rollup_progress) "
     "GROUP BY scope, key_id, hour, model, provider";
 
 }  // namespace
@@ -54,6 +55,10 @@ std::string ledger_violations(const std::string& path) {
               "(SELECT coalesce(sum(cost), 0) FROM request_log WHERE key_id = api_keys.id "
               "AND time >= api_keys.period_start) AS logged FROM api_keys "
               "WHERE period IS NOT NULL) WHERE period_usage != logged",
+              violations);
+  report_rows(db, "roll-up progress past the log",
+              "SELECT log_id FROM usage_rollup_progress "
+              "WHERE log_id > (SELECT coalesce(max(id), 0) FROM request_log)",
               violations);
   report_rows(db, "roll-up not in the log",
               std::string("SELECT * FROM usage_rollup EXCEPT ") + k_rollup_from_log, violations);

@@ -1,6 +1,6 @@
 #pragma once
 // Request-log rows with known values, written the way the daemon writes them: through
-// core's UsageLedger, so the roll-ups that reports read are kept as in production.
+// core's UsageLedger.
 #include "core/usage.h"
 
 #include <cstdint>
@@ -17,7 +17,14 @@ llmgw::UsageRecord request(const std::string& key_id, const std::string& time,
                            std::int64_t completion_tokens = 0, std::int64_t cached_tokens = 0,
                            const std::string& cost_usd = "0");
 
-// Commits `records` to the database at `db` in one transaction.
+// SQL for the requests a usage report counts: those in the roll-ups plus the log rows not
+// rolled up yet (core/usage_rollup.h).
+inline constexpr const char* k_requests_in_reports =
+    "SELECT (SELECT coalesce(sum(requests), 0) FROM usage_rollup WHERE scope = 'total') + "
+    "(SELECT count(*) FROM request_log WHERE id > (SELECT log_id FROM usage_rollup_progress))";
+
+// Commits `records` to the database at `db` in one transaction (roll-ups not updated, as
+// the daemon does until its next roll-up).
 void log_requests(const std::string& db, const std::vector<llmgw::UsageRecord>& records);
 
 }  // namespace test

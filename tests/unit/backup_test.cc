@@ -30,8 +30,7 @@ std::string integrity_and_count(const std::string& path) {
   SQLite::Database copy(path, SQLite::OPEN_READONLY);
   return copy.execAndGet("PRAGMA integrity_check").getString() + " " +
          copy.execAndGet("SELECT count(*) FROM request_log").getString() + " " +
-         copy.execAndGet("SELECT sum(requests) FROM usage_rollup WHERE scope = 'total'")
-             .getString();
+         copy.execAndGet(test::k_requests_in_reports).getString();
 }
 
 // What the folder holds besides the database, sorted: no temporary file is left behind.

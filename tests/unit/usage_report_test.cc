@@ -1,4 +1,5 @@
 #include "core/usage_report.h"
+#include "core/usage_rollup.h"
 #include "tests/support/logged_requests.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/thrown.h"
@@ -200,6 +201,14 @@ TEST_CASE("usage report: every grouping and range agrees with a sum over the log
   }
   Log log(records);
   for (int round = 0; round < 60; ++round) {
+    // The first 20 rounds read the log alone, the next 20 a roll-up of its first 150 rows
+    // and the rest from the log, the last 20 a roll-up of all of it.
+    if (round == 20) {
+      CHECK(llmgw::roll_up_log(log.store, 150) == 150);
+    } else if (round == 40) {
+      CHECK(llmgw::roll_up_log(log.store, 1000) == 250);
+      CHECK(llmgw::roll_up_log(log.store, 1000) == 0);
+    }
     UsageQuery q;
     q.by = static_cast<UsageGrouping>(round % 6);
     if (pick(3) > 0) {

@@ -1,8 +1,9 @@
-// The hourly roll-ups of migration step 5: kept by the ledger with every committed batch,
-// and backfilled for rows logged before the step.
+// The hourly roll-ups of migration step 5: added from the log by roll_up_log() in steps of
+// any size, and backfilled for rows logged before step 5.
 #include "core/migrations.h"
 #include "core/store.h"
 #include "core/usage.h"
+#include "core/usage_rollup.h"
 #include "tests/support/logged_requests.h"
 #include "tests/support/temp_dir.h"
 
@@ -55,24 +56,37 @@ constexpr const char* k_expected =
 
 }  // namespace
 
-TEST_CASE("usage roll-up: every committed request adds to one row per scope and hour") {
+TEST_CASE("usage roll-up: every logged request adds to one row per scope and hour") {
   test::TempDir dir;
   llmgw::Store store(dir.file("llmgw.db"));
   llmgw::UsageLedger(store).commit(k_requests);
+  CHECK(rollup(store.db()).empty());  // the ledger logs; roll-ups come after
+  CHECK(llmgw::roll_up_log(store, 1000) == 4);
+  CHECK(rollup(store.db()) == k_expected);
+  CHECK(store.db().execAndGet("SELECT log_id FROM usage_rollup_progress").getInt64() == 4);
+  CHECK(llmgw::roll_up_log(store, 1000) == 0);  // nothing twice
   CHECK(rollup(store.db()) == k_expected);
 }
 
-TEST_CASE("usage roll-up: the same requests in any batches give the same roll-ups") {
+TEST_CASE("usage roll-up: the same requests logged and rolled up in any steps give the same "
+          "roll-ups") {
   for (std::size_t split = 0; split <= k_requests.size(); ++split) {
-    CAPTURE(split);
-    test::TempDir dir;
-    llmgw::Store store(dir.file("llmgw.db"));
-    llmgw::UsageLedger ledger(store);
-    ledger.commit({k_requests.begin(), k_requests.begin() + split});
-    for (auto r = k_requests.begin() + split; r != k_requests.end(); ++r) {
-      ledger.commit({*r});
+    for (std::int64_t step = 1; step <= 4; ++step) {
+      CAPTURE(split);
+      CAPTURE(step);
+      test::TempDir dir;
+      llmgw::Store store(dir.file("llmgw.db"));
+      llmgw::UsageLedger ledger(store);
+      ledger.commit({k_requests.begin(), k_requests.begin() + split});
+      llmgw::roll_up_log(store, step);  // some of the first batch, at most `step` rows
+      for (auto r = k_requests.begin() + split; r != k_requests.end(); ++r) {
+        ledger.commit({*r});
+      }
+      for (std::size_t i = 0; i < k_requests.size(); ++i) {  // enough steps for the rest
+        llmgw::roll_up_log(store, step);
+      }
+      CHECK(rollup(store.db()) == k_expected);
     }
-    CHECK(rollup(store.db()) == k_expected);
   }
 }
 
@@ -82,12 +96,14 @@ TEST_CASE("usage roll-up: migrating a database with a log backfills its roll-ups
   {
     llmgw::Store store(path);
     llmgw::UsageLedger(store).commit(k_requests);
-    // Back to version 4, with the log as it was: steps 5 and 6 leave exactly these objects.
+    // Back to version 4, with the log as it was: steps 5 to 7 leave exactly these objects.
     store.db().exec("DROP TABLE usage_rollup; DROP VIEW usage_facts; DROP TABLE usage_scopes; "
-                    "PRAGMA user_version = 4");
+                    "DROP TABLE usage_rollup_progress; PRAGMA user_version = 4");
   }
   SQLite::Database db(path, SQLite::OPEN_READWRITE);
   llmgw::migrate(db, path);
   CHECK(llmgw::schema_version(db) == llmgw::latest_schema_version());
   CHECK(rollup(db) == k_expected);
+  // Step 7 finds every row rolled up by step 5's backfill.
+  CHECK(db.execAndGet("SELECT log_id FROM usage_rollup_progress").getInt64() == 4);
 }

@@ -1,6 +1,7 @@
-// A response that waits for its usage commit (daemon/commit_ticket.h, accountant.h,
-// client_stream.h): its bytes reach the client only after the commit, whoever sends them,
-// and a client that does not read does not hold up the committing thread.
+// The accountant's writer (daemon/accountant.h): a response that waits for its usage
+// commit (commit_ticket.h, client_stream.h) reaches the client only after the commit,
+// whoever sends it, and a client that does not read does not hold up the writer; the
+// roll-ups follow the log.
 #include "daemon/accountant.h"
 #include "daemon/client_stream.h"
 #include "daemon/commit_ticket.h"
@@ -217,4 +218,34 @@ TEST_CASE("client stream: a response the commit handed back is sent while waitin
   client.join();
   CHECK(received.size() == head.size() + body.size());
   CHECK(received == head + body);
+}
+
+TEST_CASE("accountant: roll-ups catch up with the log within k_rollup_interval, and whole "
+          "when it stops") {
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  llmgw::Store created(db);
+  SQLite::Database reader(db, SQLite::OPEN_READONLY);
+  auto figures = [&reader] {
+    return reader.execAndGet("SELECT (SELECT log_id FROM usage_rollup_progress) || ' ' || "
+                             "(SELECT coalesce(sum(requests), 0) FROM usage_rollup "
+                             "WHERE scope = 'total')")
+        .getString();
+  };
+  {
+    KeyDirectory keys(db);
+    Accountant accountant(db, keys);
+    for (int i = 0; i < 3; ++i) {
+      accountant.record(record_named("req_a" + std::to_string(i)), {"key_commitsticket", {}});
+    }
+    // Idle from here: the writer rolls up once the interval has passed (bounded wait).
+    std::string seen;
+    for (int i = 0; i < 60 && (seen = figures()) != "3 3"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(seen == "3 3");
+    accountant.record(record_named("req_b"), {"key_commitsticket", {}});
+    CHECK(figures() == "3 3");  // within the interval: not yet
+  }
+  CHECK(figures() == "4 4");  // the writer rolled up the rest as it stopped
 }

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,11 +13,19 @@ namespace {
 
 // The file, opened for reading and writing; -1 when that is not possible.
 int open_stamp_file(const std::string& db_path) {
-  struct stat db{};
-  if (::stat(db_path.c_str(), &db) != 0) {
+  // Named after the real path: processes reaching the database by other names (symbolic
+  // links) share one stamp file.
+  char* real = ::realpath(db_path.c_str(), nullptr);
+  if (real == nullptr) {
     return -1;
   }
-  std::string path = db_path + k_change_stamp_suffix;
+  const std::string database(real);
+  std::free(real);
+  struct stat db{};
+  if (::stat(database.c_str(), &db) != 0) {
+    return -1;
+  }
+  const std::string path = database + k_change_stamp_suffix;
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd >= 0 || errno != ENOENT) {
     return fd;

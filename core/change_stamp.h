@@ -5,11 +5,14 @@
 // request and reads the database's config_version only when it differs (or a while has
 // passed), so a CLI change holds on the next request at the cost of one pread instead of
 // an SQLite read transaction per request. Comparing for equality is all it takes: a torn
-// or lost write can only make the daemon look at the database once more than needed.
+// write only makes the daemon look at the database once more than needed.
 //
 // Missing the file is never an error: a process that cannot open it (permissions) writes
-// no stamp, and a reader without it reports `usable() == false`, whose owner then reads the
-// database on every request.
+// no stamp, and its changes are seen when the daemon next reads config_version anyway
+// (KeyDirectory::k_recheck_interval); a reader without it reports `usable() == false`,
+// whose owner then reads the database on every request. The file is named after the
+// database's real path (symbolic links resolved), so every process finds the same one;
+// a daemon keeps the file it opened at start (a deleted one is no longer seen).
 #include <cstdint>
 #include <string>
 

@@ -2,7 +2,7 @@
 
 #include "core/usage_rollup.h"
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -16,6 +16,14 @@ namespace {
 
 constexpr int k_commit_attempts = 50;
 constexpr auto k_retry_pause = std::chrono::milliseconds(100);
+
+// One JSON line for the operator on stderr, with `error` made valid UTF-8 (an SQLite
+// message may quote bytes that are not).
+void log_failure(nlohmann::ordered_json line, const char* error) {
+  line["error"] = error;
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::fputs(text.c_str(), stderr);
+}
 
 }  // namespace
 
@@ -83,10 +91,7 @@ void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
     }
   } catch (const std::exception& e) {
     // Reports stay exact (they add what is not rolled up); the next roll-up catches up.
-    std::fputs(fmt::format("{{\"level\":\"error\",\"event\":\"rollup_failed\",\"error\":{}}}\n",
-                           nlohmann::json(e.what()).dump())
-                   .c_str(),
-               stderr);
+    log_failure({{"level", "error"}, {"event", "rollup_failed"}}, e.what());
   }
   lock.lock();
   m_unrolled = 0;
@@ -100,7 +105,12 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
   reservations.swap(m_reservations);
   tickets.swap(m_tickets);
   lock.unlock();
-  commit_batch(records, reservations);
+  try {
+    commit_batch(records, reservations);
+  } catch (const std::exception& e) {
+    // Only the settling can throw here (memory); every ticket must still complete.
+    log_failure({{"level", "error"}, {"event", "usage_settle_failed"}}, e.what());
+  }
   for (const auto& ticket : tickets) {
     ticket->committed();
   }
@@ -126,11 +136,9 @@ void Accountant::commit_batch(const std::vector<UsageRecord>& records,
       balances = m_ledger.commit(records);
       break;
     } catch (const std::exception& e) {
-      std::fputs(fmt::format("{{\"level\":\"error\",\"event\":\"usage_commit_failed\","
-                             "\"attempt\":{},\"requests\":{},\"error\":{}}}\n",
-                             attempt, records.size(), nlohmann::json(e.what()).dump())
-                     .c_str(),
-                 stderr);
+      log_failure({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
+                   {"requests", records.size()}},
+                  e.what());
       std::this_thread::sleep_for(k_retry_pause);
     }
   }

@@ -61,18 +61,22 @@ void ClientStream::send_after(std::shared_ptr<CommitTicket> commit) {
 
 bool ClientStream::settle() {
   if (!m_commit) {
-    return true;
+    return !m_broken;
   }
   std::shared_ptr<CommitTicket> commit = std::move(m_commit);
   m_commit.reset();
   m_commit_holds = false;
-  std::string rest = commit->finish();
+  std::optional<std::string> rest = commit->finish();
   if (m_handback >= 0) {
     std::uint64_t count;
     ssize_t ignored = ::read(m_handback, &count, sizeof count);  // reset, if it was signalled
     (void)ignored;
   }
-  return rest.empty() || send_all(rest, {});
+  // A response cut short breaks the connection for good: nothing may follow it.
+  if (!rest || (!rest->empty() && !send_all(*rest, {}))) {
+    m_broken = true;
+  }
+  return !m_broken;
 }
 
 bool ClientStream::wait(short events, Clock::time_point until) const {
@@ -193,6 +197,9 @@ bool ClientStream::flush() {
 }
 
 bool ClientStream::send_all(std::string_view first, std::string_view second) {
+  if (m_broken) {
+    return false;
+  }
   if (m_commit) {
     if (!m_commit_holds) {
       std::string response;
@@ -253,7 +260,8 @@ void ClientStream::get_local_ip_and_port(std::string& ip, int& port) const {
 
 bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
   if (m_offset < m_filled) {
-    return true;
+    // A pipelined request: the response before it goes out whole first.
+    return settle();
   }
   if (m_commit && m_commit->done() && !m_commit_holds) {
     m_commit.reset();

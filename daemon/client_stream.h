@@ -63,7 +63,8 @@ public:
   // the commit, which sends them, and any later write waits for it.
   void send_after(std::shared_ptr<CommitTicket> commit);
   // Waits for the commit of the last response, if any, and sends what it handed back;
-  // false when that cannot be sent. Before the socket is closed.
+  // false when that cannot be sent (and from then on every write fails). Before the
+  // socket is closed.
   bool settle();
   // The head of a new request starts: its deadline and size budget start over.
   void begin_head();
@@ -106,6 +107,7 @@ private:
   const std::atomic<bool>& m_aborted;
   std::shared_ptr<CommitTicket> m_commit;  // of the response written last, until settled
   bool m_commit_holds = false;             // m_commit has that response's bytes
+  bool m_broken = false;                   // a response was cut short: nothing may follow
   int m_handback = -1;
 };
 

@@ -39,10 +39,15 @@ void CommitTicket::committed() {
       break;  // full: handed back below; otherwise the client is gone
     }
   }
+  if (sent < response.size() && !full) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_failed = true;  // the client is gone, or the socket broke: the connection must end
+  }
   if (full) {
+    response.erase(0, sent);  // no allocation: this must not throw
     {
       std::lock_guard<std::mutex> lock(m_mutex);
-      m_response = response.substr(sent);
+      m_response = std::move(response);
     }
     // Before post(): until then the connection's thread keeps its event open.
     std::uint64_t one = 1;
@@ -53,9 +58,12 @@ void CommitTicket::committed() {
   m_done.post();
 }
 
-std::string CommitTicket::finish() {
+std::optional<std::string> CommitTicket::finish() {
   m_done.wait();
   std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_failed) {
+    return std::nullopt;
+  }
   std::string rest;
   rest.swap(m_response);
   return rest;

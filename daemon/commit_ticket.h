@@ -8,10 +8,13 @@
 //
 // The committing thread never blocks on a client: it sends what the socket takes at
 // once, and hands the rest back (the connection's `handback` event turns readable), for
-// the connection's thread to send with its own timeouts.
+// the connection's thread to send with its own timeouts. The connection's thread does
+// wait for the commit when it must write after such a response (the end of a stream, a
+// pipelined request) or close the connection.
 #include "daemon/wakeup.h"
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace llmgw::daemon {
@@ -24,17 +27,20 @@ public:
   bool hold(int socket, std::string response, int handback);
 
   // The committing thread: the usage is committed (or given up on); sends what is held.
+  // Never throws.
   void committed();
 
   // Whether committed() has run.
   bool done() const { return m_done.posted(); }
   // Blocks until committed() has run; returns the part of a held response that is still
-  // to be sent (empty when all of it went out, or the client was gone).
-  std::string finish();
+  // to be sent (empty when all of it went out), or nothing when sending it failed (the
+  // connection is broken: nothing may follow on it).
+  std::optional<std::string> finish();
 
 private:
   std::mutex m_mutex;
   bool m_committed = false;
+  bool m_failed = false;   // the held response could not be sent
   std::string m_response;  // held: to be sent at the commit; after it: handed back
   int m_socket = -1;
   int m_handback = -1;

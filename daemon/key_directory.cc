@@ -20,19 +20,24 @@ KeyDirectory::KeyDirectory(const std::string& db_path)
   refresh();
 }
 
-std::int64_t KeyDirectory::read_config_version_locked(std::uint64_t stamp, Clock::time_point now) {
+std::int64_t KeyDirectory::read_config_version_locked() {
   auto& select = m_store.statement("SELECT version FROM config_version");
   std::int64_t version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
   select.reset();
+  return version;
+}
+
+void KeyDirectory::saw_stamp(std::uint64_t stamp, Clock::time_point now) {
   m_seen_stamp.store(stamp, std::memory_order_release);
   m_recheck_at.store((now + k_recheck_interval).time_since_epoch().count(),
                      std::memory_order_relaxed);
-  return version;
 }
 
 void KeyDirectory::refresh() {
   // The stamp is read before the row: a CLI renews it after its commit, so a stamp seen
-  // here comes with every commit made before it.
+  // here comes with every commit made before it. It counts as seen only once the cache
+  // is known to hold what the row says: requests that come while another one reloads
+  // must not pass the stamp check before the reload is done.
   const std::uint64_t stamp = m_change_stamp.read();
   const Clock::time_point now = Clock::now();
   if (m_change_stamp.usable() && stamp == m_seen_stamp.load(std::memory_order_acquire) &&
@@ -41,7 +46,8 @@ void KeyDirectory::refresh() {
   }
   {
     std::lock_guard<std::mutex> db(m_db_mutex);
-    if (read_config_version_locked(stamp, now) == m_config_version) {
+    if (read_config_version_locked() == m_config_version) {
+      saw_stamp(stamp, now);
       return;
     }
   }
@@ -49,12 +55,13 @@ void KeyDirectory::refresh() {
   // database and the accountant's in-memory settlements cannot overlap.
   std::lock_guard<std::mutex> commit(m_commit_mutex);
   std::lock_guard<std::mutex> db(m_db_mutex);
-  m_config_version = read_config_version_locked(stamp, now);
+  m_config_version = read_config_version_locked();
   auto catalog = std::make_shared<const Catalog>(load_catalog(m_store));
   std::lock_guard<std::mutex> lock(m_mutex);
   m_catalog = std::move(catalog);
   m_by_hash.clear();
   reload_accounts_locked();
+  saw_stamp(stamp, now);
 }
 
 void KeyDirectory::reload_accounts_locked() {

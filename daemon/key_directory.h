@@ -91,8 +91,9 @@ private:
   void reload_accounts_locked();
 
   using Clock = std::chrono::steady_clock;
-  // Reads config_version; `stamp` is the change stamp read before it.
-  std::int64_t read_config_version_locked(std::uint64_t stamp, Clock::time_point now);
+  std::int64_t read_config_version_locked();
+  // The cache holds what the configuration was when `stamp` was read, at `now`.
+  void saw_stamp(std::uint64_t stamp, Clock::time_point now);
 
   std::mutex m_db_mutex;  // guards m_store and m_config_version
   Store m_store;

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -56,6 +57,19 @@ TEST_CASE("change stamp: each commit of a Store renews it, unless the Store stam
   usage.stamp_commits(false);
   usage.db().exec("INSERT INTO t VALUES (2)");
   CHECK(reader.read() == after);
+}
+
+TEST_CASE("change stamp: a database reached through a symbolic link has the same stamp") {
+  test::TempDir dir;
+  const std::string path = dir.file("llmgw.db");
+  llmgw::Store store(path);
+  REQUIRE(::symlink(path.c_str(), dir.file("link.db").c_str()) == 0);
+  llmgw::ChangeStamp by_link(dir.file("link.db"));
+  llmgw::ChangeStamp by_name(path);
+  by_link.renew();
+  CHECK(by_name.read() == by_link.read());
+  struct stat st{};
+  CHECK(stat(dir.file("link.db-changes").c_str(), &st) != 0);  // one file, the real one's
 }
 
 TEST_CASE("change stamp: without a database file there is no stamp, and nothing fails") {

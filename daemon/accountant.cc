@@ -14,9 +14,6 @@ namespace llmgw::daemon {
 
 namespace {
 
-constexpr int k_commit_attempts = 50;
-constexpr auto k_retry_pause = std::chrono::milliseconds(100);
-
 // One JSON line for the operator on stderr, with `error` made valid UTF-8 (an SQLite
 // message may quote bytes that are not).
 void log_failure(nlohmann::ordered_json line, const char* error) {
@@ -27,8 +24,8 @@ void log_failure(nlohmann::ordered_json line, const char* error) {
 
 }  // namespace
 
-Accountant::Accountant(const std::string& db_path, KeyDirectory& keys)
-    : m_keys(keys), m_store(db_path), m_ledger(m_store) {
+Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRetry retry)
+    : m_keys(keys), m_retry(retry), m_store(db_path), m_ledger(m_store) {
   m_store.stamp_commits(false);  // usage only: no configuration changes to announce
   m_writer = std::thread([this] { write_while_busy(); });
 }
@@ -105,14 +102,13 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
   reservations.swap(m_reservations);
   tickets.swap(m_tickets);
   lock.unlock();
-  try {
-    commit_batch(records, reservations);
-  } catch (const std::exception& e) {
-    // Only the settling can throw here (memory); every ticket must still complete.
-    log_failure({{"level", "error"}, {"event", "usage_settle_failed"}}, e.what());
-  }
+  const bool committed = commit_batch(records, reservations);
   for (const auto& ticket : tickets) {
-    ticket->committed();
+    if (committed) {
+      ticket->committed();
+    } else {
+      ticket->given_up();
+    }
   }
   lock.lock();
   ++m_batches;
@@ -127,31 +123,41 @@ std::uint64_t Accountant::committed_batches() const {
   return m_batches;
 }
 
-void Accountant::commit_batch(const std::vector<UsageRecord>& records,
+bool Accountant::commit_batch(const std::vector<UsageRecord>& records,
                               const std::vector<Reservation>& reservations) {
   std::lock_guard<std::mutex> commit(m_keys.commit_mutex());
-  std::vector<KeyUsage> balances;
-  for (int attempt = 1; attempt <= k_commit_attempts; ++attempt) {
+  std::optional<std::vector<KeyUsage>> balances;
+  for (int attempt = 1; attempt <= m_retry.attempts && !balances; ++attempt) {
     try {
       balances = m_ledger.commit(records);
-      break;
     } catch (const std::exception& e) {
       log_failure({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
                    {"requests", records.size()}},
                   e.what());
-      std::this_thread::sleep_for(k_retry_pause);
+      std::this_thread::sleep_for(m_retry.pause);
     }
   }
-  // The ledger returns each key's usage after its last charge in the batch.
-  std::unordered_map<std::string, KeyUsage> latest;
-  for (KeyUsage& usage : balances) {
-    latest[usage.key_id] = std::move(usage);
+  if (!balances) {
+    log_failure({{"level", "error"}, {"event", "usage_commit_given_up"},
+                 {"requests", records.size()}},
+                "their responses are cut off: usage that cannot be recorded is not served");
   }
-  for (const Reservation& reservation : reservations) {
-    auto found = latest.find(reservation.key_id);
-    m_keys.settle(reservation, found == latest.end() ? std::nullopt
-                                                     : std::optional<KeyUsage>(found->second));
+  try {
+    // The ledger returns each key's usage after its last charge in the batch.
+    std::unordered_map<std::string, KeyUsage> latest;
+    for (KeyUsage& usage : balances.value_or(std::vector<KeyUsage>())) {
+      latest[usage.key_id] = std::move(usage);
+    }
+    for (const Reservation& reservation : reservations) {
+      auto found = latest.find(reservation.key_id);
+      m_keys.settle(reservation, found == latest.end() ? std::nullopt
+                                                       : std::optional<KeyUsage>(found->second));
+    }
+  } catch (const std::exception& e) {
+    // Only memory can run out here; the tickets must complete all the same.
+    log_failure({{"level", "error"}, {"event", "usage_settle_failed"}}, e.what());
   }
+  return balances.has_value();
 }
 
 }  // namespace llmgw::daemon

@@ -34,9 +34,16 @@
 
 namespace llmgw::daemon {
 
+// How long a batch's commit is retried (the database locked by another process for
+// longer than its busy timeout, a full disk) before it is given up on.
+struct CommitRetry {
+  int attempts = 50;
+  std::chrono::milliseconds pause{100};
+};
+
 class Accountant {
 public:
-  Accountant(const std::string& db_path, KeyDirectory& keys);
+  Accountant(const std::string& db_path, KeyDirectory& keys, CommitRetry retry = {});
   // Commits what is still queued, then stops the writer thread.
   ~Accountant();
   Accountant(const Accountant&) = delete;
@@ -45,8 +52,9 @@ public:
   static constexpr std::int64_t k_rollup_rows = 1000;
   static constexpr std::chrono::seconds k_rollup_interval{1};
 
-  // Queues the record for the writer. The reservation is settled at the commit (or when
-  // the commit is given up on after retries, which is logged).
+  // Queues the record for the writer. The reservation is settled at the commit, or when
+  // the commit is given up on after retries (logged): then the ticket fails, and the
+  // response never ends (its connection is closed), since its usage is not recorded.
   std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation);
   // submit(), then waits until the record is committed.
   void record(UsageRecord record, Reservation reservation);
@@ -56,8 +64,9 @@ public:
 private:
   // Commits one batch: what is queued; `lock` is held on entry and on return.
   void commit_queued(std::unique_lock<std::mutex>& lock);
-  // Commits `records` and settles their `reservations` (same order).
-  void commit_batch(const std::vector<UsageRecord>& records,
+  // Commits `records` and settles their `reservations` (same order); false when the
+  // commit was given up on.
+  bool commit_batch(const std::vector<UsageRecord>& records,
                     const std::vector<Reservation>& reservations);
   // The writer thread: commits batch after batch while records keep coming, and rolls up.
   void write_while_busy();
@@ -65,6 +74,7 @@ private:
   void roll_up(std::unique_lock<std::mutex>& lock);
 
   KeyDirectory& m_keys;
+  CommitRetry m_retry;
   Store m_store;  // used by the writer only
   UsageLedger m_ledger;
 

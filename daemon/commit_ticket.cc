@@ -58,6 +58,16 @@ void CommitTicket::committed() {
   m_done.post();
 }
 
+void CommitTicket::given_up() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_committed = true;
+    m_failed = true;
+    m_response.clear();
+  }
+  m_done.post();
+}
+
 std::optional<std::string> CommitTicket::finish() {
   m_done.wait();
   std::lock_guard<std::mutex> lock(m_mutex);

@@ -26,9 +26,11 @@ public:
   // eventfd) is signalled. False when the commit is done already: the caller sends.
   bool hold(int socket, std::string response, int handback);
 
-  // The committing thread: the usage is committed (or given up on); sends what is held.
-  // Never throws.
+  // The committing thread: the usage is committed; sends what is held. Never throws.
   void committed();
+  // The committing thread: the usage could not be committed. The response must not end:
+  // what is held is dropped, and the connection counts as broken. Never throws.
+  void given_up();
 
   // Whether committed() has run.
   bool done() const { return m_done.posted(); }

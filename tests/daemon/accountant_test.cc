@@ -281,3 +281,23 @@ TEST_CASE("client stream: after a response cut short, nothing more is written") 
   CHECK(pair.receive(200).empty());
   CHECK_FALSE(stream.settle());
 }
+
+TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  {
+    llmgw::Store store(db);
+    store.db().exec("CREATE TRIGGER refuse_log BEFORE INSERT ON request_log "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  }
+  KeyDirectory keys(db);
+  Accountant accountant(db, keys, CommitRetry{2, std::chrono::milliseconds(10)});
+  SocketPair pair;
+  Event handback;
+  auto ticket = accountant.submit(record_named("req_refused"), {"key_commitsticket", {}});
+  // Held in time or not (the writer may have given up already), it is never sent, and
+  // the connection counts as broken.
+  ticket->hold(pair.gateway, "HTTP/1.1 200 OK\r\n\r\nnever", handback.fd);
+  CHECK(ticket->finish() == std::nullopt);
+  CHECK(pair.receive(200).empty());
+}

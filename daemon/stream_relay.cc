@@ -68,22 +68,41 @@ bool StreamRelay::pump(httplib::DataSink& sink) {
     m_events.clear();
     m_splitter.feed(m_piece, m_events);
   } catch (const std::exception&) {
+    if (!m_done_event.empty()) {
+      end(sink);  // the stream was whole; only the upstream's end of the body went wrong
+      return true;
+    }
     // The upstream failed mid-stream: the client already has a 200, so the stream just
     // ends; what was relayed is billed.
     finish(200, "upstream_interrupted", Flag::no);
     return false;
   }
   for (const SseEvent& event : m_events) {
+    if (!m_done_event.empty()) {
+      break;  // nothing follows the end of the stream
+    }
+    if (event.data == "[DONE]") {
+      m_done_event = event.raw;
+      continue;
+    }
     if (!relay(event, sink)) {
       finish(499, "client_closed_request", Flag::yes);
       return false;
     }
   }
   if (!more) {
-    finish(200, "", Flag::no);
-    sink.done();
+    end(sink);
   }
   return true;
+}
+
+void StreamRelay::end(httplib::DataSink& sink) {
+  finish(200, "", Flag::no);
+  // After finish(): the end of the stream waits for the usage commit.
+  if (!m_done_event.empty()) {
+    sink.write(m_done_event.data(), m_done_event.size());
+  }
+  sink.done();
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {

@@ -2,7 +2,9 @@
 // Relays an upstream's server-sent events to the client as they arrive, event by event.
 // Usage comes from the upstream's usage chunk, which is dropped again when the client did
 // not ask for it; without one, tokens are estimated and the record says so. The usage is
-// committed before the client sees the end of the stream. A client that goes away stops
+// committed before the client sees the end of the stream: the upstream's `data: [DONE]`
+// is held until the upstream has ended and the usage is recorded. A client that goes away
+// stops
 // the upstream request (its connection is closed) and is billed for what was streamed.
 #include "core/catalog.h"
 #include "core/client_request.h"
@@ -35,6 +37,8 @@ public:
 
 private:
   bool relay(const SseEvent& event, httplib::DataSink& sink);
+  // The upstream's stream is whole: records the usage, then sends [DONE] and the end.
+  void end(httplib::DataSink& sink);
   // Records the usage and commits it; `status` and `code` describe how the stream ended.
   void finish(int status, const std::string& code, Flag cancelled);
 
@@ -52,6 +56,7 @@ private:
   std::size_t m_content_bytes = 0;
   bool m_first_content_seen = false;
   bool m_finished = false;
+  std::string m_done_event;  // the upstream's [DONE] event, held back for the end
 };
 
 }  // namespace llmgw::daemon

@@ -153,3 +153,23 @@ TEST_CASE("a client that disconnects mid-stream stops the upstream and is billed
   CHECK(gw.usage_of(key.id) == row["cost"].get<std::int64_t>());
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
 }
+
+TEST_CASE("streaming: [DONE] reaches the client only once the stream's usage is committed") {
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, upstream_pieces(true), std::chrono::milliseconds(5));
+  TestKey key = gw.create_key();
+  gw.start();
+  std::string received;
+  std::int64_t rows_when_done = -1;
+  auto result = gw.stream_chat(key, stream_request(true), [&](const char* data, std::size_t size) {
+    received.append(data, size);
+    if (rows_when_done < 0 && received.find("[DONE]") != std::string::npos) {
+      rows_when_done = gw.query_int("SELECT count(*) FROM request_log");
+    }
+    return true;
+  });
+  REQUIRE(result);
+  CHECK(received == joined(upstream_pieces(true)));
+  CHECK(rows_when_done == 1);
+  CHECK(gw.log_rows(k_log_columns) == complete_stream_rows());
+}

@@ -1,7 +1,8 @@
 // Accounting alone: request threads hand finished requests to the daemon's Accountant
-// (admit a reservation, then record: log row, roll-ups and key usage committed in group
-// commits) as fast as they can, with no HTTP and no upstream. Prints committed rows per
-// second and checks that every row landed and the key's usage is their exact sum.
+// (admit a reservation, then record and wait: log row and key usage committed in group
+// commits by its writer thread, roll-ups every 1,000 rows) as fast as they can, with no
+// HTTP and no upstream. Prints committed rows per second and checks that every row landed
+// and the key's usage is their exact sum.
 //
 //   build/bench/llmgw_bench_accounting [threads=16] [seconds=5] [keys=4]
 #include "core/key_store.h"

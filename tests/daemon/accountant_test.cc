@@ -301,3 +301,19 @@ TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
   CHECK(ticket->finish() == std::nullopt);
   CHECK(pair.receive(200).empty());
 }
+
+TEST_CASE("client stream: a response whose commit was given up on is never sent") {
+  SocketPair pair;
+  Event interrupt;
+  std::atomic<bool> aborted{false};
+  ClientLimits limits;
+  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  auto commit = std::make_shared<CommitTicket>();
+  stream.send_after(commit);
+  REQUIRE(stream.write(response.data(), response.size()) == static_cast<ssize_t>(response.size()));
+  commit->given_up();
+  CHECK_FALSE(stream.settle());
+  CHECK(stream.write(response.data(), response.size()) == -1);
+  CHECK(pair.receive(200).empty());
+}

@@ -48,6 +48,12 @@ std::unique_ptr<UpstreamConnection> IdleConnections::take() {
   }
 }
 
+void IdleConnections::close_expired() {
+  std::vector<Entry> closing;  // closed after the lock is released
+  std::lock_guard<std::mutex> lock(m_mutex);
+  take_expired(closing);
+}
+
 std::size_t IdleConnections::size() const {
   std::lock_guard<std::mutex> lock(m_mutex);
   return m_entries.size();

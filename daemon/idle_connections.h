@@ -23,6 +23,8 @@ public:
   // are closed on the way. nullptr when none is left.
   std::unique_ptr<UpstreamConnection> take();
   std::size_t size() const;
+  // Closes the connections idle past max_idle now, rather than at the next put or take.
+  void close_expired();
 
 private:
   using Clock = std::chrono::steady_clock;

@@ -46,6 +46,8 @@ public:
                                          const HeaderFields& headers, std::string_view body);
 
   std::size_t idle_connections() const { return m_idle->size(); }
+  // Closes idle connections unused for longer than the idle timeout.
+  void close_expired_idle() { m_idle->close_expired(); }
   const Origin& origin() const { return m_origin; }
 
 private:

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <vector>
 
 namespace llmgw::daemon {
 
@@ -13,18 +14,34 @@ Upstreams::Upstreams(UpstreamTimeouts timeouts, TlsConfig tls, std::size_t max_i
     : m_timeouts(timeouts), m_tls(std::move(tls)), m_max_idle(max_idle) {}
 
 std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
-  std::lock_guard<std::mutex> lock(m_mutex);
-  auto& slot = m_pools[{provider.id, provider.base_url}];
-  if (!slot) {
-    try {
-      slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts, m_tls,
-                                            m_max_idle);
-    } catch (const Error& e) {
-      throw HttpError(502, "provider_not_configured",
-                      fmt::format("Provider {} has an unusable base URL: {}", provider.id, e.what()));
+  std::vector<std::shared_ptr<UpstreamPool>> sweep;
+  std::shared_ptr<UpstreamPool> found;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    auto now = std::chrono::steady_clock::now();
+    if (now >= m_next_sweep) {
+      m_next_sweep = now + k_sweep_interval;
+      for (auto& [origin, pool] : m_pools) {
+        sweep.push_back(pool);
+      }
     }
+    auto& slot = m_pools[{provider.id, provider.base_url}];
+    if (!slot) {
+      try {
+        slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts,
+                                              m_tls, m_max_idle);
+      } catch (const Error& e) {
+        throw HttpError(502, "provider_not_configured",
+                        fmt::format("Provider {} has an unusable base URL: {}", provider.id,
+                                    e.what()));
+      }
+    }
+    found = slot;
   }
-  return slot;
+  for (const auto& pool : sweep) {  // closing connections is no work for under the lock
+    pool->close_expired_idle();
+  }
+  return found;
 }
 
 const char* credential_in_environment(const Provider& provider) {

@@ -4,6 +4,7 @@
 #include "core/catalog.h"
 #include "daemon/upstream_pool.h"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,7 +19,10 @@ public:
   Upstreams(UpstreamTimeouts timeouts, TlsConfig tls, std::size_t max_idle);
 
   // The pool for the provider's current base URL (a new one when the operator changed
-  // it). Throws HttpError 502 provider_not_configured when the URL is unusable.
+  // it). Throws HttpError 502 provider_not_configured when the URL is unusable. At most
+  // once per k_sweep_interval, first closes every pool's connections idle past the idle
+  // timeout: a pool no request uses would otherwise keep them (up to its capacity).
+  static constexpr std::chrono::seconds k_sweep_interval{1};
   std::shared_ptr<UpstreamPool> pool(const Provider& provider);
 
   // The value of the provider's credential variable; nothing when the provider needs
@@ -31,6 +35,7 @@ private:
   TlsConfig m_tls;
   std::size_t m_max_idle;
   std::mutex m_mutex;
+  std::chrono::steady_clock::time_point m_next_sweep;
   std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>> m_pools;
 };
 

@@ -15,6 +15,8 @@ namespace llmgw::daemon {
 namespace {
 
 constexpr std::size_t k_read_ahead = 16 << 10;
+// How often a wait for a response's commit looks whether the daemon aborted.
+constexpr std::chrono::milliseconds k_abort_check{100};
 
 void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
   char text[INET6_ADDRSTRLEN] = {};
@@ -66,6 +68,15 @@ bool ClientStream::settle() {
   std::shared_ptr<CommitTicket> commit = std::move(m_commit);
   m_commit.reset();
   m_commit_holds = false;
+  // The commit is waited for, but not past the drain deadline: then the response is
+  // abandoned and the connection ends.
+  while (!commit->wait_for(k_abort_check)) {
+    if (m_aborted.load(std::memory_order_relaxed)) {
+      commit->abandon();
+      m_broken = true;
+      return false;
+    }
+  }
   std::optional<std::string> rest = commit->finish();
   if (m_handback >= 0) {
     std::uint64_t count;

@@ -68,6 +68,18 @@ void CommitTicket::given_up() {
   m_done.post();
 }
 
+void CommitTicket::abandon() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_failed = true;
+    if (!m_committed) {
+      m_response.clear();  // committed() will find nothing to send
+      return;
+    }
+  }
+  m_done.wait();  // committed() is sending without blocking: a moment at most
+}
+
 std::optional<std::string> CommitTicket::finish() {
   m_done.wait();
   std::lock_guard<std::mutex> lock(m_mutex);

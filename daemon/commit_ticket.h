@@ -13,6 +13,7 @@
 // pipelined request) or close the connection.
 #include "daemon/wakeup.h"
 
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,8 +33,14 @@ public:
   // what is held is dropped, and the connection counts as broken. Never throws.
   void given_up();
 
-  // Whether committed() has run.
+  // Whether committed() or given_up() has run.
   bool done() const { return m_done.posted(); }
+  // Waits at most `timeout` for that; true when it has.
+  bool wait_for(std::chrono::milliseconds timeout) { return m_done.wait_for(timeout); }
+  // The connection's thread, giving up on the response (the daemon's drain deadline has
+  // passed): once this returns, the committing thread no longer touches the socket, and
+  // the connection counts as broken.
+  void abandon();
   // Blocks until committed() has run; returns the part of a held response that is still
   // to be sent (empty when all of it went out), or nothing when sending it failed (the
   // connection is broken: nothing may follow on it).

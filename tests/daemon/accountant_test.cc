@@ -317,3 +317,24 @@ TEST_CASE("client stream: a response whose commit was given up on is never sent"
   CHECK(stream.write(response.data(), response.size()) == -1);
   CHECK(pair.receive(200).empty());
 }
+
+TEST_CASE("client stream: past the drain deadline a response still waiting for its commit is "
+          "abandoned, and the commit sends nothing after") {
+  SocketPair pair;
+  Event interrupt;
+  std::atomic<bool> aborted{false};
+  ClientLimits limits;
+  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  auto commit = std::make_shared<CommitTicket>();
+  stream.send_after(commit);
+  REQUIRE(stream.write(response.data(), response.size()) == static_cast<ssize_t>(response.size()));
+  std::thread deadline([&aborted] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    aborted = true;
+  });
+  CHECK_FALSE(stream.settle());  // returns once aborted, though the commit never came
+  deadline.join();
+  commit->committed();  // late: the connection has given the response up
+  CHECK(pair.receive(200).empty());
+}

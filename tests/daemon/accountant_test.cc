@@ -302,39 +302,41 @@ TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
   CHECK(pair.receive(200).empty());
 }
 
-TEST_CASE("client stream: a response whose commit was given up on is never sent") {
+// A small whole response written to a ClientStream (on a socket pair) while its commit is
+// still to come.
+struct PendingResponse {
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
   SocketPair pair;
   Event interrupt;
   std::atomic<bool> aborted{false};
   ClientLimits limits;
-  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
-  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  auto commit = std::make_shared<CommitTicket>();
-  stream.send_after(commit);
-  REQUIRE(stream.write(response.data(), response.size()) == static_cast<ssize_t>(response.size()));
-  commit->given_up();
-  CHECK_FALSE(stream.settle());
-  CHECK(stream.write(response.data(), response.size()) == -1);
-  CHECK(pair.receive(200).empty());
+  ClientStream stream{pair.gateway, limits, interrupt.fd, aborted};
+  std::shared_ptr<CommitTicket> commit = std::make_shared<CommitTicket>();
+
+  PendingResponse() {
+    stream.send_after(commit);
+    REQUIRE(stream.write(response.data(), response.size()) ==
+            static_cast<ssize_t>(response.size()));
+  }
+};
+
+TEST_CASE("client stream: a response whose commit was given up on is never sent") {
+  PendingResponse p;
+  p.commit->given_up();
+  CHECK_FALSE(p.stream.settle());
+  CHECK(p.stream.write(p.response.data(), p.response.size()) == -1);
+  CHECK(p.pair.receive(200).empty());
 }
 
 TEST_CASE("client stream: past the drain deadline a response still waiting for its commit is "
           "abandoned, and the commit sends nothing after") {
-  SocketPair pair;
-  Event interrupt;
-  std::atomic<bool> aborted{false};
-  ClientLimits limits;
-  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
-  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  auto commit = std::make_shared<CommitTicket>();
-  stream.send_after(commit);
-  REQUIRE(stream.write(response.data(), response.size()) == static_cast<ssize_t>(response.size()));
-  std::thread deadline([&aborted] {
+  PendingResponse p;
+  std::thread deadline([&p] {
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    aborted = true;
+    p.aborted = true;
   });
-  CHECK_FALSE(stream.settle());  // returns once aborted, though the commit never came
+  CHECK_FALSE(p.stream.settle());  // returns once aborted, though the commit never came
   deadline.join();
-  commit->committed();  // late: the connection has given the response up
-  CHECK(pair.receive(200).empty());
+  p.commit->committed();  // late: the connection has given the response up
+  CHECK(p.pair.receive(200).empty());
 }

@@ -51,6 +51,16 @@ void check_nothing_reserved(GatewayUnderTest& gw, const TestKey& key) {
   CHECK(reserved(gw, key) == "0");
 }
 
+// After "shared" (alpha unreachable, served by beta) and "premium" (alpha only, 502): the
+// log holds both, and nothing stays reserved.
+void check_fell_back_then_failed(GatewayUnderTest& gw, const TestKey& key) {
+  CHECK(gw.log_rows("provider, status, error_code") ==
+        nlohmann::json::array({{{"provider", "beta"}, {"status", 200}, {"error_code", ""}},
+                               {{"provider", "alpha"}, {"status", 502},
+                                {"error_code", "upstream_unreachable"}}}));
+  check_nothing_reserved(gw, key);
+}
+
 Reply unreachable(const std::string& failure) {
   return reference_error(502, "upstream_unreachable",
                          "Could not get an answer from provider alpha (" + failure + ")");
@@ -79,11 +89,7 @@ TEST_CASE("upstream fault: a connect that hangs ends at the connect timeout, the
   CHECK(failed.ms >= 280);
   CHECK(failed.ms < 300 + k_slack_ms);
 
-  CHECK(gw.log_rows("provider, status, error_code") ==
-        nlohmann::json::array({{{"provider", "beta"}, {"status", 200}, {"error_code", ""}},
-                               {{"provider", "alpha"}, {"status", 502},
-                                {"error_code", "upstream_unreachable"}}}));
-  check_nothing_reserved(gw, key);
+  check_fell_back_then_failed(gw, key);
 }
 
 TEST_CASE("upstream fault: accepted then silence is a 504 at the read timeout, with no fallback") {
@@ -267,11 +273,7 @@ TEST_CASE("upstream fault: a certificate that does not verify is a TLS failure, 
   CHECK(failed.reply == unreachable("tls"));
   CHECK(failed.ms < 300 + k_slack_ms);
   CHECK(untrusted.requests().empty());
-  CHECK(gw.log_rows("provider, status, error_code") ==
-        nlohmann::json::array({{{"provider", "beta"}, {"status", 200}, {"error_code", ""}},
-                               {{"provider", "alpha"}, {"status", 502},
-                                {"error_code", "upstream_unreachable"}}}));
-  check_nothing_reserved(gw, key);
+  check_fell_back_then_failed(gw, key);
 }
 
 TEST_CASE("upstream fault: a redirect is not followed: the client gets a 502, nobody else a request") {

@@ -1,10 +1,8 @@
 #include "daemon/access_log.h"
 
 #include "core/timestamp.h"
+#include "daemon/event_log.h"
 
-#include <nlohmann/json.hpp>
-
-#include <unistd.h>
 
 namespace llmgw::daemon {
 
@@ -26,9 +24,7 @@ void write_access_log(const AccessEntry& e) {
       {"cancelled", e.cancelled},
       {"latency_ms", e.latency_ms},
   };
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  ssize_t ignored = ::write(STDERR_FILENO, text.data(), text.size());
-  (void)ignored;  // a full or closed stderr must not fail the request
+  log_line(line);
 }
 
 }  // namespace llmgw::daemon

@@ -25,7 +25,7 @@ struct AccessEntry {
   std::int64_t latency_ms = 0;
 };
 
-// Writes the line with a single write(2), so lines of concurrent requests never interleave.
+// Writes the line to the daemon's log (daemon/event_log.h).
 void write_access_log(const AccessEntry& entry);
 
 }  // namespace llmgw::daemon

@@ -1,28 +1,14 @@
 #include "daemon/accountant.h"
 
 #include "core/usage_rollup.h"
-
-#include <nlohmann/json.hpp>
+#include "daemon/event_log.h"
 
 #include <chrono>
-#include <cstdio>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace llmgw::daemon {
-
-namespace {
-
-// One JSON line for the operator on stderr, with `error` made valid UTF-8 (an SQLite
-// message may quote bytes that are not).
-void log_failure(nlohmann::ordered_json line, const char* error) {
-  line["error"] = error;
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  std::fputs(text.c_str(), stderr);
-}
-
-}  // namespace
 
 Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRetry retry)
     : m_keys(keys), m_retry(retry), m_store(db_path), m_ledger(m_store) {
@@ -88,7 +74,7 @@ void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
     }
   } catch (const std::exception& e) {
     // Reports stay exact (they add what is not rolled up); the next roll-up catches up.
-    log_failure({{"level", "error"}, {"event", "rollup_failed"}}, e.what());
+    log_line({{"level", "error"}, {"event", "rollup_failed"}, {"error", e.what()}});
   }
   lock.lock();
   m_unrolled = 0;
@@ -131,16 +117,15 @@ bool Accountant::commit_batch(const std::vector<UsageRecord>& records,
     try {
       balances = m_ledger.commit(records);
     } catch (const std::exception& e) {
-      log_failure({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
-                   {"requests", records.size()}},
-                  e.what());
+      log_line({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
+                {"requests", records.size()}, {"error", e.what()}});
       std::this_thread::sleep_for(m_retry.pause);
     }
   }
   if (!balances) {
-    log_failure({{"level", "error"}, {"event", "usage_commit_given_up"},
-                 {"requests", records.size()}},
-                "their responses are cut off: usage that cannot be recorded is not served");
+    log_line({{"level", "error"}, {"event", "usage_commit_given_up"},
+              {"requests", records.size()},
+              {"error", "their responses are cut off: usage that cannot be recorded is not served"}});
   }
   try {
     // The ledger returns each key's usage after its last charge in the batch.
@@ -155,7 +140,7 @@ bool Accountant::commit_batch(const std::vector<UsageRecord>& records,
     }
   } catch (const std::exception& e) {
     // Only memory can run out here; the tickets must complete all the same.
-    log_failure({{"level", "error"}, {"event", "usage_settle_failed"}}, e.what());
+    log_line({{"level", "error"}, {"event", "usage_settle_failed"}, {"error", e.what()}});
   }
   return balances.has_value();
 }

@@ -2,6 +2,7 @@
 
 #include "core/store.h"
 #include "daemon/client_server.h"
+#include "daemon/event_log.h"
 #include "daemon/gateway.h"
 #include "daemon/request_framing.h"
 
@@ -12,7 +13,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -29,11 +29,6 @@ constexpr std::chrono::seconds k_abort_grace{1};
 
 // A chunked body's framing (sizes, extensions, CRLFs, trailers) on top of --max-body.
 constexpr std::size_t k_chunk_framing_allowance = 64 << 10;
-
-void log_line(const nlohmann::ordered_json& line) {
-  std::string text = line.dump() + "\n";
-  std::fwrite(text.data(), 1, text.size(), stderr);
-}
 
 // The routes and the methods they answer; anything else is 404 or 405 before routing.
 const std::map<std::string, std::string>& known_routes() {

@@ -20,9 +20,12 @@ KeyDirectory::KeyDirectory(const std::string& db_path)
   refresh();
 }
 
-std::int64_t KeyDirectory::read_config_version_locked() {
+std::optional<std::int64_t> KeyDirectory::read_config_version_locked() {
   auto& select = m_store.statement("SELECT version FROM config_version");
-  std::int64_t version = select.executeStep() ? select.getColumn(0).getInt64() : 0;
+  std::optional<std::int64_t> version;
+  if (select.executeStep()) {
+    version = select.getColumn(0).getInt64();
+  }
   select.reset();
   return version;
 }
@@ -46,7 +49,7 @@ void KeyDirectory::refresh() {
   }
   {
     std::lock_guard<std::mutex> db(m_db_mutex);
-    if (read_config_version_locked() == m_config_version) {
+    if (read_config_version_locked().value_or(0) == m_config_version) {
       saw_stamp(stamp, now);
       return;
     }
@@ -55,7 +58,7 @@ void KeyDirectory::refresh() {
   // database and the accountant's in-memory settlements cannot overlap.
   std::lock_guard<std::mutex> commit(m_commit_mutex);
   std::lock_guard<std::mutex> db(m_db_mutex);
-  m_config_version = read_config_version_locked();
+  m_config_version = read_config_version_locked().value_or(0);
   auto catalog = std::make_shared<const Catalog>(load_catalog(m_store));
   std::lock_guard<std::mutex> lock(m_mutex);
   m_catalog = std::move(catalog);
@@ -182,10 +185,7 @@ KeyDirectory::Balance KeyDirectory::balance(const KeyConfig& config, Timestamp n
 bool KeyDirectory::database_ready() {
   std::lock_guard<std::mutex> db(m_db_mutex);
   try {
-    auto& select = m_store.statement("SELECT version FROM config_version");
-    bool ok = select.executeStep();
-    select.reset();
-    return ok;
+    return read_config_version_locked().has_value();
   } catch (const std::exception&) {
     return false;
   }

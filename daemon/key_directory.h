@@ -91,7 +91,8 @@ private:
   void reload_accounts_locked();
 
   using Clock = std::chrono::steady_clock;
-  std::int64_t read_config_version_locked();
+  // The config_version row; nothing when it is missing. REQUIRES: m_db_mutex held.
+  std::optional<std::int64_t> read_config_version_locked();
   // The cache holds what the configuration was when `stamp` was read, at `now`.
   void saw_stamp(std::uint64_t stamp, Clock::time_point now);
 

@@ -86,7 +86,10 @@ private:
   std::uint64_t m_batches = 0;
   std::int64_t m_unrolled = 0;  // log rows committed since the last roll-up
   std::chrono::steady_clock::time_point m_rollup_due;  // for fewer than k_rollup_rows
-  bool m_writer_busy = false;  // woken for what is queued, and not yet idle again
+  // Woken for what is queued, and not yet idle again. Derivable from the queue, but then
+  // every batch's first record signals the condition variable although the writer is
+  // busy: 106k -> 85k logged req/s in llmgw_bench_accounting at 64 threads.
+  bool m_writer_busy = false;
   bool m_stopping = false;
   std::thread m_writer;  // last: started once everything above exists
 };

@@ -51,6 +51,17 @@ void check_nothing_reserved(GatewayUnderTest& gw, const TestKey& key) {
   CHECK(reserved(gw, key) == "0");
 }
 
+const std::string k_beta_answer = completion_json("beta/shared", "from beta", {10, 20, 0});
+
+// Starts `gw` (its alpha set up by the caller) with beta answering k_beta_answer, and
+// returns a key with a $5 limit.
+TestKey start_with_beta_answering(GatewayUnderTest& gw) {
+  gw.beta.answer_json("POST", k_upstream_path, 200, k_beta_answer);
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start(k_timeouts);
+  return key;
+}
+
 // After "shared" (alpha unreachable, served by beta) and "premium" (alpha only, 502): the
 // log holds both, and nothing stays reserved.
 void check_fell_back_then_failed(GatewayUnderTest& gw, const TestKey& key) {
@@ -74,13 +85,10 @@ TEST_CASE("upstream fault: a connect that hangs ends at the connect timeout, the
   FullBacklog hanging;
   GatewayUnderTest gw;
   gw.alpha_base_url = http_url(hanging.port());
-  const std::string answer = completion_json("beta/shared", "from beta", {10, 20, 0});
-  gw.beta.answer_json("POST", k_upstream_path, 200, answer);
-  TestKey key = gw.create_key({"--limit", "5"});
-  gw.start(k_timeouts);
+  TestKey key = start_with_beta_answering(gw);
 
   Timed served = timed_chat(gw, key, "shared");
-  CHECK(served.reply == Reply{200, nlohmann::json::parse(answer)});
+  CHECK(served.reply == Reply{200, nlohmann::json::parse(k_beta_answer)});
   CHECK(served.ms >= 280);
   CHECK(served.ms < 300 + k_slack_ms);
   // premium has no other provider.
@@ -261,13 +269,10 @@ TEST_CASE("upstream fault: a certificate that does not verify is a TLS failure, 
   untrusted.start();
   GatewayUnderTest gw;
   gw.alpha_base_url = untrusted.base_url() + "/v1";
-  const std::string answer = completion_json("beta/shared", "from beta", {10, 20, 0});
-  gw.beta.answer_json("POST", k_upstream_path, 200, answer);
-  TestKey key = gw.create_key({"--limit", "5"});
-  gw.start(k_timeouts);
+  TestKey key = start_with_beta_answering(gw);
 
   Timed served = timed_chat(gw, key, "shared");
-  CHECK(served.reply == Reply{200, nlohmann::json::parse(answer)});
+  CHECK(served.reply == Reply{200, nlohmann::json::parse(k_beta_answer)});
   CHECK(served.ms < 300 + k_slack_ms);
   Timed failed = timed_chat(gw, key, "premium");
   CHECK(failed.reply == unreachable("tls"));

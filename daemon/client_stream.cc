@@ -18,18 +18,26 @@ constexpr std::size_t k_read_ahead = 16 << 10;
 // How often a wait for a response's commit looks whether the daemon aborted.
 constexpr std::chrono::milliseconds k_abort_check{100};
 
-void address_of(const sockaddr_storage& address, std::string& ip, int& port) {
+// The address and port `query` (getpeername or getsockname) gives for `socket`.
+ClientStream::Endpoint endpoint_of(int socket, int (*query)(int, sockaddr*, socklen_t*)) {
+  ClientStream::Endpoint endpoint{"", 0};
+  sockaddr_storage address{};
+  socklen_t size = sizeof address;
+  if (query(socket, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    return endpoint;
+  }
   char text[INET6_ADDRSTRLEN] = {};
   if (address.ss_family == AF_INET) {
     const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
     inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-    port = ntohs(v4.sin_port);
+    endpoint.second = ntohs(v4.sin_port);
   } else if (address.ss_family == AF_INET6) {
     const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
     inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-    port = ntohs(v6.sin6_port);
+    endpoint.second = ntohs(v6.sin6_port);
   }
-  ip = text;
+  endpoint.first = text;
+  return endpoint;
 }
 
 }  // namespace
@@ -78,9 +86,9 @@ bool ClientStream::settle() {
     }
   }
   std::optional<std::string> rest = commit->finish();
-  if (m_handback >= 0) {
-    std::uint64_t count;
-    ssize_t ignored = ::read(m_handback, &count, sizeof count);  // reset, if it was signalled
+  if (rest && !rest->empty()) {
+    std::uint64_t count;  // handed back: the commit signalled the event, which is reset
+    ssize_t ignored = ::read(m_handback, &count, sizeof count);
     (void)ignored;
   }
   // A response cut short breaks the connection for good: nothing may follow it.
@@ -253,20 +261,21 @@ bool ClientStream::send_all(std::string_view first, std::string_view second) {
   return true;
 }
 
+// cpp-httplib asks for both with every request; they stay the same for the connection.
 void ClientStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (::getpeername(m_socket, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    address_of(address, ip, port);
+  if (!m_remote) {
+    m_remote = endpoint_of(m_socket, ::getpeername);
   }
+  ip = m_remote->first;
+  port = m_remote->second;
 }
 
 void ClientStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (::getsockname(m_socket, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
-    address_of(address, ip, port);
+  if (!m_local) {
+    m_local = endpoint_of(m_socket, ::getsockname);
   }
+  ip = m_local->first;
+  port = m_local->second;
 }
 
 bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {

@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace llmgw::daemon {
 
@@ -38,6 +40,8 @@ enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_l
 
 class ClientStream final : public httplib::Stream {
 public:
+  using Endpoint = std::pair<std::string, int>;  // an address and a port
+
   // `interrupt` is a file descriptor that turns readable when every wait must end (the
   // drain deadline has passed), and `aborted` is true from then on; the stream does not
   // own them, nor `socket`.
@@ -109,6 +113,8 @@ private:
   bool m_commit_holds = false;             // m_commit has that response's bytes
   bool m_broken = false;                   // a response was cut short: nothing may follow
   int m_handback = -1;
+  mutable std::optional<Endpoint> m_remote;  // the socket's peer, once asked for
+  mutable std::optional<Endpoint> m_local;
 };
 
 }  // namespace llmgw::daemon

@@ -1,0 +1,495 @@
+#include "daemon/fiber_pool.h"
+
+#include <cxxabi.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <system_error>
+#include <thread>
+#include <unordered_set>
+#include <utility>
+
+namespace llmgw::daemon {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t k_stack_bytes = 8 << 20;  // a thread's default: the same depth as before
+constexpr std::size_t k_guard_bytes = 4096;
+constexpr std::size_t k_spare_stacks = 16;      // kept by each thread for its next fibers
+constexpr int k_events_per_wait = 256;
+
+// The C++ runtime's per-thread exception state: libstdc++'s __cxa_eh_globals on x86-64,
+// the exceptions being handled and the number in flight. A fiber that waits inside a
+// catch block must find its own exception there when it resumes, whatever other fibers of
+// the thread threw and caught meanwhile, so each fiber has its own.
+struct ExceptionState {
+  void* caught = nullptr;
+  unsigned int uncaught = 0;
+};
+
+ExceptionState& thread_exception_state() {
+  return *reinterpret_cast<ExceptionState*>(abi::__cxa_get_globals());
+}
+
+std::system_error system_error(const char* what) {
+  return std::system_error(errno, std::generic_category(), what);
+}
+
+char* new_stack() {
+  void* memory = ::mmap(nullptr, k_stack_bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (memory == MAP_FAILED) {
+    throw system_error("fiber stack");
+  }
+  // The lowest page is a guard: an overflow faults instead of writing over other memory.
+  ::mprotect(memory, k_guard_bytes, PROT_NONE);
+  return static_cast<char*>(memory);
+}
+
+struct Fiber {
+  ucontext_t context{};
+  char* stack = nullptr;
+  std::function<void()> task;
+  void* local = nullptr;  // task_local()
+  ExceptionState exceptions;
+  bool ended = false;
+  // The wait in progress, if any.
+  pollfd* fds = nullptr;
+  nfds_t count = 0;
+  int ready = 0;         // entries of `fds` with revents
+  bool parked = false;   // waiting, and not yet made runnable
+  bool recheck = false;  // a latch fired: poll() tells the state of every entry
+  bool timed = false;    // `timer` is in the scheduler's timers
+  std::multimap<Clock::time_point, Fiber*>::iterator timer;
+};
+
+}  // namespace
+
+class FiberPool::Scheduler {
+public:
+  Scheduler(FiberPool& pool, const std::vector<int>& latches);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Any thread: runs `task` on a new fiber of this scheduler.
+  void start(std::function<void()> task);
+  // Any thread: the thread ends once it has no fiber left and nothing to start.
+  void stop();
+  void join() { m_thread.join(); }
+
+  // This scheduler's thread.
+  void begin(std::function<void()> task);
+  Fiber* current() const { return m_current; }
+  int wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms);
+
+private:
+  static void run_fiber(unsigned high, unsigned low);
+  void loop();
+  void resume(Fiber& fiber);
+  void end(Fiber& fiber);
+  void make_runnable(Fiber& fiber);
+  void dispatch(const epoll_event& event);
+  void fire_latch(int fd);
+  void expire_timers();
+  int next_timeout() const;
+  bool is_latch(int fd) const;
+  bool latch_fired(int fd) const;
+  bool arm(int fd, short events);
+
+  FiberPool& m_pool;
+  int m_epoll;
+  int m_wake;  // an eventfd: tasks to start, or stop
+  std::vector<int> m_latches;
+  std::vector<int> m_fired;  // latches seen readable
+  ucontext_t m_main{};
+  Fiber* m_current = nullptr;
+  std::unordered_set<Fiber*> m_fibers;
+  std::deque<Fiber*> m_runnable;
+  std::vector<Fiber*> m_waiter_of_fd;  // indexed by file descriptor; latches aside
+  std::multimap<Clock::time_point, Fiber*> m_timers;
+  std::vector<char*> m_spare_stacks;
+  std::mutex m_mutex;
+  std::vector<std::function<void()>> m_incoming;
+  bool m_stopping = false;
+  std::thread m_thread;  // last: starts once the rest is built
+};
+
+namespace {
+
+thread_local FiberPool::Scheduler* t_scheduler = nullptr;  // on a scheduler's thread
+thread_local void* t_local = nullptr;                       // task_local() off fibers
+
+Fiber* current_fiber() {
+  return t_scheduler != nullptr ? t_scheduler->current() : nullptr;
+}
+
+}  // namespace
+
+int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms) {
+  Fiber* fiber = current_fiber();
+  return fiber != nullptr ? t_scheduler->wait(*fiber, fds, count, timeout_ms)
+                          : ::poll(fds, count, timeout_ms);
+}
+
+bool on_fiber() {
+  return current_fiber() != nullptr;
+}
+
+void*& task_local() {
+  Fiber* fiber = current_fiber();
+  return fiber != nullptr ? fiber->local : t_local;
+}
+
+FiberPool::Scheduler::Scheduler(FiberPool& pool, const std::vector<int>& latches)
+    : m_pool(pool),
+      m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
+      m_wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_latches(latches) {
+  if (m_epoll < 0 || m_wake < 0) {
+    throw system_error("fiber scheduler");
+  }
+  epoll_event wake{};
+  wake.events = EPOLLIN;
+  wake.data.fd = m_wake;
+  if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &wake) != 0) {
+    throw system_error("fiber scheduler");
+  }
+  for (int fd : m_latches) {
+    // Edge-triggered: reported once when it turns readable (or at once if it is).
+    epoll_event latch{};
+    latch.events = EPOLLIN | EPOLLET;
+    latch.data.fd = fd;
+    if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &latch) != 0) {
+      throw system_error("fiber scheduler");
+    }
+  }
+  m_thread = std::thread([this] { loop(); });
+}
+
+FiberPool::Scheduler::~Scheduler() {
+  ::close(m_epoll);
+  ::close(m_wake);
+  for (char* stack : m_spare_stacks) {
+    ::munmap(stack, k_stack_bytes);
+  }
+}
+
+void FiberPool::Scheduler::start(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_incoming.push_back(std::move(task));
+  }
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(m_wake, &one, sizeof one);
+  (void)ignored;  // the counter cannot overflow from these writes
+}
+
+void FiberPool::Scheduler::stop() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;
+  }
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(m_wake, &one, sizeof one);
+  (void)ignored;
+}
+
+void FiberPool::Scheduler::begin(std::function<void()> task) {
+  auto fiber = std::make_unique<Fiber>();
+  fiber->task = std::move(task);
+  if (!m_spare_stacks.empty()) {
+    fiber->stack = m_spare_stacks.back();
+    m_spare_stacks.pop_back();
+  } else {
+    fiber->stack = new_stack();
+  }
+  ::getcontext(&fiber->context);
+  fiber->context.uc_stack.ss_sp = fiber->stack + k_guard_bytes;
+  fiber->context.uc_stack.ss_size = k_stack_bytes - k_guard_bytes;
+  fiber->context.uc_link = &m_main;  // where the fiber's function returns to
+  auto address = reinterpret_cast<std::uintptr_t>(fiber.get());
+  ::makecontext(&fiber->context, reinterpret_cast<void (*)()>(&Scheduler::run_fiber), 2,
+                static_cast<unsigned>(address >> 32), static_cast<unsigned>(address));
+  m_fibers.insert(fiber.get());
+  m_runnable.push_back(fiber.release());
+}
+
+void FiberPool::Scheduler::run_fiber(unsigned high, unsigned low) {
+  auto* fiber = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(high) << 32) | low);
+  fiber->task();  // an exception escaping a task ends the daemon, as on a thread
+  fiber->task = nullptr;
+  fiber->ended = true;
+}  // resumes uc_link: the scheduler, in resume()
+
+void FiberPool::Scheduler::resume(Fiber& fiber) {
+  m_current = &fiber;
+  std::swap(thread_exception_state(), fiber.exceptions);
+  ::swapcontext(&m_main, &fiber.context);
+  std::swap(thread_exception_state(), fiber.exceptions);
+  m_current = nullptr;
+  if (fiber.ended) {
+    end(fiber);
+  }
+}
+
+void FiberPool::Scheduler::end(Fiber& fiber) {
+  m_fibers.erase(&fiber);
+  if (m_spare_stacks.size() < k_spare_stacks) {
+    m_spare_stacks.push_back(fiber.stack);
+  } else {
+    ::munmap(fiber.stack, k_stack_bytes);
+  }
+  delete &fiber;
+  m_pool.task_ended(*this);
+}
+
+void FiberPool::Scheduler::loop() {
+  t_scheduler = this;
+  epoll_event events[k_events_per_wait];
+  for (;;) {
+    std::vector<std::function<void()>> incoming;
+    bool stopping;
+    {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      incoming.swap(m_incoming);
+      stopping = m_stopping;
+    }
+    for (auto& task : incoming) {
+      begin(std::move(task));
+    }
+    while (!m_runnable.empty()) {
+      Fiber* fiber = m_runnable.front();
+      m_runnable.pop_front();
+      resume(*fiber);
+    }
+    if (stopping && m_fibers.empty()) {
+      std::lock_guard<std::mutex> lock(m_mutex);
+      if (m_incoming.empty()) {
+        return;
+      }
+    }
+    int ready = ::epoll_wait(m_epoll, events, k_events_per_wait, next_timeout());
+    for (int i = 0; i < ready; ++i) {
+      dispatch(events[i]);
+    }
+    expire_timers();
+  }
+}
+
+int FiberPool::Scheduler::next_timeout() const {
+  if (m_timers.empty()) {
+    return -1;
+  }
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(m_timers.begin()->first - Clock::now());
+  return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 1 << 30));
+}
+
+void FiberPool::Scheduler::dispatch(const epoll_event& event) {
+  const int fd = event.data.fd;
+  if (fd == m_wake) {
+    std::uint64_t count;
+    ssize_t ignored = ::read(m_wake, &count, sizeof count);
+    (void)ignored;
+    return;
+  }
+  if (is_latch(fd)) {
+    fire_latch(fd);
+    return;
+  }
+  // No waiter: its wait ended (a timeout, another descriptor) before this event came.
+  if (static_cast<std::size_t>(fd) >= m_waiter_of_fd.size() || m_waiter_of_fd[fd] == nullptr) {
+    return;
+  }
+  Fiber& fiber = *m_waiter_of_fd[fd];
+  for (nfds_t i = 0; i < fiber.count; ++i) {
+    pollfd& entry = fiber.fds[i];
+    if (entry.fd != fd) {
+      continue;
+    }
+    // epoll's event bits are poll's.
+    auto got = static_cast<short>(event.events & static_cast<std::uint32_t>(entry.events | POLLERR | POLLHUP));
+    if (got != 0 && entry.revents == 0) {
+      ++fiber.ready;
+    }
+    entry.revents = static_cast<short>(entry.revents | got);
+  }
+  make_runnable(fiber);
+}
+
+void FiberPool::Scheduler::fire_latch(int fd) {
+  m_fired.push_back(fd);
+  // Rare (the daemon drains or aborts once): every fiber that waits on it looks again.
+  for (Fiber* fiber : m_fibers) {
+    if (!fiber->parked) {
+      continue;
+    }
+    for (nfds_t i = 0; i < fiber->count; ++i) {
+      if (fiber->fds[i].fd == fd) {
+        fiber->recheck = true;
+        make_runnable(*fiber);
+        break;
+      }
+    }
+  }
+}
+
+void FiberPool::Scheduler::expire_timers() {
+  const auto now = Clock::now();
+  while (!m_timers.empty() && m_timers.begin()->first <= now) {
+    Fiber* fiber = m_timers.begin()->second;
+    m_timers.erase(m_timers.begin());
+    fiber->timed = false;
+    make_runnable(*fiber);
+  }
+}
+
+void FiberPool::Scheduler::make_runnable(Fiber& fiber) {
+  if (fiber.parked) {
+    fiber.parked = false;
+    m_runnable.push_back(&fiber);
+  }
+}
+
+bool FiberPool::Scheduler::is_latch(int fd) const {
+  return std::find(m_latches.begin(), m_latches.end(), fd) != m_latches.end();
+}
+
+bool FiberPool::Scheduler::latch_fired(int fd) const {
+  return std::find(m_fired.begin(), m_fired.end(), fd) != m_fired.end();
+}
+
+bool FiberPool::Scheduler::arm(int fd, short events) {
+  // One-shot: reported once, then silent until armed again by the next wait. A descriptor
+  // keeps its registration between waits; one closed meanwhile has lost it (ENOENT).
+  epoll_event event{};
+  event.events = static_cast<std::uint32_t>(static_cast<unsigned short>(events)) | EPOLLONESHOT;
+  event.data.fd = fd;
+  if (::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0) {
+    return true;
+  }
+  return errno == ENOENT && ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0;
+}
+
+int FiberPool::Scheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms) {
+  bool latched = false;
+  for (nfds_t i = 0; i < count; ++i) {
+    fds[i].revents = 0;
+    latched = latched || (fds[i].fd >= 0 && latch_fired(fds[i].fd));
+  }
+  if (latched || timeout_ms == 0) {
+    return ::poll(fds, count, 0);
+  }
+  nfds_t armed = 0;
+  bool watchable = true;
+  for (; armed < count && watchable; ++armed) {
+    const int fd = fds[armed].fd;
+    if (fd < 0 || is_latch(fd)) {
+      continue;
+    }
+    watchable = arm(fd, fds[armed].events);
+    if (watchable) {
+      if (static_cast<std::size_t>(fd) >= m_waiter_of_fd.size()) {
+        m_waiter_of_fd.resize(static_cast<std::size_t>(fd) + 1, nullptr);
+      }
+      m_waiter_of_fd[fd] = &fiber;
+    }
+  }
+  if (watchable) {
+    fiber.fds = fds;
+    fiber.count = count;
+    fiber.ready = 0;
+    fiber.recheck = false;
+    fiber.parked = true;
+    fiber.timed = timeout_ms > 0;
+    if (fiber.timed) {
+      fiber.timer = m_timers.emplace(Clock::now() + std::chrono::milliseconds(timeout_ms), &fiber);
+    }
+    ::swapcontext(&fiber.context, &m_main);  // until an event or the timeout
+    if (fiber.timed) {
+      m_timers.erase(fiber.timer);
+      fiber.timed = false;
+    }
+    fiber.fds = nullptr;
+    fiber.count = 0;
+  }
+  for (nfds_t i = 0; i < armed; ++i) {
+    const int fd = fds[i].fd;
+    if (fd >= 0 && static_cast<std::size_t>(fd) < m_waiter_of_fd.size() &&
+        m_waiter_of_fd[fd] == &fiber) {
+      m_waiter_of_fd[fd] = nullptr;
+    }
+  }
+  if (!watchable) {
+    // Not a descriptor epoll takes (or a closed one): poll(2), blocking this thread.
+    return ::poll(fds, count, timeout_ms);
+  }
+  return fiber.recheck ? ::poll(fds, count, 0) : fiber.ready;
+}
+
+FiberPool::FiberPool(std::size_t most_tasks, std::size_t threads, std::vector<int> latches)
+    : m_most_tasks(std::max<std::size_t>(most_tasks, 1)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
+    m_schedulers.push_back(std::make_unique<Scheduler>(*this, latches));
+  }
+}
+
+FiberPool::~FiberPool() {
+  shutdown();
+}
+
+void FiberPool::enqueue(std::function<void()> task) {
+  Scheduler* scheduler;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_running >= m_most_tasks) {
+      m_waiting.push_back(std::move(task));
+      return;
+    }
+    ++m_running;
+    scheduler = m_schedulers[m_next++ % m_schedulers.size()].get();
+  }
+  scheduler->start(std::move(task));
+}
+
+void FiberPool::task_ended(Scheduler& scheduler) {
+  std::function<void()> next;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_waiting.empty()) {
+      --m_running;
+      return;
+    }
+    next = std::move(m_waiting.front());
+    m_waiting.pop_front();
+  }
+  scheduler.begin(std::move(next));
+}
+
+void FiberPool::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_shut_down) {
+      return;
+    }
+    m_shut_down = true;
+  }
+  for (auto& scheduler : m_schedulers) {
+    scheduler->stop();
+  }
+  for (auto& scheduler : m_schedulers) {
+    scheduler->join();
+  }
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,76 @@
+#pragma once
+// Client connections on fibers. cpp-httplib serves each connection with one task that
+// runs from accept to close and blocks on its sockets (ClientServer's loop, the upstream
+// exchange). On a thread each, every such wait is a sleep and a wake-up of a thread of its
+// own: at 16 connections about a third of the daemon's time went to the kernel's
+// scheduler, and at 1,024 connections the threads' cold caches cost more still. A
+// FiberPool runs the tasks as fibers (stacks of their own, switched in user space) on one
+// thread per CPU: a task's wait parks its fiber, and the thread's epoll loop resumes it
+// once a file descriptor it waits for is ready or its timeout has passed. A task stays
+// plain blocking code; only its waits go through wait_for_events().
+//
+// Rules for code that runs on a fiber:
+// - No mutex may be held across wait_for_events(): another fiber of the same thread that
+//   blocked on it would stop the thread for good.
+// - Other blocking calls (a futex, SQLite's busy wait) hold up every fiber of the thread
+//   while they last, so they must be short; a host name lookup runs on a thread of its own
+//   (UpstreamConnection).
+// - Per-thread state is shared by the fibers of a thread: a task's own pointer is
+//   task_local(); the C++ runtime's exception state is switched with the fiber.
+#include <httplib.h>
+
+#include <poll.h>
+
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace llmgw::daemon {
+
+// Like poll(2), with the timeout in milliseconds (negative: none). On a fiber, the fiber
+// waits and its thread runs other fibers meanwhile; elsewhere this is poll(2).
+int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms);
+
+// Whether the caller runs on a fiber of a FiberPool.
+bool on_fiber();
+
+// A pointer the running task has to itself: one per fiber, or per thread off fibers. (A
+// thread_local would be shared by every fiber of a thread.)
+void*& task_local();
+
+class FiberPool final : public httplib::TaskQueue {
+public:
+  // Runs at most `most_tasks` tasks at once, the others in their turn, on `threads`
+  // threads. `latches` are file descriptors that, once readable, stay readable for the
+  // pool's whole life (the server's drain and abort events): waits on them cost no
+  // system call.
+  FiberPool(std::size_t most_tasks, std::size_t threads, std::vector<int> latches);
+  ~FiberPool() override;
+  FiberPool(const FiberPool&) = delete;
+  FiberPool& operator=(const FiberPool&) = delete;
+
+  void enqueue(std::function<void()> task) override;
+  // Runs every task enqueued to its end, then stops the threads.
+  void shutdown() override;
+
+  class Scheduler;  // one per thread
+
+private:
+  friend class Scheduler;
+  // A task ended on `scheduler`: the next waiting task, if any, starts there.
+  void task_ended(Scheduler& scheduler);
+
+  std::size_t m_most_tasks;
+  std::vector<std::unique_ptr<Scheduler>> m_schedulers;
+  std::mutex m_mutex;
+  std::size_t m_running = 0;                     // tasks started and not ended
+  std::deque<std::function<void()>> m_waiting;   // tasks beyond m_most_tasks
+  std::size_t m_next = 0;                        // round robin over the schedulers
+  bool m_shut_down = false;
+};
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,299 @@
+// The fibers client connections run on (daemon/fiber_pool.h): many waiting tasks on one
+// thread, each woken by its own descriptor or its timeout, latches, the bound on tasks at
+// once, per-fiber state (task_local, the exception being handled), and descriptors closed
+// and reused between waits.
+#include "daemon/fiber_pool.h"
+
+#include <doctest/doctest.h>
+
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace llmgw::daemon;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct SocketPair {
+  int task = -1;   // the end a task waits on
+  int other = -1;  // the end the test writes to
+  SocketPair() {
+    int fds[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
+    task = fds[0];
+    other = fds[1];
+  }
+  ~SocketPair() {
+    ::close(task);
+    ::close(other);
+  }
+  void send_byte(char byte) const { CHECK(::send(other, &byte, 1, MSG_NOSIGNAL) == 1); }
+};
+
+// Waits on the fiber for `fd` to be readable; the byte read, or 0 on a timeout.
+char receive_byte(int fd, int timeout_ms) {
+  pollfd entry{fd, POLLIN, 0};
+  if (wait_for_events(&entry, 1, timeout_ms) != 1 || (entry.revents & POLLIN) == 0) {
+    return 0;
+  }
+  char byte = 0;
+  return ::recv(fd, &byte, 1, MSG_DONTWAIT) == 1 ? byte : 0;
+}
+
+// Sleeps in steps until `done()` or about two seconds have passed.
+template <typename Done>
+bool eventually(Done done) {
+  for (int i = 0; i < 2000 && !done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
+}  // namespace
+
+TEST_CASE("fiber pool: 50 tasks wait at once on one thread, each woken by its own socket") {
+  constexpr int k_tasks = 50;
+  std::vector<std::unique_ptr<SocketPair>> pairs;
+  for (int i = 0; i < k_tasks; ++i) {
+    pairs.push_back(std::make_unique<SocketPair>());
+  }
+  std::atomic<int> waiting{0};
+  std::atomic<int> right_byte{0};
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  CHECK_FALSE(on_fiber());
+  {
+    FiberPool pool(k_tasks, 1, {});
+    for (int i = 0; i < k_tasks; ++i) {
+      pool.enqueue([&, i] {
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          threads.insert(std::this_thread::get_id());
+        }
+        CHECK(on_fiber());
+        ++waiting;
+        if (receive_byte(pairs[i]->task, 10000) == static_cast<char>('A' + i)) {
+          ++right_byte;
+        }
+      });
+    }
+    CHECK(eventually([&] { return waiting == k_tasks; }));
+    for (int i = k_tasks - 1; i >= 0; --i) {  // the other way round
+      pairs[i]->send_byte(static_cast<char>('A' + i));
+    }
+    pool.shutdown();
+  }
+  CHECK(right_byte == k_tasks);
+  CHECK(threads.size() == 1);
+}
+
+TEST_CASE("fiber pool: a wait times out after its timeout, and a second wait on the same socket "
+          "still wakes") {
+  SocketPair pair;
+  std::atomic<long long> waited_ms{-1};
+  std::atomic<char> second{0};
+  FiberPool pool(4, 1, {});
+  pool.enqueue([&] {
+    auto start = Clock::now();
+    CHECK(receive_byte(pair.task, 50) == 0);
+    waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    second = receive_byte(pair.task, 10000);
+  });
+  CHECK(eventually([&] { return waited_ms >= 0; }));
+  CHECK(waited_ms >= 50);
+  pair.send_byte('x');
+  pool.shutdown();
+  CHECK(second == 'x');
+}
+
+TEST_CASE("fiber pool: a latch wakes every task waiting on it, and later waits see it at once") {
+  const int latch = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  REQUIRE(latch >= 0);
+  constexpr int k_tasks = 5;
+  std::vector<std::unique_ptr<SocketPair>> pairs;
+  for (int i = 0; i <= k_tasks; ++i) {
+    pairs.push_back(std::make_unique<SocketPair>());
+  }
+  std::atomic<int> waiting{0};
+  std::atomic<int> latched{0};
+  auto wait_on_latch = [&](int i) {
+    ++waiting;
+    pollfd fds[2] = {{pairs[i]->task, POLLIN, 0}, {latch, POLLIN, 0}};
+    if (wait_for_events(fds, 2, 10000) == 1 && fds[0].revents == 0 && fds[1].revents == POLLIN) {
+      ++latched;
+    }
+  };
+  {
+    FiberPool pool(k_tasks + 1, 1, {latch});
+    for (int i = 0; i < k_tasks; ++i) {
+      pool.enqueue([&, i] { wait_on_latch(i); });
+    }
+    CHECK(eventually([&] { return waiting == k_tasks; }));
+    std::uint64_t one = 1;
+    CHECK(::write(latch, &one, sizeof one) == sizeof one);
+    CHECK(eventually([&] { return latched == k_tasks; }));
+    pool.enqueue([&] { wait_on_latch(k_tasks); });
+    pool.shutdown();
+  }
+  CHECK(latched == k_tasks + 1);
+  ::close(latch);
+}
+
+TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start in order") {
+  constexpr int k_tasks = 5;
+  std::vector<std::unique_ptr<SocketPair>> pairs;
+  for (int i = 0; i < k_tasks; ++i) {
+    pairs.push_back(std::make_unique<SocketPair>());
+  }
+  std::mutex mutex;
+  std::vector<int> started;
+  std::atomic<int> running{0};
+  std::atomic<int> most_running{0};
+  FiberPool pool(2, 2, {});
+  for (int i = 0; i < k_tasks; ++i) {
+    pool.enqueue([&, i] {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        started.push_back(i);
+      }
+      int now = ++running;
+      for (int most = most_running; now > most && !most_running.compare_exchange_weak(most, now);) {
+      }
+      CHECK(receive_byte(pairs[i]->task, 10000) == 'g');
+      --running;
+    });
+  }
+  auto started_count = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return started.size();
+  };
+  CHECK(eventually([&] { return started_count() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(started_count() == 2);  // the other three wait their turn
+  for (int i = 0; i < k_tasks; ++i) {
+    pairs[i]->send_byte('g');
+    CHECK(eventually([&] { return started_count() >= std::min<std::size_t>(k_tasks, i + 3); }));
+  }
+  pool.shutdown();
+  CHECK(most_running == 2);
+  REQUIRE(started.size() == k_tasks);
+  // The first two start at once on the two threads, in either order; the rest in turn.
+  CHECK(std::set<int>(started.begin(), started.begin() + 2) == std::set<int>{0, 1});
+  CHECK(std::vector<int>(started.begin() + 2, started.end()) == std::vector<int>{2, 3, 4});
+}
+
+TEST_CASE("fiber pool: task_local() and the exception being handled belong to each fiber") {
+  SocketPair first;
+  SocketPair second;
+  int first_value = 1;
+  int second_value = 2;
+  int off_fibers = 3;
+  task_local() = &off_fibers;
+  std::atomic<bool> first_ok{false};
+  std::atomic<bool> second_ok{false};
+  std::atomic<int> parked{0};
+  {
+    FiberPool pool(2, 1, {});
+    pool.enqueue([&] {
+      task_local() = &first_value;
+      try {
+        throw std::runtime_error("first");
+      } catch (const std::runtime_error&) {
+        ++parked;
+        receive_byte(first.task, 10000);  // the second task throws and catches meanwhile
+        try {
+          throw;  // the exception being handled is still this fiber's own
+        } catch (const std::runtime_error& e) {
+          first_ok = std::string(e.what()) == "first" && task_local() == &first_value;
+        }
+      }
+    });
+    CHECK(eventually([&] { return parked == 1; }));
+    pool.enqueue([&] {
+      task_local() = &second_value;
+      try {
+        throw std::logic_error("second");
+      } catch (const std::logic_error&) {
+        ++parked;
+        receive_byte(second.task, 10000);
+        try {
+          throw;
+        } catch (const std::logic_error& e) {
+          second_ok = std::string(e.what()) == "second" && task_local() == &second_value;
+        }
+      }
+    });
+    CHECK(eventually([&] { return parked == 2; }));
+    first.send_byte('1');  // the first resumes while the second is inside its catch block
+    CHECK(eventually([&] { return first_ok.load(); }));
+    second.send_byte('2');
+    pool.shutdown();
+  }
+  CHECK(first_ok);
+  CHECK(second_ok);
+  CHECK(task_local() == &off_fibers);
+  task_local() = nullptr;
+}
+
+TEST_CASE("fiber pool: a descriptor closed after a wait and its number reused for another "
+          "socket is waited on anew") {
+  auto closed = std::make_unique<SocketPair>();
+  const int number = closed->task;
+  std::atomic<int> stage{0};
+  std::unique_ptr<SocketPair> reused;
+  std::atomic<char> got{0};
+  FiberPool pool(2, 1, {});
+  pool.enqueue([&] {
+    CHECK(receive_byte(number, 20) == 0);  // times out: the descriptor stays registered
+    closed.reset();                         // closing it drops the registration
+    reused = std::make_unique<SocketPair>();
+    if (reused->task != number) {  // the new socket takes the old number
+      CHECK(::dup2(reused->task, number) == number);
+      ::close(reused->task);
+      reused->task = number;
+    }
+    stage = 1;
+    got = receive_byte(number, 10000);
+  });
+  CHECK(eventually([&] { return stage == 1; }));
+  // The reused number is waited on through epoll, not a poll that blocks the thread: a
+  // task started meanwhile on the same thread runs.
+  std::atomic<bool> other_ran{false};
+  pool.enqueue([&] { other_ran = true; });
+  CHECK(eventually([&] { return other_ran.load(); }));
+  reused->send_byte('r');
+  pool.shutdown();
+  CHECK(got == 'r');
+}
+
+TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers a wait is poll") {
+  std::atomic<int> ended{0};
+  {
+    FiberPool pool(1, 1, {});
+    for (int i = 0; i < 3; ++i) {
+      pool.enqueue([&] {
+        SocketPair idle;
+        receive_byte(idle.task, 10);
+        ++ended;
+      });
+    }
+    pool.shutdown();
+    CHECK(ended == 3);
+  }
+  SocketPair pair;
+  pair.send_byte('p');
+  CHECK(receive_byte(pair.task, 0) == 'p');
+}

@@ -1,16 +1,18 @@
 #include "daemon/client_server.h"
 
+#include "daemon/fiber_pool.h"
+
+#include <algorithm>
 #include <chrono>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace llmgw::daemon {
 
 namespace {
-
-thread_local ClientStream* t_current = nullptr;
 
 // Headers cpp-httplib adds to every request from the socket. A client may send its own
 // under the same names, which would then come first; only the socket's values are kept.
@@ -58,7 +60,7 @@ void close_after_unread_body(int socket, int interrupt) {
   while (discarded < k_most) {
     auto left = std::chrono::ceil<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
     pollfd fds[2] = {{socket, POLLIN, 0}, {interrupt, POLLIN, 0}};
-    if (left.count() <= 0 || ::poll(fds, 2, static_cast<int>(left.count())) <= 0 ||
+    if (left.count() <= 0 || wait_for_events(fds, 2, static_cast<int>(left.count())) <= 0 ||
         fds[1].revents != 0) {
       break;
     }
@@ -72,10 +74,15 @@ void close_after_unread_body(int socket, int interrupt) {
 
 }  // namespace
 
-ClientServer::ClientServer(const ClientLimits& limits)
+ClientServer::ClientServer(const ClientLimits& limits, std::size_t most_connections)
     : m_limits(limits),
       m_drain_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-      m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+      m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  new_task_queue = [this, most_connections] {
+    return new FiberPool(most_connections, std::max(1u, std::thread::hardware_concurrency()),
+                         {m_drain_event, m_abort_event});
+  };
+}
 
 ClientServer::~ClientServer() {
   ::close(m_drain_event);
@@ -83,7 +90,7 @@ ClientServer::~ClientServer() {
 }
 
 ClientStream* ClientServer::current_stream() {
-  return t_current;
+  return static_cast<ClientStream*>(task_local());
 }
 
 void ClientServer::begin_drain(int listener) {
@@ -107,7 +114,7 @@ void ClientServer::abort() {
 
 bool ClientServer::process_and_close_socket(socket_t socket) {
   ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
-  t_current = &stream;
+  task_local() = &stream;
   bool ok = false;
   while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
     stream.begin_head();
@@ -121,7 +128,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
       break;
     }
   }
-  t_current = nullptr;
+  task_local() = nullptr;
   ok = stream.settle() && ok;  // the last response may still wait for its commit
   if (stream.phase() != RequestPhase::handled) {
     close_after_unread_body(socket, m_abort_event);

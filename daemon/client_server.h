@@ -4,18 +4,20 @@
 // or on a chunked or length-less body, keeps a connection open after a response that left
 // the request's body unread (the body would then be parsed as the next request), and
 // leaves idle keep-alive connections open through a shutdown. Its per-connection loop is
-// a virtual function, replaced here; parsing, routing and writing stay cpp-httplib's.
+// a virtual function, replaced here; parsing, routing and writing stay cpp-httplib's. The
+// connections run on fibers (FiberPool), at most `most_connections` at once.
 #include "daemon/client_stream.h"
 
 #include <httplib.h>
 
 #include <atomic>
+#include <cstddef>
 
 namespace llmgw::daemon {
 
 class ClientServer final : public httplib::Server {
 public:
-  explicit ClientServer(const ClientLimits& limits);
+  ClientServer(const ClientLimits& limits, std::size_t most_connections);
   ~ClientServer() override;
   ClientServer(const ClientServer&) = delete;
   ClientServer& operator=(const ClientServer&) = delete;

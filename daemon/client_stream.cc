@@ -1,5 +1,7 @@
 #include "daemon/client_stream.h"
 
+#include "daemon/fiber_pool.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -15,8 +17,6 @@ namespace llmgw::daemon {
 namespace {
 
 constexpr std::size_t k_read_ahead = 16 << 10;
-// How often a wait for a response's commit looks whether the daemon aborted.
-constexpr std::chrono::milliseconds k_abort_check{100};
 
 // The address and port `query` (getpeername or getsockname) gives for `socket`.
 ClientStream::Endpoint endpoint_of(int socket, int (*query)(int, sockaddr*, socklen_t*)) {
@@ -77,17 +77,25 @@ bool ClientStream::settle() {
   m_commit.reset();
   m_commit_holds = false;
   // The commit is waited for, but not past the drain deadline: then the response is
-  // abandoned and the connection ends.
-  while (!commit->wait_for(k_abort_check)) {
-    if (m_aborted.load(std::memory_order_relaxed)) {
+  // abandoned and the connection ends. The wait is on the handback event, which the
+  // commit signals when done, so that on a fiber the thread serves others meanwhile.
+  bool signalled = false;
+  while (commit->signal_when_done(handback())) {
+    signalled = true;
+    pollfd fds[2] = {{m_handback, POLLIN, 0}, {m_interrupt, POLLIN, 0}};
+    int ready = wait_for_events(fds, 2, -1);
+    if (ready > 0 && fds[1].revents != 0 && m_aborted.load(std::memory_order_relaxed)) {
       commit->abandon();
       m_broken = true;
       return false;
     }
+    std::uint64_t count;
+    ssize_t ignored = ::read(m_handback, &count, sizeof count);  // reset
+    (void)ignored;
   }
   std::optional<std::string> rest = commit->finish();
-  if (rest && !rest->empty()) {
-    std::uint64_t count;  // handed back: the commit signalled the event, which is reset
+  if (signalled || (rest && !rest->empty())) {
+    std::uint64_t count;  // the commit may have signalled the event since: reset it
     ssize_t ignored = ::read(m_handback, &count, sizeof count);
     (void)ignored;
   }
@@ -106,7 +114,7 @@ bool ClientStream::wait(short events, Clock::time_point until) const {
       return false;
     }
     pollfd fds[2] = {{m_socket, events, 0}, {m_interrupt, POLLIN, 0}};
-    int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+    int ready = wait_for_events(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
     if (ready < 0 && errno != EINTR) {
       return false;
     }
@@ -295,7 +303,7 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
                      {holding ? m_handback : -1, POLLIN, 0}};
     int ready;
     do {
-      ready = ::poll(fds, 4, static_cast<int>(idle.count()));
+      ready = wait_for_events(fds, 4, static_cast<int>(idle.count()));
     } while (ready < 0 && errno == EINTR);
     if (ready > 0 && fds[3].revents != 0 && fds[2].revents == 0) {
       if (!settle()) {

@@ -18,12 +18,33 @@ bool CommitTicket::hold(int socket, std::string response, int handback) {
   return true;
 }
 
+namespace {
+
+void signal(int event) {
+  std::uint64_t one = 1;
+  ssize_t ignored = ::write(event, &one, sizeof one);
+  (void)ignored;  // an eventfd counter cannot overflow from these writes
+}
+
+}  // namespace
+
+bool CommitTicket::signal_when_done(int event) {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  if (m_committed || event < 0) {
+    return false;
+  }
+  m_signal = event;
+  return true;
+}
+
 void CommitTicket::committed() {
   std::string response;
+  int done_signal;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_committed = true;
     response.swap(m_response);
+    done_signal = m_signal;
   }
   std::size_t sent = 0;
   bool full = false;
@@ -49,21 +70,27 @@ void CommitTicket::committed() {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_response = std::move(response);
     }
-    // Before post(): until then the connection's thread keeps its event open.
-    std::uint64_t one = 1;
-    ssize_t ignored = ::write(m_handback, &one, sizeof one);
-    (void)ignored;  // an eventfd counter cannot overflow from these writes
+    signal(m_handback);
+  }
+  // Before post(): until then the connection's thread keeps its events open.
+  if (done_signal >= 0 && !(full && done_signal == m_handback)) {
+    signal(done_signal);
   }
   // From here the connection's thread may go on, and close the socket.
   m_done.post();
 }
 
 void CommitTicket::given_up() {
+  int done_signal;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_committed = true;
     m_failed = true;
     m_response.clear();
+    done_signal = m_signal;
+  }
+  if (done_signal >= 0) {
+    signal(done_signal);
   }
   m_done.post();
 }

@@ -13,7 +13,6 @@
 // pipelined request) or close the connection.
 #include "daemon/wakeup.h"
 
-#include <chrono>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,10 +32,13 @@ public:
   // what is held is dropped, and the connection counts as broken. Never throws.
   void given_up();
 
+  // The connection's thread: `event` (an eventfd) is to be signalled once the commit is
+  // done, so that the thread can wait for it among other events. False, with no signal,
+  // when it is done already (or `event` is not valid).
+  bool signal_when_done(int event);
+
   // Whether committed() or given_up() has run.
   bool done() const { return m_done.posted(); }
-  // Waits at most `timeout` for that; true when it has.
-  bool wait_for(std::chrono::milliseconds timeout) { return m_done.wait_for(timeout); }
   // The connection's thread, giving up on the response (the daemon's drain deadline has
   // passed): once this returns, the committing thread no longer touches the socket, and
   // the connection counts as broken.
@@ -53,6 +55,7 @@ private:
   std::string m_response;  // held: to be sent at the commit; after it: handed back
   int m_socket = -1;
   int m_handback = -1;
+  int m_signal = -1;  // signal_when_done()
   Wakeup m_done;
 };
 

@@ -171,9 +171,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   limits.header_timeout = options.header_timeout;
   limits.body_timeout = options.body_timeout;
   limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
-  ClientServer server(limits);
-  std::size_t threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  ClientServer server(limits, options.threads);
   server.set_tcp_nodelay(true);  // without it every response waits ~40 ms for delayed ACKs
   server.set_payload_max_length(options.max_body_bytes);
   // Only the Keep-Alive header states these; ClientServer's loop applies limits.keep_alive
@@ -209,7 +207,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
     return false;
   }
   log_line({{"level", "info"}, {"event", "listening"}, {"host", options.host}, {"port", port},
-            {"threads", threads}, {"database", options.db_path}});
+            {"threads", options.threads}, {"database", options.db_path}});
 
   std::mutex mutex;
   std::condition_variable ended;

@@ -1,5 +1,7 @@
 #include "daemon/upstream_connection.h"
 
+#include "daemon/fiber_pool.h"
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -7,12 +9,15 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 
 namespace llmgw::daemon {
@@ -53,7 +58,7 @@ int milliseconds_left(Clock::time_point deadline) {
 bool poll_until(int fd, short events, Clock::time_point deadline) {
   while (true) {
     pollfd entry{fd, events, 0};
-    int ready = ::poll(&entry, 1, milliseconds_left(deadline));
+    int ready = wait_for_events(&entry, 1, milliseconds_left(deadline));
     if (ready >= 0) {
       return ready > 0;  // ready, or an error or hangup that the next call reports
     }
@@ -66,12 +71,28 @@ bool poll_until(int fd, short events, Clock::time_point deadline) {
 class Addresses {
 public:
   explicit Addresses(const Origin& origin) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    std::string port = std::to_string(origin.port);
-    m_status = getaddrinfo(origin.host.c_str(), port.c_str(), &hints, &m_list);
+    if (!on_fiber() || is_ip_literal(origin.host)) {
+      m_status = lookup(origin, &m_list);
+      return;
+    }
+    // A lookup can take seconds (a slow or unreachable resolver); on a fiber it would hold
+    // up every other fiber of the thread, so it runs on a thread of its own meanwhile.
+    int done = ::eventfd(0, EFD_CLOEXEC);
+    if (done < 0) {
+      m_status = lookup(origin, &m_list);
+      return;
+    }
+    std::thread resolver([&] {
+      m_status = lookup(origin, &m_list);
+      std::uint64_t one = 1;
+      ssize_t ignored = ::write(done, &one, sizeof one);
+      (void)ignored;
+    });
+    pollfd entry{done, POLLIN, 0};
+    while (wait_for_events(&entry, 1, -1) <= 0) {
+    }
+    resolver.join();
+    ::close(done);
   }
   ~Addresses() {
     if (m_list != nullptr) {
@@ -85,8 +106,17 @@ public:
   const addrinfo* first() const { return m_list; }
 
 private:
+  static int lookup(const Origin& origin, addrinfo** list) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    std::string port = std::to_string(origin.port);
+    return getaddrinfo(origin.host.c_str(), port.c_str(), &hints, list);
+  }
+
   addrinfo* m_list = nullptr;
-  int m_status;
+  int m_status = 0;
 };
 
 }  // namespace

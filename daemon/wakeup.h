@@ -9,9 +9,7 @@
 // The poster may still be inside post() when the waiter has returned and destroyed the
 // Wakeup; the kernel then wakes no one or someone whose wait() loops, so that is safe.
 #include <atomic>
-#include <chrono>
 #include <cstdint>
-#include <ctime>
 
 namespace llmgw::daemon {
 
@@ -19,16 +17,11 @@ class Wakeup {
 public:
   // Blocks until post() was called (returns at once when it was).
   void wait();
-  // The same for at most `timeout`; true when posted.
-  bool wait_for(std::chrono::milliseconds timeout);
   // Wakes the waiter, now or when it comes to wait. Once only.
   void post();
   bool posted() const { return m_word.load(std::memory_order_acquire) == k_posted; }
 
 private:
-  // One sleep, at most `relative` long (forever when null); true when posted.
-  bool wait_until(const timespec* relative);
-
   static constexpr std::uint32_t k_empty = 0;
   static constexpr std::uint32_t k_sleeping = 1;
   static constexpr std::uint32_t k_posted = 2;

@@ -63,6 +63,10 @@ struct SocketPair {
 struct Event {
   int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   ~Event() { ::close(fd); }
+  void signal() const {
+    std::uint64_t one = 1;
+    CHECK(::write(fd, &one, sizeof one) == sizeof one);
+  }
   bool signalled() const {
     pollfd p = {fd, POLLIN, 0};
     return ::poll(&p, 1, 0) == 1;
@@ -333,7 +337,8 @@ TEST_CASE("client stream: past the drain deadline a response still waiting for i
   PendingResponse p;
   std::thread deadline([&p] {
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    p.aborted = true;
+    p.aborted = true;  // as ClientServer::abort() does
+    p.interrupt.signal();
   });
   CHECK_FALSE(p.stream.settle());  // returns once aborted, though the commit never came
   deadline.join();

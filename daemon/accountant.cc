@@ -10,8 +10,9 @@
 
 namespace llmgw::daemon {
 
-Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRetry retry)
-    : m_keys(keys), m_retry(retry), m_store(db_path), m_ledger(m_store) {
+Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRetry retry,
+                       BatchWait batch)
+    : m_keys(keys), m_retry(retry), m_batch(batch), m_store(db_path), m_ledger(m_store) {
   m_store.stamp_commits(false);  // usage only: no configuration changes to announce
   m_writer = std::thread([this] { write_while_busy(); });
 }
@@ -25,14 +26,24 @@ Accountant::~Accountant() {
   m_writer.join();
 }
 
+void Accountant::announce() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  ++m_announced;
+}
+
 std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation reservation) {
   auto ticket = std::make_shared<CommitTicket>();
   std::unique_lock<std::mutex> lock(m_mutex);
   m_records.push_back(std::move(record));
   m_reservations.push_back(std::move(reservation));
   m_tickets.push_back(ticket);
+  if (m_announced > 0) {
+    --m_announced;  // (records submitted unannounced, as by record(), count for none)
+  }
   if (!m_writer_busy) {
     m_writer_busy = true;
+    m_writer_turn.notify_one();
+  } else if (m_gathering && (m_records.size() >= m_batch.rows || m_announced == 0)) {
     m_writer_turn.notify_one();
   }
   return ticket;
@@ -52,6 +63,7 @@ void Accountant::write_while_busy() {
       m_writer_turn.wait(lock, ready);
     }
     while (!m_records.empty()) {
+      gather(lock);
       commit_queued(lock);
       if (m_unrolled >= k_rollup_rows) {
         roll_up(lock);
@@ -65,6 +77,18 @@ void Accountant::write_while_busy() {
       return;  // requests have all ended: nothing is queued
     }
   }
+}
+
+void Accountant::gather(std::unique_lock<std::mutex>& lock) {
+  auto full = [this] {
+    return m_records.size() >= m_batch.rows || m_announced == 0 || m_stopping;
+  };
+  if (full()) {
+    return;
+  }
+  m_gathering = true;
+  m_writer_turn.wait_for(lock, m_batch.most, full);
+  m_gathering = false;
 }
 
 void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {

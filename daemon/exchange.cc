@@ -36,6 +36,9 @@ void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant* a
   m_record.key_id = key->key.id;
   m_key = std::move(key);
   m_accountant = accountant;
+  if (m_accountant != nullptr) {
+    m_accountant->announce();  // finish() submits the record, if only from the destructor
+  }
 }
 
 void Exchange::finish(int status, const std::string& code) {

@@ -184,6 +184,54 @@ TEST_CASE("accountant: a response waiting for its commit reaches the client only
   CHECK(rows_of("req_first") == 1);
 }
 
+// Whether `ticket` is done within about two seconds (far less than the batch waits below).
+bool done_soon(CommitTicket& ticket) {
+  for (int i = 0; i < 2000 && !ticket.done(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return ticket.done();
+}
+
+TEST_CASE("accountant: a small batch waits for the records of announced requests and commits "
+          "them together") {
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  KeyDirectory keys(db);
+  // A wait far longer than the test: only the announced records can end it.
+  Accountant accountant(db, keys, CommitRetry{}, BatchWait{8, std::chrono::seconds(30)});
+  accountant.announce();
+  accountant.announce();
+  auto first = accountant.submit(record_named("req_first"), {"key_commitsticket", {}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK_FALSE(first->done());  // the other announced request is still under way
+  auto second = accountant.submit(record_named("req_second"), {"key_commitsticket", {}});
+  CHECK(done_soon(*first));
+  CHECK(done_soon(*second));
+  CHECK(accountant.committed_batches() == 1);
+}
+
+TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits") {
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  KeyDirectory keys(db);
+  Accountant accountant(db, keys, CommitRetry{}, BatchWait{2, std::chrono::seconds(30)});
+  accountant.announce();
+  auto alone = accountant.submit(record_named("req_alone"), {"key_commitsticket", {}});
+  CHECK(done_soon(*alone));
+  CHECK(accountant.committed_batches() == 1);
+
+  for (int i = 0; i < 3; ++i) {
+    accountant.announce();
+  }
+  auto a = accountant.submit(record_named("req_a"), {"key_commitsticket", {}});
+  auto b = accountant.submit(record_named("req_b"), {"key_commitsticket", {}});
+  CHECK(done_soon(*a));  // two rows fill the batch, though one request is still announced
+  CHECK(done_soon(*b));
+  auto c = accountant.submit(record_named("req_c"), {"key_commitsticket", {}});
+  CHECK(done_soon(*c));
+  CHECK(accountant.committed_batches() == 3);  // alone, a with b, c
+}
+
 TEST_CASE("client stream: a response the commit handed back is sent while waiting for the next "
           "request, in order") {
   SocketPair pair;

@@ -3,7 +3,7 @@
 // and gets a CommitTicket at once; the writer commits everything queued in one
 // transaction per batch, settles the reservations and completes the tickets, which sends
 // each response that was waiting for its commit (see CommitTicket). A request's log row
-// and its key's usage are durable before its response ends, yet a request thread does
+// and its key's usage are durable before its response ends, yet a request does
 // not sleep until its commit: it renders and hands over its response while the writer
 // commits, and goes back to its connection (it does wait when it must write after that
 // response: the end of a stream, a pipelined request, or before closing).

@@ -2,7 +2,7 @@
 // A client's connection as cpp-httplib reads and writes it, with the bounds its own
 // socket stream lacks: a deadline and a size limit for the request head, and for the body
 // once the head is in, and a way to end every wait at once when the daemon shuts down.
-// One worker thread uses it, from accept to close; it keeps bytes read ahead across the
+// One task (a fiber, see FiberPool) uses it, from accept to close; it keeps bytes read ahead across the
 // requests of a keep-alive connection. A response that must wait for its usage commit is
 // handed to the commit (see CommitTicket); whatever is written after it waits for it.
 #include "daemon/commit_ticket.h"

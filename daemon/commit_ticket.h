@@ -1,16 +1,16 @@
 #pragma once
 // One request's usage commit, as its response waits for it. A response must not end
 // before its usage is committed (PRODUCT.md §4). Rather than sleeping until the commit,
-// a request's thread hands its whole response to the ticket and goes on to wait for the
+// a request hands its whole response to the ticket and goes on to wait for the
 // client's next request; the thread that commits the batch sends the response right
-// after the commit. The socket stays open until the ticket is done: the connection's
-// thread calls finish() before it writes anything else or closes.
+// after the commit. The socket stays open until the ticket is done: the connection calls
+// finish() before it writes anything else or closes.
 //
 // The committing thread never blocks on a client: it sends what the socket takes at
 // once, and hands the rest back (the connection's `handback` event turns readable), for
-// the connection's thread to send with its own timeouts. The connection's thread does
-// wait for the commit when it must write after such a response (the end of a stream, a
-// pipelined request) or close the connection.
+// the connection to send with its own timeouts. The connection does wait for the commit
+// when it must write after such a response (the end of a stream, a pipelined request) or
+// close.
 #include "daemon/wakeup.h"
 
 #include <mutex>
@@ -21,7 +21,7 @@ namespace llmgw::daemon {
 
 class CommitTicket {
 public:
-  // The connection's thread: `response` must reach `socket` once the usage is committed;
+  // The connection: `response` must reach `socket` once the usage is committed;
   // what the socket does not take at once is left for finish(), and `handback` (an
   // eventfd) is signalled. False when the commit is done already: the caller sends.
   bool hold(int socket, std::string response, int handback);
@@ -32,14 +32,14 @@ public:
   // what is held is dropped, and the connection counts as broken. Never throws.
   void given_up();
 
-  // The connection's thread: `event` (an eventfd) is to be signalled once the commit is
-  // done, so that the thread can wait for it among other events. False, with no signal,
+  // The connection: `event` (an eventfd) is to be signalled once the commit is
+  // done, so that the connection can wait for it among other events. False, with no signal,
   // when it is done already (or `event` is not valid).
   bool signal_when_done(int event);
 
   // Whether committed() or given_up() has run.
   bool done() const { return m_done.posted(); }
-  // The connection's thread, giving up on the response (the daemon's drain deadline has
+  // The connection, giving up on the response (the daemon's drain deadline has
   // passed): once this returns, the committing thread no longer touches the socket, and
   // the connection counts as broken.
   void abandon();

@@ -6,6 +6,7 @@
 #include "daemon/client_stream.h"
 #include "daemon/commit_ticket.h"
 #include "daemon/key_directory.h"
+#include "tests/support/socket_pair.h"
 #include "tests/support/temp_dir.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -24,41 +25,6 @@
 using namespace llmgw::daemon;
 
 namespace {
-
-// A connected pair of stream sockets, closed at the end of the test.
-struct SocketPair {
-  int gateway = -1;  // the side the gateway writes to
-  int client = -1;
-  SocketPair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-    gateway = fds[0];
-    client = fds[1];
-  }
-  ~SocketPair() {
-    ::close(gateway);
-    if (client >= 0) {
-      ::close(client);
-    }
-  }
-  SocketPair(const SocketPair&) = delete;
-  SocketPair& operator=(const SocketPair&) = delete;
-
-  // What the client can read within `wait_ms` (all of it once something arrived).
-  std::string receive(int wait_ms) const {
-    std::string bytes;
-    pollfd fd = {client, POLLIN, 0};
-    while (::poll(&fd, 1, bytes.empty() ? wait_ms : 50) > 0) {
-      char buffer[65536];
-      ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
-      if (n <= 0) {
-        break;
-      }
-      bytes.append(buffer, static_cast<std::size_t>(n));
-    }
-    return bytes;
-  }
-};
 
 struct Event {
   int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -89,7 +55,7 @@ llmgw::UsageRecord record_named(const std::string& request_id) {
 }  // namespace
 
 TEST_CASE("commit ticket: a response held before the commit leaves at the commit") {
-  SocketPair pair;
+  test::SocketPair pair;
   Event handback;
   CommitTicket ticket;
   CHECK(ticket.hold(pair.gateway, "HTTP/1.1 200 OK\r\n\r\nbody", handback.fd));
@@ -103,7 +69,7 @@ TEST_CASE("commit ticket: a response held before the commit leaves at the commit
 }
 
 TEST_CASE("commit ticket: once committed, the response is the caller's to send") {
-  SocketPair pair;
+  test::SocketPair pair;
   Event handback;
   CommitTicket ticket;
   ticket.committed();
@@ -113,7 +79,7 @@ TEST_CASE("commit ticket: once committed, the response is the caller's to send")
 }
 
 TEST_CASE("commit ticket: what a full socket does not take is handed back, not waited for") {
-  SocketPair pair;
+  test::SocketPair pair;
   int small = 4096;
   REQUIRE(::setsockopt(pair.gateway, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
   Event handback;
@@ -131,7 +97,7 @@ TEST_CASE("commit ticket: what a full socket does not take is handed back, not w
 
 TEST_CASE("commit ticket: a client gone before the commit costs the committer nothing, and "
           "the connection is known broken") {
-  SocketPair pair;
+  test::SocketPair pair;
   ::close(pair.client);
   pair.client = -1;
   Event handback;
@@ -160,7 +126,7 @@ TEST_CASE("accountant: a response waiting for its commit reaches the client only
   SQLite::Database other(db, SQLite::OPEN_READWRITE);
   other.exec("BEGIN IMMEDIATE");
 
-  SocketPair pair;
+  test::SocketPair pair;
   Event handback;
   std::thread first([&] { accountant.record(record_named("req_first"), {"key_commitsticket", {}}); });
   std::thread second([&] {
@@ -234,7 +200,7 @@ TEST_CASE("accountant: with no other request announced, or a full batch, nothing
 
 TEST_CASE("client stream: a response the commit handed back is sent while waiting for the next "
           "request, in order") {
-  SocketPair pair;
+  test::SocketPair pair;
   int small = 4096;
   REQUIRE(::setsockopt(pair.gateway, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
   Event interrupt;
@@ -303,7 +269,7 @@ TEST_CASE("accountant: roll-ups catch up with the log within k_rollup_interval, 
 }
 
 TEST_CASE("client stream: after a response cut short, nothing more is written") {
-  SocketPair pair;
+  test::SocketPair pair;
   int small = 4096;
   REQUIRE(::setsockopt(pair.gateway, SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
   Event interrupt;
@@ -344,7 +310,7 @@ TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
   }
   KeyDirectory keys(db);
   Accountant accountant(db, keys, CommitRetry{2, std::chrono::milliseconds(10)});
-  SocketPair pair;
+  test::SocketPair pair;
   Event handback;
   auto ticket = accountant.submit(record_named("req_refused"), {"key_commitsticket", {}});
   // Held in time or not (the writer may have given up already), it is never sent, and
@@ -358,7 +324,7 @@ TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
 // still to come.
 struct PendingResponse {
   const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  SocketPair pair;
+  test::SocketPair pair;
   Event interrupt;
   std::atomic<bool> aborted{false};
   ClientLimits limits;

@@ -4,6 +4,8 @@
 // and reused between waits.
 #include "daemon/fiber_pool.h"
 
+#include "tests/support/socket_pair.h"
+
 #include <doctest/doctest.h>
 
 #include <sys/eventfd.h>
@@ -26,22 +28,6 @@ using namespace llmgw::daemon;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct SocketPair {
-  int task = -1;   // the end a task waits on
-  int other = -1;  // the end the test writes to
-  SocketPair() {
-    int fds[2];
-    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0);
-    task = fds[0];
-    other = fds[1];
-  }
-  ~SocketPair() {
-    ::close(task);
-    ::close(other);
-  }
-  void send_byte(char byte) const { CHECK(::send(other, &byte, 1, MSG_NOSIGNAL) == 1); }
-};
 
 // Waits on the fiber for `fd` to be readable; the byte read, or 0 on a timeout.
 char receive_byte(int fd, int timeout_ms) {
@@ -66,9 +52,9 @@ bool eventually(Done done) {
 
 TEST_CASE("fiber pool: 50 tasks wait at once on one thread, each woken by its own socket") {
   constexpr int k_tasks = 50;
-  std::vector<std::unique_ptr<SocketPair>> pairs;
+  std::vector<std::unique_ptr<test::SocketPair>> pairs;
   for (int i = 0; i < k_tasks; ++i) {
-    pairs.push_back(std::make_unique<SocketPair>());
+    pairs.push_back(std::make_unique<test::SocketPair>());
   }
   std::atomic<int> waiting{0};
   std::atomic<int> right_byte{0};
@@ -85,14 +71,14 @@ TEST_CASE("fiber pool: 50 tasks wait at once on one thread, each woken by its ow
         }
         CHECK(on_fiber());
         ++waiting;
-        if (receive_byte(pairs[i]->task, 10000) == static_cast<char>('A' + i)) {
+        if (receive_byte(pairs[i]->gateway, 10000) == static_cast<char>('A' + i)) {
           ++right_byte;
         }
       });
     }
     CHECK(eventually([&] { return waiting == k_tasks; }));
     for (int i = k_tasks - 1; i >= 0; --i) {  // the other way round
-      pairs[i]->send_byte(static_cast<char>('A' + i));
+      pairs[i]->send(std::string(1, static_cast<char>('A' + i)));
     }
     pool.shutdown();
   }
@@ -102,19 +88,19 @@ TEST_CASE("fiber pool: 50 tasks wait at once on one thread, each woken by its ow
 
 TEST_CASE("fiber pool: a wait times out after its timeout, and a second wait on the same socket "
           "still wakes") {
-  SocketPair pair;
+  test::SocketPair pair;
   std::atomic<long long> waited_ms{-1};
   std::atomic<char> second{0};
   FiberPool pool(4, 1, {});
   pool.enqueue([&] {
     auto start = Clock::now();
-    CHECK(receive_byte(pair.task, 50) == 0);
+    CHECK(receive_byte(pair.gateway, 50) == 0);
     waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    second = receive_byte(pair.task, 10000);
+    second = receive_byte(pair.gateway, 10000);
   });
   CHECK(eventually([&] { return waited_ms >= 0; }));
   CHECK(waited_ms >= 50);
-  pair.send_byte('x');
+  pair.send("x");
   pool.shutdown();
   CHECK(second == 'x');
 }
@@ -123,15 +109,15 @@ TEST_CASE("fiber pool: a latch wakes every task waiting on it, and later waits s
   const int latch = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   REQUIRE(latch >= 0);
   constexpr int k_tasks = 5;
-  std::vector<std::unique_ptr<SocketPair>> pairs;
+  std::vector<std::unique_ptr<test::SocketPair>> pairs;
   for (int i = 0; i <= k_tasks; ++i) {
-    pairs.push_back(std::make_unique<SocketPair>());
+    pairs.push_back(std::make_unique<test::SocketPair>());
   }
   std::atomic<int> waiting{0};
   std::atomic<int> latched{0};
   auto wait_on_latch = [&](int i) {
     ++waiting;
-    pollfd fds[2] = {{pairs[i]->task, POLLIN, 0}, {latch, POLLIN, 0}};
+    pollfd fds[2] = {{pairs[i]->gateway, POLLIN, 0}, {latch, POLLIN, 0}};
     if (wait_for_events(fds, 2, 10000) == 1 && fds[0].revents == 0 && fds[1].revents == POLLIN) {
       ++latched;
     }
@@ -154,9 +140,9 @@ TEST_CASE("fiber pool: a latch wakes every task waiting on it, and later waits s
 
 TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start in order") {
   constexpr int k_tasks = 5;
-  std::vector<std::unique_ptr<SocketPair>> pairs;
+  std::vector<std::unique_ptr<test::SocketPair>> pairs;
   for (int i = 0; i < k_tasks; ++i) {
-    pairs.push_back(std::make_unique<SocketPair>());
+    pairs.push_back(std::make_unique<test::SocketPair>());
   }
   std::mutex mutex;
   std::vector<int> started;
@@ -172,7 +158,7 @@ TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start 
       int now = ++running;
       for (int most = most_running; now > most && !most_running.compare_exchange_weak(most, now);) {
       }
-      CHECK(receive_byte(pairs[i]->task, 10000) == 'g');
+      CHECK(receive_byte(pairs[i]->gateway, 10000) == 'g');
       --running;
     });
   }
@@ -184,7 +170,7 @@ TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start 
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(started_count() == 2);  // the other three wait their turn
   for (int i = 0; i < k_tasks; ++i) {
-    pairs[i]->send_byte('g');
+    pairs[i]->send("g");
     CHECK(eventually([&] { return started_count() >= std::min<std::size_t>(k_tasks, i + 3); }));
   }
   pool.shutdown();
@@ -196,8 +182,8 @@ TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start 
 }
 
 TEST_CASE("fiber pool: task_local() and the exception being handled belong to each fiber") {
-  SocketPair first;
-  SocketPair second;
+  test::SocketPair first;
+  test::SocketPair second;
   int first_value = 1;
   int second_value = 2;
   int off_fibers = 3;
@@ -213,7 +199,7 @@ TEST_CASE("fiber pool: task_local() and the exception being handled belong to ea
         throw std::runtime_error("first");
       } catch (const std::runtime_error&) {
         ++parked;
-        receive_byte(first.task, 10000);  // the second task throws and catches meanwhile
+        receive_byte(first.gateway, 10000);  // the second task throws and catches meanwhile
         try {
           throw;  // the exception being handled is still this fiber's own
         } catch (const std::runtime_error& e) {
@@ -228,7 +214,7 @@ TEST_CASE("fiber pool: task_local() and the exception being handled belong to ea
         throw std::logic_error("second");
       } catch (const std::logic_error&) {
         ++parked;
-        receive_byte(second.task, 10000);
+        receive_byte(second.gateway, 10000);
         try {
           throw;
         } catch (const std::logic_error& e) {
@@ -237,9 +223,9 @@ TEST_CASE("fiber pool: task_local() and the exception being handled belong to ea
       }
     });
     CHECK(eventually([&] { return parked == 2; }));
-    first.send_byte('1');  // the first resumes while the second is inside its catch block
+    first.send("1");  // the first resumes while the second is inside its catch block
     CHECK(eventually([&] { return first_ok.load(); }));
-    second.send_byte('2');
+    second.send("2");
     pool.shutdown();
   }
   CHECK(first_ok);
@@ -250,20 +236,20 @@ TEST_CASE("fiber pool: task_local() and the exception being handled belong to ea
 
 TEST_CASE("fiber pool: a descriptor closed after a wait and its number reused for another "
           "socket is waited on anew") {
-  auto closed = std::make_unique<SocketPair>();
-  const int number = closed->task;
+  auto closed = std::make_unique<test::SocketPair>();
+  const int number = closed->gateway;
   std::atomic<int> stage{0};
-  std::unique_ptr<SocketPair> reused;
+  std::unique_ptr<test::SocketPair> reused;
   std::atomic<char> got{0};
   FiberPool pool(2, 1, {});
   pool.enqueue([&] {
     CHECK(receive_byte(number, 20) == 0);  // times out: the descriptor stays registered
     closed.reset();                         // closing it drops the registration
-    reused = std::make_unique<SocketPair>();
-    if (reused->task != number) {  // the new socket takes the old number
-      CHECK(::dup2(reused->task, number) == number);
-      ::close(reused->task);
-      reused->task = number;
+    reused = std::make_unique<test::SocketPair>();
+    if (reused->gateway != number) {  // the new socket takes the old number
+      CHECK(::dup2(reused->gateway, number) == number);
+      ::close(reused->gateway);
+      reused->gateway = number;
     }
     stage = 1;
     got = receive_byte(number, 10000);
@@ -274,7 +260,7 @@ TEST_CASE("fiber pool: a descriptor closed after a wait and its number reused fo
   std::atomic<bool> other_ran{false};
   pool.enqueue([&] { other_ran = true; });
   CHECK(eventually([&] { return other_ran.load(); }));
-  reused->send_byte('r');
+  reused->send("r");
   pool.shutdown();
   CHECK(got == 'r');
 }
@@ -285,15 +271,15 @@ TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers 
     FiberPool pool(1, 1, {});
     for (int i = 0; i < 3; ++i) {
       pool.enqueue([&] {
-        SocketPair idle;
-        receive_byte(idle.task, 10);
+        test::SocketPair idle;
+        receive_byte(idle.gateway, 10);
         ++ended;
       });
     }
     pool.shutdown();
     CHECK(ended == 3);
   }
-  SocketPair pair;
-  pair.send_byte('p');
-  CHECK(receive_byte(pair.task, 0) == 'p');
+  test::SocketPair pair;
+  pair.send("p");
+  CHECK(receive_byte(pair.gateway, 0) == 'p');
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace llmgw {
 
@@ -19,6 +20,11 @@ struct TokenUsage {
 // The "usage" object of an OpenAI-compatible response or chunk, or nothing when it is
 // absent, null or malformed. Negative counts and cached > prompt are clamped.
 std::optional<TokenUsage> usage_of(const nlohmann::json& document);
+
+// The same for a whole response body as text: usage_of() of the parsed body (nothing when
+// it is not valid JSON), without building the document. The daemon reads every
+// non-streamed response this way.
+std::optional<TokenUsage> usage_in(std::string_view json_text);
 
 // Exact: uncached prompt tokens at the input price, cached ones at the cached-input price,
 // completion tokens at the output price. Throws Error(invalid) on overflow.

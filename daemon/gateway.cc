@@ -166,9 +166,8 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   } catch (const UpstreamError& e) {
     throw upstream_failure(*candidate.provider, e);
   }
-  nlohmann::json document = nlohmann::json::parse(body, nullptr, false);
   UsageRecord& record = exchange.record();
-  std::optional<TokenUsage> usage = usage_of(document);
+  std::optional<TokenUsage> usage = usage_in(body);
   if (!usage) {
     usage = TokenUsage{request.prompt_tokens_estimate, estimate_tokens(body.size()), 0};
     record.estimated = Flag::yes;

@@ -99,12 +99,17 @@ void CommitTicket::abandon() {
   {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_failed = true;
+    // The connection closes its socket and events once this returns, and their numbers
+    // may be reused at once: the commit must not write to them afterwards.
+    m_signal = -1;
     if (!m_committed) {
       m_response.clear();  // committed() will find nothing to send
       return;
     }
   }
-  m_done.wait();  // committed() is sending without blocking: a moment at most
+  // committed() took what it sends and signals before this: it ends in a moment (it never
+  // blocks), with the descriptors still open.
+  m_done.wait();
 }
 
 std::optional<std::string> CommitTicket::finish() {

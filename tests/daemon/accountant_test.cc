@@ -108,6 +108,23 @@ TEST_CASE("commit ticket: a client gone before the commit costs the committer no
   CHECK_FALSE(handback.signalled());
 }
 
+TEST_CASE("commit ticket: once abandoned, the commit neither sends nor signals") {
+  test::SocketPair pair;
+  Event handback;
+  Event done;
+  CommitTicket ticket;
+  CHECK(ticket.hold(pair.gateway, "HTTP/1.1 200 OK\r\n\r\nlate", handback.fd));
+  CHECK(ticket.signal_when_done(done.fd));
+  // The connection gives up (drain deadline) and then closes its socket and events, whose
+  // numbers another connection may get at once: the late commit must not touch them.
+  ticket.abandon();
+  ticket.committed();
+  CHECK_FALSE(done.signalled());
+  CHECK_FALSE(handback.signalled());
+  CHECK(pair.receive(100).empty());
+  CHECK(ticket.finish() == std::nullopt);
+}
+
 TEST_CASE("accountant: a response waiting for its commit reaches the client only after its row "
           "is committed") {
   test::TempDir dir;

@@ -31,15 +31,16 @@ void Accountant::announce() {
   ++m_announced;
 }
 
-std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation reservation) {
+std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation reservation,
+                                               Announced announced) {
   auto ticket = std::make_shared<CommitTicket>();
   std::unique_lock<std::mutex> lock(m_mutex);
+  if (announced == Announced::yes && m_announced > 0) {
+    --m_announced;  // first: should queueing throw, no batch waits for this request
+  }
   m_records.push_back(std::move(record));
   m_reservations.push_back(std::move(reservation));
   m_tickets.push_back(ticket);
-  if (m_announced > 0) {
-    --m_announced;  // (records submitted unannounced, as by record(), count for none)
-  }
   if (!m_writer_busy) {
     m_writer_busy = true;
     m_writer_turn.notify_one();

@@ -11,14 +11,16 @@
 // A transaction costs far more than a row (some 30 us of page writes and locks against a
 // few us per row, and every page it changes goes to the WAL and then to disk whole).
 // Batches form by themselves: what arrives while one commits is the next batch. Besides,
-// while requests are under way that will hand in a record (announced at authentication),
-// the writer waits up to BatchWait::most for a small batch to fill up to BatchWait::rows,
-// or for every announced request to hand its record in. A lone client never waits (no
-// other request is under way); with 16 clients on the 2-CPU bench machine batches grew
-// from 2.4 to 10 rows, and the daemon's CPU per request fell by an eighth (see
-// bench/README.md). Measured before that, with a thread per connection: committing on the
-// writer rather than on the request's own thread took 45 us off a lone client's median
-// response time (the response is prepared during the commit).
+// while non-streamed requests are under way (announced once their body is parsed), the
+// writer waits up to BatchWait::most for a small batch to fill up to BatchWait::rows, or
+// for every announced request to hand its record in. A lone client never waits (no other
+// request is under way), and streams, which may last minutes, are not announced; with
+// requests to slow providers under way, a small batch waits the whole 200 us, next to
+// their seconds. With 16 clients on the 2-CPU bench machine batches grew from 2.4 to 10
+// rows, and the daemon's CPU per request fell by an eighth (see bench/README.md).
+// Measured before that, with a thread per connection: committing on the writer rather
+// than on the request's own thread took 45 us off a lone client's median response time
+// (the response is prepared during the commit).
 //
 // The writer also keeps the hourly roll-ups (core/usage_rollup.h), apart from the
 // requests' commits: once k_rollup_rows rows are logged, or k_rollup_interval after the
@@ -46,6 +48,9 @@ struct CommitRetry {
   std::chrono::milliseconds pause{100};
 };
 
+// Whether a record's request was announced (Accountant::announce).
+enum class Announced { no, yes };
+
 // How long a small batch waits for the records of announced requests.
 struct BatchWait {
   std::size_t rows = 8;                  // a batch this large is committed at once
@@ -64,13 +69,14 @@ public:
   static constexpr std::int64_t k_rollup_rows = 1000;
   static constexpr std::chrono::seconds k_rollup_interval{1};
 
-  // A request has begun that will submit() once (it is authenticated): until it has, a
-  // small batch may wait for its record (see BatchWait).
+  // A request is under way that will submit() its record, Announced::yes, soon: until it
+  // has, a small batch may wait for it (see BatchWait).
   void announce();
   // Queues the record for the writer. The reservation is settled at the commit, or when
   // the commit is given up on after retries (logged): then the ticket fails, and the
   // response never ends (its connection is closed), since its usage is not recorded.
-  std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation);
+  std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation,
+                                       Announced announced = Announced::no);
   // submit(), then waits until the record is committed.
   void record(UsageRecord record, Reservation reservation);
 

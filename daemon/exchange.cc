@@ -36,8 +36,12 @@ void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant* a
   m_record.key_id = key->key.id;
   m_key = std::move(key);
   m_accountant = accountant;
-  if (m_accountant != nullptr) {
+}
+
+void Exchange::announce() {
+  if (m_accountant != nullptr && !m_announced && !m_finished) {
     m_accountant->announce();  // finish() submits the record, if only from the destructor
+    m_announced = true;
   }
 }
 
@@ -52,7 +56,8 @@ void Exchange::finish(int status, const std::string& code) {
   if (m_accountant != nullptr) {
     Reservation reservation =
         m_reservation ? std::move(*m_reservation) : Reservation{m_record.key_id, Money()};
-    std::shared_ptr<CommitTicket> commit = m_accountant->submit(m_record, std::move(reservation));
+    std::shared_ptr<CommitTicket> commit = m_accountant->submit(
+        m_record, std::move(reservation), m_announced ? Announced::yes : Announced::no);
     // On a client's connection the response waits for the commit, not this thread.
     if (ClientStream* stream = ClientServer::current_stream()) {
       stream->send_after(std::move(commit));

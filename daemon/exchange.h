@@ -34,6 +34,9 @@ public:
   // Set once the key is known. With an accountant, the request is a proxied one and ends
   // with a row in the request log; without, it is only access-logged.
   void authenticated(std::shared_ptr<const KeyConfig> key, Accountant* accountant);
+  // The request will be answered soon, not streamed: the accountant may wait a moment for
+  // its record before committing a small batch (Accountant::announce).
+  void announce();
   const KeyConfig* key() const { return m_key.get(); }
   void reserved(Reservation reservation) { m_reservation = std::move(reservation); }
 
@@ -56,6 +59,7 @@ private:
   std::string m_path;
   std::shared_ptr<const KeyConfig> m_key;
   Accountant* m_accountant = nullptr;
+  bool m_announced = false;
   std::optional<Reservation> m_reservation;
   UsageRecord m_record;
   AccessLog m_access_log;

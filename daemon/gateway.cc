@@ -71,6 +71,9 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     }
     exchange.record().requested_model = body.model;
     exchange.record().streamed = body.stream ? Flag::yes : Flag::no;
+    if (!body.stream) {
+      exchange.announce();
+    }
     auto catalog = m_keys.catalog();
     Decision decision = evaluate(key->rules, *catalog, body.model);
     bool allowed = decision.outcome == Decision::Outcome::allowed;

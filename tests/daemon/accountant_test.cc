@@ -167,6 +167,13 @@ TEST_CASE("accountant: a response waiting for its commit reaches the client only
   CHECK(rows_of("req_first") == 1);
 }
 
+namespace {
+
+// What Exchange::finish() does for a request it announced.
+std::shared_ptr<CommitTicket> submit_announced(Accountant& accountant, const char* request_id) {
+  return accountant.submit(record_named(request_id), {"key_commitsticket", {}}, Announced::yes);
+}
+
 // Whether `ticket` is done within about two seconds (far less than the batch waits below).
 bool done_soon(CommitTicket& ticket) {
   for (int i = 0; i < 2000 && !ticket.done(); ++i) {
@@ -174,6 +181,8 @@ bool done_soon(CommitTicket& ticket) {
   }
   return ticket.done();
 }
+
+}  // namespace
 
 TEST_CASE("accountant: a small batch waits for the records of announced requests and commits "
           "them together") {
@@ -184,35 +193,43 @@ TEST_CASE("accountant: a small batch waits for the records of announced requests
   Accountant accountant(db, keys, CommitRetry{}, BatchWait{8, std::chrono::seconds(30)});
   accountant.announce();
   accountant.announce();
-  auto first = accountant.submit(record_named("req_first"), {"key_commitsticket", {}});
+  auto first = submit_announced(accountant, "req_first");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK_FALSE(first->done());  // the other announced request is still under way
-  auto second = accountant.submit(record_named("req_second"), {"key_commitsticket", {}});
+  auto second = submit_announced(accountant, "req_second");
   CHECK(done_soon(*first));
   CHECK(done_soon(*second));
   CHECK(accountant.committed_batches() == 1);
 }
 
-TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits") {
+TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits; an "
+          "unannounced record does not count for an announced one") {
   test::TempDir dir;
   const std::string db = dir.file("llmgw.db");
   KeyDirectory keys(db);
   Accountant accountant(db, keys, CommitRetry{}, BatchWait{2, std::chrono::seconds(30)});
   accountant.announce();
-  auto alone = accountant.submit(record_named("req_alone"), {"key_commitsticket", {}});
+  auto alone = submit_announced(accountant, "req_alone");
   CHECK(done_soon(*alone));
   CHECK(accountant.committed_batches() == 1);
 
   for (int i = 0; i < 3; ++i) {
     accountant.announce();
   }
-  auto a = accountant.submit(record_named("req_a"), {"key_commitsticket", {}});
-  auto b = accountant.submit(record_named("req_b"), {"key_commitsticket", {}});
+  auto a = submit_announced(accountant, "req_a");
+  auto b = submit_announced(accountant, "req_b");
   CHECK(done_soon(*a));  // two rows fill the batch, though one request is still announced
   CHECK(done_soon(*b));
-  auto c = accountant.submit(record_named("req_c"), {"key_commitsticket", {}});
+  // An unannounced record (a stream's) does not stand in for the announced one: alone,
+  // it waits for it like any small batch...
+  auto stream = accountant.submit(record_named("req_stream"), {"key_commitsticket", {}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK_FALSE(stream->done());
+  // ...until it comes.
+  auto c = submit_announced(accountant, "req_c");
+  CHECK(done_soon(*stream));
   CHECK(done_soon(*c));
-  CHECK(accountant.committed_batches() == 3);  // alone, a with b, c
+  CHECK(accountant.committed_batches() == 3);  // alone, a with b, the stream's with c
 }
 
 TEST_CASE("client stream: a response the commit handed back is sent while waiting for the next "

@@ -1,5 +1,7 @@
 #include "daemon/fiber_pool.h"
 
+#include "daemon/event_log.h"
+
 #include <cxxabi.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -27,6 +29,8 @@ constexpr std::size_t k_stack_bytes = 8 << 20;  // a thread's default: the same 
 constexpr std::size_t k_guard_bytes = 4096;
 constexpr std::size_t k_spare_stacks = 16;      // kept by each thread for its next fibers
 constexpr int k_events_per_wait = 256;
+// How soon a task that got no stack is tried again.
+constexpr std::chrono::milliseconds k_stack_retry{100};
 
 // The C++ runtime's per-thread exception state: libstdc++'s __cxa_eh_globals on x86-64,
 // the exceptions being handled and the number in flight. A fiber that waits inside a
@@ -45,14 +49,18 @@ std::system_error system_error(const char* what) {
   return std::system_error(errno, std::generic_category(), what);
 }
 
+// A new stack, or nullptr when none can be mapped (memory, vm.max_map_count).
 char* new_stack() {
   void* memory = ::mmap(nullptr, k_stack_bytes, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (memory == MAP_FAILED) {
-    throw system_error("fiber stack");
+    return nullptr;
   }
   // The lowest page is a guard: an overflow faults instead of writing over other memory.
-  ::mprotect(memory, k_guard_bytes, PROT_NONE);
+  if (::mprotect(memory, k_guard_bytes, PROT_NONE) != 0) {
+    ::munmap(memory, k_stack_bytes);
+    return nullptr;
+  }
   return static_cast<char*>(memory);
 }
 
@@ -96,6 +104,7 @@ public:
 private:
   static void run_fiber(unsigned high, unsigned low);
   void loop();
+  void retry_deferred();
   void resume(Fiber& fiber);
   void end(Fiber& fiber);
   void make_runnable(Fiber& fiber);
@@ -119,6 +128,9 @@ private:
   std::vector<Fiber*> m_waiter_of_fd;  // indexed by file descriptor; latches aside
   std::multimap<Clock::time_point, Fiber*> m_timers;
   std::vector<char*> m_spare_stacks;
+  std::deque<std::function<void()>> m_deferred;  // tasks that got no stack yet
+  Clock::time_point m_retry_at;                   // of the deferred tasks
+  bool m_stack_failing = false;                   // logged; until a stack maps again
   std::mutex m_mutex;
   std::vector<std::function<void()>> m_incoming;
   bool m_stopping = false;
@@ -156,14 +168,17 @@ FiberPool::Scheduler::Scheduler(FiberPool& pool, const std::vector<int>& latches
       m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
       m_wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       m_latches(latches) {
-  if (m_epoll < 0 || m_wake < 0) {
-    throw system_error("fiber scheduler");
-  }
+  auto fail = [this] {
+    std::system_error error = system_error("fiber scheduler");
+    ::close(m_epoll);
+    ::close(m_wake);
+    throw error;
+  };
   epoll_event wake{};
   wake.events = EPOLLIN;
   wake.data.fd = m_wake;
-  if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &wake) != 0) {
-    throw system_error("fiber scheduler");
+  if (m_epoll < 0 || m_wake < 0 || ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &wake) != 0) {
+    fail();
   }
   for (int fd : m_latches) {
     // Edge-triggered: reported once when it turns readable (or at once if it is).
@@ -171,13 +186,21 @@ FiberPool::Scheduler::Scheduler(FiberPool& pool, const std::vector<int>& latches
     latch.events = EPOLLIN | EPOLLET;
     latch.data.fd = fd;
     if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &latch) != 0) {
-      throw system_error("fiber scheduler");
+      fail();
     }
   }
-  m_thread = std::thread([this] { loop(); });
+  try {
+    m_thread = std::thread([this] { loop(); });
+  } catch (const std::system_error&) {
+    fail();
+  }
 }
 
 FiberPool::Scheduler::~Scheduler() {
+  if (m_thread.joinable()) {  // a pool whose construction failed part of the way
+    stop();
+    m_thread.join();
+  }
   ::close(m_epoll);
   ::close(m_wake);
   for (char* stack : m_spare_stacks) {
@@ -206,14 +229,30 @@ void FiberPool::Scheduler::stop() {
 }
 
 void FiberPool::Scheduler::begin(std::function<void()> task) {
+  char* stack = nullptr;
+  if (!m_spare_stacks.empty()) {
+    stack = m_spare_stacks.back();
+    m_spare_stacks.pop_back();
+  } else if ((stack = new_stack()) == nullptr) {
+    // The task waits (its connection with it) and is tried again shortly; the daemon goes
+    // on with the fibers it has.
+    if (!m_stack_failing) {
+      log_line({{"level", "error"}, {"event", "fiber_stack_failed"},
+                {"error", std::generic_category().message(errno)},
+                {"fibers", m_fibers.size()}});
+      m_stack_failing = true;
+    }
+    if (m_deferred.empty()) {
+      m_retry_at = Clock::now() + k_stack_retry;
+    }
+    m_deferred.push_back(std::move(task));
+    return;
+  } else {
+    m_stack_failing = false;
+  }
   auto fiber = std::make_unique<Fiber>();
   fiber->task = std::move(task);
-  if (!m_spare_stacks.empty()) {
-    fiber->stack = m_spare_stacks.back();
-    m_spare_stacks.pop_back();
-  } else {
-    fiber->stack = new_stack();
-  }
+  fiber->stack = stack;
   ::getcontext(&fiber->context);
   fiber->context.uc_stack.ss_sp = fiber->stack + k_guard_bytes;
   fiber->context.uc_stack.ss_size = k_stack_bytes - k_guard_bytes;
@@ -223,6 +262,14 @@ void FiberPool::Scheduler::begin(std::function<void()> task) {
                 static_cast<unsigned>(address >> 32), static_cast<unsigned>(address));
   m_fibers.insert(fiber.get());
   m_runnable.push_back(fiber.release());
+}
+
+void FiberPool::Scheduler::retry_deferred() {
+  std::deque<std::function<void()>> deferred;
+  deferred.swap(m_deferred);
+  for (auto& task : deferred) {
+    begin(std::move(task));
+  }
 }
 
 void FiberPool::Scheduler::run_fiber(unsigned high, unsigned low) {
@@ -245,12 +292,15 @@ void FiberPool::Scheduler::resume(Fiber& fiber) {
 
 void FiberPool::Scheduler::end(Fiber& fiber) {
   m_fibers.erase(&fiber);
-  if (m_spare_stacks.size() < k_spare_stacks) {
+  if (m_spare_stacks.size() < k_spare_stacks || !m_deferred.empty()) {
     m_spare_stacks.push_back(fiber.stack);
   } else {
     ::munmap(fiber.stack, k_stack_bytes);
   }
   delete &fiber;
+  if (!m_deferred.empty()) {
+    retry_deferred();  // a task that got no stack takes this one
+  }
   m_pool.task_ended(*this);
 }
 
@@ -268,12 +318,15 @@ void FiberPool::Scheduler::loop() {
     for (auto& task : incoming) {
       begin(std::move(task));
     }
+    if (!m_deferred.empty() && Clock::now() >= m_retry_at) {
+      retry_deferred();
+    }
     while (!m_runnable.empty()) {
       Fiber* fiber = m_runnable.front();
       m_runnable.pop_front();
       resume(*fiber);
     }
-    if (stopping && m_fibers.empty()) {
+    if (stopping && m_fibers.empty() && m_deferred.empty()) {
       std::lock_guard<std::mutex> lock(m_mutex);
       if (m_incoming.empty()) {
         return;
@@ -288,10 +341,14 @@ void FiberPool::Scheduler::loop() {
 }
 
 int FiberPool::Scheduler::next_timeout() const {
-  if (m_timers.empty()) {
+  if (m_timers.empty() && m_deferred.empty()) {
     return -1;
   }
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(m_timers.begin()->first - Clock::now());
+  auto next = m_timers.empty() ? m_retry_at : m_timers.begin()->first;
+  if (!m_deferred.empty()) {
+    next = std::min(next, m_retry_at);
+  }
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(next - Clock::now());
   return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 1 << 30));
 }
 
@@ -383,12 +440,22 @@ bool FiberPool::Scheduler::arm(int fd, short events) {
 
 int FiberPool::Scheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms) {
   bool latched = false;
+  std::size_t highest = 0;
   for (nfds_t i = 0; i < count; ++i) {
     fds[i].revents = 0;
     latched = latched || (fds[i].fd >= 0 && latch_fired(fds[i].fd));
+    highest = std::max(highest, static_cast<std::size_t>(std::max(fds[i].fd, 0)));
   }
   if (latched || timeout_ms == 0) {
     return ::poll(fds, count, 0);
+  }
+  // What may throw (memory) comes before anything points at the fiber.
+  if (highest >= m_waiter_of_fd.size()) {
+    m_waiter_of_fd.resize(highest + 1, nullptr);
+  }
+  fiber.timed = timeout_ms > 0;
+  if (fiber.timed) {
+    fiber.timer = m_timers.emplace(Clock::now() + std::chrono::milliseconds(timeout_ms), &fiber);
   }
   nfds_t armed = 0;
   bool watchable = true;
@@ -399,9 +466,6 @@ int FiberPool::Scheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int time
     }
     watchable = arm(fd, fds[armed].events);
     if (watchable) {
-      if (static_cast<std::size_t>(fd) >= m_waiter_of_fd.size()) {
-        m_waiter_of_fd.resize(static_cast<std::size_t>(fd) + 1, nullptr);
-      }
       m_waiter_of_fd[fd] = &fiber;
     }
   }
@@ -411,22 +475,17 @@ int FiberPool::Scheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int time
     fiber.ready = 0;
     fiber.recheck = false;
     fiber.parked = true;
-    fiber.timed = timeout_ms > 0;
-    if (fiber.timed) {
-      fiber.timer = m_timers.emplace(Clock::now() + std::chrono::milliseconds(timeout_ms), &fiber);
-    }
     ::swapcontext(&fiber.context, &m_main);  // until an event or the timeout
-    if (fiber.timed) {
-      m_timers.erase(fiber.timer);
-      fiber.timed = false;
-    }
     fiber.fds = nullptr;
     fiber.count = 0;
   }
+  if (fiber.timed) {
+    m_timers.erase(fiber.timer);
+    fiber.timed = false;
+  }
   for (nfds_t i = 0; i < armed; ++i) {
     const int fd = fds[i].fd;
-    if (fd >= 0 && static_cast<std::size_t>(fd) < m_waiter_of_fd.size() &&
-        m_waiter_of_fd[fd] == &fiber) {
+    if (fd >= 0 && m_waiter_of_fd[fd] == &fiber) {
       m_waiter_of_fd[fd] = nullptr;
     }
   }

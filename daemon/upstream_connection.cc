@@ -78,16 +78,24 @@ public:
     // A lookup can take seconds (a slow or unreachable resolver); on a fiber it would hold
     // up every other fiber of the thread, so it runs on a thread of its own meanwhile.
     int done = ::eventfd(0, EFD_CLOEXEC);
-    if (done < 0) {
+    std::thread resolver;
+    if (done >= 0) {
+      try {
+        resolver = std::thread([&] {
+          m_status = lookup(origin, &m_list);
+          std::uint64_t one = 1;
+          ssize_t ignored = ::write(done, &one, sizeof one);
+          (void)ignored;
+        });
+      } catch (const std::system_error&) {
+        ::close(done);
+        done = -1;
+      }
+    }
+    if (done < 0) {  // no thread to be had: the lookup holds up this one
       m_status = lookup(origin, &m_list);
       return;
     }
-    std::thread resolver([&] {
-      m_status = lookup(origin, &m_list);
-      std::uint64_t one = 1;
-      ssize_t ignored = ::write(done, &one, sizeof one);
-      (void)ignored;
-    });
     pollfd entry{done, POLLIN, 0};
     while (wait_for_events(&entry, 1, -1) <= 0) {
     }

@@ -9,12 +9,15 @@
 #include <doctest/doctest.h>
 
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -282,4 +285,40 @@ TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers 
   test::SocketPair pair;
   pair.send("p");
   CHECK(receive_byte(pair.gateway, 0) == 'p');
+}
+
+TEST_CASE("fiber pool: a task that gets no stack waits and runs once memory allows") {
+  // In a child process, whose address space is then limited so that no stack can be
+  // mapped: the task must wait, not end the process, and run once the limit is lifted.
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    std::atomic<bool> ran{false};
+    int status = 1;
+    {
+      FiberPool pool(4, 1, {});  // its thread exists before the limit
+      rlimit limit{};
+      ::getrlimit(RLIMIT_AS, &limit);
+      const rlimit before = limit;
+      std::ifstream statm("/proc/self/statm");
+      std::size_t pages = 0;
+      statm >> pages;
+      limit.rlim_cur = pages * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)) + (1 << 20);
+      ::setrlimit(RLIMIT_AS, &limit);
+      pool.enqueue([&] { ran = true; });
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      const bool waited = !ran;
+      ::setrlimit(RLIMIT_AS, &before);
+      for (int i = 0; i < 2000 && !ran; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      status = waited && ran ? 0 : 2;
+      pool.shutdown();
+    }
+    ::_exit(status);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

@@ -182,15 +182,23 @@ bool done_soon(CommitTicket& ticket) {
   return ticket.done();
 }
 
+// A database, its keys, and an accountant whose small batches wait for announced requests
+// far longer than any test lasts (30 s): only records, or a batch of `rows`, end a wait.
+struct WaitingAccountant {
+  explicit WaitingAccountant(std::size_t rows)
+      : keys(db), accountant(db, keys, CommitRetry{}, BatchWait{rows, std::chrono::seconds(30)}) {}
+  test::TempDir dir;
+  const std::string db = dir.file("llmgw.db");
+  KeyDirectory keys;
+  Accountant accountant;
+};
+
 }  // namespace
 
 TEST_CASE("accountant: a small batch waits for the records of announced requests and commits "
           "them together") {
-  test::TempDir dir;
-  const std::string db = dir.file("llmgw.db");
-  KeyDirectory keys(db);
-  // A wait far longer than the test: only the announced records can end it.
-  Accountant accountant(db, keys, CommitRetry{}, BatchWait{8, std::chrono::seconds(30)});
+  WaitingAccountant waiting(8);
+  Accountant& accountant = waiting.accountant;
   accountant.announce();
   accountant.announce();
   auto first = submit_announced(accountant, "req_first");
@@ -204,10 +212,8 @@ TEST_CASE("accountant: a small batch waits for the records of announced requests
 
 TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits; an "
           "unannounced record does not count for an announced one") {
-  test::TempDir dir;
-  const std::string db = dir.file("llmgw.db");
-  KeyDirectory keys(db);
-  Accountant accountant(db, keys, CommitRetry{}, BatchWait{2, std::chrono::seconds(30)});
+  WaitingAccountant waiting(2);
+  Accountant& accountant = waiting.accountant;
   accountant.announce();
   auto alone = submit_announced(accountant, "req_alone");
   CHECK(done_soon(*alone));

@@ -29,6 +29,8 @@ constexpr std::size_t k_stack_bytes = 8 << 20;  // a thread's default: the same 
 constexpr std::size_t k_guard_bytes = 4096;
 constexpr std::size_t k_spare_stacks = 16;      // kept by each thread for its next fibers
 constexpr int k_events_per_wait = 256;
+// How long a fiber may run before yield_if_due() lets the others of its thread run.
+constexpr std::chrono::milliseconds k_time_slice{2};
 // How soon a task that got no stack is tried again.
 constexpr std::chrono::milliseconds k_stack_retry{100};
 
@@ -100,6 +102,8 @@ public:
   void begin(std::function<void()> task);
   Fiber* current() const { return m_current; }
   int wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms);
+  // The running fiber, past its time slice, goes after the others (see yield_if_due).
+  void yield_if_due(Fiber& fiber);
 
 private:
   static void run_fiber(unsigned high, unsigned low);
@@ -123,6 +127,7 @@ private:
   std::vector<int> m_fired;  // latches seen readable
   ucontext_t m_main{};
   Fiber* m_current = nullptr;
+  Clock::time_point m_resumed_at;  // of m_current
   std::unordered_set<Fiber*> m_fibers;
   std::deque<Fiber*> m_runnable;
   std::vector<Fiber*> m_waiter_of_fd;  // indexed by file descriptor; latches aside
@@ -156,6 +161,12 @@ int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms) {
 
 bool on_fiber() {
   return current_fiber() != nullptr;
+}
+
+void yield_if_due() {
+  if (Fiber* fiber = current_fiber()) {
+    t_scheduler->yield_if_due(*fiber);
+  }
 }
 
 void*& task_local() {
@@ -281,6 +292,7 @@ void FiberPool::Scheduler::run_fiber(unsigned high, unsigned low) {
 
 void FiberPool::Scheduler::resume(Fiber& fiber) {
   m_current = &fiber;
+  m_resumed_at = Clock::now();
   std::swap(thread_exception_state(), fiber.exceptions);
   ::swapcontext(&m_main, &fiber.context);
   std::swap(thread_exception_state(), fiber.exceptions);
@@ -321,7 +333,9 @@ void FiberPool::Scheduler::loop() {
     if (!m_deferred.empty() && Clock::now() >= m_retry_at) {
       retry_deferred();
     }
-    while (!m_runnable.empty()) {
+    // Those runnable now; fibers that become runnable meanwhile (a yield, a task started
+    // as another ends) run after the next look at the events.
+    for (std::size_t n = m_runnable.size(); n > 0 && !m_runnable.empty(); --n) {
       Fiber* fiber = m_runnable.front();
       m_runnable.pop_front();
       resume(*fiber);
@@ -341,6 +355,9 @@ void FiberPool::Scheduler::loop() {
 }
 
 int FiberPool::Scheduler::next_timeout() const {
+  if (!m_runnable.empty()) {
+    return 0;
+  }
   if (m_timers.empty() && m_deferred.empty()) {
     return -1;
   }
@@ -416,6 +433,14 @@ void FiberPool::Scheduler::make_runnable(Fiber& fiber) {
     fiber.parked = false;
     m_runnable.push_back(&fiber);
   }
+}
+
+void FiberPool::Scheduler::yield_if_due(Fiber& fiber) {
+  if (Clock::now() - m_resumed_at < k_time_slice) {
+    return;
+  }
+  m_runnable.push_back(&fiber);
+  ::swapcontext(&fiber.context, &m_main);
 }
 
 bool FiberPool::Scheduler::is_latch(int fd) const {

@@ -38,6 +38,11 @@ int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms);
 // Whether the caller runs on a fiber of a FiberPool.
 bool on_fiber();
 
+// On a fiber that has run for a time slice (2 ms) since it last waited, lets the other
+// fibers of its thread run first. Called where a task may go on without ever waiting
+// (reading a fast provider's large body or stream), so that it does not hold its thread.
+void yield_if_due();
+
 // A pointer the running task has to itself: one per fiber, or per thread off fibers. (A
 // thread_local would be shared by every fiber of a thread.)
 void*& task_local();

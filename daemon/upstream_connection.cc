@@ -304,6 +304,7 @@ std::size_t UpstreamConnection::read_into(char* data, std::size_t size) {
       m_socket.last_errno = 0;
       int result = SSL_read(m_ssl.get(), data, static_cast<int>(size));
       if (result > 0) {
+        yield_if_due();  // a provider that never makes this wait must not hold the thread
         return static_cast<std::size_t>(result);
       }
       int error = SSL_get_error(m_ssl.get(), result);
@@ -322,6 +323,7 @@ std::size_t UpstreamConnection::read_into(char* data, std::size_t size) {
     } else {
       ssize_t result = ::recv(m_socket.fd, data, size, 0);
       if (result >= 0) {
+        yield_if_due();
         return static_cast<std::size_t>(result);
       }
       int error = errno;

@@ -322,3 +322,28 @@ TEST_CASE("fiber pool: a task that gets no stack waits and runs once memory allo
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("fiber pool: a task that never waits lets the others of its thread run when it "
+          "yields") {
+  std::atomic<bool> other_ran{false};
+  std::atomic<bool> busy_saw_it{false};
+  {
+    FiberPool pool(2, 1, {});
+    pool.enqueue([&] {
+      // Like a relay whose provider never makes it wait: busy for up to 5 s, yielding.
+      auto until = Clock::now() + std::chrono::seconds(5);
+      while (!other_ran && Clock::now() < until) {
+        yield_if_due();
+      }
+      busy_saw_it = other_ran.load();
+    });
+    pool.enqueue([&] {
+      pollfd none{-1, 0, 0};
+      wait_for_events(&none, 1, 10);  // a timer, which only the thread's loop can expire
+      other_ran = true;
+    });
+    pool.shutdown();
+  }
+  CHECK(other_ran);
+  CHECK(busy_saw_it);
+}

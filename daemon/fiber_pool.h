@@ -21,7 +21,6 @@
 
 #include <poll.h>
 
-#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>

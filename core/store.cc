@@ -117,7 +117,7 @@ SQLite::Statement& Store::statement(const char* sql) {
 // not waited for: that writer's own commit will try again. The checkpoint SQLite runs
 // when the last connection closes holds an exclusive lock on the database file, which
 // excludes every writer already.
-int Store::after_commit(void* context, sqlite3*, const char*, int frames) {
+int Store::after_commit(void* context, sqlite3* db, const char*, int frames) {
   auto* store = static_cast<Store*>(context);
   if (store->m_stamps_commits) {
     if (!store->m_change_stamp) {
@@ -125,6 +125,7 @@ int Store::after_commit(void* context, sqlite3*, const char*, int frames) {
     }
     store->m_change_stamp->renew();
   }
+  store->m_wal_writeback.after_commit(db, frames);
   if (frames >= k_checkpoint_frames) {
     store->checkpoint(0);  // skipped while another connection writes
   }

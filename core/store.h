@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "core/change_stamp.h"
+#include "core/wal_writeback.h"
 
 #include <memory>
 #include <string>
@@ -58,6 +59,7 @@ private:
   std::string m_path;
   bool m_stamps_commits = true;
   std::unique_ptr<ChangeStamp> m_change_stamp;  // opened at the first commit it stamps
+  WalWriteback m_wal_writeback;
   // Holds the write lock while m_db checkpoints (see store.cc for why). Opened when a
   // checkpoint is first due, which most CLI commands never reach; its busy timeout is the
   // wait of the checkpoint under way (0 from the commit hook: skip, do not wait). Declared

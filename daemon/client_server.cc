@@ -1,6 +1,7 @@
 #include "daemon/client_server.h"
 
 #include "daemon/fiber_pool.h"
+#include "daemon/fiber_scheduler.h"
 
 #include <algorithm>
 #include <chrono>

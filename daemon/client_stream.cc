@@ -1,6 +1,6 @@
 #include "daemon/client_stream.h"
 
-#include "daemon/fiber_pool.h"
+#include "daemon/fiber_scheduler.h"
 
 #include <algorithm>
 #include <arpa/inet.h>

@@ -17,9 +17,9 @@
 //   (UpstreamConnection).
 // - Per-thread state is shared by the fibers of a thread: a task's own pointer is
 //   task_local(); the C++ runtime's exception state is switched with the fiber.
-#include <httplib.h>
+#include "daemon/fiber_scheduler.h"
 
-#include <poll.h>
+#include <httplib.h>
 
 #include <cstddef>
 #include <deque>
@@ -29,22 +29,6 @@
 #include <vector>
 
 namespace llmgw::daemon {
-
-// Like poll(2), with the timeout in milliseconds (negative: none). On a fiber, the fiber
-// waits and its thread runs other fibers meanwhile; elsewhere this is poll(2).
-int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms);
-
-// Whether the caller runs on a fiber of a FiberPool.
-bool on_fiber();
-
-// On a fiber that has run for a time slice (2 ms) since it last waited, lets the other
-// fibers of its thread run first. Called where a task may go on without ever waiting
-// (reading a fast provider's large body or stream), so that it does not hold its thread.
-void yield_if_due();
-
-// A pointer the running task has to itself: one per fiber, or per thread off fibers. (A
-// thread_local would be shared by every fiber of a thread.)
-void*& task_local();
 
 class FiberPool final : public httplib::TaskQueue {
 public:
@@ -61,15 +45,13 @@ public:
   // Runs every task enqueued to its end, then stops the threads.
   void shutdown() override;
 
-  class Scheduler;  // one per thread
-
 private:
-  friend class Scheduler;
+  friend class FiberScheduler;
   // A task ended on `scheduler`: the next waiting task, if any, starts there.
-  void task_ended(Scheduler& scheduler);
+  void task_ended(FiberScheduler& scheduler);
 
   std::size_t m_most_tasks;
-  std::vector<std::unique_ptr<Scheduler>> m_schedulers;
+  std::vector<std::unique_ptr<FiberScheduler>> m_schedulers;  // one per thread
   std::mutex m_mutex;
   std::size_t m_running = 0;                     // tasks started and not ended
   std::deque<std::function<void()>> m_waiting;   // tasks beyond m_most_tasks

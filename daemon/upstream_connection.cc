@@ -1,6 +1,6 @@
 #include "daemon/upstream_connection.h"
 
-#include "daemon/fiber_pool.h"
+#include "daemon/fiber_scheduler.h"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>

@@ -3,6 +3,7 @@
 // once, per-fiber state (task_local, the exception being handled), and descriptors closed
 // and reused between waits.
 #include "daemon/fiber_pool.h"
+#include "daemon/fiber_scheduler.h"
 
 #include "tests/support/socket_pair.h"
 

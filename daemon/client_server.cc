@@ -1,5 +1,6 @@
 #include "daemon/client_server.h"
 
+#include "daemon/event_signal.h"
 #include "daemon/fiber_pool.h"
 #include "daemon/fiber_scheduler.h"
 
@@ -96,9 +97,7 @@ ClientStream* ClientServer::current_stream() {
 
 void ClientServer::begin_drain(int listener) {
   m_draining = true;
-  std::uint64_t one = 1;
-  ssize_t ignored = ::write(m_drain_event, &one, sizeof one);
-  (void)ignored;  // an eventfd counter cannot overflow from one write
+  signal_event(m_drain_event);
   // A listening socket that is shut down leaves the LISTEN state: connections waiting to
   // be accepted are reset, new ones refused, and the blocked accept() fails, which ends
   // cpp-httplib's accept loop (it then closes the socket and waits for its workers).
@@ -108,9 +107,7 @@ void ClientServer::begin_drain(int listener) {
 
 void ClientServer::abort() {
   m_aborted = true;
-  std::uint64_t one = 1;
-  ssize_t ignored = ::write(m_abort_event, &one, sizeof one);
-  (void)ignored;
+  signal_event(m_abort_event);
 }
 
 bool ClientServer::process_and_close_socket(socket_t socket) {

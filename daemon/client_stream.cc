@@ -1,5 +1,6 @@
 #include "daemon/client_stream.h"
 
+#include "daemon/event_signal.h"
 #include "daemon/fiber_scheduler.h"
 
 #include <algorithm>
@@ -89,15 +90,11 @@ bool ClientStream::settle() {
       m_broken = true;
       return false;
     }
-    std::uint64_t count;
-    ssize_t ignored = ::read(m_handback, &count, sizeof count);  // reset
-    (void)ignored;
+    reset_event(m_handback);
   }
   std::optional<std::string> rest = commit->finish();
   if (signalled || (rest && !rest->empty())) {
-    std::uint64_t count;  // the commit may have signalled the event since: reset it
-    ssize_t ignored = ::read(m_handback, &count, sizeof count);
-    (void)ignored;
+    reset_event(m_handback);  // the commit may have signalled it since
   }
   // A response cut short breaks the connection for good: nothing may follow it.
   if (!rest || (!rest->empty() && !send_all(*rest, {}))) {

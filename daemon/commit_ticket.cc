@@ -1,5 +1,7 @@
 #include "daemon/commit_ticket.h"
 
+#include "daemon/event_signal.h"
+
 #include <cerrno>
 #include <cstdint>
 #include <sys/socket.h>
@@ -17,16 +19,6 @@ bool CommitTicket::hold(int socket, std::string response, int handback) {
   m_handback = handback;
   return true;
 }
-
-namespace {
-
-void signal(int event) {
-  std::uint64_t one = 1;
-  ssize_t ignored = ::write(event, &one, sizeof one);
-  (void)ignored;  // an eventfd counter cannot overflow from these writes
-}
-
-}  // namespace
 
 bool CommitTicket::signal_when_done(int event) {
   std::lock_guard<std::mutex> lock(m_mutex);
@@ -70,11 +62,11 @@ void CommitTicket::committed() {
       std::lock_guard<std::mutex> lock(m_mutex);
       m_response = std::move(response);
     }
-    signal(m_handback);
+    signal_event(m_handback);
   }
   // Before post(): until then the connection's thread keeps its events open.
   if (done_signal >= 0 && !(full && done_signal == m_handback)) {
-    signal(done_signal);
+    signal_event(done_signal);
   }
   // From here the connection's thread may go on, and close the socket.
   m_done.post();
@@ -90,7 +82,7 @@ void CommitTicket::given_up() {
     done_signal = m_signal;
   }
   if (done_signal >= 0) {
-    signal(done_signal);
+    signal_event(done_signal);
   }
   m_done.post();
 }

@@ -1,5 +1,6 @@
 #include "daemon/fiber_scheduler.h"
 
+#include "daemon/event_signal.h"
 #include "daemon/event_log.h"
 #include "daemon/fiber_pool.h"
 
@@ -109,9 +110,7 @@ void FiberScheduler::start(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_incoming.push_back(std::move(task));
   }
-  std::uint64_t one = 1;
-  ssize_t ignored = ::write(m_wake, &one, sizeof one);
-  (void)ignored;  // the counter cannot overflow from these writes
+  signal_event(m_wake);
 }
 
 void FiberScheduler::stop() {
@@ -119,9 +118,7 @@ void FiberScheduler::stop() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_stopping = true;
   }
-  std::uint64_t one = 1;
-  ssize_t ignored = ::write(m_wake, &one, sizeof one);
-  (void)ignored;
+  signal_event(m_wake);
 }
 
 void FiberScheduler::begin(std::function<void()> task) {
@@ -239,9 +236,7 @@ int FiberScheduler::next_timeout() const {
 void FiberScheduler::dispatch(const epoll_event& event) {
   const int fd = event.data.fd;
   if (fd == m_wake) {
-    std::uint64_t count;
-    ssize_t ignored = ::read(m_wake, &count, sizeof count);
-    (void)ignored;
+    reset_event(m_wake);
     return;
   }
   if (is_latch(fd)) {

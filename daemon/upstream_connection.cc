@@ -1,5 +1,6 @@
 #include "daemon/upstream_connection.h"
 
+#include "daemon/event_signal.h"
 #include "daemon/fiber_scheduler.h"
 
 #include <openssl/err.h>
@@ -83,9 +84,7 @@ public:
       try {
         resolver = std::thread([&] {
           m_status = lookup(origin, &m_list);
-          std::uint64_t one = 1;
-          ssize_t ignored = ::write(done, &one, sizeof one);
-          (void)ignored;
+          signal_event(done);
         });
       } catch (const std::system_error&) {
         ::close(done);

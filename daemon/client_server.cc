@@ -3,6 +3,7 @@
 #include "daemon/event_signal.h"
 #include "daemon/fiber_pool.h"
 #include "daemon/fiber_scheduler.h"
+#include "daemon/header_scan.h"
 
 #include <algorithm>
 #include <chrono>
@@ -20,7 +21,7 @@ namespace {
 // under the same names, which would then come first; only the socket's values are kept.
 void keep_socket_headers_only(httplib::Request& request) {
   auto keep = [&request](const char* name, const auto& socket_value) {
-    if (request.headers.count(name) > 1) {  // the client's and the socket's
+    if (header_count(request.headers, name) > 1) {  // the client's and the socket's
       request.headers.erase(name);
       request.headers.emplace(name, socket_value());
     }
@@ -34,19 +35,14 @@ void keep_socket_headers_only(httplib::Request& request) {
 // Whether bytes of a body may follow the head. cpp-httplib reads a POST, PUT or PATCH
 // that states no length until the client closes.
 bool has_body(const httplib::Request& request) {
-  if (request.has_header("Transfer-Encoding")) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
     return true;
   }
-  auto lengths = request.headers.equal_range("Content-Length");
-  if (lengths.first == lengths.second) {
+  if (find_header(request.headers, "Content-Length") == nullptr) {
     return request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
   }
-  for (auto it = lengths.first; it != lengths.second; ++it) {
-    if (it->second != "0") {
-      return true;
-    }
-  }
-  return false;
+  return !for_each_header(request.headers, "Content-Length",
+                          [](const std::string& length) { return length == "0"; });
 }
 
 // Closing a socket with unread input makes the kernel send a reset, which can destroy the

@@ -1,6 +1,7 @@
 #include "daemon/credentials.h"
 
 #include "core/secret.h"
+#include "daemon/header_scan.h"
 #include "daemon/http_error.h"
 
 namespace llmgw::daemon {
@@ -14,25 +15,15 @@ constexpr std::string_view k_bearer = "Bearer ";
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
+  return equal_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace
 
 std::string presented_secret(const httplib::Headers& headers) {
-  auto authorization = headers.equal_range("Authorization");
-  auto api_key = headers.equal_range("x-api-key");
-  auto count = std::distance(authorization.first, authorization.second) +
-               std::distance(api_key.first, api_key.second);
+  const std::string* authorization = find_header(headers, "Authorization");
+  const std::string* api_key = find_header(headers, "x-api-key");
+  const std::size_t count = header_count(headers, "Authorization") + header_count(headers, "x-api-key");
   if (count == 0) {
     throw HttpError(401, "missing_api_key",
                     "Missing API key: send Authorization: Bearer <key> or x-api-key: <key>");
@@ -41,14 +32,14 @@ std::string presented_secret(const httplib::Headers& headers) {
     malformed("send exactly one Authorization or x-api-key header");
   }
   std::string_view value;
-  if (authorization.first != authorization.second) {
-    value = authorization.first->second;
+  if (authorization != nullptr) {
+    value = *authorization;
     if (!starts_with_ignoring_case(value, k_bearer)) {
       malformed("the Authorization header must be 'Bearer <key>'");
     }
     value.remove_prefix(k_bearer.size());
   } else {
-    value = api_key.first->second;
+    value = *api_key;
   }
   // cpp-httplib has already percent-decoded header values, so this check also covers
   // CR, LF and NUL sent as %0D, %0A, %00.

@@ -3,6 +3,7 @@
 #include "core/random.h"
 #include "daemon/accountant.h"
 #include "daemon/client_server.h"
+#include "daemon/header_scan.h"
 #include "daemon/metrics.h"
 
 namespace llmgw::daemon {
@@ -10,7 +11,7 @@ namespace llmgw::daemon {
 Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log)
     : m_metrics(metrics),
       m_start(std::chrono::steady_clock::now()),
-      m_sdk(request.has_header("X-Stainless-Lang") ? SdkClient::yes : SdkClient::no),
+      m_sdk(find_header(request.headers, "X-Stainless-Lang") != nullptr ? SdkClient::yes : SdkClient::no),
       m_method(request.method),
       m_path(request.path),
       m_access_log(access_log) {

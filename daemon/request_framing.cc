@@ -1,5 +1,7 @@
 #include "daemon/request_framing.h"
 
+#include "daemon/header_scan.h"
+
 #include <fmt/format.h>
 
 #include <strings.h>
@@ -23,8 +25,8 @@ std::optional<HttpError> framing_error(const httplib::Request& request) {
     return HttpError(431, "headers_too_large",
                      fmt::format("More than {} request headers", k_max_request_headers));
   }
-  std::size_t lengths = headers.count("Content-Length");
-  std::size_t encodings = headers.count("Transfer-Encoding");
+  std::size_t lengths = header_count(headers, "Content-Length");
+  std::size_t encodings = header_count(headers, "Transfer-Encoding");
   if (lengths > 0 && encodings > 0) {
     return bad_framing("Content-Length and Transfer-Encoding must not both be sent");
   }
@@ -35,24 +37,24 @@ std::optional<HttpError> framing_error(const httplib::Request& request) {
     return bad_framing("More than one Transfer-Encoding header");
   }
   if (lengths == 1) {
-    const std::string& length = headers.find("Content-Length")->second;
+    const std::string& length = *find_header(headers, "Content-Length");
     if (length.empty() || length.size() > k_max_length_digits ||
         length.find_first_not_of("0123456789") != std::string::npos) {
       return bad_framing("Content-Length must be a number of bytes");
     }
   }
-  if (encodings == 1 && ::strcasecmp(headers.find("Transfer-Encoding")->second.c_str(), "chunked") != 0) {
+  if (encodings == 1 && ::strcasecmp(find_header(headers, "Transfer-Encoding")->c_str(), "chunked") != 0) {
     return bad_framing("The only Transfer-Encoding accepted is chunked");
   }
   if (request.method == "POST" && lengths == 0 && encodings == 0) {
     return HttpError(411, "length_required", "A request body needs a Content-Length");
   }
-  auto coding = headers.equal_range("Content-Encoding");
-  for (auto it = coding.first; it != coding.second; ++it) {
-    if (::strcasecmp(it->second.c_str(), "identity") != 0) {
-      return HttpError(415, "unsupported_content_encoding",
-                       "Request bodies must be sent uncompressed, without Content-Encoding");
-    }
+  const bool identity = for_each_header(headers, "Content-Encoding", [](const std::string& coding) {
+    return ::strcasecmp(coding.c_str(), "identity") == 0;
+  });
+  if (!identity) {
+    return HttpError(415, "unsupported_content_encoding",
+                     "Request bodies must be sent uncompressed, without Content-Encoding");
   }
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <mutex>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -57,10 +58,24 @@ void create_file_if_absent(const std::string& path) {
   }
 }
 
+// SQLite's own locks guard nothing llmgw needs. A Store is used by one thread at a time
+// (its cached statements demand that anyway), so connections are opened without a mutex of
+// their own, and without the global one around SQLite's allocation statistics, which
+// llmgw does not read. Either lock was taken for every bind, step and allocation.
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Only possible before SQLite's first use; if something else came first, the
+    // statistics simply stay on.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 SQLite::Database open_database(const std::string& path) {
   create_file_if_absent(path);
+  configure_sqlite_once();
   try {
-    return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX);
+    return SQLite::Database(path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX);
   } catch (const SQLite::Exception& e) {
     throw_io(fmt::format("cannot open database '{}': {}", path, e.getErrorStr()));
   }

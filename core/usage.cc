@@ -56,14 +56,16 @@ void UsageLedger::insert(const UsageRecord& r) {
       "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
       "estimated, streamed, cancelled, latency_ms, ttft_ms) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, r.request_id);
+  // The texts are bound without a copy: `r` outlives the statement's run, and the next
+  // use of the statement clears its bindings (Store::statement).
+  insert.bindNoCopy(1, r.request_id);
   insert.bind(2, static_cast<std::int64_t>(r.time));
-  insert.bind(3, r.key_id);
-  insert.bind(4, r.requested_model);
-  insert.bind(5, r.served_model);
-  insert.bind(6, r.provider);
+  insert.bindNoCopy(3, r.key_id);
+  insert.bindNoCopy(4, r.requested_model);
+  insert.bindNoCopy(5, r.served_model);
+  insert.bindNoCopy(6, r.provider);
   insert.bind(7, r.status);
-  insert.bind(8, r.error_code);
+  insert.bindNoCopy(8, r.error_code);
   insert.bind(9, static_cast<std::int64_t>(r.prompt_tokens));
   insert.bind(10, static_cast<std::int64_t>(r.completion_tokens));
   insert.bind(11, static_cast<std::int64_t>(r.cached_tokens));

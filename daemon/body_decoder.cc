@@ -1,5 +1,6 @@
 #include "daemon/body_decoder.h"
 
+#include "daemon/header_scan.h"
 #include "daemon/upstream_error.h"
 
 #include <algorithm>

@@ -15,7 +15,7 @@ constexpr std::string_view k_bearer = "Bearer ";
 }
 
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return equal_ignoring_case(text.substr(0, prefix.size()), prefix);
+  return equals_ignoring_case(text.substr(0, prefix.size()), prefix);
 }
 
 }  // namespace

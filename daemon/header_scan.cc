@@ -10,7 +10,7 @@ char ascii_lower(char c) {
 
 }  // namespace
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;
   }

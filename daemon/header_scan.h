@@ -12,8 +12,8 @@
 
 namespace llmgw::daemon {
 
-// ASCII letters in either case are equal, as in header names.
-bool equal_ignoring_case(std::string_view a, std::string_view b);
+// ASCII letters in either case are equal, as in header names and tokens.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 // How many headers are named `name`.
 std::size_t header_count(const httplib::Headers& headers, std::string_view name);
@@ -26,7 +26,7 @@ const std::string* find_header(const httplib::Headers& headers, std::string_view
 template <typename Each>
 bool for_each_header(const httplib::Headers& headers, std::string_view name, Each each) {
   for (const auto& [key, value] : headers) {
-    if (equal_ignoring_case(key, name) && !each(value)) {
+    if (equals_ignoring_case(key, name) && !each(value)) {
       return false;
     }
   }

@@ -1,5 +1,6 @@
 #include "daemon/response_head.h"
 
+#include "daemon/header_scan.h"
 #include "daemon/upstream_error.h"
 
 #include <cctype>
@@ -70,19 +71,6 @@ void parse_field(std::string_view line, ResponseHead& head) {
 }
 
 }  // namespace
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::optional<std::string_view> ResponseHead::header(std::string_view name) const {
   for (const auto& [field, value] : headers) {

@@ -39,6 +39,4 @@ std::optional<std::size_t> find_head_end(std::string_view data);
 // on a malformed status line or field; the message never repeats a field value.
 ResponseHead parse_response_head(std::string_view head);
 
-bool equals_ignoring_case(std::string_view a, std::string_view b);
-
 }  // namespace llmgw::daemon

@@ -1,6 +1,7 @@
 #include "daemon/upstream_pool.h"
 
 #include "core/error.h"
+#include "daemon/header_scan.h"
 
 #include <algorithm>
 #include <cctype>

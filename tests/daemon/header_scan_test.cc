@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-using llmgw::daemon::equal_ignoring_case;
+using llmgw::daemon::equals_ignoring_case;
 using llmgw::daemon::find_header;
 using llmgw::daemon::for_each_header;
 using llmgw::daemon::header_count;
@@ -33,14 +33,14 @@ std::vector<std::string> values(const httplib::Headers& headers, std::string_vie
 }  // namespace
 
 TEST_CASE("header scan: names match in any case of ASCII letters, and only whole") {
-  CHECK(equal_ignoring_case("Content-Length", "content-LENGTH"));
-  CHECK_FALSE(equal_ignoring_case("Content-Length", "Content-Lengt"));
-  CHECK_FALSE(equal_ignoring_case("Content-Length", "Content_Length"));
-  CHECK_FALSE(equal_ignoring_case("x-api-key", "x-api-kez"));
-  CHECK(equal_ignoring_case("", ""));
+  CHECK(equals_ignoring_case("Content-Length", "content-LENGTH"));
+  CHECK_FALSE(equals_ignoring_case("Content-Length", "Content-Lengt"));
+  CHECK_FALSE(equals_ignoring_case("Content-Length", "Content_Length"));
+  CHECK_FALSE(equals_ignoring_case("x-api-key", "x-api-kez"));
+  CHECK(equals_ignoring_case("", ""));
   // Only A-Z fold: '@' and '`' sit next to them, and bytes above 127 are left alone.
-  CHECK_FALSE(equal_ignoring_case("@", "`"));
-  CHECK_FALSE(equal_ignoring_case("\xC4", "\xE4"));
+  CHECK_FALSE(equals_ignoring_case("@", "`"));
+  CHECK_FALSE(equals_ignoring_case("\xC4", "\xE4"));
 }
 
 TEST_CASE("header scan: counts, first value and every value, as the map finds them") {

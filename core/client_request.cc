@@ -3,32 +3,11 @@
 #include "core/error.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 
 namespace llmgw {
-
-bool json_depth_within(std::string_view text, int max_depth) {
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > max_depth) {
-        return false;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 std::int64_t estimate_tokens(std::size_t bytes) {
   return static_cast<std::int64_t>((bytes + 3) / 4);
@@ -36,15 +15,53 @@ std::int64_t estimate_tokens(std::size_t bytes) {
 
 namespace {
 
-std::optional<std::int64_t> token_count(const nlohmann::json& body, const char* name) {
-  auto found = body.find(name);
-  if (found == body.end() || found->is_null()) {
+bool is_null(const std::optional<JsonSlice>& value) {
+  return !value || value->kind == JsonKind::null;
+}
+
+// An integer as nlohmann/json reads one: digits alone, at most 64 bits. Of negative ones
+// only -0 passes (as 0); larger or fractional numbers are not integers.
+std::optional<std::int64_t> non_negative_integer(std::string_view number) {
+  if (number == "-0") {
+    return 0;
+  }
+  if (number.empty() || number.size() > 19 ||
+      number.find_first_not_of("0123456789") != std::string_view::npos) {
     return std::nullopt;
   }
-  if (!found->is_number_integer() || found->get<std::int64_t>() < 0) {
+  std::uint64_t value = 0;
+  for (char digit : number) {
+    value = value * 10 + static_cast<std::uint64_t>(digit - '0');
+  }
+  if (value > static_cast<std::uint64_t>(INT64_MAX)) {
+    return std::nullopt;
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+std::optional<std::int64_t> token_count(const ClientRequest& request, const char* name) {
+  std::optional<JsonSlice> found = member(request, name);
+  if (is_null(found)) {
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> count;
+  if (found->kind == JsonKind::number) {
+    count = non_negative_integer(found->text);
+  }
+  if (!count) {
     throw_invalid(fmt::format("'{}' must be a non-negative integer", name));
   }
-  return found->get<std::int64_t>();
+  return count;
+}
+
+std::optional<JsonSlice> find_member(const std::vector<JsonMember>& members,
+                                     std::string_view name) {
+  for (const JsonMember& m : members) {
+    if (m.key == name) {
+      return m.value;
+    }
+  }
+  return std::nullopt;
 }
 
 // `key` with ASCII letters lowered and the two non-ASCII letters that Unicode simple case
@@ -71,12 +88,12 @@ std::string folded(std::string_view key) {
 // exactly. A key that only folds to a field llmgw reads ("Model", "\u017Ftream") could make
 // such an upstream act on another model, stream flag or token limit than the one
 // authorized and billed, so it is refused.
-void refuse_folded_fields(const nlohmann::json& body) {
+void refuse_folded_fields(const std::vector<JsonMember>& members) {
   static constexpr const char* k_fields[] = {"model",      "messages",   "input",
                                              "stream",     "stream_options", "max_tokens",
                                              "max_completion_tokens"};
-  for (const auto& item : body.items()) {
-    const std::string& key = item.key();
+  for (const JsonMember& m : members) {
+    const std::string& key = m.key;
     std::string fold = folded(key);
     for (const char* field : k_fields) {
       if (fold == field && key != field) {
@@ -89,75 +106,132 @@ void refuse_folded_fields(const nlohmann::json& body) {
 
 }  // namespace
 
+std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name) {
+  return find_member(request.members, name);
+}
+
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
-  if (!json_depth_within(text, k_max_json_depth)) {
+  const CheckedJson checked = check_json(text, k_max_json_depth);
+  if (checked.fault == JsonFault::too_deep) {
     throw_invalid(fmt::format("request body nests deeper than {} levels", k_max_json_depth));
+  }
+  if (checked.fault == JsonFault::malformed) {
+    throw_invalid("request body is not valid JSON");
+  }
+  if (checked.value.kind != JsonKind::object) {
+    throw_invalid("request body must be a JSON object");
   }
   ClientRequest request;
   request.endpoint = endpoint;
-  request.body = nlohmann::json::parse(text, nullptr, false);
-  if (request.body.is_discarded()) {
-    throw_invalid("request body is not valid JSON");
+  request.members = last_of_each_key(json_members(checked.value));
+  refuse_folded_fields(request.members);
+  std::optional<JsonSlice> model = member(request, "model");
+  if (model && model->kind == JsonKind::string) {
+    request.model = json_string_value(model->text);
   }
-  if (!request.body.is_object()) {
-    throw_invalid("request body must be a JSON object");
-  }
-  const nlohmann::json& body = request.body;
-  refuse_folded_fields(body);
-  auto model = body.find("model");
-  if (model == body.end() || !model->is_string() || model->get_ref<const std::string&>().empty()) {
+  if (request.model.empty()) {
     throw_invalid("'model' is required and must be a non-empty string");
   }
-  request.model = model->get<std::string>();
   std::size_t prompt_bytes = 0;
   if (endpoint == Endpoint::chat) {
-    auto messages = body.find("messages");
-    if (messages == body.end() || !messages->is_array() || messages->empty()) {
+    std::optional<JsonSlice> messages = member(request, "messages");
+    std::vector<JsonSlice> items;
+    if (messages && messages->kind == JsonKind::array) {
+      items = json_elements(*messages);
+    }
+    if (items.empty()) {
       throw_invalid("'messages' is required and must be a non-empty array");
     }
-    for (const auto& message : *messages) {
-      if (!message.is_object()) {
+    for (const JsonSlice& message : items) {
+      if (message.kind != JsonKind::object) {
         throw_invalid("each item of 'messages' must be an object");
       }
-      prompt_bytes += message.dump().size();
+      prompt_bytes += message.text.size();
     }
-    auto stream = body.find("stream");
-    if (stream != body.end() && !stream->is_null()) {
-      if (!stream->is_boolean()) {
+    std::optional<JsonSlice> stream = member(request, "stream");
+    if (!is_null(stream)) {
+      if (stream->kind != JsonKind::boolean) {
         throw_invalid("'stream' must be a boolean");
       }
-      request.stream = stream->get<bool>();
+      request.stream = stream->text == "true";
     }
-    auto options = body.find("stream_options");
-    if (options != body.end() && !options->is_null()) {
-      if (!options->is_object()) {
+    std::optional<JsonSlice> options = member(request, "stream_options");
+    if (!is_null(options)) {
+      if (options->kind != JsonKind::object) {
         throw_invalid("'stream_options' must be an object");
       }
-      auto include = options->find("include_usage");
-      request.include_usage = include != options->end() && include->is_boolean() && include->get<bool>();
+      std::optional<JsonSlice> include =
+          find_member(last_of_each_key(json_members(*options)), "include_usage");
+      request.include_usage = include && include->text == "true";
     }
-    request.max_tokens = token_count(body, "max_completion_tokens");
+    request.max_tokens = token_count(request, "max_completion_tokens");
     if (!request.max_tokens) {
-      request.max_tokens = token_count(body, "max_tokens");
+      request.max_tokens = token_count(request, "max_tokens");
     }
   } else {
-    auto input = body.find("input");
-    if (input == body.end() || !(input->is_string() || input->is_array())) {
+    std::optional<JsonSlice> input = member(request, "input");
+    if (!input || !(input->kind == JsonKind::string || input->kind == JsonKind::array)) {
       throw_invalid("'input' is required and must be a string or an array");
     }
-    prompt_bytes = input->dump().size();
+    prompt_bytes = input->text.size();
   }
   request.prompt_tokens_estimate = estimate_tokens(prompt_bytes);
   return request;
 }
 
-std::string upstream_body(ClientRequest& request, std::string_view upstream_model) {
-  nlohmann::json& body = request.body;
-  body["model"] = upstream_model;
-  if (request.stream) {
-    body["stream_options"]["include_usage"] = true;
+namespace {
+
+// A JSON string holding `text`, as nlohmann/json writes one (invalid UTF-8 replaced).
+std::string string_literal(std::string_view text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void append_member(std::string& out, std::string_view key_text, std::string_view value) {
+  if (out.size() > 1) {
+    out += ',';
   }
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.append(key_text).append(":").append(value);
+}
+
+// stream_options with include_usage on: the client's options (the last of each key), or
+// none when it sent null or nothing.
+std::string with_usage_included(const std::optional<JsonSlice>& options) {
+  std::string out = "{";
+  if (!is_null(options)) {
+    for (const JsonMember& m : last_of_each_key(json_members(*options))) {
+      if (m.key != "include_usage") {
+        append_member(out, m.key_text, m.value.text);
+      }
+    }
+  }
+  append_member(out, "\"include_usage\"", "true");
+  return out + "}";
+}
+
+}  // namespace
+
+std::string upstream_body(const ClientRequest& request, std::string_view upstream_model) {
+  std::string out = "{";
+  std::size_t size = 2 + upstream_model.size();
+  for (const JsonMember& m : request.members) {
+    size += m.key_text.size() + m.value.text.size() + 2;
+  }
+  out.reserve(size + 64);
+  bool options_sent = false;
+  for (const JsonMember& m : request.members) {
+    if (m.key == "model") {
+      append_member(out, m.key_text, string_literal(upstream_model));
+    } else if (request.stream && m.key == "stream_options") {
+      append_member(out, m.key_text, with_usage_included(m.value));
+      options_sent = true;
+    } else {
+      append_member(out, m.key_text, m.value.text);
+    }
+  }
+  if (request.stream && !options_sent) {
+    append_member(out, "\"stream_options\"", with_usage_included(std::nullopt));
+  }
+  return out + "}";
 }
 
 }  // namespace llmgw

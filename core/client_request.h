@@ -1,26 +1,31 @@
 #pragma once
-// A client's request body for /v1/chat/completions or /v1/embeddings: parsed once, checked,
-// and rewritten for the upstream. The upstream receives our own serialization of the
-// parsed object, never the client's bytes, so what it sees is exactly what was authorized
-// (a duplicate "model" key cannot smuggle a second model past the check).
-#include <nlohmann/json.hpp>
+// A client's request body for /v1/chat/completions or /v1/embeddings: checked once, read in
+// place, and rewritten for the upstream. The upstream receives one object member per key:
+// where the client repeated a key, only the last one goes on, which is the one read here
+// (a duplicate "model" key cannot smuggle a second model past the check). Values go on
+// as the client wrote them, but for `model` and, when streaming, stream_options.
+#include "core/json_scan.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmgw {
 
 enum class Endpoint { chat, embeddings };
 
-// Deeper JSON is refused before parsing: nlohmann/json 3.11.2 recurses when copying,
-// dumping and destroying, so unbounded depth could exhaust the stack.
+// Deeper JSON is refused before it is read: reading it recurses (here, and in
+// nlohmann/json 3.11.2 when the echo model parses it), so unbounded depth could exhaust
+// the stack.
 constexpr int k_max_json_depth = 64;
 
 struct ClientRequest {
   Endpoint endpoint = Endpoint::chat;
-  nlohmann::json body;  // a JSON object
+  // The body's members, the last of each key, slices of the client's text: the request
+  // must not outlive the text it was parsed from.
+  std::vector<JsonMember> members;
   std::string model;
   bool stream = false;
   bool include_usage = false;              // the client asked for the usage chunk
@@ -28,20 +33,19 @@ struct ClientRequest {
   std::int64_t prompt_tokens_estimate = 0;
 };
 
-// Throws Error(invalid) with a message fit for a 400 answer: malformed JSON, too deep,
-// not an object, `model` missing or not a non-empty string, `messages` (chat) or `input`
-// (embeddings) missing or of the wrong type, `stream` not a boolean, max tokens not a
-// non-negative integer.
+// REQUIRES: `text` outlives the request. Throws Error(invalid) with a message fit for a
+// 400 answer: malformed JSON, too deep, not an object, `model` missing or not a non-empty
+// string, `messages` (chat) or `input` (embeddings) missing or of the wrong type, `stream`
+// not a boolean, max tokens not a non-negative integer. The prompt estimate counts the
+// bytes of the messages (or the input) as written.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 
-// True when no array or object in `text` nests deeper than `max_depth`. Strings are
-// skipped, so brackets inside them do not count.
-bool json_depth_within(std::string_view text, int max_depth);
-
 // The body to send upstream: the client's object with `model` set to `upstream_model`,
-// and, when streaming, stream_options.include_usage forced on. Edits `request.body` in
-// place (no copy); `request.model` keeps the model the client asked for.
-std::string upstream_body(ClientRequest& request, std::string_view upstream_model);
+// and, when streaming, stream_options.include_usage forced on.
+std::string upstream_body(const ClientRequest& request, std::string_view upstream_model);
+
+// The value of the body's member `name`, or nullopt.
+std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name);
 
 // A rough token count for text: one token per 4 bytes, rounded up.
 std::int64_t estimate_tokens(std::size_t bytes);

@@ -1,5 +1,7 @@
 #include "core/echo_provider.h"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 
 namespace llmgw {
@@ -59,7 +61,7 @@ std::string event(const nlohmann::ordered_json& data) {
 
 EchoAnswer embeddings_answer(const ClientRequest& request, std::int64_t created) {
   // A fixed-size vector derived from the input's bytes: deterministic, not meaningful.
-  std::string input = request.body.at("input").dump();
+  std::string input = nlohmann::json::parse(member(request, "input")->text).dump();
   std::array<double, 8> vector{};
   for (std::size_t i = 0; i < input.size(); ++i) {
     vector[i % vector.size()] += static_cast<unsigned char>(input[i]) / 255.0;
@@ -82,7 +84,7 @@ EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std:
   if (request.endpoint == Endpoint::embeddings) {
     return embeddings_answer(request, created);
   }
-  std::string text = last_user_text(request.body.at("messages"));
+  std::string text = last_user_text(nlohmann::json::parse(member(request, "messages")->text));
   if (request.max_tokens && static_cast<std::size_t>(*request.max_tokens) * 4 < text.size()) {
     text.resize(static_cast<std::size_t>(*request.max_tokens) * 4);
   }

@@ -2,8 +2,8 @@
 // it: parse, authorize the requested model under a key's rules, and for each allowed
 // candidate in turn rewrite and serialize the body. The input is the body, tried on both
 // endpoints under each key below, against the built-in catalog. Aborts when
-// - parsing throws anything but Error(invalid), or accepts a body that nests deeper than
-//   k_max_json_depth;
+// - parsing throws anything but Error(invalid), or accepts a body that nlohmann/json
+//   refuses or that nests deeper than k_max_json_depth;
 // - the model, stream flag or max tokens it extracts are not the body's own;
 // - an allowed decision serves another model than the one asked for, or a candidate that
 //   the key's rules exclude;
@@ -161,8 +161,10 @@ void exercise(std::string_view text, Endpoint endpoint) {
     FUZZ_CHECK(e.kind() == llmgw::ErrorKind::invalid);
     return;
   }
-  FUZZ_CHECK(depth(parsed.body) <= llmgw::k_max_json_depth);
-  const json client_body = parsed.body;
+  // Accepted only what nlohmann/json accepts, and read from it what it reads.
+  FUZZ_CHECK(json::accept(text));
+  const json client_body = json::parse(text);
+  FUZZ_CHECK(depth(client_body) <= llmgw::k_max_json_depth);
   check_fields(parsed, client_body);
   for (const Key& key : keys()) {
     Decision decision = llmgw::evaluate(key.rules, llmgw::builtin_catalog(), parsed.model);

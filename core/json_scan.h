@@ -1,0 +1,58 @@
+#pragma once
+// A JSON text checked once and then read in place: values are slices of the text, not a
+// built document. A client's request body is read this way (core/client_request.h):
+// nlohmann/json builds every string and object of a body to read four of its fields, and
+// serializes all of it again for the upstream, which costs about 7 us per KiB of prompt.
+//
+// check_json() is as strict as nlohmann::json::parse: RFC 8259 with UTF-8 checked,
+// unpaired surrogate escapes refused, numbers that overflow a double refused, a UTF-8 BOM
+// allowed before the value. The readers below require a text it accepted.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmgw {
+
+enum class JsonKind { object, array, string, number, boolean, null };
+
+// One value of a valid JSON text: its kind and its bytes as written.
+struct JsonSlice {
+  JsonKind kind = JsonKind::null;
+  std::string_view text;
+};
+
+struct JsonMember {
+  std::string key;            // decoded
+  std::string_view key_text;  // as written, quotes included
+  JsonSlice value;
+};
+
+enum class JsonFault { none, too_deep, malformed };
+
+struct CheckedJson {
+  JsonFault fault = JsonFault::none;
+  JsonSlice value;  // the value the text holds, when fault is none
+};
+
+// Whether `text` is exactly one valid JSON value (with whitespace around it) that nests
+// arrays and objects at most `max_depth` deep. The first fault met is reported: a text
+// that goes too deep before it breaks the grammar is too_deep.
+CheckedJson check_json(std::string_view text, int max_depth);
+
+// REQUIRES: `object` is an object of a validated text. Its members in the order written,
+// repeated keys included.
+std::vector<JsonMember> json_members(const JsonSlice& object);
+
+// The members a parser that keeps the last of repeated keys ends up with (nlohmann, and
+// JSON.parse), in the order written.
+std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members);
+
+// REQUIRES: `array` is an array of a validated text. Its elements in order.
+std::vector<JsonSlice> json_elements(const JsonSlice& array);
+
+// REQUIRES: `literal` is a string of a validated text, quotes included. The text it
+// stands for, escapes decoded.
+std::string json_string_value(std::string_view literal);
+
+}  // namespace llmgw

@@ -1,6 +1,7 @@
 #include "core/json_scan.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <unordered_set>
@@ -182,7 +183,11 @@ private:
 
   bool string() {
     ++m_p;
-    while (m_p != m_end) {
+    for (;;) {
+      skip_plain_text();
+      if (m_p == m_end) {
+        return false;
+      }
       const auto c = static_cast<unsigned char>(*m_p);
       if (c == '"') {
         ++m_p;
@@ -195,13 +200,38 @@ private:
         if (!escape()) {
           return false;
         }
-      } else if (c < 0x80) {
-        ++m_p;
       } else if (!utf8_sequence()) {
         return false;
       }
     }
-    return false;
+  }
+
+  // Past the ASCII in a string that needs no look: neither a control character, a quote
+  // nor a backslash. Prompts are mostly that, so it goes eight bytes at a time: a word
+  // holds none of them when no byte is below 0x20, equal to '"' or '\\', or above 0x7F.
+  void skip_plain_text() {
+    constexpr std::uint64_t k_ones = 0x0101010101010101;
+    constexpr std::uint64_t k_highs = 0x8080808080808080;
+    // High bit set in some byte exactly when some byte of `word` is below n (n <= 0x80).
+    auto any_below = [](std::uint64_t word, std::uint64_t n) {
+      return (word - k_ones * n) & ~word & k_highs;
+    };
+    while (m_end - m_p >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, m_p, sizeof word);
+      if ((word & k_highs) != 0 || any_below(word, 0x20) != 0 ||
+          any_below(word ^ (k_ones * '"'), 1) != 0 || any_below(word ^ (k_ones * '\\'), 1) != 0) {
+        break;
+      }
+      m_p += 8;
+    }
+    while (m_p != m_end) {
+      const auto c = static_cast<unsigned char>(*m_p);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+        return;
+      }
+      ++m_p;
+    }
   }
 
   // Four hex digits at m_p, read; -1 when they are not.

@@ -194,6 +194,28 @@ TEST_CASE("json scan: accepts exactly what nlohmann/json accepts, on random and 
   CHECK(refused > 2000);
 }
 
+TEST_CASE("json scan: long strings, with each kind of byte at each place of a word") {
+  // Plain text is skipped eight bytes at a time: what must stop the skip is put at every
+  // offset, in strings long enough for several words.
+  const std::vector<std::string> bytes = {"\x01", "\x1f", "\x20", "\x7f", "\x80", "\xff", "\"",
+                                          "\\n", "\\", "\\u00e9", "\xC3\xA9", "\xC3",
+                                          "\xE6\x9D\xB1", "\xF0\x9F\x98\x80", "\xED\xA0\x80",
+                                          std::string(1, '\0')};
+  int accepted = 0;
+  for (const std::string& piece : bytes) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      const std::string text = "[\"" + std::string(at, 'a') + piece + std::string(29, 'b') + "\"]";
+      INFO(json(text).dump(-1, ' ', true, json::error_handler_t::replace));
+      CHECK(scan_accepts(text) == json::accept(text));
+      if (scan_accepts(text)) {
+        CHECK(rebuilt(checked(text)) == json::parse(text));
+        ++accepted;
+      }
+    }
+  }
+  CHECK(accepted == 24 * 8);  // space, DEL, two escapes, a backslash that escapes a b, UTF-8
+}
+
 TEST_CASE("json scan: the values read in place are the ones nlohmann/json parses") {
   Writer writer(7);
   int read = 0;

@@ -4,6 +4,8 @@
 # 127.0.0.1 in a temporary folder and stops by itself.
 #
 #   bench/gateway.sh [path/to/llmgw]      env: ROUNDS=3 DURATION=5 CONNECTIONS="1 16 64"
+#   PROMPT_BYTES=32768 bench/gateway.sh    requests whose message is that long (default: a
+#                                         short one), as agents and long chats send
 #   PROFILE=/tmp/gw bench/gateway.sh     also records a perf profile (dwarf call graphs) of llmgw during its
 #                                         last round at each connection count (/tmp/gw.c64.data)
 #
@@ -16,6 +18,8 @@ llmgw=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
 rounds=${ROUNDS:-3}
 duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 16 64"}
+prompt_bytes=${PROMPT_BYTES:-0}
+[[ $prompt_bytes =~ ^[0-9]+$ ]] || { echo "bench: PROMPT_BYTES must be a number of bytes" >&2; exit 2; }
 for tool in nginx wrk "$llmgw"; do
   command -v "$tool" >/dev/null || { echo "bench: missing $tool (apt-get install -y nginx wrk; build first)" >&2; exit 1; }
 done
@@ -27,7 +31,9 @@ mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 
 start_nginx mock "server { listen 127.0.0.1:$mock_port;
     location /v1/chat/completions { default_type application/json; return 200 '$completion'; } }"
+# Request bodies stay in memory (by default nginx writes those over 16 KiB to a file).
 start_nginx proxy "upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
+  client_body_buffer_size 1m;
   server { listen 127.0.0.1:$proxy_port;
     location / { proxy_pass http://mock; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }" 2
 
@@ -52,7 +58,9 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/
 
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
-wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"Hello, how are you?"}],"max_tokens":64}'
+local content = "Hello, how are you?"
+content = content .. string.rep("x", $prompt_bytes - #content)
+wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"' .. content .. '"}],"max_tokens":64}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 LUA

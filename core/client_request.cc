@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
-
 namespace llmgw {
 
 std::int64_t estimate_tokens(std::size_t bytes) {
@@ -19,49 +17,16 @@ bool is_null(const std::optional<JsonSlice>& value) {
   return !value || value->kind == JsonKind::null;
 }
 
-// An integer as nlohmann/json reads one: digits alone, at most 64 bits. Of negative ones
-// only -0 passes (as 0); larger or fractional numbers are not integers.
-std::optional<std::int64_t> non_negative_integer(std::string_view number) {
-  if (number == "-0") {
-    return 0;
-  }
-  if (number.empty() || number.size() > 19 ||
-      number.find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::uint64_t value = 0;
-  for (char digit : number) {
-    value = value * 10 + static_cast<std::uint64_t>(digit - '0');
-  }
-  if (value > static_cast<std::uint64_t>(INT64_MAX)) {
-    return std::nullopt;
-  }
-  return static_cast<std::int64_t>(value);
-}
-
 std::optional<std::int64_t> token_count(const ClientRequest& request, const char* name) {
   std::optional<JsonSlice> found = member(request, name);
   if (is_null(found)) {
     return std::nullopt;
   }
-  std::optional<std::int64_t> count;
-  if (found->kind == JsonKind::number) {
-    count = non_negative_integer(found->text);
-  }
-  if (!count) {
+  std::optional<std::int64_t> count = json_integer(*found);
+  if (!count || *count < 0) {
     throw_invalid(fmt::format("'{}' must be a non-negative integer", name));
   }
   return count;
-}
-
-std::optional<JsonSlice> find_member(const std::vector<JsonMember>& members,
-                                     std::string_view name) {
-  for (const JsonMember& m : members) {
-    if (m.key == name) {
-      return m.value;
-    }
-  }
-  return std::nullopt;
 }
 
 // `key` with ASCII letters lowered and the two non-ASCII letters that Unicode simple case
@@ -107,7 +72,8 @@ void refuse_folded_fields(const std::vector<JsonMember>& members) {
 }  // namespace
 
 std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name) {
-  return find_member(request.members, name);
+  const JsonMember* found = find_member(request.members, name);
+  return found == nullptr ? std::nullopt : std::optional<JsonSlice>(found->value);
 }
 
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
@@ -160,9 +126,9 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
       if (options->kind != JsonKind::object) {
         throw_invalid("'stream_options' must be an object");
       }
-      std::optional<JsonSlice> include =
-          find_member(last_of_each_key(json_members(*options)), "include_usage");
-      request.include_usage = include && include->text == "true";
+      const auto option_members = last_of_each_key(json_members(*options));
+      const JsonMember* include = find_member(option_members, "include_usage");
+      request.include_usage = include != nullptr && include->value.text == "true";
     }
     request.max_tokens = token_count(request, "max_completion_tokens");
     if (!request.max_tokens) {

@@ -513,6 +513,15 @@ std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members) {
   return kept;
 }
 
+const JsonMember* find_member(const std::vector<JsonMember>& members, std::string_view key) {
+  for (const JsonMember& member : members) {
+    if (member.key == key) {
+      return &member;
+    }
+  }
+  return nullptr;
+}
+
 std::vector<JsonSlice> json_elements(const JsonSlice& array) {
   std::vector<JsonSlice> elements;
   const char* end = array.text.data() + array.text.size() - 1;  // the closing bracket
@@ -571,6 +580,33 @@ std::string json_string_value(std::string_view literal) {
     }
   }
   return value;
+}
+
+std::optional<std::int64_t> json_integer(const JsonSlice& value) {
+  std::string_view digits = value.text;
+  const bool negative = !digits.empty() && digits.front() == '-';
+  if (negative) {
+    digits.remove_prefix(1);
+  }
+  if (value.kind != JsonKind::number || digits.empty() ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t magnitude = 0;
+  for (char digit : digits) {
+    const auto d = static_cast<std::uint64_t>(digit - '0');
+    if (magnitude > (UINT64_MAX - d) / 10) {
+      return std::nullopt;  // past 64 bits: a floating-point number to nlohmann
+    }
+    magnitude = magnitude * 10 + d;
+  }
+  if (negative) {
+    if (magnitude > static_cast<std::uint64_t>(INT64_MAX) + 1) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(0 - magnitude);
+  }
+  return static_cast<std::int64_t>(magnitude);
 }
 
 }  // namespace llmgw

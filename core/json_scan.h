@@ -7,6 +7,7 @@
 // check_json() is as strict as nlohmann::json::parse: RFC 8259 with UTF-8 checked,
 // unpaired surrogate escapes refused, numbers that overflow a double refused, a UTF-8 BOM
 // allowed before the value. The readers below require a text it accepted.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,11 +49,19 @@ std::vector<JsonMember> json_members(const JsonSlice& object);
 // JSON.parse), in the order written.
 std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members);
 
+// The member named `key` (the first of that name), or nullptr.
+const JsonMember* find_member(const std::vector<JsonMember>& members, std::string_view key);
+
 // REQUIRES: `array` is an array of a validated text. Its elements in order.
 std::vector<JsonSlice> json_elements(const JsonSlice& array);
 
 // REQUIRES: `literal` is a string of a validated text, quotes included. The text it
 // stands for, escapes decoded.
 std::string json_string_value(std::string_view literal);
+
+// What nlohmann's get<std::int64_t>() gives for a number that it reads as an integer:
+// digits alone, within 64 bits signed or unsigned (an unsigned one above INT64_MAX comes
+// out negative, as there). Nothing for other values, fractions and exponents included.
+std::optional<std::int64_t> json_integer(const JsonSlice& value);
 
 }  // namespace llmgw

@@ -1,5 +1,7 @@
 #include "core/token_usage.h"
 
+#include "core/json_scan.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -40,116 +42,38 @@ std::optional<TokenUsage> usage_of(const nlohmann::json& document) {
 
 namespace {
 
-// What usage_of() reads, gathered while the text is parsed: nlohmann's SAX events, with
-// the path from the root kept as far as it matters. A key given twice counts as the
-// document would have it: the last one.
-class UsageReader {
-public:
-  using json = nlohmann::json;
+// Deeper responses are not read (the checking recurses); no provider nests a tenth of it.
+constexpr int k_max_response_depth = 1024;
 
-  std::optional<TokenUsage> result() const {
-    if (!m_usage) {
-      return std::nullopt;
-    }
-    TokenUsage tokens = *m_usage;
-    tokens.cached = std::min(tokens.prompt, tokens.cached);
-    return tokens;
-  }
-
-  bool null() { return value(Kind::other); }
-  bool boolean(bool) { return value(Kind::other); }
-  bool number_integer(json::number_integer_t number) { return value(Kind::integer, number); }
-  bool number_unsigned(json::number_unsigned_t number) {
-    return value(Kind::integer, static_cast<std::int64_t>(number));  // as get<std::int64_t>()
-  }
-  bool number_float(json::number_float_t, const json::string_t&) { return value(Kind::other); }
-  bool string(json::string_t&) { return value(Kind::other); }
-  bool binary(json::binary_t&) { return value(Kind::other); }
-  bool start_object(std::size_t) {
-    Where where = where_next();
-    value(Kind::object);
-    m_path.push_back(where);
-    return true;
-  }
-  bool key(json::string_t& name) {
-    m_key = name;
-    return true;
-  }
-  bool end_object() {
-    m_path.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) {
-    value(Kind::other);
-    m_path.push_back(Where::elsewhere);
-    return true;
-  }
-  bool end_array() {
-    m_path.pop_back();
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    m_usage.reset();
-    return false;
-  }
-
-private:
-  // Where a value sits: the root, the root object's "usage", the usage's
-  // "prompt_tokens_details", or anywhere else.
-  enum class Where { root, usage, details, elsewhere };
-  enum class Kind { integer, object, other };
-
-  // Where the value that starts now sits (keys come right before their values, so m_key
-  // is the value's own key whenever it sits in an object).
-  Where where_next() const {
-    if (m_path.empty()) {
-      return Where::root;
-    }
-    switch (m_path.back()) {
-      case Where::root:
-        return m_key == "usage" ? Where::usage : Where::elsewhere;
-      case Where::usage:
-        return m_key == "prompt_tokens_details" ? Where::details : Where::elsewhere;
-      default:
-        return Where::elsewhere;
-    }
-  }
-
-  // A value of `kind` starts; it replaces whatever an earlier value under the same key set.
-  bool value(Kind kind, std::int64_t integer = 0) {
-    const Where where = where_next();
-    if (where == Where::usage) {
-      m_usage = kind == Kind::object ? std::optional<TokenUsage>(TokenUsage{}) : std::nullopt;
-      return true;
-    }
-    if (m_path.empty() || !m_usage) {
-      return true;
-    }
-    // Counts that are not integers count as 0, and so do negative ones.
-    const std::int64_t count = kind == Kind::integer ? std::max<std::int64_t>(0, integer) : 0;
-    if (where == Where::details || (m_path.back() == Where::details && m_key == "cached_tokens")) {
-      m_usage->cached = count;  // a new details object starts with none
-    } else if (m_path.back() == Where::usage && m_key == "prompt_tokens") {
-      m_usage->prompt = count;
-    } else if (m_path.back() == Where::usage && m_key == "completion_tokens") {
-      m_usage->completion = count;
-    }
-    return true;
-  }
-
-  std::vector<Where> m_path;  // where each object and array open sits, from the root
-  std::string m_key;          // the last key read
-  std::optional<TokenUsage> m_usage;
-};
+// A count as usage_of() reads it: integers (negative ones as 0), anything else 0.
+std::int64_t count_in(const std::vector<JsonMember>& members, std::string_view name) {
+  const JsonMember* count = find_member(members, name);
+  return count == nullptr ? 0 : std::max<std::int64_t>(0, json_integer(count->value).value_or(0));
+}
 
 }  // namespace
 
 std::optional<TokenUsage> usage_in(std::string_view json_text) {
-  UsageReader reader;
-  if (!nlohmann::json::sax_parse(json_text, &reader)) {
+  const CheckedJson document = check_json(json_text, k_max_response_depth);
+  if (document.fault != JsonFault::none || document.value.kind != JsonKind::object) {
     return std::nullopt;
   }
-  return reader.result();
+  // The last of repeated keys counts, as in a parsed document.
+  const auto root = last_of_each_key(json_members(document.value));
+  const JsonMember* usage = find_member(root, "usage");
+  if (usage == nullptr || usage->value.kind != JsonKind::object) {
+    return std::nullopt;
+  }
+  const auto fields = last_of_each_key(json_members(usage->value));
+  TokenUsage tokens;
+  tokens.prompt = count_in(fields, "prompt_tokens");
+  tokens.completion = count_in(fields, "completion_tokens");
+  const JsonMember* details = find_member(fields, "prompt_tokens_details");
+  if (details != nullptr && details->value.kind == JsonKind::object) {
+    tokens.cached = std::min(tokens.prompt,
+                             count_in(last_of_each_key(json_members(details->value)), "cached_tokens"));
+  }
+  return tokens;
 }
 
 Money cost_of(const Mapping& mapping, const TokenUsage& usage) {

@@ -22,8 +22,8 @@ struct TokenUsage {
 std::optional<TokenUsage> usage_of(const nlohmann::json& document);
 
 // The same for a whole response body as text: usage_of() of the parsed body (nothing when
-// it is not valid JSON), without building the document. The daemon reads every
-// non-streamed response this way.
+// it is not valid JSON, or nests deeper than 1,024 levels), read in place
+// (core/json_scan.h). The daemon reads every non-streamed response this way.
 std::optional<TokenUsage> usage_in(std::string_view json_text);
 
 // Exact: uncached prompt tokens at the input price, cached ones at the cached-input price,

@@ -11,6 +11,7 @@
 #include <vector>
 
 using llmgw::json_elements;
+using llmgw::json_integer;
 using llmgw::json_members;
 using llmgw::json_string_value;
 using llmgw::JsonKind;
@@ -289,3 +290,19 @@ TEST_CASE("json scan: repeated keys among many members keep the last, in order")
     CHECK(parsed.at(member.key) == json::parse(member.value.text));
   }
 }
+
+TEST_CASE("json scan: integers are what nlohmann/json's get<std::int64_t>() gives") {
+  for (const char* number : {"0", "-0", "7", "-7", "9223372036854775807", "9223372036854775808",
+                             "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+                             "18446744073709551616", "1.0", "1e2", "-0.0", "123456789012345678901"}) {
+    INFO(number);
+    const json parsed = json::parse(number);
+    const auto read = json_integer(checked(number));
+    REQUIRE(read.has_value() == parsed.is_number_integer());
+    if (read) {
+      CHECK(*read == parsed.get<std::int64_t>());
+    }
+  }
+  CHECK_FALSE(json_integer(checked("\"5\"")).has_value());
+}
+

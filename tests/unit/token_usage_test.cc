@@ -138,3 +138,14 @@ TEST_CASE("usage_in: says what usage_of says of the parsed document for 20,000 r
   CHECK(with_usage > 1000);
   CHECK(broken > 1000);
 }
+
+TEST_CASE("usage_in: a response nested deeper than 1,024 levels is not read") {
+  auto nested = [](int depth) {
+    return R"({"usage":{"prompt_tokens":3,"completion_tokens":4},"x":)" + std::string(depth - 1, '[') +
+           std::string(depth - 1, ']') + "}";
+  };
+  CHECK(same(usage_in(nested(1024)), TokenUsage{3, 4, 0}));
+  CHECK(same(usage_in(nested(1024)), from_document(nested(1024))));
+  CHECK_FALSE(usage_in(nested(1025)).has_value());
+  CHECK_FALSE(usage_in(std::string(1 << 20, '[')).has_value());
+}

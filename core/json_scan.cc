@@ -466,6 +466,14 @@ CheckedJson check_json(std::string_view text, int max_depth) {
   return Validator(text, max_depth).document();
 }
 
+std::optional<std::vector<JsonMember>> json_object_members(std::string_view text, int max_depth) {
+  const CheckedJson checked = check_json(text, max_depth);
+  if (checked.fault != JsonFault::none || checked.value.kind != JsonKind::object) {
+    return std::nullopt;
+  }
+  return last_of_each_key(json_members(checked.value));
+}
+
 std::vector<JsonMember> json_members(const JsonSlice& object) {
   std::vector<JsonMember> members;
   const char* end = object.text.data() + object.text.size() - 1;  // the closing brace

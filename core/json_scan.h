@@ -41,6 +41,10 @@ struct CheckedJson {
 // that goes too deep before it breaks the grammar is too_deep.
 CheckedJson check_json(std::string_view text, int max_depth);
 
+// The members of the object `text` holds, the last of each key (as a parsed document has
+// them); nothing when `text` is not a valid JSON object nesting at most `max_depth` deep.
+std::optional<std::vector<JsonMember>> json_object_members(std::string_view text, int max_depth);
+
 // REQUIRES: `object` is an object of a validated text. Its members in the order written,
 // repeated keys included.
 std::vector<JsonMember> json_members(const JsonSlice& object);

@@ -1,9 +1,5 @@
 #include "core/token_usage.h"
 
-#include "core/json_scan.h"
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -12,40 +8,7 @@ namespace llmgw {
 
 namespace {
 
-std::int64_t count(const nlohmann::json& object, const char* name) {
-  auto found = object.find(name);
-  if (found == object.end() || !found->is_number_integer()) {
-    return 0;
-  }
-  return std::max<std::int64_t>(0, found->get<std::int64_t>());
-}
-
-}  // namespace
-
-std::optional<TokenUsage> usage_of(const nlohmann::json& document) {
-  if (!document.is_object()) {
-    return std::nullopt;
-  }
-  auto usage = document.find("usage");
-  if (usage == document.end() || !usage->is_object()) {
-    return std::nullopt;
-  }
-  TokenUsage tokens;
-  tokens.prompt = count(*usage, "prompt_tokens");
-  tokens.completion = count(*usage, "completion_tokens");
-  auto details = usage->find("prompt_tokens_details");
-  if (details != usage->end() && details->is_object()) {
-    tokens.cached = std::min(tokens.prompt, count(*details, "cached_tokens"));
-  }
-  return tokens;
-}
-
-namespace {
-
-// Deeper responses are not read (the checking recurses); no provider nests a tenth of it.
-constexpr int k_max_response_depth = 1024;
-
-// A count as usage_of() reads it: integers (negative ones as 0), anything else 0.
+// A count: integers (negative ones as 0), anything else 0.
 std::int64_t count_in(const std::vector<JsonMember>& members, std::string_view name) {
   const JsonMember* count = find_member(members, name);
   return count == nullptr ? 0 : std::max<std::int64_t>(0, json_integer(count->value).value_or(0));
@@ -54,13 +17,13 @@ std::int64_t count_in(const std::vector<JsonMember>& members, std::string_view n
 }  // namespace
 
 std::optional<TokenUsage> usage_in(std::string_view json_text) {
-  const CheckedJson document = check_json(json_text, k_max_response_depth);
-  if (document.fault != JsonFault::none || document.value.kind != JsonKind::object) {
-    return std::nullopt;
-  }
-  // The last of repeated keys counts, as in a parsed document.
-  const auto root = last_of_each_key(json_members(document.value));
-  const JsonMember* usage = find_member(root, "usage");
+  const auto object = json_object_members(json_text, k_max_response_depth);
+  return object ? usage_among(*object) : std::nullopt;
+}
+
+std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
+  // The last of repeated keys counts, as in a parsed document (`object` has only those).
+  const JsonMember* usage = find_member(object, "usage");
   if (usage == nullptr || usage->value.kind != JsonKind::object) {
     return std::nullopt;
   }

@@ -9,31 +9,38 @@ namespace llmgw::daemon {
 namespace {
 
 // The text bytes a chunk carries, for estimating completion tokens without usage.
-std::size_t delta_bytes(const nlohmann::json& chunk) {
-  std::size_t bytes = 0;
-  auto choices = chunk.find("choices");
-  if (choices == chunk.end() || !choices->is_array()) {
+std::size_t delta_bytes(const std::vector<JsonMember>& chunk) {
+  const JsonMember* choices = find_member(chunk, "choices");
+  if (choices == nullptr || choices->value.kind != JsonKind::array) {
     return 0;
   }
-  for (const auto& choice : *choices) {
-    auto delta = choice.is_object() ? choice.find("delta") : choice.end();
-    if (choice.is_object() && delta != choice.end() && delta->is_object()) {
-      for (const char* field : {"content", "reasoning_content"}) {
-        auto text = delta->find(field);
-        if (text != delta->end() && text->is_string()) {
-          bytes += text->get_ref<const std::string&>().size();
-        }
+  std::size_t bytes = 0;
+  for (const JsonSlice& choice : json_elements(choices->value)) {
+    if (choice.kind != JsonKind::object) {
+      continue;
+    }
+    const auto choice_members = last_of_each_key(json_members(choice));
+    const JsonMember* delta = find_member(choice_members, "delta");
+    if (delta == nullptr || delta->value.kind != JsonKind::object) {
+      continue;
+    }
+    const auto delta_members = last_of_each_key(json_members(delta->value));
+    for (const char* field : {"content", "reasoning_content"}) {
+      const JsonMember* text = find_member(delta_members, field);
+      if (text != nullptr && text->value.kind == JsonKind::string) {
+        bytes += json_string_value(text->value.text).size();
       }
     }
   }
   return bytes;
 }
 
-bool is_usage_only(const nlohmann::json& chunk) {
-  auto choices = chunk.find("choices");
-  auto usage = chunk.find("usage");
-  return usage != chunk.end() && usage->is_object() &&
-         (choices == chunk.end() || (choices->is_array() && choices->empty()));
+bool is_usage_only(const std::vector<JsonMember>& chunk) {
+  const JsonMember* choices = find_member(chunk, "choices");
+  const JsonMember* usage = find_member(chunk, "usage");
+  return usage != nullptr && usage->value.kind == JsonKind::object &&
+         (choices == nullptr ||
+          (choices->value.kind == JsonKind::array && json_elements(choices->value).empty()));
 }
 
 }  // namespace
@@ -107,24 +114,25 @@ void StreamRelay::end(httplib::DataSink& sink) {
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
   if (!event.data.empty() && event.data.front() == '{') {
-    nlohmann::json chunk = nlohmann::json::parse(event.data, nullptr, false);
-    if (!chunk.is_discarded()) {
-      if (auto usage = usage_of(chunk)) {
+    if (auto chunk = json_object_members(event.data, k_max_response_depth)) {
+      if (auto usage = usage_among(*chunk)) {
         m_usage = usage;
       }
-      std::size_t bytes = delta_bytes(chunk);
+      std::size_t bytes = delta_bytes(*chunk);
       m_content_bytes += bytes;
       if (bytes > 0 && !m_first_content_seen) {
         m_first_content_seen = true;
         m_exchange->record().ttft_ms = m_exchange->elapsed_ms();
       }
-      if (!m_include_usage && is_usage_only(chunk)) {
+      if (!m_include_usage && is_usage_only(*chunk)) {
         return true;  // forced upstream for billing; the client did not ask for it
       }
-      if (auto error = chunk.find("error"); error != chunk.end()) {
+      if (find_member(*chunk, "error") != nullptr) {  // rare: the chunk is rebuilt
+        nlohmann::json rebuilt = nlohmann::json::parse(event.data);
+        auto error = rebuilt.find("error");
         *error = redacted_stream_error(*m_catalog->find_provider(m_mapping.provider), *error);
-        std::string event = "data: " + chunk.dump() + "\n\n";
-        return sink.write(event.data(), event.size());
+        std::string redacted = "data: " + rebuilt.dump() + "\n\n";
+        return sink.write(redacted.data(), redacted.size());
       }
     }
   }

@@ -1,21 +1,48 @@
 // Reading a response's usage (core/token_usage.h): usage_in() on the text must say exactly
-// what usage_of() says of the parsed document, for well-formed bodies, odd ones (keys
-// given twice, counts that are not integers, usage where it does not count) and broken
-// ones.
+// what usage_of() below, the reference written on nlohmann/json's parsed document, says:
+// for well-formed bodies, odd ones (keys given twice, counts that are not integers, usage
+// where it does not count) and broken ones.
 #include "core/token_usage.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
 
 using llmgw::TokenUsage;
 using llmgw::usage_in;
-using llmgw::usage_of;
 
 namespace {
+
+// The reference: the usage as nlohmann/json's parsed document has it, spelled out.
+std::int64_t count(const nlohmann::json& object, const char* name) {
+  auto found = object.find(name);
+  if (found == object.end() || !found->is_number_integer()) {
+    return 0;
+  }
+  return std::max<std::int64_t>(0, found->get<std::int64_t>());
+}
+
+std::optional<TokenUsage> usage_of(const nlohmann::json& document) {
+  if (!document.is_object()) {
+    return std::nullopt;
+  }
+  auto usage = document.find("usage");
+  if (usage == document.end() || !usage->is_object()) {
+    return std::nullopt;
+  }
+  TokenUsage tokens;
+  tokens.prompt = count(*usage, "prompt_tokens");
+  tokens.completion = count(*usage, "completion_tokens");
+  auto details = usage->find("prompt_tokens_details");
+  if (details != usage->end() && details->is_object()) {
+    tokens.cached = std::min(tokens.prompt, count(*details, "cached_tokens"));
+  }
+  return tokens;
+}
 
 std::optional<TokenUsage> from_document(const std::string& text) {
   return usage_of(nlohmann::json::parse(text, nullptr, false));

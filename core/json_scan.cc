@@ -1,5 +1,7 @@
 #include "core/json_scan.h"
 
+#include "core/hex_digit.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -16,19 +18,6 @@ bool is_space(char c) {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-int hex_value(char c) {
-  if (is_digit(c)) {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // Checks a text from its first byte to its last, as nlohmann's lexer and parser would.
@@ -75,12 +64,12 @@ private:
     JsonKind kind = JsonKind::null;
     switch (*m_p) {
       case '{':
-        ok = object();
         kind = JsonKind::object;
+        ok = container(kind);
         break;
       case '[':
-        ok = array();
         kind = JsonKind::array;
+        ok = container(kind);
         break;
       case '"':
         ok = string();
@@ -114,27 +103,31 @@ private:
     return true;
   }
 
-  bool object() {
+  // An object or an array: its members or elements up to the closing bracket.
+  bool container(JsonKind kind) {
     if (--m_depth_left < 0) {
       return false;
     }
+    const char close = kind == JsonKind::object ? '}' : ']';
     ++m_p;
     skip_space();
-    if (next_is('}')) {
+    if (next_is(close)) {
       ++m_p;
       ++m_depth_left;
       return true;
     }
     for (;;) {
-      if (!next_is('"') || !string()) {
-        return false;
+      if (kind == JsonKind::object) {
+        if (!next_is('"') || !string()) {
+          return false;
+        }
+        skip_space();
+        if (!next_is(':')) {
+          return false;
+        }
+        ++m_p;
+        skip_space();
       }
-      skip_space();
-      if (!next_is(':')) {
-        return false;
-      }
-      ++m_p;
-      skip_space();
       if (!value()) {
         return false;
       }
@@ -142,36 +135,7 @@ private:
       if (next_is(',')) {
         ++m_p;
         skip_space();
-      } else if (next_is('}')) {
-        ++m_p;
-        ++m_depth_left;
-        return true;
-      } else {
-        return false;
-      }
-    }
-  }
-
-  bool array() {
-    if (--m_depth_left < 0) {
-      return false;
-    }
-    ++m_p;
-    skip_space();
-    if (next_is(']')) {
-      ++m_p;
-      ++m_depth_left;
-      return true;
-    }
-    for (;;) {
-      if (!value()) {
-        return false;
-      }
-      skip_space();
-      if (next_is(',')) {
-        ++m_p;
-        skip_space();
-      } else if (next_is(']')) {
+      } else if (next_is(close)) {
         ++m_p;
         ++m_depth_left;
         return true;
@@ -241,7 +205,7 @@ private:
     }
     int unit = 0;
     for (int i = 0; i < 4; ++i) {
-      int digit = hex_value(m_p[i]);
+      int digit = hex_digit_value(m_p[i]);
       if (digit < 0) {
         return -1;
       }
@@ -455,7 +419,7 @@ void append_utf8(std::string& out, unsigned code_point) {
 unsigned code_unit_at(const char* p) {
   unsigned unit = 0;
   for (int i = 0; i < 4; ++i) {
-    unit = unit * 16 + static_cast<unsigned>(hex_value(p[i]));
+    unit = unit * 16 + static_cast<unsigned>(hex_digit_value(p[i]));
   }
   return unit;
 }

@@ -1,5 +1,6 @@
 #include "daemon/body_decoder.h"
 
+#include "core/hex_digit.h"
 #include "daemon/header_scan.h"
 #include "daemon/upstream_error.h"
 
@@ -31,19 +32,6 @@ std::uint64_t parse_content_length(std::string_view text) {
   return value;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
-
 std::uint64_t parse_chunk_size(std::string_view line) {
   line = line.substr(0, line.find(';'));  // chunk extensions are ignored
   while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
@@ -54,7 +42,7 @@ std::uint64_t parse_chunk_size(std::string_view line) {
   }
   std::uint64_t size = 0;
   for (char c : line) {
-    int digit = hex_digit(c);
+    int digit = hex_digit_value(c);
     if (digit < 0) {
       malformed("bad chunk size");
     }

@@ -54,20 +54,20 @@ httplib::Headers read_headers(std::string_view block) {
   return headers;
 }
 
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+// ASCII letters lowered, the others kept: written apart from daemon/header_scan.h, whose
+// comparison this target checks.
+std::string lowered(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + ('a' - 'A'));
+    }
+  }
+  return out;
 }
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
+  return lowered(a) == lowered(b);
 }
 
 bool is_key(std::string_view text) {

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace llmgw {
 
 std::int64_t estimate_tokens(std::size_t bytes) {
@@ -69,6 +71,16 @@ void refuse_folded_fields(const std::vector<JsonMember>& members) {
   }
 }
 
+// A parser that keeps keys as C strings (cJSON) reads "model\u0000" as "model", and the
+// first of the two it then sees may win: such keys are refused where llmgw reads fields.
+void refuse_nul_in_keys(const std::vector<JsonMember>& members) {
+  for (const JsonMember& m : members) {
+    if (m.key.find('\0') != std::string::npos) {
+      throw_invalid("object keys must not contain the character U+0000");
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name) {
@@ -90,6 +102,7 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   ClientRequest request;
   request.endpoint = endpoint;
   request.members = last_of_each_key(json_members(checked.value));
+  refuse_nul_in_keys(request.members);
   refuse_folded_fields(request.members);
   std::optional<JsonSlice> model = member(request, "model");
   if (model && model->kind == JsonKind::string) {
@@ -127,13 +140,17 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
         throw_invalid("'stream_options' must be an object");
       }
       const auto option_members = last_of_each_key(json_members(*options));
+      refuse_nul_in_keys(option_members);
       const JsonMember* include = find_member(option_members, "include_usage");
       request.include_usage = include != nullptr && include->value.text == "true";
     }
-    request.max_tokens = token_count(request, "max_completion_tokens");
-    if (!request.max_tokens) {
-      request.max_tokens = token_count(request, "max_tokens");
-    }
+    // Both go upstream, and providers differ in which one they obey (SGLang takes
+    // max_completion_tokens or else max_tokens, Ollama only max_tokens): both are checked,
+    // and the larger one is the limit.
+    const std::optional<std::int64_t> completion = token_count(request, "max_completion_tokens");
+    const std::optional<std::int64_t> legacy = token_count(request, "max_tokens");
+    request.max_tokens = completion && legacy ? std::max(completion, legacy)
+                                              : (completion ? completion : legacy);
   } else {
     std::optional<JsonSlice> input = member(request, "input");
     if (!input || !(input->kind == JsonKind::string || input->kind == JsonKind::array)) {

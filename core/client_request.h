@@ -29,14 +29,15 @@ struct ClientRequest {
   std::string model;
   bool stream = false;
   bool include_usage = false;              // the client asked for the usage chunk
-  std::optional<std::int64_t> max_tokens;  // max_completion_tokens or max_tokens
+  std::optional<std::int64_t> max_tokens;  // the larger of max_completion_tokens and max_tokens
   std::int64_t prompt_tokens_estimate = 0;
 };
 
 // REQUIRES: `text` outlives the request. Throws Error(invalid) with a message fit for a
 // 400 answer: malformed JSON, too deep, not an object, `model` missing or not a non-empty
 // string, `messages` (chat) or `input` (embeddings) missing or of the wrong type, `stream`
-// not a boolean, max tokens not a non-negative integer. The prompt estimate counts the
+// not a boolean, either max tokens not a non-negative integer, a key (at the top or in
+// stream_options) holding U+0000, a key that differs from a field only in case. The prompt estimate counts the
 // bytes of the messages (or the input) as written.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 

@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <unordered_set>
+#include <algorithm>
+#include <numeric>
 
 namespace llmgw {
 
@@ -460,7 +461,8 @@ std::vector<JsonMember> json_members(const JsonSlice& object) {
 
 std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members) {
   // Whether each member's key comes again later: by comparison for the few members a
-  // request has, through a set for a body made of many.
+  // request has, by sorting for a body made of many (a hash set could be made quadratic
+  // with colliding keys).
   constexpr std::size_t k_compared = 32;
   std::vector<bool> repeated(members.size(), false);
   if (members.size() <= k_compared) {
@@ -470,9 +472,13 @@ std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members) {
       }
     }
   } else {
-    std::unordered_set<std::string_view> later;
-    for (std::size_t i = members.size(); i-- > 0;) {
-      repeated[i] = !later.insert(members[i].key).second;
+    std::vector<std::size_t> order(members.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&members](std::size_t a, std::size_t b) {
+      return members[a].key < members[b].key;
+    });
+    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+      repeated[order[i]] = members[order[i]].key == members[order[i + 1]].key;
     }
   }
   std::vector<JsonMember> kept;

@@ -44,10 +44,12 @@ std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& r
 Money Gateway::estimate(const ClientRequest& request, const Decision& decision) const {
   // The most a request may cost on any allowed candidate: the prompt estimate at the
   // highest input price and the most tokens it may generate at the highest output price.
+  // A limit of 0 counts as none: some providers read it so (SGLang).
   Money most;
   for (const Candidate& c : decision.candidates) {
     std::int64_t output_tokens =
-        request.max_tokens ? *request.max_tokens : c.mapping->max_output_tokens;
+        request.max_tokens && *request.max_tokens > 0 ? *request.max_tokens
+                                                       : c.mapping->max_output_tokens;
     Money cost = c.mapping->input.cost(request.prompt_tokens_estimate) +
                  c.mapping->output.cost(output_tokens);
     most = std::max(most, cost);

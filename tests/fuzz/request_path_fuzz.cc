@@ -102,12 +102,11 @@ void check_fields(const ClientRequest& request, const json& body) {
     return;
   }
   FUZZ_CHECK(request.stream == (body.contains("stream") && body.at("stream") == true));
-  // max_completion_tokens wins over the older max_tokens; null is absent.
+  // Both limits are checked and the larger counts; null is absent.
   std::optional<std::int64_t> max_tokens;
   for (const char* name : {"max_completion_tokens", "max_tokens"}) {
     if (body.contains(name) && !body.at(name).is_null()) {
-      max_tokens = body.at(name).get<std::int64_t>();
-      break;
+      max_tokens = std::max(max_tokens.value_or(0), body.at(name).get<std::int64_t>());
     }
   }
   FUZZ_CHECK(request.max_tokens == max_tokens);

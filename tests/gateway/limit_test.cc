@@ -89,6 +89,44 @@ TEST_CASE("402: a budget held by requests in flight says how much they reserve")
                                    {{"limit", "1"}, {"used", "0"}, {"resets_at", nullptr}}));
 }
 
+TEST_CASE("a token limit of 0, or the smaller of two limits, does not shrink a reservation") {
+  // Both limits go upstream and providers differ in which they obey; some read 0 as none.
+  using namespace std::chrono_literals;
+  struct Case {
+    const char* limits;
+    std::int64_t reserved_tokens;
+  };
+  for (const Case& c : {Case{R"({"max_tokens": 0})", 1000},  // premium's max output tokens
+                        Case{R"({"max_completion_tokens": 0, "max_tokens": 600})", 600},
+                        Case{R"({"max_completion_tokens": 700, "max_tokens": 20})", 700}}) {
+    INFO(c.limits);
+    GatewayUnderTest gw;
+    TestKey key = gw.create_key({"--limit", "1"});
+    gw.alpha.stream_sse("POST", "/v1/chat/completions",
+                        {sse(content_chunk("premium-upstream", "slow")),
+                         sse(usage_chunk("premium-upstream", k_premium_usage)), k_sse_done},
+                        400ms);
+    gw.start();
+    nlohmann::json held = chat_request("premium");
+    held["stream"] = true;
+    held.update(nlohmann::json::parse(c.limits));
+    const std::int64_t prompt =
+        llmgw::parse_client_request(held.dump(), llmgw::Endpoint::chat).prompt_tokens_estimate;
+    const std::string expected =
+        llmgw::Money::from_units(cost_of(k_premium, {prompt, c.reserved_tokens, 0})).to_usd();
+    std::string reserved;
+    std::thread in_flight([&] {
+      gw.stream_chat(key, held, [](const char*, std::size_t) { return true; });
+    });
+    eventually([&] {
+      reserved = gw.get("/v1/key", bearer(key)).body.value("reserved", "");
+      return reserved == expected;
+    });
+    in_flight.join();
+    CHECK(reserved == expected);
+  }
+}
+
 TEST_CASE("100 concurrent requests cannot spend past the limit beyond the in-flight overshoot") {
   GatewayUnderTest gw;
   // The reservation the gateway makes per request, computed the way section 3 says: the

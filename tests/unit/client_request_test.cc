@@ -110,9 +110,16 @@ TEST_CASE("client request: max tokens are integers as nlohmann/json reads them")
     CHECK(error_of(R"({"model":"a","messages":[{}],"max_tokens":)" + std::string(refused) + "}") ==
           "'max_tokens' must be a non-negative integer");
   }
-  CHECK(parse_client_request(R"({"model":"a","messages":[{}],"max_tokens":3,"max_completion_tokens":7})",
-                             Endpoint::chat)
-            .max_tokens == 7);
+  // Both are checked, and the larger is the limit (providers differ in which they obey).
+  auto both = [](const char* completion, const char* legacy) {
+    return std::string(R"({"model":"a","messages":[{}],"max_completion_tokens":)") + completion +
+           R"(,"max_tokens":)" + legacy + "}";
+  };
+  CHECK(parse_client_request(both("7", "3"), Endpoint::chat).max_tokens == 7);
+  CHECK(parse_client_request(both("0", "100000"), Endpoint::chat).max_tokens == 100000);
+  CHECK(parse_client_request(both("null", "5"), Endpoint::chat).max_tokens == 5);
+  CHECK(error_of(both("5", "\"lots\"")) == "'max_tokens' must be a non-negative integer");
+  CHECK(error_of(both("5", "-5")) == "'max_tokens' must be a non-negative integer");
   CHECK(error_of(R"({"model":"a","messages":[{}],"max_completion_tokens":-2})") ==
         "'max_completion_tokens' must be a non-negative integer");
 }
@@ -141,6 +148,12 @@ TEST_CASE("client request: each malformed body gets its own message") {
         "'Model' differs from the field 'model' only in case; use 'model'");
   CHECK(error_of(R"({"model":"a","input":5})", Endpoint::embeddings) ==
         "'input' is required and must be a string or an array");
+  // A C-string parser upstream would read "model\u0000" as a second "model".
+  CHECK(error_of(R"({"model\u0000":"b","model":"a","messages":[{}]})") ==
+        "object keys must not contain the character U+0000");
+  CHECK(error_of(R"({"model":"a","messages":[{}],"stream":true,"stream_options":{"include_usage\u0000":false}})") ==
+        "object keys must not contain the character U+0000");
+  CHECK(parse_client_request(R"({"model":"a","messages":[{"role\u0000":"x"}]})", Endpoint::chat).model == "a");
 }
 
 TEST_CASE("client request: the prompt estimate counts the messages' bytes as written") {

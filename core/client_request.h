@@ -37,8 +37,8 @@ struct ClientRequest {
 // 400 answer: malformed JSON, too deep, not an object, `model` missing or not a non-empty
 // string, `messages` (chat) or `input` (embeddings) missing or of the wrong type, `stream`
 // not a boolean, either max tokens not a non-negative integer, a key (at the top or in
-// stream_options) holding U+0000, a key that differs from a field only in case. The prompt estimate counts the
-// bytes of the messages (or the input) as written.
+// stream_options) holding U+0000, a key that differs from a field only in case. The
+// prompt estimate counts the bytes of the messages (or the input) as written.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 
 // The body to send upstream: the client's object with `model` set to `upstream_model`,

@@ -333,7 +333,8 @@ private:
 // `end`, and returns the byte after it.
 const char* skip_string(const char* p, const char* end) {
   for (const char* quote = p + 1;; quote += 1) {
-    quote = static_cast<const char*>(std::memchr(quote, '"', static_cast<std::size_t>(end - quote)));
+    const auto left = static_cast<std::size_t>(end - quote);
+    quote = static_cast<const char*>(std::memchr(quote, '"', left));
     // Escaped when an odd number of backslashes comes before it (the opening quote stops
     // the count).
     const char* escapes = quote;

@@ -1,12 +1,14 @@
 #pragma once
 // A JSON text checked once and then read in place: values are slices of the text, not a
-// built document. A client's request body is read this way (core/client_request.h):
-// nlohmann/json builds every string and object of a body to read four of its fields, and
-// serializes all of it again for the upstream, which costs about 7 us per KiB of prompt.
+// built document. Clients' request bodies (core/client_request.h), providers' responses
+// and stream chunks (core/token_usage.h) are read this way: nlohmann/json would build
+// every string and object of a body to read a few fields, and serialize all of it again
+// for the upstream, which cost about 7 us per KiB of prompt.
 //
-// check_json() is as strict as nlohmann::json::parse: RFC 8259 with UTF-8 checked,
-// unpaired surrogate escapes refused, numbers that overflow a double refused, a UTF-8 BOM
-// allowed before the value. The readers below require a text it accepted.
+// check_json() accepts exactly what nlohmann::json::parse (3.11.2) accepts: RFC 8259 with
+// UTF-8 checked, unpaired surrogate escapes refused, numbers that overflow a double
+// refused, a UTF-8 BOM allowed before the value, and a NUL byte after it taken for the end
+// of the text, as nlohmann's lexer does. The readers below require a text it accepted.
 #include <cstdint>
 #include <optional>
 #include <string>

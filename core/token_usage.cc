@@ -33,8 +33,8 @@ std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
   tokens.completion = count_in(fields, "completion_tokens");
   const JsonMember* details = find_member(fields, "prompt_tokens_details");
   if (details != nullptr && details->value.kind == JsonKind::object) {
-    tokens.cached = std::min(tokens.prompt,
-                             count_in(last_of_each_key(json_members(details->value)), "cached_tokens"));
+    const auto details_members = last_of_each_key(json_members(details->value));
+    tokens.cached = std::min(tokens.prompt, count_in(details_members, "cached_tokens"));
   }
   return tokens;
 }

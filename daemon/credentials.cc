@@ -23,7 +23,8 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
 std::string presented_secret(const httplib::Headers& headers) {
   const std::string* authorization = find_header(headers, "Authorization");
   const std::string* api_key = find_header(headers, "x-api-key");
-  const std::size_t count = header_count(headers, "Authorization") + header_count(headers, "x-api-key");
+  const std::size_t count =
+      header_count(headers, "Authorization") + header_count(headers, "x-api-key");
   if (count == 0) {
     throw HttpError(401, "missing_api_key",
                     "Missing API key: send Authorization: Bearer <key> or x-api-key: <key>");

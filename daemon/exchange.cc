@@ -11,7 +11,8 @@ namespace llmgw::daemon {
 Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log)
     : m_metrics(metrics),
       m_start(std::chrono::steady_clock::now()),
-      m_sdk(find_header(request.headers, "X-Stainless-Lang") != nullptr ? SdkClient::yes : SdkClient::no),
+      m_sdk(find_header(request.headers, "X-Stainless-Lang") != nullptr ? SdkClient::yes
+                                                                          : SdkClient::no),
       m_method(request.method),
       m_path(request.path),
       m_access_log(access_log) {

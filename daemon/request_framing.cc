@@ -43,7 +43,8 @@ std::optional<HttpError> framing_error(const httplib::Request& request) {
       return bad_framing("Content-Length must be a number of bytes");
     }
   }
-  if (encodings == 1 && ::strcasecmp(find_header(headers, "Transfer-Encoding")->c_str(), "chunked") != 0) {
+  if (encodings == 1 &&
+      ::strcasecmp(find_header(headers, "Transfer-Encoding")->c_str(), "chunked") != 0) {
     return bad_framing("The only Transfer-Encoding accepted is chunked");
   }
   if (request.method == "POST" && lengths == 0 && encodings == 0) {

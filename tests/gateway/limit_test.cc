@@ -21,6 +21,30 @@ void answer_premium(MockUpstream& upstream) {
                        completion_json("premium-upstream", "spent", k_premium_usage));
 }
 
+// 400 ms between events: a streamed request stays in flight, holding its reservation.
+void stream_premium_slowly(MockUpstream& upstream) {
+  using namespace std::chrono_literals;
+  upstream.stream_sse("POST", "/v1/chat/completions",
+                      {sse(content_chunk("premium-upstream", "slow")),
+                       sse(usage_chunk("premium-upstream", k_premium_usage)), k_sse_done},
+                      400ms);
+}
+
+// A streamed request for premium, with `fields` set.
+nlohmann::json streamed_premium(const nlohmann::json& fields) {
+  nlohmann::json body = chat_request("premium");
+  body["stream"] = true;
+  body.update(fields);
+  return body;
+}
+
+// `body` streamed on a thread of its own, to its end.
+std::thread in_flight(GatewayUnderTest& gw, const TestKey& key, const nlohmann::json& body) {
+  return std::thread([&gw, &key, body] {
+    gw.stream_chat(key, body, [](const char*, std::size_t) { return true; });
+  });
+}
+
 }  // namespace
 
 TEST_CASE("402: the lifetime limit, once spent, with limit and used") {
@@ -62,26 +86,18 @@ TEST_CASE("402: the period limit, once spent, with its reset time") {
 }
 
 TEST_CASE("402: a budget held by requests in flight says how much they reserve") {
-  using namespace std::chrono_literals;
   GatewayUnderTest gw;
   TestKey key = gw.create_key({"--limit", "1"});
-  gw.alpha.stream_sse("POST", "/v1/chat/completions",
-                      {sse(content_chunk("premium-upstream", "slow")),
-                       sse(usage_chunk("premium-upstream", k_premium_usage)), k_sse_done},
-                      400ms);
+  stream_premium_slowly(gw.alpha);
   gw.start();
   // Its most (a million output tokens at $30 per 1M) is capped at the whole $1 left.
-  nlohmann::json held = chat_request("premium");
-  held["stream"] = true;
-  held["max_tokens"] = 1000000;
-  std::thread in_flight([&] {
-    gw.stream_chat(key, held, [](const char*, std::size_t) { return true; });
-  });
+  nlohmann::json held = streamed_premium({{"max_tokens", 1000000}});
+  std::thread holding = in_flight(gw, key, held);
   bool reserved = eventually([&] {
     return gw.get("/v1/key", bearer(key)).body.value("reserved", "") == "1";
   });
   Reply refused = gw.chat(key, chat_request("premium"));
-  in_flight.join();
+  holding.join();
   REQUIRE(reserved);
   CHECK(refused == reference_error(402, "budget_exceeded",
                                    "Usage limit reached: $0 of $1 used, $1 reserved by requests "
@@ -91,7 +107,6 @@ TEST_CASE("402: a budget held by requests in flight says how much they reserve")
 
 TEST_CASE("a token limit of 0, or the smaller of two limits, does not shrink a reservation") {
   // Both limits go upstream and providers differ in which they obey; some read 0 as none.
-  using namespace std::chrono_literals;
   struct Case {
     const char* limits;
     std::int64_t reserved_tokens;
@@ -102,27 +117,20 @@ TEST_CASE("a token limit of 0, or the smaller of two limits, does not shrink a r
     INFO(c.limits);
     GatewayUnderTest gw;
     TestKey key = gw.create_key({"--limit", "1"});
-    gw.alpha.stream_sse("POST", "/v1/chat/completions",
-                        {sse(content_chunk("premium-upstream", "slow")),
-                         sse(usage_chunk("premium-upstream", k_premium_usage)), k_sse_done},
-                        400ms);
+    stream_premium_slowly(gw.alpha);
     gw.start();
-    nlohmann::json held = chat_request("premium");
-    held["stream"] = true;
-    held.update(nlohmann::json::parse(c.limits));
+    nlohmann::json held = streamed_premium(nlohmann::json::parse(c.limits));
     const std::int64_t prompt =
         llmgw::parse_client_request(held.dump(), llmgw::Endpoint::chat).prompt_tokens_estimate;
     const std::string expected =
         llmgw::Money::from_units(cost_of(k_premium, {prompt, c.reserved_tokens, 0})).to_usd();
     std::string reserved;
-    std::thread in_flight([&] {
-      gw.stream_chat(key, held, [](const char*, std::size_t) { return true; });
-    });
+    std::thread holding = in_flight(gw, key, held);
     eventually([&] {
       reserved = gw.get("/v1/key", bearer(key)).body.value("reserved", "");
       return reserved == expected;
     });
-    in_flight.join();
+    holding.join();
     CHECK(reserved == expected);
   }
 }

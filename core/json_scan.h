@@ -5,10 +5,10 @@
 // every string and object of a body to read a few fields, and serialize all of it again
 // for the upstream, which cost about 7 us per KiB of prompt.
 //
-// check_json() accepts exactly what nlohmann::json::parse (3.11.2) accepts: RFC 8259 with
-// UTF-8 checked, unpaired surrogate escapes refused, numbers that overflow a double
-// refused, a UTF-8 BOM allowed before the value, and a NUL byte after it taken for the end
-// of the text, as nlohmann's lexer does. The readers below require a text it accepted.
+// The text is checked first (core/json_check.h); the readers here require a text it
+// accepted.
+#include "core/json_check.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,31 +17,11 @@
 
 namespace llmgw {
 
-enum class JsonKind { object, array, string, number, boolean, null };
-
-// One value of a valid JSON text: its kind and its bytes as written.
-struct JsonSlice {
-  JsonKind kind = JsonKind::null;
-  std::string_view text;
-};
-
 struct JsonMember {
   std::string key;            // decoded
   std::string_view key_text;  // as written, quotes included
   JsonSlice value;
 };
-
-enum class JsonFault { none, too_deep, malformed };
-
-struct CheckedJson {
-  JsonFault fault = JsonFault::none;
-  JsonSlice value;  // the value the text holds, when fault is none
-};
-
-// Whether `text` is exactly one valid JSON value (with whitespace around it) that nests
-// arrays and objects at most `max_depth` deep. The first fault met is reported: a text
-// that goes too deep before it breaks the grammar is too_deep.
-CheckedJson check_json(std::string_view text, int max_depth);
 
 // The members of the object `text` holds, the last of each key (as a parsed document has
 // them); nothing when `text` is not a valid JSON object nesting at most `max_depth` deep.

@@ -1,6 +1,6 @@
-// core/json_scan.h is checked against nlohmann/json, which it replaces on the request
-// path: it must accept exactly the texts nlohmann::json::parse accepts, and read the same
-// values out of them.
+// core/json_check.h and core/json_scan.h against nlohmann/json, which they replace on the
+// request path: they must accept exactly the texts nlohmann::json::parse accepts, and read
+// the same values out of them.
 #include "core/json_scan.h"
 
 #include <doctest/doctest.h>

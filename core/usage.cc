@@ -87,7 +87,7 @@ std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
   // Each window comes from the stored anchor and the request's time, so a charge is right
   // whatever the caller had cached about the key.
   auto& select = m_store.statement("SELECT period, period_anchor FROM api_keys WHERE id = ?");
-  select.bind(1, key_id);
+  select.bindNoCopy(1, key_id);
   if (!select.executeStep()) {
     select.reset();
     return std::nullopt;
@@ -121,8 +121,7 @@ std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
         "period_usage = CASE WHEN ?2 IS NULL THEN period_usage "
         "  WHEN period_start = ?2 THEN period_usage + ?1 ELSE ?1 END, "
         "period_start = coalesce(?2, period_start), "
-        "last_used_at = max(coalesce(last_used_at, 0), ?3) WHERE id = ?4 "
-        "RETURNING usage, period_usage, coalesce(period_start, 0), last_used_at");
+        "last_used_at = max(coalesce(last_used_at, 0), ?3) WHERE id = ?4");
     update.bind(1, static_cast<std::int64_t>(cost.units()));
     if (window) {
       update.bind(2, static_cast<std::int64_t>(*window));
@@ -130,14 +129,21 @@ std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
       update.bind(2);
     }
     update.bind(3, static_cast<std::int64_t>(last_used));
-    update.bind(4, key_id);
-    if (update.executeStep()) {
-      usage = KeyUsage{key_id, Money::from_units(update.getColumn(0).getInt64()),
-                       Money::from_units(update.getColumn(1).getInt64()),
-                       update.getColumn(2).getInt64(), update.getColumn(3).getInt64()};
-    }
-    update.reset();
+    update.bindNoCopy(4, key_id);
+    update.exec();
   }
+  // Read back in the same transaction. (RETURNING would do it in the update, but SQLite
+  // collects the rows it returns in a temporary table: some thirty allocations a batch.)
+  auto& balance = m_store.statement(
+      "SELECT usage, period_usage, coalesce(period_start, 0), last_used_at FROM api_keys "
+      "WHERE id = ?");
+  balance.bindNoCopy(1, key_id);
+  if (balance.executeStep()) {
+    usage = KeyUsage{key_id, Money::from_units(balance.getColumn(0).getInt64()),
+                     Money::from_units(balance.getColumn(1).getInt64()),
+                     balance.getColumn(2).getInt64(), balance.getColumn(3).getInt64()};
+  }
+  balance.reset();
   return usage;
 }
 

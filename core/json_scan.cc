@@ -108,6 +108,37 @@ unsigned code_unit_at(const char* p) {
   return unit;
 }
 
+// The positions, in order, of the members whose key comes again later: by comparison for
+// the few members a request has, by sorting for a body made of many (a hash set could be
+// made quadratic with colliding keys). Usually none, which allocates nothing.
+std::vector<std::size_t> earlier_duplicates(const std::vector<JsonMember>& members) {
+  constexpr std::size_t k_compared = 32;
+  std::vector<std::size_t> found;
+  if (members.size() <= k_compared) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      for (std::size_t j = i + 1; j < members.size(); ++j) {
+        if (members[i].key == members[j].key) {
+          found.push_back(i);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+  std::vector<std::size_t> order(members.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&members](std::size_t a, std::size_t b) {
+    return members[a].key < members[b].key;
+  });
+  for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+    if (members[order[i]].key == members[order[i + 1]].key) {
+      found.push_back(order[i]);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 }  // namespace
 
 std::optional<std::vector<JsonMember>> json_object_members(std::string_view text, int max_depth) {
@@ -119,7 +150,9 @@ std::optional<std::vector<JsonMember>> json_object_members(std::string_view text
 }
 
 std::vector<JsonMember> json_members(const JsonSlice& object) {
+  constexpr std::size_t k_usual_members = 8;  // one allocation for most objects
   std::vector<JsonMember> members;
+  members.reserve(k_usual_members);
   const char* end = object.text.data() + object.text.size() - 1;  // the closing brace
   const char* p = skip_space(object.text.data() + 1, end);
   while (p != end) {
@@ -139,35 +172,21 @@ std::vector<JsonMember> json_members(const JsonSlice& object) {
 }
 
 std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members) {
-  // Whether each member's key comes again later: by comparison for the few members a
-  // request has, by sorting for a body made of many (a hash set could be made quadratic
-  // with colliding keys).
-  constexpr std::size_t k_compared = 32;
-  std::vector<bool> repeated(members.size(), false);
-  if (members.size() <= k_compared) {
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      for (std::size_t j = i + 1; j < members.size() && !repeated[i]; ++j) {
-        repeated[i] = members[i].key == members[j].key;
-      }
-    }
-  } else {
-    std::vector<std::size_t> order(members.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&members](std::size_t a, std::size_t b) {
-      return members[a].key < members[b].key;
-    });
-    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
-      repeated[order[i]] = members[order[i]].key == members[order[i + 1]].key;
-    }
-  }
-  std::vector<JsonMember> kept;
-  kept.reserve(members.size());
+  const std::vector<std::size_t> dropped = earlier_duplicates(members);
+  std::size_t kept = 0;
+  auto next_dropped = dropped.begin();
   for (std::size_t i = 0; i < members.size(); ++i) {
-    if (!repeated[i]) {
-      kept.push_back(std::move(members[i]));
+    if (next_dropped != dropped.end() && *next_dropped == i) {
+      ++next_dropped;
+      continue;
     }
+    if (kept != i) {
+      members[kept] = std::move(members[i]);
+    }
+    ++kept;
   }
-  return kept;
+  members.erase(members.begin() + static_cast<std::ptrdiff_t>(kept), members.end());
+  return members;
 }
 
 const JsonMember* find_member(const std::vector<JsonMember>& members, std::string_view key) {

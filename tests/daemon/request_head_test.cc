@@ -1,0 +1,97 @@
+#include "daemon/request_head.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using namespace llmgw::daemon;
+
+namespace {
+
+// The fields parse_header_lines reads from `lines`, as "name=value" lines in the
+// header map's order; "rejected" when it refuses them.
+std::string fields_of(const std::string& lines) {
+  httplib::Request request;
+  if (!parse_header_lines(lines, request)) {
+    return "rejected";
+  }
+  std::string out;
+  for (const auto& [name, value] : request.headers) {
+    out += name + "=" + value + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("request head: a line ends at its LF, looked for from where the caller got to") {
+  CHECK(line_end("GET / HTTP/1.1\r\nHost") == 16u);
+  CHECK(line_end("GET / HTTP/1.1\r\nHost", 10) == 16u);
+  CHECK_FALSE(line_end("GET / HTTP/1.1\r").has_value());
+  CHECK_FALSE(line_end("").has_value());
+}
+
+TEST_CASE("request head: the head ends at the first empty CRLF line after the request line") {
+  const std::string request_line = "GET / HTTP/1.1\r\n";
+  CHECK(head_end(request_line + "\r\nbody", request_line.size()) == request_line.size() + 2);
+  std::string head = request_line + "Host: a\r\nX: 1\r\n\r\n";
+  CHECK(head_end(head + "next", request_line.size()) == head.size());
+  CHECK(head_end(head, request_line.size(), head.size() - 3) == head.size());
+  // A bare LF line does not end a head; only CRLF does.
+  CHECK_FALSE(head_end(request_line + "Host: a\n\nX: 1\r\n", request_line.size()).has_value());
+  CHECK_FALSE(head_end(request_line + "Host: a\r\n\r", request_line.size()).has_value());
+}
+
+TEST_CASE("request head: the request line gives method, target, path and version") {
+  httplib::Request request;
+  REQUIRE(parse_request_line("POST /v1/chat%2Dx?stream=1#top HTTP/1.1\r\n", request));
+  CHECK(request.method == "POST");
+  CHECK(request.target == "/v1/chat%2Dx?stream=1");
+  CHECK(request.path == "/v1/chat-x");
+  CHECK(request.version == "HTTP/1.1");
+
+  httplib::Request spaced;
+  REQUIRE(parse_request_line("GET  /healthz   HTTP/1.0\r\n", spaced));
+  CHECK(spaced.path == "/healthz");
+  CHECK(spaced.version == "HTTP/1.0");
+
+  httplib::Request stray;
+  REQUIRE(parse_request_line("GET /a%zz%4 HTTP/1.1\r\n", stray));
+  CHECK(stray.path == "/a%zz%4");  // what is not %XX stays as it is
+}
+
+TEST_CASE("request head: malformed request lines are refused") {
+  const char* lines[] = {
+      "GET / HTTP/1.1\n",          // no CR
+      "GET / HTTP/1.1",            // no line end
+      "\r\n",                      // empty
+      "GET /\r\n",                 // two parts
+      "GET / HTTP/1.1 extra\r\n",  // four parts
+      "FETCH / HTTP/1.1\r\n",      // unknown method
+      "get / HTTP/1.1\r\n",        // methods are case-sensitive
+      "GET / HTTP/2.0\r\n",        // another version
+      "GET / http/1.1\r\n",
+  };
+  for (const char* line : lines) {
+    CAPTURE(line);
+    httplib::Request request;
+    CHECK_FALSE(parse_request_line(line, request));
+  }
+}
+
+TEST_CASE("request head: header fields are kept as sent, values trimmed and never decoded") {
+  CHECK(fields_of("Host: a\r\nAuthorization:  Bearer x%0Ay \t\r\nX-Empty:\r\nX-Blank:  \r\n") ==
+        "Authorization=Bearer x%0Ay\nHost=a\n");
+  // Lines not ended by CRLF, and lines without a colon, are skipped.
+  CHECK(fields_of("A: 1\nB: 2\r\nno colon\r\nC:3\r\n") == "B=2\nC=3\n");
+  // Repeated names are all kept, in order.
+  CHECK(fields_of("X: 1\r\nx: 2\r\n") == "X=1\nx=2\n");
+  // A control character inside a value stays in it, for the handler to refuse.
+  CHECK(fields_of(std::string("K: a\rb\0c\r\n", 10)) == std::string("K=a\rb\0c\n", 8));
+}
+
+TEST_CASE("request head: a header line over 8 KiB is refused") {
+  std::string fits = "X: " + std::string(k_max_header_line_bytes - 5, 'a') + "\r\n";
+  CHECK(fields_of(fits) != "rejected");
+  CHECK(fields_of("X: " + std::string(k_max_header_line_bytes - 4, 'a') + "\r\n") == "rejected");
+}

@@ -79,6 +79,10 @@ BodyDecoder::BodyDecoder(BodyFraming framing, std::uint64_t length)
   }
 }
 
+BodyDecoder BodyDecoder::chunked() {
+  return BodyDecoder(BodyFraming::chunked, 0);
+}
+
 BodyDecoder BodyDecoder::for_response(const ResponseHead& head, std::string_view method) {
   if (method == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304) {
     return BodyDecoder(BodyFraming::none, 0);

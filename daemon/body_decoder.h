@@ -23,6 +23,8 @@ public:
   // an invalid Content-Length, differing Content-Lengths, or Content-Length together with
   // Transfer-Encoding (the classic request-smuggling ambiguity).
   static BodyDecoder for_response(const ResponseHead& head, std::string_view method);
+  // The decoder of a chunked body (a client's request).
+  static BodyDecoder chunked();
 
   // Decodes from the front of `in`, appending body bytes to `out`, and returns how many
   // bytes of `in` it used. It stops at the end of the body, and uses nothing when it

@@ -3,7 +3,6 @@
 #include "daemon/event_signal.h"
 #include "daemon/fiber_pool.h"
 #include "daemon/fiber_scheduler.h"
-#include "daemon/header_scan.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,34 +15,6 @@
 namespace llmgw::daemon {
 
 namespace {
-
-// Headers cpp-httplib adds to every request from the socket. A client may send its own
-// under the same names, which would then come first; only the socket's values are kept.
-void keep_socket_headers_only(httplib::Request& request) {
-  auto keep = [&request](const char* name, const auto& socket_value) {
-    if (header_count(request.headers, name) > 1) {  // the client's and the socket's
-      request.headers.erase(name);
-      request.headers.emplace(name, socket_value());
-    }
-  };
-  keep("REMOTE_ADDR", [&] { return request.remote_addr; });
-  keep("REMOTE_PORT", [&] { return std::to_string(request.remote_port); });
-  keep("LOCAL_ADDR", [&] { return request.local_addr; });
-  keep("LOCAL_PORT", [&] { return std::to_string(request.local_port); });
-}
-
-// Whether bytes of a body may follow the head. cpp-httplib reads a POST, PUT or PATCH
-// that states no length until the client closes.
-bool has_body(const httplib::Request& request) {
-  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
-    return true;
-  }
-  if (find_header(request.headers, "Content-Length") == nullptr) {
-    return request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
-  }
-  return !for_each_header(request.headers, "Content-Length",
-                          [](const std::string& length) { return length == "0"; });
-}
 
 // Closing a socket with unread input makes the kernel send a reset, which can destroy the
 // response before the client reads it. So after a response that left a body unread, the
@@ -72,8 +43,10 @@ void close_after_unread_body(int socket, int interrupt) {
 
 }  // namespace
 
-ClientServer::ClientServer(const ClientLimits& limits, std::size_t most_connections)
+ClientServer::ClientServer(const ClientLimits& limits, const SessionSettings& settings,
+                           std::size_t most_connections)
     : m_limits(limits),
+      m_settings(settings),
       m_drain_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   new_task_queue = [this, most_connections] {
@@ -112,13 +85,9 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
   bool ok = false;
   while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
     stream.begin_head();
-    bool client_closes = false;
-    ok = process_request(stream, false, client_closes, [&stream](httplib::Request& request) {
-      keep_socket_headers_only(request);
-      stream.end_head(has_body(request));
-    });
-    ok = stream.flush() && ok;
-    if (!ok || client_closes || m_draining || stream.phase() != RequestPhase::handled) {
+    Served served = serve_request(stream, m_routes, m_settings);
+    ok = stream.flush() && served.written;
+    if (!ok || served.client_closes || m_draining || stream.phase() != RequestPhase::handled) {
       break;
     }
   }

@@ -1,12 +1,13 @@
 #pragma once
-// cpp-httplib's server with llmgw's own loop for each client connection. cpp-httplib
-// 0.11.4 gives a connection no deadline for a request's head or body, no bound on a head
-// or on a chunked or length-less body, keeps a connection open after a response that left
-// the request's body unread (the body would then be parsed as the next request), and
-// leaves idle keep-alive connections open through a shutdown. Its per-connection loop is
-// a virtual function, replaced here; parsing, routing and writing stay cpp-httplib's. The
+// cpp-httplib's server (it binds, listens and accepts) with llmgw's own loop for each
+// client connection, a virtual function replaced here: requests are read, routed and
+// answered by ClientSession, within the bounds of ClientStream. A connection ends after a
+// response that left the request's body unread (the body would otherwise be read as the
+// next request), and idle keep-alive connections end when a shutdown begins. The
 // connections run on fibers (FiberPool), at most `most_connections` at once.
+#include "daemon/client_session.h"
 #include "daemon/client_stream.h"
+#include "daemon/routes.h"
 
 #include <httplib.h>
 
@@ -17,7 +18,8 @@ namespace llmgw::daemon {
 
 class ClientServer final : public httplib::Server {
 public:
-  ClientServer(const ClientLimits& limits, std::size_t most_connections);
+  ClientServer(const ClientLimits& limits, const SessionSettings& settings,
+               std::size_t most_connections);
   ~ClientServer() override;
   ClientServer(const ClientServer&) = delete;
   ClientServer& operator=(const ClientServer&) = delete;
@@ -30,6 +32,9 @@ public:
   // Ends every connection still open at its next read or write.
   void abort();
 
+  // What requests are answered with; set before listening.
+  Routes& routes() { return m_routes; }
+
   // The stream of the request the calling thread serves; nullptr outside one. Handlers
   // use it to learn the request's phase and the bound a client overstepped.
   static ClientStream* current_stream();
@@ -38,6 +43,8 @@ private:
   bool process_and_close_socket(socket_t socket) override;
 
   ClientLimits m_limits;
+  SessionSettings m_settings;
+  Routes m_routes;
   std::atomic<bool> m_draining{false};
   int m_drain_event;  // readable once draining
   int m_abort_event;  // readable once aborted

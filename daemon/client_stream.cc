@@ -4,9 +4,8 @@
 #include "daemon/fiber_scheduler.h"
 
 #include <algorithm>
-#include <arpa/inet.h>
 #include <cerrno>
-#include <netinet/in.h>
+#include <cstring>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -18,28 +17,6 @@ namespace llmgw::daemon {
 namespace {
 
 constexpr std::size_t k_read_ahead = 16 << 10;
-
-// The address and port `query` (getpeername or getsockname) gives for `socket`.
-ClientStream::Endpoint endpoint_of(int socket, int (*query)(int, sockaddr*, socklen_t*)) {
-  ClientStream::Endpoint endpoint{"", 0};
-  sockaddr_storage address{};
-  socklen_t size = sizeof address;
-  if (query(socket, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    return endpoint;
-  }
-  char text[INET6_ADDRSTRLEN] = {};
-  if (address.ss_family == AF_INET) {
-    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-    endpoint.second = ntohs(v4.sin_port);
-  } else if (address.ss_family == AF_INET6) {
-    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-    endpoint.second = ntohs(v6.sin6_port);
-  }
-  endpoint.first = text;
-  return endpoint;
-}
 
 }  // namespace
 
@@ -127,10 +104,7 @@ ClientStream::Clock::time_point ClientStream::read_deadline() const {
   return m_phase == RequestPhase::handled ? one_read : std::min(one_read, m_phase_deadline);
 }
 
-bool ClientStream::is_readable() const {
-  if (m_offset < m_filled) {
-    return true;
-  }
+bool ClientStream::await_input() const {
   auto until = read_deadline();
   if (wait(POLLIN, until)) {
     return true;
@@ -139,6 +113,51 @@ bool ClientStream::is_readable() const {
     m_breach = m_phase == RequestPhase::head ? Breach::head_timeout : Breach::body_timeout;
   }
   return false;
+}
+
+ssize_t ClientStream::receive() {
+  // The bytes are usually there already (the head arrived in one segment): try first,
+  // wait only when the socket would block.
+  char* free_space = m_buffer.data() + m_filled;
+  const std::size_t room = m_buffer.size() - m_filled;
+  ssize_t n = m_aborted.load(std::memory_order_relaxed)
+                  ? -1
+                  : ::recv(m_socket, free_space, room, MSG_DONTWAIT);
+  while (n < 0 && !m_aborted.load(std::memory_order_relaxed) &&
+         (errno == EAGAIN || errno == EINTR)) {
+    if (!await_input()) {
+      return -1;
+    }
+    n = ::recv(m_socket, free_space, room, MSG_DONTWAIT);
+  }
+  if (n > 0) {
+    m_filled += static_cast<std::size_t>(n);
+  }
+  return n;
+}
+
+bool ClientStream::read_more() {
+  const std::size_t pending = m_filled - m_offset;
+  if (m_phase != RequestPhase::handled && pending >= m_budget) {
+    m_breach = m_phase == RequestPhase::head ? Breach::head_too_large : Breach::body_too_large;
+    return false;
+  }
+  if (m_offset > 0) {
+    std::memmove(m_buffer.data(), m_buffer.data() + m_offset, pending);
+    m_offset = 0;
+    m_filled = pending;
+  }
+  if (m_filled == m_buffer.size()) {
+    m_buffer.resize(m_buffer.size() * 2);  // a head longer than the read-ahead
+  }
+  return receive() > 0;
+}
+
+void ClientStream::consume(std::size_t count) {
+  m_offset += count;
+  if (m_phase != RequestPhase::handled) {
+    m_budget -= std::min(count, m_budget);
+  }
 }
 
 ssize_t ClientStream::read(char* ptr, std::size_t size) {
@@ -150,30 +169,16 @@ ssize_t ClientStream::read(char* ptr, std::size_t size) {
     size = std::min(size, m_budget);
   }
   if (m_offset == m_filled) {
-    // The bytes are usually there already (the head arrived in one segment): try first,
-    // wait only when the socket would block.
-    ssize_t n = m_aborted.load(std::memory_order_relaxed)
-                    ? -1
-                    : ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
-    while (n < 0 && !m_aborted.load(std::memory_order_relaxed) &&
-           (errno == EAGAIN || errno == EINTR)) {
-      if (!is_readable()) {
-        return -1;
-      }
-      n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
-    }
+    m_offset = 0;
+    m_filled = 0;
+    ssize_t n = receive();
     if (n <= 0) {
       return n == 0 ? 0 : -1;
     }
-    m_offset = 0;
-    m_filled = static_cast<std::size_t>(n);
   }
   std::size_t n = std::min(size, m_filled - m_offset);
   std::copy_n(m_buffer.data() + m_offset, n, ptr);
-  m_offset += n;
-  if (m_phase != RequestPhase::handled) {
-    m_budget -= n;
-  }
+  consume(n);
   return static_cast<ssize_t>(n);
 }
 
@@ -267,22 +272,6 @@ bool ClientStream::send_all(std::string_view first, std::string_view second) {
 }
 
 // cpp-httplib asks for both with every request; they stay the same for the connection.
-void ClientStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (!m_remote) {
-    m_remote = endpoint_of(m_socket, ::getpeername);
-  }
-  ip = m_remote->first;
-  port = m_remote->second;
-}
-
-void ClientStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (!m_local) {
-    m_local = endpoint_of(m_socket, ::getsockname);
-  }
-  ip = m_local->first;
-  port = m_local->second;
-}
-
 bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
   if (m_offset < m_filled) {
     // A pipelined request: the response before it goes out whole first.

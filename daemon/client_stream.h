@@ -1,22 +1,19 @@
 #pragma once
-// A client's connection as cpp-httplib reads and writes it, with the bounds its own
-// socket stream lacks: a deadline and a size limit for the request head, and for the body
-// once the head is in, and a way to end every wait at once when the daemon shuts down.
+// A client's connection as ClientSession reads and writes it, with its bounds: a deadline
+// and a size limit for the request head, and for the body once the head is in, and a way
+// to end every wait at once when the daemon shuts down.
 // One task (a fiber, see FiberPool) uses it, from accept to close; it keeps bytes read ahead across the
 // requests of a keep-alive connection. A response that must wait for its usage commit is
 // handed to the commit (see CommitTicket); whatever is written after it waits for it.
 #include "daemon/commit_ticket.h"
 
-#include <httplib.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
+#include <sys/types.h>
 
 namespace llmgw::daemon {
 
@@ -35,29 +32,28 @@ struct ClientLimits {
 // request reached `handled` (its body, if any, was read whole).
 enum class RequestPhase { head, body, handled };
 
-// A bound the client overstepped; cpp-httplib then sees a failed read.
+// A bound the client overstepped; the read that met it fails.
 enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_large };
 
-class ClientStream final : public httplib::Stream {
+class ClientStream final {
 public:
-  using Endpoint = std::pair<std::string, int>;  // an address and a port
-
   // `interrupt` is a file descriptor that turns readable when every wait must end (the
   // drain deadline has passed), and `aborted` is true from then on; the stream does not
   // own them, nor `socket`.
   ClientStream(int socket, const ClientLimits& limits, int interrupt,
                const std::atomic<bool>& aborted);
-  ~ClientStream() override;
+  ~ClientStream();
   ClientStream(const ClientStream&) = delete;
   ClientStream& operator=(const ClientStream&) = delete;
 
-  bool is_readable() const override;
-  bool is_writable() const override;
-  ssize_t read(char* ptr, std::size_t size) override;
-  ssize_t write(const char* ptr, std::size_t size) override;
-  void get_remote_ip_and_port(std::string& ip, int& port) const override;
-  void get_local_ip_and_port(std::string& ip, int& port) const override;
-  int socket() const override { return m_socket; }
+  // Whether the socket can take more bytes (waiting up to the write timeout) and the
+  // client has not gone away.
+  bool is_writable() const;
+  // Like recv(2): bytes read ahead first, then the socket's, within the phase's deadline
+  // and budget; 0 at the end of the input, -1 on a failure (breach() may tell why).
+  ssize_t read(char* ptr, std::size_t size);
+  // Writes `size` bytes whole (see send_after() and flush()); -1 on a failure.
+  ssize_t write(const char* ptr, std::size_t size);
 
   // Waits up to `idle` for the first byte of another request. False when the client
   // closed or sent nothing in time, or `stop` (a file descriptor) turned readable first.
@@ -80,6 +76,17 @@ public:
   // Sends a response head still held back (see write()); false when it cannot be sent.
   bool flush();
 
+  // The bytes read ahead and not taken yet.
+  std::string_view buffered() const {
+    return std::string_view(m_buffer.data() + m_offset, m_filled - m_offset);
+  }
+  // Takes `count` bytes of buffered(); they count against the phase's budget.
+  void consume(std::size_t count);
+  // Reads more bytes into buffered(), waiting as read() does. False at the end of the
+  // input, on an error, a timeout or an interrupt, and when buffered() holds the phase's
+  // whole budget already (breach() then tells).
+  bool read_more();
+
   RequestPhase phase() const { return m_phase; }
   Breach breach() const { return m_breach; }
 
@@ -90,6 +97,12 @@ private:
   bool send_all(std::string_view first, std::string_view second);
   // The eventfd a commit signals when it hands bytes back; created at first use.
   int handback();
+  // Receives what the socket has (waiting for it, within the deadlines) after the bytes
+  // in the buffer: recv's result.
+  ssize_t receive();
+  // Waits for the socket's next bytes within the read deadline; false on a timeout
+  // (recording a breach of the phase's deadline), an error or an interrupt.
+  bool await_input() const;
   // Polls for `events` until `until`; false on timeout, error or interrupt.
   bool wait(short events, Clock::time_point until) const;
   // The deadline of the phase, or of one read when that comes first.
@@ -102,7 +115,7 @@ private:
   Clock::time_point m_phase_deadline;
   std::size_t m_budget = 0;  // bytes the phase may still deliver
   mutable Breach m_breach = Breach::none;
-  std::string m_buffer;      // read ahead; httplib reads a request's head byte by byte
+  std::string m_buffer;      // read ahead: the head is parsed where it lies
   std::size_t m_offset = 0;
   std::size_t m_filled = 0;
   // The head of a response with a Content-Length, held until its body is written so that
@@ -113,8 +126,6 @@ private:
   bool m_commit_holds = false;             // m_commit has that response's bytes
   bool m_broken = false;                   // a response was cut short: nothing may follow
   int m_handback = -1;
-  mutable std::optional<Endpoint> m_remote;  // the socket's peer, once asked for
-  mutable std::optional<Endpoint> m_local;
 };
 
 }  // namespace llmgw::daemon

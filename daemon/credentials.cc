@@ -42,8 +42,8 @@ std::string presented_secret(const httplib::Headers& headers) {
   } else {
     value = *api_key;
   }
-  // cpp-httplib has already percent-decoded header values, so this check also covers
-  // CR, LF and NUL sent as %0D, %0A, %00.
+  // Header values arrive as sent (never percent-decoded): a %0A is three characters
+  // that no key contains.
   if (!is_well_formed_secret(value)) {
     malformed("expected llmgtwy_ followed by 40 letters and digits");
   }

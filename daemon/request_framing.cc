@@ -10,7 +10,6 @@ namespace llmgw::daemon {
 
 namespace {
 
-constexpr std::size_t k_socket_headers = 4;  // REMOTE_ADDR, REMOTE_PORT, LOCAL_ADDR, LOCAL_PORT
 constexpr std::size_t k_max_length_digits = 18;
 
 HttpError bad_framing(const std::string& message) {
@@ -21,7 +20,7 @@ HttpError bad_framing(const std::string& message) {
 
 std::optional<HttpError> framing_error(const httplib::Request& request) {
   const httplib::Headers& headers = request.headers;
-  if (headers.size() > k_max_request_headers + k_socket_headers) {
+  if (headers.size() > k_max_request_headers) {
     return HttpError(431, "headers_too_large",
                      fmt::format("More than {} request headers", k_max_request_headers));
   }

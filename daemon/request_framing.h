@@ -1,10 +1,8 @@
 #pragma once
-// Checks of how a request says where its body ends, made before the body is read.
-// cpp-httplib 0.11.4 takes the first of several Content-Length headers, reads a non-numeric
-// one as 0, lets Transfer-Encoding override Content-Length silently, reads a POST with
-// neither until the client closes, and inflates a gzip or brotli body with no bound but
-// memory. A front proxy may read any of these differently from llmgw, which is how
-// requests are smuggled, so each is refused.
+// Checks of how a request says where its body ends, made before the body is read. Several
+// Content-Length headers, a non-numeric one, Transfer-Encoding with Content-Length, a POST
+// with neither, a compressed body: a front proxy may read any of these differently from
+// llmgw, which is how requests are smuggled, so each is refused.
 #include "daemon/http_error.h"
 
 #include <httplib.h>
@@ -13,7 +11,7 @@
 
 namespace llmgw::daemon {
 
-// Headers a request may carry; cpp-httplib's own four (REMOTE_ADDR, ...) not counted.
+// Headers a request may carry.
 constexpr std::size_t k_max_request_headers = 100;
 
 // The error to answer `request` with, or nullopt when its framing is sound: one

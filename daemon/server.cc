@@ -79,21 +79,21 @@ void body_read() {
 }
 
 void install_routes(ClientServer& server, Gateway& gateway) {
-  server.set_pre_routing_handler([&gateway](const httplib::Request& request,
-                                            httplib::Response& response) {
+  Routes& routes = server.routes();
+  routes.before = [&gateway](const httplib::Request& request, httplib::Response& response) {
     if (gateway.draining()) {
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     }
     if (auto error = framing_error(request)) {
       gateway.reject(request, response, *error);
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     }
     auto route = known_routes().find(request.path);
     if (route == known_routes().end()) {
       gateway.reject(request, response, HttpError(404, "not_found", "Not found: " + request.path));
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     }
     if (request.method != route->second) {
       response.set_header("Allow", route->second);
@@ -101,54 +101,54 @@ void install_routes(ClientServer& server, Gateway& gateway) {
                      HttpError(405, "method_not_allowed",
                                fmt::format("Method {} is not allowed on {}; use {}", request.method,
                                            request.path, route->second)));
-      return httplib::Server::HandlerResponse::Handled;
+      return true;
     }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  server.Post("/v1/chat/completions", [&gateway](const httplib::Request& q, httplib::Response& r) {
+    return false;
+  };
+  routes.post["/v1/chat/completions"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     body_read();
     gateway.completion(q, r, Endpoint::chat);
-  });
-  server.Post("/v1/embeddings", [&gateway](const httplib::Request& q, httplib::Response& r) {
+  };
+  routes.post["/v1/embeddings"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     body_read();
     gateway.completion(q, r, Endpoint::embeddings);
-  });
-  server.Get("/v1/models", [&gateway](const httplib::Request& q, httplib::Response& r) {
+  };
+  routes.get["/v1/models"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     gateway.models(q, r);
-  });
-  server.Get("/v1/key", [&gateway](const httplib::Request& q, httplib::Response& r) {
+  };
+  routes.get["/v1/key"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     gateway.key_status(q, r);
-  });
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& r) {
+  };
+  routes.get["/healthz"] = [](const httplib::Request&, httplib::Response& r) {
     r.set_content(R"({"status":"ok"})", "application/json");
-  });
-  server.Get("/readyz", [&gateway](const httplib::Request& q, httplib::Response& r) {
+  };
+  routes.get["/readyz"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     gateway.ready(q, r);
-  });
-  server.Get("/metrics", [&gateway](const httplib::Request& q, httplib::Response& r) {
+  };
+  routes.get["/metrics"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
     gateway.metrics(q, r);
-  });
-  // Errors httplib answers itself (413, 400, 414) get the JSON body too; so do the bounds
-  // of the connection, which httplib only sees as a failed read.
-  server.set_error_handler([&gateway](const httplib::Request& request, httplib::Response& response) {
+  };
+  // Errors the session answers itself (400, 404, 413, 414) get the JSON body too; so do
+  // the bounds of the connection, which the session sees as a failed read.
+  routes.on_error = [&gateway](const httplib::Request& request, httplib::Response& response) {
     if (auto error = error_for_breach(ClientServer::current_stream()->breach())) {
       response.status = error->status();
       gateway.reject(request, response, *error);
     } else if (response.body.empty()) {
       gateway.reject(request, response, error_for_status(response.status));
     }
-  });
+  };
   // A response after which the connection is closed says so: the request's body was left
   // unread (it must not be taken for another request), or the daemon is draining.
-  server.set_post_routing_handler([&server](const httplib::Request&, httplib::Response& response) {
+  routes.after = [&server](const httplib::Request&, httplib::Response& response) {
     bool closing = server.draining() ||
                    ClientServer::current_stream()->phase() != RequestPhase::handled;
     if (closing && !response.has_header("Connection")) {
       response.set_header("Connection", "close");
     }
-  });
-  server.set_exception_handler([&gateway](const httplib::Request& request,
-                                          httplib::Response& response, std::exception_ptr error) {
+  };
+  routes.on_exception = [&gateway](const httplib::Request& request, httplib::Response& response,
+                                   std::exception_ptr error) {
     std::string what = "unknown";
     try {
       std::rethrow_exception(error);
@@ -160,7 +160,7 @@ void install_routes(ClientServer& server, Gateway& gateway) {
     log_line({{"level", "error"}, {"event", "handler_exception"}, {"path", request.path},
               {"error", what}});
     gateway.reject(request, response, HttpError(500, "internal_error", "Internal error"));
-  });
+  };
 }
 
 // Binds, serves, and on SIGTERM or SIGINT drains; false when the address cannot be bound.
@@ -172,14 +172,11 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   limits.header_timeout = options.header_timeout;
   limits.body_timeout = options.body_timeout;
   limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
-  ClientServer server(limits, options.threads);
+  SessionSettings settings;
+  settings.max_body_bytes = options.max_body_bytes;
+  settings.keep_alive = std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive);
+  ClientServer server(limits, settings, options.threads);
   server.set_tcp_nodelay(true);  // without it every response waits ~40 ms for delayed ACKs
-  server.set_payload_max_length(options.max_body_bytes);
-  // Only the Keep-Alive header states these; ClientServer's loop applies limits.keep_alive
-  // and serves any number of requests on a connection.
-  server.set_keep_alive_max_count(100000);
-  server.set_keep_alive_timeout(
-      std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive).count());
   install_routes(server, gateway);
   // cpp-httplib's own options add SO_REUSEPORT, which lets a second daemon bind the same
   // port and silently take half the connections; SO_REUSEADDR alone only allows a restart

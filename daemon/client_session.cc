@@ -1,0 +1,216 @@
+#include "daemon/client_session.h"
+
+#include "daemon/body_decoder.h"
+#include "daemon/header_scan.h"
+#include "daemon/request_head.h"
+#include "daemon/response_writer.h"
+#include "daemon/upstream_error.h"
+
+#include <fmt/format.h>
+
+#include <exception>
+#include <string>
+
+namespace llmgw::daemon {
+
+namespace {
+
+// The first value of header `name`, or "" without one.
+std::string_view header_value(const httplib::Headers& headers, const char* name) {
+  const std::string* value = find_header(headers, name);
+  return value != nullptr ? std::string_view(*value) : std::string_view();
+}
+
+// Whether bytes of a body may follow the head: a chunked body, a Content-Length other
+// than 0, or a POST, PUT or PATCH that states neither (refused as such before routing).
+bool has_body(const httplib::Request& request) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
+    return true;
+  }
+  if (find_header(request.headers, "Content-Length") == nullptr) {
+    return request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+  }
+  return !for_each_header(request.headers, "Content-Length",
+                          [](const std::string& length) { return length == "0"; });
+}
+
+// Whether the client wants the connection closed after the response: it says so, or
+// speaks HTTP/1.0 and does not ask for keep-alive.
+bool client_closes(const httplib::Request& request) {
+  std::string_view connection = header_value(request.headers, "Connection");
+  return equals_ignoring_case(connection, "close") ||
+         (request.version == "HTTP/1.0" && !equals_ignoring_case(connection, "keep-alive"));
+}
+
+// Reads the rest of a head whose request line (`line` bytes) is in; its length, or 0 when
+// it did not arrive whole (the breach, if any, tells why).
+std::size_t read_head(ClientStream& stream, std::size_t line) {
+  std::size_t scanned = line;
+  for (;;) {
+    if (auto end = head_end(stream.buffered(), line, scanned)) {
+      return *end;
+    }
+    scanned = stream.buffered().size();
+    if (!stream.read_more()) {
+      return 0;
+    }
+  }
+}
+
+// Reads a body of `length` bytes into `request.body`.
+bool read_sized_body(ClientStream& stream, std::size_t length, httplib::Request& request) {
+  request.body.resize(length);
+  std::size_t filled = 0;
+  while (filled < length) {
+    ssize_t n = stream.read(request.body.data() + filled, length - filled);
+    if (n <= 0) {
+      return false;
+    }
+    filled += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Reads a chunked body into `request.body`; false when it is malformed or does not
+// arrive whole.
+bool read_chunked_body(ClientStream& stream, httplib::Request& request) {
+  BodyDecoder decoder = BodyDecoder::chunked();
+  try {
+    for (;;) {
+      stream.consume(decoder.decode(stream.buffered(), request.body));
+      if (decoder.done()) {
+        return true;
+      }
+      if (!stream.read_more()) {
+        return false;
+      }
+    }
+  } catch (const UpstreamError&) {
+    return false;
+  }
+}
+
+// Reads the body the head announced; on failure, the status to answer with.
+int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Request& request) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
+    return read_chunked_body(stream, request) ? 0 : 400;
+  }
+  const std::string* length = find_header(request.headers, "Content-Length");
+  if (length == nullptr) {
+    return 0;
+  }
+  std::size_t bytes = std::stoull(*length);  // digits only: see framing_error
+  if (bytes > settings.max_body_bytes) {
+    return 413;
+  }
+  return read_sized_body(stream, bytes, request) ? 0 : 400;
+}
+
+// The routes, as far as they go; false when the request got no handler (or its body
+// could not be read).
+bool route(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+           httplib::Request& request, httplib::Response& response) {
+  if (routes.before && routes.before(request, response)) {
+    return true;
+  }
+  const bool post = request.method == "POST";
+  if (!post && request.method != "GET") {
+    return false;
+  }
+  if (post) {
+    if (int status = read_body(stream, settings, request); status != 0) {
+      response.status = status;
+      return false;
+    }
+  }
+  const auto& handlers = post ? routes.post : routes.get;
+  auto handler = handlers.find(request.path);
+  if (handler == handlers.end()) {
+    return false;
+  }
+  handler->second(request, response);
+  return true;
+}
+
+// The fields every response carries, the error body and the last hook; then the response
+// goes out.
+bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+             const httplib::Request& request, httplib::Response& response, bool closing) {
+  if (response.status >= 400 && routes.on_error) {
+    routes.on_error(request, response);
+  }
+  if (closing) {
+    response.set_header("Connection", "close");
+  } else {
+    response.set_header("Keep-Alive",
+                        fmt::format("timeout={}, max=100000", settings.keep_alive.count()));
+  }
+  const bool chunked = static_cast<bool>(response.content_provider_);
+  if (!response.has_header("Content-Type") && (!response.body.empty() || chunked)) {
+    response.set_header("Content-Type", "text/plain");
+  }
+  if (chunked) {
+    response.set_header("Transfer-Encoding", "chunked");
+  } else {
+    response.set_header("Content-Length", std::to_string(response.body.size()));
+  }
+  if (routes.after) {
+    routes.after(request, response);
+  }
+  return write_response(stream, request, response);
+}
+
+}  // namespace
+
+Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings) {
+  Served served;
+  std::optional<std::size_t> line;
+  for (std::size_t scanned = 0; !(line = line_end(stream.buffered(), scanned));) {
+    scanned = stream.buffered().size();
+    if (!stream.read_more()) {
+      return served;  // no request line: nothing to answer
+    }
+  }
+  httplib::Request request;
+  httplib::Response response;
+  if (*line > k_max_request_line_bytes) {
+    stream.consume(read_head(stream, *line));
+    response.status = 414;
+    served.written = respond(stream, routes, settings, request, response, false);
+    return served;
+  }
+  const bool request_line_ok = parse_request_line(stream.buffered().substr(0, *line), request);
+  std::size_t head = request_line_ok ? read_head(stream, *line) : 0;
+  if (head == 0 ||
+      !parse_header_lines(stream.buffered().substr(*line, head - *line - 2), request)) {
+    stream.consume(head);
+    response.status = 400;
+    served.written = respond(stream, routes, settings, request, response, false);
+    return served;
+  }
+  stream.consume(head);
+  served.client_closes = client_closes(request);
+  stream.end_head(has_body(request));
+  if (equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
+    constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (stream.write(k_continue.data(), k_continue.size()) < 0) {
+      return served;
+    }
+  }
+  bool routed = false;
+  try {
+    routed = route(stream, routes, settings, request, response);
+  } catch (...) {
+    if (routes.on_exception) {
+      routes.on_exception(request, response, std::current_exception());
+    }
+    routed = true;
+  }
+  if (response.status == -1) {
+    response.status = routed ? 200 : 404;
+  }
+  served.written = respond(stream, routes, settings, request, response, served.client_closes);
+  return served;
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,99 @@
+#include "daemon/response_writer.h"
+
+#include <fmt/format.h>
+
+namespace llmgw::daemon {
+
+namespace {
+
+bool write_all(ClientStream& stream, std::string_view bytes) {
+  return bytes.empty() || stream.write(bytes.data(), bytes.size()) >= 0;
+}
+
+// Calls the provider until the body ends (a write of nothing, or done()); each write is
+// sent as one chunk.
+bool write_chunked(ClientStream& stream, httplib::Response& response) {
+  bool ok = true;
+  bool more = true;
+  std::size_t offset = 0;
+  httplib::DataSink sink;
+  sink.write = [&](const char* data, std::size_t length) {
+    if (ok) {
+      more = length > 0;
+      offset += length;
+      if (length > 0) {
+        std::string chunk = fmt::format("{:x}\r\n", length);
+        chunk.append(data, length).append("\r\n");
+        ok = write_all(stream, chunk);
+      }
+    }
+    return ok;
+  };
+  sink.done = [&] {
+    if (ok) {
+      more = false;
+      ok = write_all(stream, "0\r\n\r\n");
+    }
+  };
+  sink.is_writable = [&] { return ok && stream.is_writable(); };
+  while (more) {
+    if (!stream.is_writable() || !response.content_provider_(offset, 0, sink) || !ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+  }
+}
+
+std::string response_head(const httplib::Response& response) {
+  std::string head = fmt::format("HTTP/1.1 {} {}\r\n", response.status,
+                                 reason_phrase(response.status));
+  for (const auto& [name, value] : response.headers) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  head.append("\r\n");
+  return head;
+}
+
+bool write_response(ClientStream& stream, const httplib::Request& request,
+                    httplib::Response& response) {
+  if (!write_all(stream, response_head(response))) {
+    return false;
+  }
+  if (request.method == "HEAD") {
+    return true;
+  }
+  if (response.content_provider_) {
+    response.content_provider_success_ = write_chunked(stream, response);
+    return response.content_provider_success_;
+  }
+  return write_all(stream, response.body);
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,31 @@
+#pragma once
+// What the daemon does with a request once its head is in (see ClientSession): its
+// handlers by method and path, and the hooks around them.
+#include <httplib.h>
+
+#include <exception>
+#include <functional>
+#include <map>
+#include <string>
+
+namespace llmgw::daemon {
+
+struct Routes {
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+  // Before the body is read: true when it answered the request itself, which then goes
+  // no further.
+  std::function<bool(const httplib::Request&, httplib::Response&)> before;
+  // The handler of each path, by method; a request `before` lets through has one.
+  std::map<std::string, Handler, std::less<>> get;
+  std::map<std::string, Handler, std::less<>> post;
+  // Fills in a response whose status is 400 or more (the body, when empty).
+  Handler on_error;
+  // A handler threw: fills in the response instead.
+  std::function<void(const httplib::Request&, httplib::Response&, std::exception_ptr)>
+      on_exception;
+  // Last, before the response is written.
+  Handler after;
+};
+
+}  // namespace llmgw::daemon

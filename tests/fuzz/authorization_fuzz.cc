@@ -1,8 +1,8 @@
-// Fuzz target: finding the gateway key in a request's headers (daemon/credentials.cc).
-// The input is a header block, one "Name: value" a line, read as cpp-httplib 0.11 reads
-// one: trailing blanks dropped, the value's leading blanks skipped, an empty value
-// dropped, the value percent-decoded. presented_secret must agree with the rule stated
-// here on its own:
+// Fuzz target: finding the gateway key in a request's headers. The input is the header
+// lines of a request head, read by the daemon's own parser (daemon/request_head.h), whose
+// fields must come out trimmed of blanks, without LF, and never empty (a CR may stay in a
+// value, for the key parser to refuse). presented_secret
+// (daemon/credentials.cc) must then agree with the rule stated here on its own:
 // - no Authorization or x-api-key header (names in any case): 401 missing_api_key;
 // - more than one: 401 malformed_api_key;
 // - Authorization not "Bearer " (in any case) and then the key: 401 malformed_api_key;
@@ -11,6 +11,7 @@
 // A refusal's message is the fixed one for its reason, so it never echoes what was sent.
 #include "daemon/credentials.h"
 #include "daemon/http_error.h"
+#include "daemon/request_head.h"
 #include "tests/fuzz/check.h"
 
 #include <httplib.h>
@@ -26,32 +27,11 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
-httplib::Headers read_headers(std::string_view block) {
-  httplib::Headers headers;
-  while (!block.empty()) {
-    std::size_t end = block.find('\n');
-    std::string_view line = block.substr(0, end);
-    block = end == std::string_view::npos ? std::string_view() : block.substr(end + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    while (!line.empty() && is_blank(line.back())) {
-      line.remove_suffix(1);
-    }
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      continue;
-    }
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && is_blank(value.front())) {
-      value.remove_prefix(1);
-    }
-    if (!value.empty()) {
-      headers.emplace(std::string(line.substr(0, colon)),
-                      httplib::detail::decode_url(std::string(value), false));
-    }
-  }
-  return headers;
+// The fields as the parser must leave them.
+bool is_clean_field(const std::string& name, const std::string& value) {
+  return name.find('\n') == std::string::npos && value.find('\n') == std::string::npos &&
+         !value.empty() && !is_blank(value.front()) && !is_blank(value.back()) &&
+         name.find(':') == std::string::npos;
 }
 
 // ASCII letters lowered, the others kept: written apart from daemon/header_scan.h, whose
@@ -120,7 +100,15 @@ Expected expected_outcome(const httplib::Headers& headers) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  httplib::Headers headers = read_headers(std::string_view(reinterpret_cast<const char*>(data), size));
+  httplib::Request request;
+  if (!llmgw::daemon::parse_header_lines(
+          std::string_view(reinterpret_cast<const char*>(data), size), request)) {
+    return 0;  // a line over 8 KiB: the head is refused before any key is looked for
+  }
+  const httplib::Headers& headers = request.headers;
+  for (const auto& [name, value] : headers) {
+    FUZZ_CHECK(is_clean_field(name, value));
+  }
   Expected expected = expected_outcome(headers);
   try {
     std::string key = llmgw::daemon::presented_secret(headers);

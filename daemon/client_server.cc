@@ -86,7 +86,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
   while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
     stream.begin_head();
     Served served = serve_request(stream, m_routes, m_settings);
-    ok = stream.flush() && served.written;
+    ok = served.written;
     if (!ok || served.client_closes || m_draining || stream.phase() != RequestPhase::handled) {
       break;
     }

@@ -193,7 +193,7 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   stream.end_head(has_body(request));
   if (equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
     constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
-    if (stream.write(k_continue.data(), k_continue.size()) < 0) {
+    if (!stream.write(k_continue)) {
       return served;
     }
   }

@@ -74,7 +74,7 @@ bool ClientStream::settle() {
     reset_event(m_handback);  // the commit may have signalled it since
   }
   // A response cut short breaks the connection for good: nothing may follow it.
-  if (!rest || (!rest->empty() && !send_all(*rest, {}))) {
+  if (!rest || (!rest->empty() && !write(*rest))) {
     m_broken = true;
   }
   return !m_broken;
@@ -195,37 +195,7 @@ bool ClientStream::is_writable() const {
   return true;
 }
 
-namespace {
-
-// cpp-httplib writes a response's head, then its body in separate writes. A head that
-// announces a Content-Length is followed by exactly that body (or nothing), so it can wait
-// for it; a chunked head (a stream) goes out at once, for the client's time to first byte.
-bool is_whole_response_head(std::string_view data) {
-  return data.rfind("HTTP/1.1 ", 0) == 0 && data.size() >= 4 &&
-         data.compare(data.size() - 4, 4, "\r\n\r\n") == 0 &&
-         data.find("\r\nContent-Length: ") != std::string_view::npos;
-}
-
-}  // namespace
-
-ssize_t ClientStream::write(const char* ptr, std::size_t size) {
-  std::string_view data(ptr, size);
-  if (m_held_head.empty() && is_whole_response_head(data)) {
-    m_held_head.assign(data);
-    return static_cast<ssize_t>(size);
-  }
-  std::string head;
-  head.swap(m_held_head);
-  return send_all(head, data) ? static_cast<ssize_t>(size) : -1;
-}
-
-bool ClientStream::flush() {
-  std::string head;
-  head.swap(m_held_head);
-  return head.empty() || send_all(head, {});
-}
-
-bool ClientStream::send_all(std::string_view first, std::string_view second) {
+bool ClientStream::write(std::string_view first, std::string_view second) {
   if (m_broken) {
     return false;
   }
@@ -271,7 +241,6 @@ bool ClientStream::send_all(std::string_view first, std::string_view second) {
   return true;
 }
 
-// cpp-httplib asks for both with every request; they stay the same for the connection.
 bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
   if (m_offset < m_filled) {
     // A pipelined request: the response before it goes out whole first.

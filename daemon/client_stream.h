@@ -52,8 +52,10 @@ public:
   // Like recv(2): bytes read ahead first, then the socket's, within the phase's deadline
   // and budget; 0 at the end of the input, -1 on a failure (breach() may tell why).
   ssize_t read(char* ptr, std::size_t size);
-  // Writes `size` bytes whole (see send_after() and flush()); -1 on a failure.
-  ssize_t write(const char* ptr, std::size_t size);
+  // Writes `first` then `second` whole, in as few segments as the kernel allows (a
+  // response's head and body leave in one); with a commit pending, they go to it (see
+  // send_after()). False on a failure.
+  bool write(std::string_view first, std::string_view second = {});
 
   // Waits up to `idle` for the first byte of another request. False when the client
   // closed or sent nothing in time, or `stop` (a file descriptor) turned readable first.
@@ -73,8 +75,6 @@ public:
   void end_head(bool body);
   // The body was read whole.
   void end_body() { m_phase = RequestPhase::handled; }
-  // Sends a response head still held back (see write()); false when it cannot be sent.
-  bool flush();
 
   // The bytes read ahead and not taken yet.
   std::string_view buffered() const {
@@ -92,9 +92,6 @@ public:
 
 private:
   using Clock = std::chrono::steady_clock;
-  // Sends `first` then `second` whole, in as few segments as the kernel allows; false on
-  // an error, a write timeout or an interrupt. With a commit pending, the bytes go to it.
-  bool send_all(std::string_view first, std::string_view second);
   // The eventfd a commit signals when it hands bytes back; created at first use.
   int handback();
   // Receives what the socket has (waiting for it, within the deadlines) after the bytes
@@ -118,9 +115,6 @@ private:
   std::string m_buffer;      // read ahead: the head is parsed where it lies
   std::size_t m_offset = 0;
   std::size_t m_filled = 0;
-  // The head of a response with a Content-Length, held until its body is written so that
-  // both leave in one segment: a whole response costs one send, not two.
-  std::string m_held_head;
   const std::atomic<bool>& m_aborted;
   std::shared_ptr<CommitTicket> m_commit;  // of the response written last, until settled
   bool m_commit_holds = false;             // m_commit has that response's bytes

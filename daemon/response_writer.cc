@@ -6,10 +6,6 @@ namespace llmgw::daemon {
 
 namespace {
 
-bool write_all(ClientStream& stream, std::string_view bytes) {
-  return bytes.empty() || stream.write(bytes.data(), bytes.size()) >= 0;
-}
-
 // Calls the provider until the body ends (a write of nothing, or done()); each write is
 // sent as one chunk.
 bool write_chunked(ClientStream& stream, httplib::Response& response) {
@@ -24,7 +20,7 @@ bool write_chunked(ClientStream& stream, httplib::Response& response) {
       if (length > 0) {
         std::string chunk = fmt::format("{:x}\r\n", length);
         chunk.append(data, length).append("\r\n");
-        ok = write_all(stream, chunk);
+        ok = stream.write(chunk);
       }
     }
     return ok;
@@ -32,7 +28,7 @@ bool write_chunked(ClientStream& stream, httplib::Response& response) {
   sink.done = [&] {
     if (ok) {
       more = false;
-      ok = write_all(stream, "0\r\n\r\n");
+      ok = stream.write("0\r\n\r\n");
     }
   };
   sink.is_writable = [&] { return ok && stream.is_writable(); };
@@ -83,17 +79,16 @@ std::string response_head(const httplib::Response& response) {
 
 bool write_response(ClientStream& stream, const httplib::Request& request,
                     httplib::Response& response) {
-  if (!write_all(stream, response_head(response))) {
-    return false;
-  }
+  const std::string head = response_head(response);
   if (request.method == "HEAD") {
-    return true;
+    return stream.write(head);
   }
   if (response.content_provider_) {
-    response.content_provider_success_ = write_chunked(stream, response);
+    // The head goes out at once, for the client's time to first byte.
+    response.content_provider_success_ = stream.write(head) && write_chunked(stream, response);
     return response.content_provider_success_;
   }
-  return write_all(stream, response.body);
+  return stream.write(head, response.body);
 }
 
 }  // namespace llmgw::daemon

@@ -31,7 +31,7 @@ public:
   StreamRelay(const StreamRelay&) = delete;
   StreamRelay& operator=(const StreamRelay&) = delete;
 
-  // One step of httplib's chunked content provider: relays the next upstream piece.
+  // One step of the response's chunked content provider: relays the next upstream piece.
   // Returns false to end the response early (client gone, upstream failed, aborting).
   bool pump(httplib::DataSink& sink);
 

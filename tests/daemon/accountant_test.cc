@@ -254,8 +254,7 @@ TEST_CASE("client stream: a response the commit handed back is sent while waitin
                            "\r\n\r\n";
   auto ticket = std::make_shared<CommitTicket>();
   stream.send_after(ticket);
-  REQUIRE(stream.write(head.data(), head.size()) == static_cast<ssize_t>(head.size()));
-  REQUIRE(stream.write(body.data(), body.size()) == static_cast<ssize_t>(body.size()));
+  REQUIRE(stream.write(head, body));
   CHECK(pair.receive(100).empty());  // held for the commit
 
   ticket->committed();  // sends what fits, hands back the rest
@@ -323,7 +322,7 @@ TEST_CASE("client stream: after a response cut short, nothing more is written") 
                             "\r\n\r\n" + body;
   auto first_commit = std::make_shared<CommitTicket>();
   stream.send_after(first_commit);
-  REQUIRE(stream.write(first.data(), first.size()) == static_cast<ssize_t>(first.size()));
+  REQUIRE(stream.write(first));
   first_commit->committed();  // sends what fits, hands back the rest
   // The next response (a pipelined request's): the rest of the first cannot be sent
   // within the write timeout, as the client reads nothing meanwhile.
@@ -335,7 +334,7 @@ TEST_CASE("client stream: after a response cut short, nothing more is written") 
   std::string received = pair.receive(500);
   CHECK(received.size() < first.size());
   const std::string second = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond";
-  CHECK(stream.write(second.data(), second.size()) == -1);
+  CHECK_FALSE(stream.write(second));
   CHECK(pair.receive(200).empty());
   CHECK_FALSE(stream.settle());
 }
@@ -373,8 +372,7 @@ struct PendingResponse {
 
   PendingResponse() {
     stream.send_after(commit);
-    REQUIRE(stream.write(response.data(), response.size()) ==
-            static_cast<ssize_t>(response.size()));
+    REQUIRE(stream.write(response));
   }
 };
 
@@ -382,7 +380,7 @@ TEST_CASE("client stream: a response whose commit was given up on is never sent"
   PendingResponse p;
   p.commit->given_up();
   CHECK_FALSE(p.stream.settle());
-  CHECK(p.stream.write(p.response.data(), p.response.size()) == -1);
+  CHECK_FALSE(p.stream.write(p.response));
   CHECK(p.pair.receive(200).empty());
 }
 

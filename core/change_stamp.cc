@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,27 +51,42 @@ int open_stamp_file(const std::string& db_path) {
   return fd;
 }
 
+// The stamp's eight bytes, mapped, so that reading it is a load rather than a system
+// call; nullptr when they cannot be. A file shorter than that (new, or left by a process
+// that ended before its first stamp) is first extended with zeros, which read as no stamp.
+const std::uint64_t* map_stamp(int fd) {
+  struct stat file{};
+  if (fd < 0 || ::fstat(fd, &file) != 0 ||
+      (file.st_size < static_cast<off_t>(sizeof(std::uint64_t)) &&
+       ::ftruncate(fd, sizeof(std::uint64_t)) != 0)) {
+    return nullptr;
+  }
+  void* mapped = ::mmap(nullptr, sizeof(std::uint64_t), PROT_READ, MAP_SHARED, fd, 0);
+  return mapped == MAP_FAILED ? nullptr : static_cast<const std::uint64_t*>(mapped);
+}
+
 }  // namespace
 
 ChangeStamp::ChangeStamp(const std::string& db_path)
     : m_fd(open_stamp_file(db_path)),
+      m_stamp(map_stamp(m_fd)),
       // Distinct between processes running at once (the pid) and over time (the clock).
       m_next((static_cast<std::uint64_t>(::getpid()) << 40) ^
              static_cast<std::uint64_t>(
                  std::chrono::system_clock::now().time_since_epoch().count())) {}
 
 ChangeStamp::~ChangeStamp() {
+  if (m_stamp != nullptr) {
+    ::munmap(const_cast<std::uint64_t*>(m_stamp), sizeof(std::uint64_t));
+  }
   if (m_fd >= 0) {
     ::close(m_fd);
   }
 }
 
 std::uint64_t ChangeStamp::read() const {
-  std::uint64_t stamp = 0;
-  if (m_fd < 0 || ::pread(m_fd, &stamp, sizeof stamp, 0) != static_cast<ssize_t>(sizeof stamp)) {
-    return 0;
-  }
-  return stamp;
+  // Another process may be writing it: a torn value only costs one more look (above).
+  return m_stamp != nullptr ? __atomic_load_n(m_stamp, __ATOMIC_RELAXED) : 0;
 }
 
 void ChangeStamp::renew() {

@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <set>
 #include <string>
 #include <sys/stat.h>
@@ -80,4 +81,26 @@ TEST_CASE("change stamp: without a database file there is no stamp, and nothing 
   CHECK(stamp.read() == 0);
   struct stat st{};
   CHECK(stat(dir.file("absent.db-changes").c_str(), &st) != 0);
+}
+
+TEST_CASE("change stamp: a file shorter than a stamp is extended, reads as none, then as renewed") {
+  test::TempDir dir;
+  const std::string path = dir.file("llmgw.db");
+  { llmgw::Store created(path); }  // closed: nothing has the stamp file open
+  {
+    // Left empty, as by a process that ended between creating the file and stamping it.
+    FILE* file = std::fopen((path + "-changes").c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fclose(file);
+  }
+  llmgw::ChangeStamp reader(path);
+  REQUIRE(reader.usable());
+  CHECK(reader.read() == 0);
+  struct stat st{};
+  REQUIRE(stat((path + "-changes").c_str(), &st) == 0);
+  CHECK(st.st_size == 8);
+  llmgw::ChangeStamp writer(path);
+  writer.renew();
+  CHECK(reader.read() != 0);
+  CHECK(reader.read() == writer.read());
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace llmgw::daemon {
 
 namespace {
@@ -68,8 +70,15 @@ const char* reason_phrase(int status) {
 }
 
 std::string response_head(const httplib::Response& response) {
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\n", response.status,
-                                 reason_phrase(response.status));
+  constexpr std::size_t k_status_line = 64;  // "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+  std::size_t size = k_status_line + 2;
+  for (const auto& [name, value] : response.headers) {
+    size += name.size() + value.size() + 4;
+  }
+  std::string head;
+  head.reserve(size);  // one allocation
+  fmt::format_to(std::back_inserter(head), "HTTP/1.1 {} {}\r\n", response.status,
+                 reason_phrase(response.status));
   for (const auto& [name, value] : response.headers) {
     head.append(name).append(": ").append(value).append("\r\n");
   }

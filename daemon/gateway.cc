@@ -183,7 +183,8 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   record.cost = cost_of(*candidate.mapping, *usage);
   exchange.finish(200);  // committed before the client sees the body
   response.status = 200;
-  response.set_content(body, "application/json");
+  response.body = std::move(body);  // set_content() would copy it
+  response.set_header("Content-Type", "application/json");
 }
 
 void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,

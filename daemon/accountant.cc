@@ -106,9 +106,10 @@ void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
 }
 
 void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
-  std::vector<UsageRecord> records;
-  std::vector<Reservation> reservations;
-  std::vector<std::shared_ptr<CommitTicket>> tickets;
+  // The queues take the spares' room, so that a batch's records rarely reallocate it.
+  std::vector<UsageRecord> records = std::move(m_spare.records);
+  std::vector<Reservation> reservations = std::move(m_spare.reservations);
+  std::vector<std::shared_ptr<CommitTicket>> tickets = std::move(m_spare.tickets);
   records.swap(m_records);
   reservations.swap(m_reservations);
   tickets.swap(m_tickets);
@@ -121,12 +122,17 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
       ticket->given_up();
     }
   }
+  const auto rows = static_cast<std::int64_t>(records.size());
+  records.clear();
+  reservations.clear();
+  tickets.clear();
   lock.lock();
+  m_spare = {std::move(records), std::move(reservations), std::move(tickets)};
   ++m_batches;
   if (m_unrolled == 0) {
     m_rollup_due = std::chrono::steady_clock::now() + k_rollup_interval;
   }
-  m_unrolled += static_cast<std::int64_t>(records.size());
+  m_unrolled += rows;
 }
 
 std::uint64_t Accountant::committed_batches() const {

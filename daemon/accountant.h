@@ -108,6 +108,12 @@ private:
   std::vector<UsageRecord> m_records;  // queued, not yet taken by the writer
   std::vector<Reservation> m_reservations;
   std::vector<std::shared_ptr<CommitTicket>> m_tickets;  // same order
+  // The writer's vectors of the last batch, emptied: the next queues take their room.
+  struct Queues {
+    std::vector<UsageRecord> records;
+    std::vector<Reservation> reservations;
+    std::vector<std::shared_ptr<CommitTicket>> tickets;
+  } m_spare;
   std::uint64_t m_batches = 0;
   std::size_t m_announced = 0;  // announced requests that have not submitted yet
   bool m_gathering = false;     // the writer waits in gather()

@@ -48,6 +48,7 @@ struct Fiber {
   bool recheck = false;  // a latch fired: poll() tells the state of every entry
   bool timed = false;    // `timer` is in the scheduler's timers
   std::multimap<Clock::time_point, Fiber*>::iterator timer;
+  std::multimap<Clock::time_point, Fiber*>::node_type spare_timer;  // for the next wait
 };
 
 // A new stack, or nullptr when none can be mapped (memory, vm.max_map_count).

@@ -284,7 +284,7 @@ void FiberScheduler::expire_timers() {
   const auto now = Clock::now();
   while (!m_timers.empty() && m_timers.begin()->first <= now) {
     Fiber* fiber = m_timers.begin()->second;
-    m_timers.erase(m_timers.begin());
+    fiber->spare_timer = m_timers.extract(m_timers.begin());
     fiber->timed = false;
     make_runnable(*fiber);
   }
@@ -342,7 +342,13 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
   }
   fiber.timed = timeout_ms > 0;
   if (fiber.timed) {
-    fiber.timer = m_timers.emplace(Clock::now() + std::chrono::milliseconds(timeout_ms), &fiber);
+    const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (fiber.spare_timer) {  // the node of an earlier wait: no allocation
+      fiber.spare_timer.key() = deadline;
+      fiber.timer = m_timers.insert(std::move(fiber.spare_timer));
+    } else {
+      fiber.timer = m_timers.emplace(deadline, &fiber);
+    }
   }
   nfds_t armed = 0;
   bool watchable = true;
@@ -367,7 +373,7 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
     fiber.count = 0;
   }
   if (fiber.timed) {
-    m_timers.erase(fiber.timer);
+    fiber.spare_timer = m_timers.extract(fiber.timer);
     fiber.timed = false;
   }
   for (nfds_t i = 0; i < armed; ++i) {

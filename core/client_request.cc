@@ -188,7 +188,8 @@ std::string with_usage_included(const std::optional<JsonSlice>& options) {
     }
   }
   append_member(out, "\"include_usage\"", "true");
-  return out + "}";
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -214,7 +215,8 @@ std::string upstream_body(const ClientRequest& request, std::string_view upstrea
   if (request.stream && !options_sent) {
     append_member(out, "\"stream_options\"", with_usage_included(std::nullopt));
   }
-  return out + "}";
+  out += '}';
+  return out;
 }
 
 }  // namespace llmgw

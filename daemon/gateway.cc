@@ -101,7 +101,7 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
 void Gateway::forward(Exchange& exchange, ClientRequest& request,
                       std::shared_ptr<const Catalog> catalog, const Decision& decision,
                       httplib::Response& response, std::shared_ptr<Exchange> owner) {
-  const std::string path =
+  const std::string_view path =
       request.endpoint == Endpoint::chat ? "/chat/completions" : "/embeddings";
   std::optional<HttpError> last_failure;
   for (const Candidate& candidate : decision.candidates) {
@@ -116,8 +116,10 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     try {
       std::optional<std::string> credential = m_upstreams.credential(*candidate.provider);
       auto pool = m_upstreams.pool(*candidate.provider);
-      HeaderFields headers = {{"Content-Type", "application/json"},
-                                 {"Accept", request.stream ? "text/event-stream" : "application/json"}};
+      HeaderFields headers;
+      headers.reserve(3);
+      headers.emplace_back("Content-Type", "application/json");
+      headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
       if (credential) {
         headers.emplace_back("Authorization", "Bearer " + *credential);
       }

@@ -14,6 +14,11 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
+// A control character (tab included), which a request line may not hold, raw or encoded.
+bool is_control(char c) {
+  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) {
     text.remove_prefix(1);
@@ -81,6 +86,9 @@ bool parse_request_line(std::string_view line, httplib::Request& request) {
     return false;
   }
   line.remove_suffix(2);
+  if (std::any_of(line.begin(), line.end(), is_control)) {
+    return false;
+  }
   // Parts separated by spaces; empty parts (several spaces in a row) do not count.
   std::array<std::string_view, 3> parts;
   std::size_t count = 0;
@@ -104,7 +112,7 @@ bool parse_request_line(std::string_view line, httplib::Request& request) {
   request.version.assign(parts[2]);
   std::string_view target = request.target;
   request.path = percent_decoded(target.substr(0, target.find('?')));
-  return true;
+  return std::none_of(request.path.begin(), request.path.end(), is_control);
 }
 
 bool parse_header_lines(std::string_view lines, httplib::Request& request) {

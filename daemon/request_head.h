@@ -30,7 +30,8 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
 
 // Fills the method, target, path (the target before any '?' or '#', percent-decoded)
 // and version of `request` from `line` (CRLF included). False when it is malformed: not
-// three parts, an unknown method, a version other than HTTP/1.0 and HTTP/1.1.
+// three parts, an unknown method, a version other than HTTP/1.0 and HTTP/1.1, a control
+// character in the line or in the decoded path.
 bool parse_request_line(std::string_view line, httplib::Request& request);
 
 // Adds the fields of `lines` (the header lines of a head, the empty line excluded) to

@@ -71,12 +71,18 @@ TEST_CASE("request head: malformed request lines are refused") {
       "get / HTTP/1.1\r\n",        // methods are case-sensitive
       "GET / HTTP/2.0\r\n",        // another version
       "GET / http/1.1\r\n",
+      "GET\t/ HTTP/1.1\r\n",           // a tab is not a separator
+      "GET /a\x01b HTTP/1.1\r\n",      // control characters, raw
+      "GET /a%00b HTTP/1.1\r\n",        // or decoded in the path
+      "GET /a%7Fb HTTP/1.1\r\n",
   };
   for (const char* line : lines) {
     CAPTURE(line);
     httplib::Request request;
     CHECK_FALSE(parse_request_line(line, request));
   }
+  httplib::Request with_nul;
+  CHECK_FALSE(parse_request_line(std::string("GET /v1/mo\0dels HTTP/1.1\r\n", 26), with_nul));
 }
 
 TEST_CASE("request head: header fields are kept as sent, values trimmed and never decoded") {

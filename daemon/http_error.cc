@@ -57,6 +57,8 @@ ErrorFormat parse_error_format(const std::string& text) {
 }
 
 std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk) {
+  // A message may quote what the client sent (a path): bytes that are not UTF-8 become
+  // U+FFFD rather than failing the answer.
   bool openai = format == ErrorFormat::openai ||
                 (format == ErrorFormat::automatic && sdk == SdkClient::yes);
   if (openai) {
@@ -66,7 +68,7 @@ std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk
                             {"type", kind.type},
                             {"code", kind.code ? kind.code : error.code()},
                             {"param", nullptr}}}}
-        .dump();
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   // In the reference's order: error, status, message, then the stable extra fields.
   nlohmann::ordered_json body = {
@@ -74,7 +76,7 @@ std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk
   for (const auto& [name, value] : error.extra().items()) {
     body[name] = value;
   }
-  return body.dump();
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace llmgw::daemon

@@ -50,6 +50,9 @@ TEST_CASE("404: an unknown path, with or without a key") {
   Reply not_found = reference_error(404, "not_found", "Not found: /v1/completions");
   CHECK(gw.post("/v1/completions", "{}", {}) == not_found);
   CHECK(gw.post("/v1/completions", "{}", bearer(key)) == not_found);
+  // A path that decodes to bytes that are not UTF-8 is quoted with U+FFFD in their place.
+  CHECK(gw.get("/v1/%FFmodels", {}) ==
+        reference_error(404, "not_found", "Not found: /v1/\xEF\xBF\xBDmodels"));
 }
 
 TEST_CASE("405: a wrong method names the right one, in Allow and in the message") {

@@ -73,8 +73,9 @@ std::optional<std::size_t> line_end(std::string_view data, std::size_t from) {
 
 std::optional<std::size_t> head_end(std::string_view data, std::size_t request_line,
                                     std::size_t from) {
-  // The empty line is a CRLF right after the LF that ends the line before it.
-  std::size_t at = data.find("\n\r\n", std::max(from, request_line) - 1);
+  // The empty line is a CRLF right after the LF that ends the line before it. Bytes
+  // seen before `from` can hold the first two of those three.
+  std::size_t at = data.find("\n\r\n", std::max(from, request_line + 1) - 2);
   if (at == std::string_view::npos) {
     return std::nullopt;
   }

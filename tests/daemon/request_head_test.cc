@@ -37,6 +37,11 @@ TEST_CASE("request head: the head ends at the first empty CRLF line after the re
   std::string head = request_line + "Host: a\r\nX: 1\r\n\r\n";
   CHECK(head_end(head + "next", request_line.size()) == head.size());
   CHECK(head_end(head, request_line.size(), head.size() - 3) == head.size());
+  // The end found when its last bytes are the only new ones (a head sent byte by byte).
+  CHECK(head_end(head, request_line.size(), head.size() - 1) == head.size());
+  CHECK(head_end(head, request_line.size(), head.size() - 2) == head.size());
+  CHECK(head_end(request_line + "\r\n", request_line.size(), request_line.size() + 1) ==
+        request_line.size() + 2);
   // A bare LF line does not end a head; only CRLF does.
   CHECK_FALSE(head_end(request_line + "Host: a\n\nX: 1\r\n", request_line.size()).has_value());
   CHECK_FALSE(head_end(request_line + "Host: a\r\n\r", request_line.size()).has_value());

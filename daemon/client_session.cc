@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -57,43 +58,63 @@ std::size_t read_head(ClientStream& stream, std::size_t line) {
   }
 }
 
-// Reads a body of `length` bytes into `request.body`.
+// Reads a body of `length` bytes into `request.body`, growing it as the bytes arrive: a
+// Content-Length alone reserves no memory.
 bool read_sized_body(ClientStream& stream, std::size_t length, httplib::Request& request) {
-  request.body.resize(length);
-  std::size_t filled = 0;
-  while (filled < length) {
-    ssize_t n = stream.read(request.body.data() + filled, length - filled);
-    if (n <= 0) {
-      return false;
+  while (request.body.size() < length) {
+    std::string_view ready = stream.buffered();
+    if (ready.empty()) {
+      if (!stream.read_more()) {
+        return false;
+      }
+      continue;
     }
-    filled += static_cast<std::size_t>(n);
+    std::size_t take = std::min(ready.size(), length - request.body.size());
+    request.body.append(ready.data(), take);
+    stream.consume(take);
   }
   return true;
 }
 
-// Reads a chunked body into `request.body`; false when it is malformed or does not
-// arrive whole.
-bool read_chunked_body(ClientStream& stream, httplib::Request& request) {
+// Reads a chunked body into `request.body`; on failure, the status to answer with: 413
+// once it decodes to more than `max_bytes`, 400 when it is malformed or does not arrive
+// whole (the stream's breach may say more).
+int read_chunked_body(ClientStream& stream, std::size_t max_bytes, httplib::Request& request) {
   BodyDecoder decoder = BodyDecoder::chunked();
   try {
     for (;;) {
       stream.consume(decoder.decode(stream.buffered(), request.body));
+      if (request.body.size() > max_bytes) {
+        return 413;
+      }
       if (decoder.done()) {
-        return true;
+        return 0;
       }
       if (!stream.read_more()) {
-        return false;
+        return 400;
       }
     }
   } catch (const UpstreamError&) {
-    return false;
+    return 400;
   }
+}
+
+// Tells a client that waits for it (Expect: 100-continue, HTTP/1.1) to send its body,
+// once the request is known to be read: after the routes' checks and the size limit.
+bool invite_body(ClientStream& stream, const httplib::Request& request) {
+  if (request.version != "HTTP/1.1" ||
+      !equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
+    return true;
+  }
+  return stream.write("HTTP/1.1 100 Continue\r\n\r\n");
 }
 
 // Reads the body the head announced; on failure, the status to answer with.
 int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Request& request) {
   if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
-    return read_chunked_body(stream, request) ? 0 : 400;
+    return invite_body(stream, request)
+               ? read_chunked_body(stream, settings.max_body_bytes, request)
+               : 400;
   }
   const std::string* length = find_header(request.headers, "Content-Length");
   if (length == nullptr) {
@@ -103,7 +124,10 @@ int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Re
   if (bytes > settings.max_body_bytes) {
     return 413;
   }
-  return read_sized_body(stream, bytes, request) ? 0 : 400;
+  if (bytes == 0) {
+    return 0;
+  }
+  return invite_body(stream, request) && read_sized_body(stream, bytes, request) ? 0 : 400;
 }
 
 // The routes, as far as they go; false when the request got no handler (or its body
@@ -202,12 +226,6 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   stream.consume(head);
   served.client_closes = client_closes(request);
   stream.end_head(has_body(request));
-  if (equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
-    constexpr std::string_view k_continue = "HTTP/1.1 100 Continue\r\n\r\n";
-    if (!stream.write(k_continue)) {
-      return served;
-    }
-  }
   bool routed = false;
   try {
     routed = route(stream, routes, settings, request, response);

@@ -160,28 +160,6 @@ void ClientStream::consume(std::size_t count) {
   }
 }
 
-ssize_t ClientStream::read(char* ptr, std::size_t size) {
-  if (m_phase != RequestPhase::handled) {
-    if (m_budget == 0) {
-      m_breach = m_phase == RequestPhase::head ? Breach::head_too_large : Breach::body_too_large;
-      return -1;
-    }
-    size = std::min(size, m_budget);
-  }
-  if (m_offset == m_filled) {
-    m_offset = 0;
-    m_filled = 0;
-    ssize_t n = receive();
-    if (n <= 0) {
-      return n == 0 ? 0 : -1;
-    }
-  }
-  std::size_t n = std::min(size, m_filled - m_offset);
-  std::copy_n(m_buffer.data() + m_offset, n, ptr);
-  consume(n);
-  return static_cast<ssize_t>(n);
-}
-
 bool ClientStream::is_writable() const {
   if (!wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
     return false;
@@ -242,6 +220,11 @@ bool ClientStream::write(std::string_view first, std::string_view second) {
 }
 
 bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
+  // Empty lines after a request (some clients end a body with a CRLF) are no request:
+  // the connection goes on waiting as an idle one.
+  while (buffered().substr(0, 2) == "\r\n") {
+    consume(2);
+  }
   if (m_offset < m_filled) {
     // A pipelined request: the response before it goes out whole first.
     return settle();

@@ -49,9 +49,6 @@ public:
   // Whether the socket can take more bytes (waiting up to the write timeout) and the
   // client has not gone away.
   bool is_writable() const;
-  // Like recv(2): bytes read ahead first, then the socket's, within the phase's deadline
-  // and budget; 0 at the end of the input, -1 on a failure (breach() may tell why).
-  ssize_t read(char* ptr, std::size_t size);
   // Writes `first` then `second` whole, in as few segments as the kernel allows (a
   // response's head and body leave in one); with a commit pending, they go to it (see
   // send_after()). False on a failure.
@@ -82,9 +79,9 @@ public:
   }
   // Takes `count` bytes of buffered(); they count against the phase's budget.
   void consume(std::size_t count);
-  // Reads more bytes into buffered(), waiting as read() does. False at the end of the
-  // input, on an error, a timeout or an interrupt, and when buffered() holds the phase's
-  // whole budget already (breach() then tells).
+  // Reads more bytes into buffered(), waiting for them within the phase's deadline. False
+  // at the end of the input, on an error, a timeout or an interrupt, and when buffered()
+  // holds the phase's whole budget already (breach() then tells).
   bool read_more();
 
   RequestPhase phase() const { return m_phase; }

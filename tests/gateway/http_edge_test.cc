@@ -161,6 +161,28 @@ TEST_CASE("http edge: bodies over --max-body get 413, whether sized or chunked, 
     long after = resident_kib(gw.daemon().pid());
     CHECK(after - before < 64 * 1024);
   }
+  SUBCASE("a chunked body that decodes to more than the limit") {
+    // Within the bytes allowed for chunk framing on top of the limit, but over the limit.
+    std::string body;
+    for (int i = 0; i < 17; ++i) {
+      body += chunk(std::string(64 << 10, 'x'));
+    }
+    check_one_answer_then_closed(
+        gw, head("POST", k_chat, "Transfer-Encoding: chunked\r\n") + body + "0\r\n\r\n",
+        too_large);
+  }
+  SUBCASE("bodies announced whole but not sent hold no memory") {
+    long before = resident_kib(gw.daemon().pid());
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 64; ++i) {
+      clients.push_back(std::make_unique<RawClient>(gw.port()));
+      REQUIRE(clients.back()->connected());
+      clients.back()->send(head("POST", k_chat, "Content-Length: 1048576\r\n") + "{");
+    }
+    CHECK(serves(gw));  // every head above has been read by now, or is being read
+    long after = resident_kib(gw.daemon().pid());
+    CHECK(after - before < 32 * 1024);  // reserving the announced lengths would be 64 MiB
+  }
   CHECK(serves(gw));
 }
 
@@ -184,6 +206,31 @@ TEST_CASE("http edge: a chunked body within the limit is read and served, and th
   CHECK(reply_in(client.read_response(5s).bytes) == Reply{200, {{"status", "ok"}}});
   client.send("\r\n\r\n" + head("GET", "/healthz"));
   CHECK(reply_in(client.read_response(5s).bytes) == Reply{200, {{"status", "ok"}}});
+}
+
+TEST_CASE("http edge: Expect: 100-continue is answered only once the body will be read") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.start({"--max-body", "1K"});
+  std::string json = chat_request("echo").dump();
+  {
+    RawClient client(gw.port());
+    REQUIRE(client.connected());
+    client.send(head("POST", k_chat,
+                     "Authorization: Bearer " + key.secret + "\r\nExpect: 100-continue\r\n" +
+                         "Content-Length: " + std::to_string(json.size()) + "\r\n"));
+    RawReading invited = client.read_response(5s);
+    CHECK(invited.bytes == "HTTP/1.1 100 Continue\r\n\r\n");
+    client.send(json);
+    CHECK(status_of(client.read_response(5s).bytes) == 200);
+  }
+  // Refused before the body: a final answer, no invitation to send it.
+  check_one_answer_then_closed(
+      gw, head("POST", "/v1/nope", "Expect: 100-continue\r\nContent-Length: 5\r\n"),
+      reference_error(404, "not_found", "Not found: /v1/nope"));
+  check_one_answer_then_closed(
+      gw, head("POST", k_chat, "Expect: 100-continue\r\nContent-Length: 2048\r\n"),
+      reference_error(413, "request_too_large", "Request body is larger than the limit"));
 }
 
 TEST_CASE("http edge: a POST without Content-Length gets 411, and what follows is never read as a request") {

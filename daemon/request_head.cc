@@ -14,6 +14,12 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
+// A character of a field name (RFC 9110 5.6.2 tchar).
+bool is_token_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
 // A control character (tab included), which a request line may not hold, raw or encoded.
 bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
@@ -122,21 +128,18 @@ bool parse_header_lines(std::string_view lines, httplib::Request& request) {
     std::size_t length = end == std::string_view::npos ? lines.size() : end + 1;
     std::string_view line = lines.substr(0, length);
     lines.remove_prefix(length);
-    if (line.size() < 2 || line[line.size() - 2] != '\r' || line.back() != '\n') {
-      continue;  // not ended by CRLF: skipped
-    }
-    if (line.size() > k_max_header_line_bytes) {
+    if (line.size() > k_max_header_line_bytes || line.size() < 2 ||
+        line[line.size() - 2] != '\r' || line.back() != '\n') {
       return false;
     }
     line.remove_suffix(2);
     std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      continue;
+    if (colon == std::string_view::npos || colon == 0 ||
+        !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), is_token_char)) {
+      return false;  // no name, a folded line, or blanks before the colon
     }
-    std::string_view value = trim(line.substr(colon + 1));
-    if (!value.empty()) {
-      request.headers.emplace(std::string(line.substr(0, colon)), std::string(value));
-    }
+    request.headers.emplace(std::string(line.substr(0, colon)),
+                            std::string(trim(line.substr(colon + 1))));
   }
   return true;
 }

@@ -1,10 +1,12 @@
 #pragma once
 // A client's request head (HTTP/1.0 and 1.1) parsed from bytes. Pure functions: no
-// socket, so every malformed case is tested directly. The rules are the ones llmgw
-// answered by when cpp-httplib read heads, less its percent-decoding of header values:
-// a request line of three parts separated by spaces, ending in CRLF; header lines ending
-// in CRLF (a line ending in a bare LF is skipped, as is a line without a colon or with an
-// empty value); the head ends at an empty CRLF line.
+// socket, so every malformed case is tested directly. A request line of three parts
+// separated by spaces, ending in CRLF; header lines "name: value" ending in CRLF, the
+// value trimmed and taken as sent (never percent-decoded), empty or not; the head ends at
+// an empty CRLF line. A header line that a front proxy might read otherwise is refused
+// rather than skipped: one ending in a bare LF, a folded one, one without a name or with
+// blanks or other characters than a token's before the colon (a "Transfer-Encoding :"
+// that llmgw ignored and a proxy honoured would let requests be smuggled).
 #include <httplib.h>
 
 #include <cstddef>
@@ -35,7 +37,8 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
 bool parse_request_line(std::string_view line, httplib::Request& request);
 
 // Adds the fields of `lines` (the header lines of a head, the empty line excluded) to
-// `request.headers`. False when a line is longer than k_max_header_line_bytes.
+// `request.headers`. False when a line is malformed (see above) or longer than
+// k_max_header_line_bytes.
 bool parse_header_lines(std::string_view lines, httplib::Request& request);
 
 }  // namespace llmgw::daemon

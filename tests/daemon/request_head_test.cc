@@ -92,13 +92,28 @@ TEST_CASE("request head: malformed request lines are refused") {
 
 TEST_CASE("request head: header fields are kept as sent, values trimmed and never decoded") {
   CHECK(fields_of("Host: a\r\nAuthorization:  Bearer x%0Ay \t\r\nX-Empty:\r\nX-Blank:  \r\n") ==
-        "Authorization=Bearer x%0Ay\nHost=a\n");
-  // Lines not ended by CRLF, and lines without a colon, are skipped.
-  CHECK(fields_of("A: 1\nB: 2\r\nno colon\r\nC:3\r\n") == "B=2\nC=3\n");
+        "Authorization=Bearer x%0Ay\nHost=a\nX-Blank=\nX-Empty=\n");
+  CHECK(fields_of("X!#$%&'*+-.^_`|~9: v\r\n") == "X!#$%&'*+-.^_`|~9=v\n");
   // Repeated names are all kept, in order.
   CHECK(fields_of("X: 1\r\nx: 2\r\n") == "X=1\nx=2\n");
   // A control character inside a value stays in it, for the handler to refuse.
   CHECK(fields_of(std::string("K: a\rb\0c\r\n", 10)) == std::string("K=a\rb\0c\n", 8));
+}
+
+TEST_CASE("request head: header lines a proxy might read otherwise are refused") {
+  const char* blocks[] = {
+      "A: 1\nB: 2\r\n",                  // a bare LF ends a line
+      "Transfer-Encoding : chunked\r\n",  // a blank before the colon
+      "Transfer-Encoding\t: chunked\r\n",
+      "Host: a\r\n folded: b\r\n",        // a folded line
+      "no colon\r\n",
+      ": no name\r\n",
+      "X(y): 1\r\n",                      // not a token
+  };
+  for (const char* block : blocks) {
+    CAPTURE(block);
+    CHECK(fields_of(block) == "rejected");
+  }
 }
 
 TEST_CASE("request head: a header line over 8 KiB is refused") {

@@ -1,7 +1,7 @@
 // Fuzz target: finding the gateway key in a request's headers. The input is the header
 // lines of a request head, read by the daemon's own parser (daemon/request_head.h), whose
-// fields must come out trimmed of blanks, without LF, and never empty (a CR may stay in a
-// value, for the key parser to refuse). presented_secret
+// fields must come out with a token for a name and a value trimmed of blanks, without LF
+// (a CR may stay in a value, for the key parser to refuse). presented_secret
 // (daemon/credentials.cc) must then agree with the rule stated here on its own:
 // - no Authorization or x-api-key header (names in any case): 401 missing_api_key;
 // - more than one: 401 malformed_api_key;
@@ -29,9 +29,13 @@ bool is_blank(char c) {
 
 // The fields as the parser must leave them.
 bool is_clean_field(const std::string& name, const std::string& value) {
-  return name.find('\n') == std::string::npos && value.find('\n') == std::string::npos &&
-         !value.empty() && !is_blank(value.front()) && !is_blank(value.back()) &&
-         name.find(':') == std::string::npos;
+  bool token = !name.empty();
+  for (char c : name) {
+    token = token && c > ' ' && c < 0x7f && std::string_view("\"(),/:;<=>?@[\\]{}").find(c) ==
+                                                std::string_view::npos;
+  }
+  return token && value.find('\n') == std::string::npos &&
+         (value.empty() || (!is_blank(value.front()) && !is_blank(value.back())));
 }
 
 // ASCII letters lowered, the others kept: written apart from daemon/header_scan.h, whose
@@ -103,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   httplib::Request request;
   if (!llmgw::daemon::parse_header_lines(
           std::string_view(reinterpret_cast<const char*>(data), size), request)) {
-    return 0;  // a line over 8 KiB: the head is refused before any key is looked for
+    return 0;  // a malformed line: the head is refused before any key is looked for
   }
   const httplib::Headers& headers = request.headers;
   for (const auto& [name, value] : headers) {

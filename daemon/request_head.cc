@@ -1,6 +1,7 @@
 #include "daemon/request_head.h"
 
 #include "core/hex_digit.h"
+#include "daemon/http_syntax.h"
 
 #include <algorithm>
 #include <array>
@@ -10,29 +11,9 @@ namespace llmgw::daemon {
 
 namespace {
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
-// A character of a field name (RFC 9110 5.6.2 tchar).
-bool is_token_char(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
 // A control character (tab included), which a request line may not hold, raw or encoded.
 bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_blank(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && is_blank(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // %XX sequences decoded; anything else, a stray '%' included, kept as it is.
@@ -101,7 +82,7 @@ bool parse_request_line(std::string_view line, httplib::Request& request) {
   std::size_t count = 0;
   while (!line.empty()) {
     std::size_t space = line.find(' ');
-    std::string_view part = trim(line.substr(0, space));
+    std::string_view part = trim_blanks(line.substr(0, space));
     if (!part.empty()) {
       if (count == parts.size()) {
         return false;
@@ -134,12 +115,11 @@ bool parse_header_lines(std::string_view lines, httplib::Request& request) {
     }
     line.remove_suffix(2);
     std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0 ||
-        !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), is_token_char)) {
+    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
       return false;  // no name, a folded line, or blanks before the colon
     }
     request.headers.emplace(std::string(line.substr(0, colon)),
-                            std::string(trim(line.substr(colon + 1))));
+                            std::string(trim_blanks(line.substr(colon + 1))));
   }
   return true;
 }

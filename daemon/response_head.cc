@@ -1,10 +1,10 @@
 #include "daemon/response_head.h"
 
 #include "daemon/header_scan.h"
+#include "daemon/http_syntax.h"
 #include "daemon/upstream_error.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace llmgw::daemon {
 
@@ -13,21 +13,6 @@ namespace {
 [[noreturn]] void malformed(const std::string& what) {
   throw UpstreamError(UpstreamFailure::protocol, "malformed response: " + what,
                       RequestSent::yes);
-}
-
-bool is_token_char(unsigned char c) {
-  return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-                                std::string_view::npos;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -57,12 +42,10 @@ void parse_field(std::string_view line, ResponseHead& head) {
     malformed("header field without a name");
   }
   std::string_view name = line.substr(0, colon);
-  for (char c : name) {
-    if (!is_token_char(static_cast<unsigned char>(c))) {
-      malformed("bad header field name");
-    }
+  if (!is_token(name)) {
+    malformed("bad header field name");
   }
-  std::string_view value = trim(line.substr(colon + 1));
+  std::string_view value = trim_blanks(line.substr(colon + 1));
   for (char c : value) {
     if (c == '\0' || c == '\r') {
       malformed("control character in header field '" + std::string(name) + "'");
@@ -91,7 +74,7 @@ std::vector<std::string_view> ResponseHead::header_tokens(std::string_view name)
     std::string_view rest = value;
     while (true) {
       auto comma = rest.find(',');
-      std::string_view token = trim(rest.substr(0, comma));
+      std::string_view token = trim_blanks(rest.substr(0, comma));
       if (!token.empty()) {
         tokens.push_back(token);
       }

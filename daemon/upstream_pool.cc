@@ -2,21 +2,13 @@
 
 #include "core/error.h"
 #include "daemon/header_scan.h"
+#include "daemon/http_syntax.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace llmgw::daemon {
 
 namespace {
-
-bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](unsigned char c) {
-    return std::isalnum(c) ||
-           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
-               std::string_view::npos;
-  });
-}
 
 bool is_field_value(std::string_view text) {
   return std::none_of(text.begin(), text.end(),

@@ -137,22 +137,17 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
   if (routes.before && routes.before(request, response)) {
     return true;
   }
-  const bool post = request.method == "POST";
-  if (!post && request.method != "GET") {
+  auto route = routes.paths.find(request.path);
+  if (route == routes.paths.end() || route->second.method != request.method) {
     return false;
   }
-  if (post) {
+  if (request.method == "POST") {
     if (int status = read_body(stream, settings, request); status != 0) {
       response.status = status;
       return false;
     }
   }
-  const auto& handlers = post ? routes.post : routes.get;
-  auto handler = handlers.find(request.path);
-  if (handler == handlers.end()) {
-    return false;
-  }
-  handler->second(request, response);
+  route->second.handler(request, response);
   return true;
 }
 

@@ -16,9 +16,13 @@ struct Routes {
   // Before the body is read: true when it answered the request itself, which then goes
   // no further.
   std::function<bool(const httplib::Request&, httplib::Response&)> before;
-  // The handler of each path, by method; a request `before` lets through has one.
-  std::map<std::string, Handler, std::less<>> get;
-  std::map<std::string, Handler, std::less<>> post;
+  // The method a path answers and its handler. A request for another path or with
+  // another method gets no handler (`before` answers it: 404, 405).
+  struct Route {
+    std::string method;
+    Handler handler;
+  };
+  std::map<std::string, Route, std::less<>> paths;
   // Fills in a response whose status is 400 or more (the body, when empty).
   Handler on_error;
   // A handler threw: fills in the response instead.

@@ -14,7 +14,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <malloc.h>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <pthread.h>
@@ -30,16 +29,6 @@ constexpr std::chrono::seconds k_abort_grace{1};
 
 // A chunked body's framing (sizes, extensions, CRLFs, trailers) on top of --max-body.
 constexpr std::size_t k_chunk_framing_allowance = 64 << 10;
-
-// The routes and the methods they answer; anything else is 404 or 405 before routing.
-const std::map<std::string, std::string>& known_routes() {
-  static const std::map<std::string, std::string> routes = {
-      {"/v1/chat/completions", "POST"}, {"/v1/embeddings", "POST"}, {"/v1/models", "GET"},
-      {"/v1/key", "GET"},               {"/healthz", "GET"},        {"/readyz", "GET"},
-      {"/metrics", "GET"},
-  };
-  return routes;
-}
 
 HttpError error_for_status(int status) {
   switch (status) {
@@ -80,7 +69,35 @@ void body_read() {
 
 void install_routes(ClientServer& server, Gateway& gateway) {
   Routes& routes = server.routes();
-  routes.before = [&gateway](const httplib::Request& request, httplib::Response& response) {
+  routes.paths = {
+      {"/v1/chat/completions",
+       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+          body_read();
+          gateway.completion(q, r, Endpoint::chat);
+        }}},
+      {"/v1/embeddings",
+       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+          body_read();
+          gateway.completion(q, r, Endpoint::embeddings);
+        }}},
+      {"/v1/models",
+       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
+      {"/v1/key",
+       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) {
+          gateway.key_status(q, r);
+        }}},
+      {"/healthz",
+       {"GET", [](const httplib::Request&, httplib::Response& r) {
+          r.set_content(R"({"status":"ok"})", "application/json");
+        }}},
+      {"/readyz",
+       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.ready(q, r); }}},
+      {"/metrics",
+       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.metrics(q, r); }}},
+  };
+  // Anything but a known path with its method is 404 or 405 before routing.
+  routes.before = [&gateway, &routes](const httplib::Request& request,
+                                      httplib::Response& response) {
     if (gateway.draining()) {
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
@@ -90,43 +107,21 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       gateway.reject(request, response, *error);
       return true;
     }
-    auto route = known_routes().find(request.path);
-    if (route == known_routes().end()) {
+    auto route = routes.paths.find(request.path);
+    if (route == routes.paths.end()) {
       gateway.reject(request, response, HttpError(404, "not_found", "Not found: " + request.path));
       return true;
     }
-    if (request.method != route->second) {
-      response.set_header("Allow", route->second);
+    const std::string& method = route->second.method;
+    if (request.method != method) {
+      response.set_header("Allow", method);
       gateway.reject(request, response,
                      HttpError(405, "method_not_allowed",
                                fmt::format("Method {} is not allowed on {}; use {}", request.method,
-                                           request.path, route->second)));
+                                           request.path, method)));
       return true;
     }
     return false;
-  };
-  routes.post["/v1/chat/completions"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    body_read();
-    gateway.completion(q, r, Endpoint::chat);
-  };
-  routes.post["/v1/embeddings"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    body_read();
-    gateway.completion(q, r, Endpoint::embeddings);
-  };
-  routes.get["/v1/models"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    gateway.models(q, r);
-  };
-  routes.get["/v1/key"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    gateway.key_status(q, r);
-  };
-  routes.get["/healthz"] = [](const httplib::Request&, httplib::Response& r) {
-    r.set_content(R"({"status":"ok"})", "application/json");
-  };
-  routes.get["/readyz"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    gateway.ready(q, r);
-  };
-  routes.get["/metrics"] = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    gateway.metrics(q, r);
   };
   // Errors the session answers itself (400, 404, 413, 414) get the JSON body too; so do
   // the bounds of the connection, which the session sees as a failed read.

@@ -184,18 +184,7 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
 Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings) {
   Served served;
   std::optional<std::size_t> line;
-  for (std::size_t scanned = 0;;) {
-    line = line_end(stream.buffered(), scanned);
-    if (line && stream.buffered().substr(0, *line) == "\r\n") {
-      // An empty line before a request line (some clients end a body with one): skipped,
-      // as RFC 9112 asks. It counts against the head's size.
-      stream.consume(*line);
-      scanned = 0;
-      continue;
-    }
-    if (line) {
-      break;
-    }
+  for (std::size_t scanned = 0; !(line = line_end(stream.buffered(), scanned));) {
     scanned = stream.buffered().size();
     if (!stream.read_more()) {
       return served;  // no request line: nothing to answer

@@ -219,13 +219,17 @@ bool ClientStream::write(std::string_view first, std::string_view second) {
   return true;
 }
 
-bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
-  // Empty lines after a request (some clients end a body with a CRLF) are no request:
-  // the connection goes on waiting as an idle one.
+bool ClientStream::skip_empty_lines() {
+  // Some clients end a body with a CRLF; RFC 9112 asks a server to ignore empty lines
+  // before a request line. They are no request: the connection stays idle.
   while (buffered().substr(0, 2) == "\r\n") {
     consume(2);
   }
-  if (m_offset < m_filled) {
+  return m_offset < m_filled;
+}
+
+bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
+  if (skip_empty_lines()) {
     // A pipelined request: the response before it goes out whole first.
     return settle();
   }
@@ -250,7 +254,21 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
       continue;
     }
     // A request already on its way is served even when the daemon has begun to drain.
-    return ready > 0 && fds[0].revents != 0 && fds[2].revents == 0;
+    if (ready <= 0 || fds[0].revents == 0 || fds[2].revents != 0) {
+      return false;
+    }
+    // Its first bytes are taken here, so that empty lines before it leave the
+    // connection waiting as an idle one, not as one whose head is under way.
+    m_offset = 0;
+    m_filled = 0;
+    ssize_t n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      return false;  // closed by the client
+    }
+    m_filled = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (skip_empty_lines()) {
+      return true;
+    }
   }
 }
 

@@ -54,8 +54,9 @@ public:
   // send_after()). False on a failure.
   bool write(std::string_view first, std::string_view second = {});
 
-  // Waits up to `idle` for the first byte of another request. False when the client
-  // closed or sent nothing in time, or `stop` (a file descriptor) turned readable first.
+  // Waits up to `idle` for another request and reads its first bytes (empty lines before
+  // it are skipped). False when the client closed or sent nothing in time, or `stop` (a
+  // file descriptor) turned readable first.
   // Sends the rest of a response its commit handed back meanwhile.
   bool await_request(std::chrono::milliseconds idle, int stop);
   // The response being written must not end before `commit` is done: its bytes go to
@@ -94,6 +95,8 @@ private:
   // Receives what the socket has (waiting for it, within the deadlines) after the bytes
   // in the buffer: recv's result.
   ssize_t receive();
+  // Takes the empty lines at the front of buffered(); whether bytes remain.
+  bool skip_empty_lines();
   // Waits for the socket's next bytes within the read deadline; false on a timeout
   // (recording a breach of the phase's deadline), an error or an interrupt.
   bool await_input() const;

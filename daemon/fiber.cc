@@ -3,7 +3,6 @@
 #include <cxxabi.h>
 #include <sys/mman.h>
 
-#include <cstdint>
 #include <utility>
 
 namespace llmgw::daemon {
@@ -17,12 +16,13 @@ ExceptionState& thread_exception_state() {
   return *reinterpret_cast<ExceptionState*>(abi::__cxa_get_globals());
 }
 
-void run_fiber(unsigned high, unsigned low) {
-  auto* fiber = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(high) << 32) | low);
+void run_fiber(void* argument) {
+  auto* fiber = static_cast<Fiber*>(argument);
   fiber->task();  // an exception escaping a task ends the daemon, as on a thread
   fiber->task = nullptr;
   fiber->ended = true;
-}  // switches to uc_link: the scheduler, in resume()
+  fiber->suspend(fiber->back);  // for good: the scheduler, in resume(), frees the stack
+}
 
 }  // namespace
 
@@ -44,25 +44,19 @@ void free_fiber_stack(char* stack) {
   ::munmap(stack, k_stack_bytes);
 }
 
-Fiber::Fiber(std::function<void()> task_to_run, char* stack_to_use, ucontext_t* back)
-    : stack(stack_to_use), task(std::move(task_to_run)) {
-  ::getcontext(&context);
-  context.uc_stack.ss_sp = stack + k_guard_bytes;
-  context.uc_stack.ss_size = k_stack_bytes - k_guard_bytes;
-  context.uc_link = back;  // where the task's function returns to
-  auto address = reinterpret_cast<std::uintptr_t>(this);
-  ::makecontext(&context, reinterpret_cast<void (*)()>(&run_fiber), 2,
-                static_cast<unsigned>(address >> 32), static_cast<unsigned>(address));
+Fiber::Fiber(std::function<void()> task_to_run, char* stack_to_use, ExecutionContext& back_to)
+    : back(back_to), stack(stack_to_use), task(std::move(task_to_run)) {
+  prepare_context(context, stack + k_guard_bytes, k_stack_bytes - k_guard_bytes, &run_fiber, this);
 }
 
-void Fiber::resume(ucontext_t& from) {
+void Fiber::resume(ExecutionContext& from) {
   std::swap(thread_exception_state(), exceptions);
-  ::swapcontext(&from, &context);
+  switch_context(from, context);
   std::swap(thread_exception_state(), exceptions);
 }
 
-void Fiber::suspend(ucontext_t& to) {
-  ::swapcontext(&context, &to);
+void Fiber::suspend(ExecutionContext& to) {
+  switch_context(context, to);
 }
 
 }  // namespace llmgw::daemon

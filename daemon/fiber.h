@@ -1,11 +1,12 @@
 #pragma once
 // One fiber: a task on a stack of its own (8 MiB reserved like a thread's, with a guard
-// page), switched in user space with swapcontext, and what a FiberScheduler keeps of it
+// page), switched in user space (see context_switch.h), and what a FiberScheduler keeps of it
 // while it waits. The C++ runtime's exception state is per thread; a fiber that waits
 // inside a catch block must find its own exception there when it resumes, whatever other
 // fibers of the thread threw and caught meanwhile, so each fiber carries its own.
+#include "daemon/context_switch.h"
+
 #include <poll.h>
-#include <ucontext.h>
 
 #include <chrono>
 #include <functional>
@@ -25,16 +26,17 @@ struct Fiber {
 
   // A fiber that runs `task` on `stack` (from new_fiber_stack) once resumed, and switches
   // to `back` when the task returns.
-  Fiber(std::function<void()> task, char* stack, ucontext_t* back);
+  Fiber(std::function<void()> task, char* stack, ExecutionContext& back);
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
   // Switches from `from` into the fiber, until it switches back or its task ends.
-  void resume(ucontext_t& from);
+  void resume(ExecutionContext& from);
   // From inside the fiber: switches back to `to`, until resumed.
-  void suspend(ucontext_t& to);
+  void suspend(ExecutionContext& to);
 
-  ucontext_t context{};
+  ExecutionContext context;
+  ExecutionContext& back;  // where the fiber goes when its task has ended
   char* stack;
   std::function<void()> task;
   void* local = nullptr;  // task_local()

@@ -143,7 +143,7 @@ void FiberScheduler::begin(std::function<void()> task) {
   } else {
     m_stack_failing = false;
   }
-  auto fiber = std::make_unique<Fiber>(std::move(task), stack, &m_main);
+  auto fiber = std::make_unique<Fiber>(std::move(task), stack, m_main);
   m_fibers.insert(fiber.get());
   m_runnable.push_back(fiber.release());
 }

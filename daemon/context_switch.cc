@@ -165,7 +165,9 @@ struct Start {
 };
 
 void start(unsigned high, unsigned low) {
-  auto* begin = reinterpret_cast<Start*>((static_cast<std::uintptr_t>(high) << 32) | low);
+  // Shifted as 64 bits: where a pointer has 32, `high` is 0.
+  auto* begin = reinterpret_cast<Start*>(
+      static_cast<std::uintptr_t>((static_cast<std::uint64_t>(high) << 32) | low));
   begin->entry(begin->argument);
 }
 

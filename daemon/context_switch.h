@@ -3,7 +3,9 @@
 // a called function must preserve are saved, on the stack being left. swapcontext(3) would
 // also save and restore the signal mask, two system calls per switch, and nothing in the
 // daemon changes the signal mask of a fiber. On x86-64 and AArch64 the switch is a few
-// instructions of assembly; elsewhere it is swapcontext.
+// instructions of assembly; elsewhere it is swapcontext. The C++ runtime's exception
+// state is not switched here (Fiber does it). The assembly returns onto another stack, so
+// it would fault under an enforced shadow stack (x86 CET), which Debian 12 does not turn on.
 #include <cstddef>
 
 #if !defined(__x86_64__) && !defined(__aarch64__)

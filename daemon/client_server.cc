@@ -80,20 +80,25 @@ void ClientServer::abort() {
 }
 
 bool ClientServer::process_and_close_socket(socket_t socket) {
-  ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
-  task_local() = &stream;
   bool ok = false;
-  while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
-    stream.begin_head();
-    Served served = serve_request(stream, m_routes, m_settings);
-    ok = served.written;
-    if (!ok || served.client_closes || m_draining || stream.phase() != RequestPhase::handled) {
-      break;
+  bool unread_body = false;
+  {
+    // The stream's life ends before the socket's (it watches the socket meanwhile).
+    ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
+    task_local() = &stream;
+    while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
+      stream.begin_head();
+      Served served = serve_request(stream, m_routes, m_settings);
+      ok = served.written;
+      if (!ok || served.client_closes || m_draining || stream.phase() != RequestPhase::handled) {
+        break;
+      }
     }
+    task_local() = nullptr;
+    ok = stream.settle() && ok;  // the last response may still wait for its commit
+    unread_body = stream.phase() != RequestPhase::handled;
   }
-  task_local() = nullptr;
-  ok = stream.settle() && ok;  // the last response may still wait for its commit
-  if (stream.phase() != RequestPhase::handled) {
+  if (unread_body) {
     close_after_unread_body(socket, m_abort_event);
   }
   ::shutdown(socket, SHUT_RDWR);

@@ -26,11 +26,15 @@ ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt
       m_interrupt(interrupt),
       m_limits(limits),
       m_buffer(k_read_ahead, '\0'),
-      m_aborted(aborted) {}
+      m_aborted(aborted) {
+  watch_descriptor(m_socket);
+}
 
 ClientStream::~ClientStream() {
   settle();  // the commit may not be left holding a socket that is about to close
+  forget_descriptor(m_socket);
   if (m_handback >= 0) {
+    forget_descriptor(m_handback);
     ::close(m_handback);
   }
 }
@@ -38,8 +42,14 @@ ClientStream::~ClientStream() {
 int ClientStream::handback() {
   if (m_handback < 0) {
     m_handback = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    watch_descriptor(m_handback);
   }
   return m_handback;
+}
+
+void ClientStream::reset_handback() {
+  reset_event(m_handback);
+  descriptor_drained(m_handback, POLLIN);
 }
 
 void ClientStream::send_after(std::shared_ptr<CommitTicket> commit) {
@@ -67,11 +77,11 @@ bool ClientStream::settle() {
       m_broken = true;
       return false;
     }
-    reset_event(m_handback);
+    reset_handback();
   }
   std::optional<std::string> rest = commit->finish();
   if (signalled || (rest && !rest->empty())) {
-    reset_event(m_handback);  // the commit may have signalled it since
+    reset_handback();  // the commit may have signalled it since
   }
   // A response cut short breaks the connection for good: nothing may follow it.
   if (!rest || (!rest->empty() && !write(*rest))) {
@@ -125,6 +135,9 @@ ssize_t ClientStream::receive() {
                   : ::recv(m_socket, free_space, room, MSG_DONTWAIT);
   while (n < 0 && !m_aborted.load(std::memory_order_relaxed) &&
          (errno == EAGAIN || errno == EINTR)) {
+    if (errno == EAGAIN) {
+      descriptor_drained(m_socket, POLLIN);
+    }
     if (!await_input()) {
       return -1;
     }
@@ -132,6 +145,9 @@ ssize_t ClientStream::receive() {
   }
   if (n > 0) {
     m_filled += static_cast<std::size_t>(n);
+    if (static_cast<std::size_t>(n) < room) {
+      descriptor_drained(m_socket, POLLIN);
+    }
   }
   return n;
 }
@@ -205,6 +221,9 @@ bool ClientStream::write(std::string_view first, std::string_view second) {
     ssize_t n = ::sendmsg(m_socket, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0) {
       // Full socket buffer: wait for room, at most the write timeout.
+      if (errno == EAGAIN) {
+        descriptor_drained(m_socket, POLLOUT);
+      }
       if ((errno != EAGAIN && errno != EINTR) ||
           !wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
         return false;
@@ -264,6 +283,9 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
     ssize_t n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
       return false;  // closed by the client
+    }
+    if ((n > 0 && static_cast<std::size_t>(n) < m_buffer.size()) || (n < 0 && errno == EAGAIN)) {
+      descriptor_drained(m_socket, POLLIN);
     }
     m_filled = n > 0 ? static_cast<std::size_t>(n) : 0;
     if (skip_empty_lines()) {

@@ -92,6 +92,8 @@ private:
   using Clock = std::chrono::steady_clock;
   // The eventfd a commit signals when it hands bytes back; created at first use.
   int handback();
+  // Takes the handback event back to unsignalled.
+  void reset_handback();
   // Receives what the socket has (waiting for it, within the deadlines) after the bytes
   // in the buffer: recv's result.
   ssize_t receive();

@@ -45,6 +45,24 @@ int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms) {
                           : ::poll(fds, count, timeout_ms);
 }
 
+void watch_descriptor(int fd) {
+  if (current_fiber() != nullptr) {
+    t_scheduler->watch(fd);
+  }
+}
+
+void descriptor_drained(int fd, short events) {
+  if (current_fiber() != nullptr) {
+    t_scheduler->drained(fd, events);
+  }
+}
+
+void forget_descriptor(int fd) {
+  if (current_fiber() != nullptr) {
+    t_scheduler->forget(fd);
+  }
+}
+
 bool on_fiber() {
   return current_fiber() != nullptr;
 }
@@ -243,11 +261,19 @@ void FiberScheduler::dispatch(const epoll_event& event) {
     fire_latch(fd);
     return;
   }
-  // No waiter: its wait ended (a timeout, another descriptor) before this event came.
-  if (static_cast<std::size_t>(fd) >= m_waiter_of_fd.size() || m_waiter_of_fd[fd] == nullptr) {
+  if (static_cast<std::size_t>(fd) >= m_descriptors.size()) {
     return;
   }
-  Fiber& fiber = *m_waiter_of_fd[fd];
+  Descriptor& descriptor = m_descriptors[fd];
+  if (descriptor.watched) {
+    descriptor.ready |= event.events;
+  }
+  // No waiter: its wait ended (a timeout, another descriptor) before this event came.
+  if (descriptor.waiter == nullptr) {
+    return;
+  }
+  Fiber& fiber = *descriptor.waiter;
+  bool wanted = false;
   for (nfds_t i = 0; i < fiber.count; ++i) {
     pollfd& entry = fiber.fds[i];
     if (entry.fd != fd) {
@@ -259,8 +285,12 @@ void FiberScheduler::dispatch(const epoll_event& event) {
       ++fiber.ready;
     }
     entry.revents = static_cast<short>(entry.revents | got);
+    wanted = wanted || got != 0;
   }
-  make_runnable(fiber);
+  // A watched descriptor reports whatever it is ready for; one armed for a wait only that.
+  if (wanted || !descriptor.watched) {
+    make_runnable(fiber);
+  }
 }
 
 void FiberScheduler::fire_latch(int fd) {
@@ -325,6 +355,53 @@ bool FiberScheduler::arm(int fd, short events) {
   return errno == ENOENT && ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0;
 }
 
+void FiberScheduler::watch(int fd) {
+  if (fd < 0) {
+    return;
+  }
+  if (static_cast<std::size_t>(fd) >= m_descriptors.size()) {
+    m_descriptors.resize(static_cast<std::size_t>(fd) + 1);
+  }
+  // Reported at once for what it is ready for already, then on every change.
+  epoll_event event{};
+  event.events = EPOLLIN | EPOLLOUT | EPOLLET;
+  event.data.fd = fd;
+  if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0 ||
+      (errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)) {
+    m_descriptors[fd].watched = true;
+    m_descriptors[fd].ready = 0;
+  }
+}
+
+void FiberScheduler::drained(int fd, short events) {
+  if (watched(fd)) {
+    m_descriptors[fd].ready &= ~static_cast<std::uint32_t>(static_cast<unsigned short>(events));
+  }
+}
+
+void FiberScheduler::forget(int fd) {
+  // The registration stays until the descriptor is closed; a wait arms it one-shot.
+  if (watched(fd)) {
+    m_descriptors[fd].watched = false;
+    m_descriptors[fd].ready = 0;
+  }
+}
+
+bool FiberScheduler::watched(int fd) const {
+  return fd >= 0 && static_cast<std::size_t>(fd) < m_descriptors.size() && m_descriptors[fd].watched;
+}
+
+bool FiberScheduler::remembered_ready(const pollfd* fds, nfds_t count) const {
+  for (nfds_t i = 0; i < count; ++i) {
+    const std::uint32_t wanted =
+        static_cast<std::uint32_t>(static_cast<unsigned short>(fds[i].events)) | POLLERR | POLLHUP;
+    if (watched(fds[i].fd) && (m_descriptors[fds[i].fd].ready & wanted) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms) {
   bool latched = false;
   std::size_t highest = 0;
@@ -336,9 +413,19 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
   if (latched || timeout_ms == 0) {
     return ::poll(fds, count, 0);
   }
+  if (remembered_ready(fds, count)) {
+    // Ready, unless the task has read or written since without saying it found it drained.
+    int ready = ::poll(fds, count, 0);
+    if (ready != 0) {
+      return ready;
+    }
+    for (nfds_t i = 0; i < count; ++i) {
+      drained(fds[i].fd, static_cast<short>(fds[i].events | POLLERR | POLLHUP));
+    }
+  }
   // What may throw (memory) comes before anything points at the fiber.
-  if (highest >= m_waiter_of_fd.size()) {
-    m_waiter_of_fd.resize(highest + 1, nullptr);
+  if (highest >= m_descriptors.size()) {
+    m_descriptors.resize(highest + 1);
   }
   fiber.timed = timeout_ms > 0;
   if (fiber.timed) {
@@ -357,9 +444,9 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
     if (fd < 0 || is_latch(fd)) {
       continue;
     }
-    watchable = arm(fd, fds[armed].events);
+    watchable = m_descriptors[fd].watched || arm(fd, fds[armed].events);
     if (watchable) {
-      m_waiter_of_fd[fd] = &fiber;
+      m_descriptors[fd].waiter = &fiber;
     }
   }
   if (watchable) {
@@ -378,8 +465,8 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
   }
   for (nfds_t i = 0; i < armed; ++i) {
     const int fd = fds[i].fd;
-    if (fd >= 0 && m_waiter_of_fd[fd] == &fiber) {
-      m_waiter_of_fd[fd] = nullptr;
+    if (fd >= 0 && m_descriptors[fd].waiter == &fiber) {
+      m_descriptors[fd].waiter = nullptr;
     }
   }
   if (!watchable) {

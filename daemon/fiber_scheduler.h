@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -27,6 +28,19 @@ int wait_for_events(pollfd* fds, nfds_t count, int timeout_ms);
 
 // Whether the caller runs on a fiber of a FiberPool.
 bool on_fiber();
+
+// A descriptor that one task uses from now until it is closed, such as a client's socket:
+// registered once with its thread's epoll, edge-triggered, rather than before every wait.
+// Its readiness is remembered from the events reported, until the task says it found the
+// descriptor drained (descriptor_drained); a wait on it then costs no system call. A
+// remembered readiness is only a hint: a wait that finds one asks poll(2) first, so a
+// task that does not report a drain pays a system call, never a missed wake-up. The task
+// must call forget_descriptor() before it closes the descriptor. Off fibers, these three
+// do nothing.
+void watch_descriptor(int fd);
+// A read of `fd` (POLLIN) or a write (POLLOUT) would block, or took all there was.
+void descriptor_drained(int fd, short events);
+void forget_descriptor(int fd);
 
 // On a fiber that has run for a time slice (2 ms) since it last waited, lets the other
 // fibers of its thread run first. Called where a task may go on without ever waiting
@@ -59,6 +73,10 @@ public:
   int wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms);
   // The running fiber, past its time slice, goes after the others (see yield_if_due).
   void yield_if_due(Fiber& fiber);
+  // See watch_descriptor().
+  void watch(int fd);
+  void drained(int fd, short events);
+  void forget(int fd);
 
 private:
   void loop();
@@ -73,6 +91,16 @@ private:
   bool is_latch(int fd) const;
   bool latch_fired(int fd) const;
   bool arm(int fd, short events);
+  // Whether a watched descriptor among `fds` was reported ready for what it waits for.
+  bool remembered_ready(const pollfd* fds, nfds_t count) const;
+  bool watched(int fd) const;
+
+  // What the scheduler knows of a file descriptor.
+  struct Descriptor {
+    Fiber* waiter = nullptr;  // latches aside
+    bool watched = false;     // see watch_descriptor()
+    std::uint32_t ready = 0;  // of a watched one: events reported since it was drained
+  };
 
   FiberPool& m_pool;
   int m_epoll;
@@ -84,7 +112,7 @@ private:
   Clock::time_point m_resumed_at;  // of m_current
   std::unordered_set<Fiber*> m_fibers;
   std::deque<Fiber*> m_runnable;
-  std::vector<Fiber*> m_waiter_of_fd;  // indexed by file descriptor; latches aside
+  std::vector<Descriptor> m_descriptors;  // indexed by file descriptor
   std::multimap<Clock::time_point, Fiber*> m_timers;
   std::vector<char*> m_spare_stacks;
   std::deque<std::function<void()>> m_deferred;  // tasks that got no stack yet

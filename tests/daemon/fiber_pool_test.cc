@@ -1,7 +1,7 @@
 // The fibers client connections run on (daemon/fiber_pool.h): many waiting tasks on one
 // thread, each woken by its own descriptor or its timeout, latches, the bound on tasks at
-// once, per-fiber state (task_local, the exception being handled), and descriptors closed
-// and reused between waits.
+// once, per-fiber state (task_local, the exception being handled), descriptors closed
+// and reused between waits, and watched (edge-triggered) descriptors.
 #include "daemon/fiber_pool.h"
 #include "daemon/fiber_scheduler.h"
 
@@ -267,6 +267,44 @@ TEST_CASE("fiber pool: a descriptor closed after a wait and its number reused fo
   reused->send("r");
   pool.shutdown();
   CHECK(got == 'r');
+}
+
+TEST_CASE("fiber pool: a watched descriptor wakes on every new byte, sees at once what is left "
+          "unread, and does not wake on a readiness it has already taken") {
+  test::SocketPair pair;
+  pair.send("ab");  // before the watch: the registration itself reports it
+  char first = 0;
+  char second = 0;
+  long long stale_wait_ms = -1;
+  int writable = -1;
+  std::atomic<int> stage{0};
+  std::atomic<char> third{0};
+  FiberPool pool(2, 1, {});
+  pool.enqueue([&] {
+    watch_descriptor(pair.gateway);
+    first = receive_byte(pair.gateway, 1000);
+    second = receive_byte(pair.gateway, 1000);  // left unread, and no drain reported
+    // Empty now, though the readiness reported earlier was never said drained: the
+    // wait asks poll(2) and sleeps its whole timeout rather than wake for nothing.
+    auto start = Clock::now();
+    CHECK(receive_byte(pair.gateway, 50) == 0);
+    stale_wait_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+    // That cleared the readiness to read, not the readiness to write.
+    pollfd out{pair.gateway, POLLOUT, 0};
+    writable = wait_for_events(&out, 1, 5000);
+    descriptor_drained(pair.gateway, POLLIN);
+    stage = 1;
+    third = receive_byte(pair.gateway, 10000);
+    forget_descriptor(pair.gateway);
+  });
+  CHECK(eventually([&] { return stage == 1; }));
+  pair.send("c");
+  pool.shutdown();
+  CHECK(first == 'a');
+  CHECK(second == 'b');
+  CHECK(stale_wait_ms >= 50);
+  CHECK(writable == 1);
+  CHECK(third == 'c');
 }
 
 TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers a wait is poll") {

@@ -2,6 +2,7 @@
 
 #include "daemon/body_decoder.h"
 #include "daemon/header_scan.h"
+#include "daemon/http_syntax.h"
 #include "daemon/request_head.h"
 #include "daemon/response_writer.h"
 #include "daemon/upstream_error.h"
@@ -35,12 +36,19 @@ bool has_body(const httplib::Request& request) {
                           [](const std::string& length) { return length == "0"; });
 }
 
-// Whether the client wants the connection closed after the response: it says so, or
-// speaks HTTP/1.0 and does not ask for keep-alive.
+// Whether the client wants the connection closed after the response: a Connection
+// header lists `close`, or it speaks HTTP/1.0 and does not list keep-alive.
 bool client_closes(const httplib::Request& request) {
-  std::string_view connection = header_value(request.headers, "Connection");
-  return equals_ignoring_case(connection, "close") ||
-         (request.version == "HTTP/1.0" && !equals_ignoring_case(connection, "keep-alive"));
+  bool close = false;
+  bool keep_alive = false;
+  for_each_header(request.headers, "Connection", [&](const std::string& value) {
+    for_each_list_element(value, [&](std::string_view option) {
+      close = close || equals_ignoring_case(option, "close");
+      keep_alive = keep_alive || equals_ignoring_case(option, "keep-alive");
+    });
+    return true;
+  });
+  return close || (request.version == "HTTP/1.0" && !keep_alive);
 }
 
 // Reads the rest of a head whose request line (`line` bytes) is in; its length, or 0 when
@@ -161,6 +169,9 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
   if (closing) {
     response.set_header("Connection", "close");
   } else {
+    if (request.version == "HTTP/1.0") {
+      response.set_header("Connection", "keep-alive");  // a 1.0 client assumes close without
+    }
     response.set_header("Keep-Alive",
                         fmt::format("timeout={}, max=100000", settings.keep_alive.count()));
   }

@@ -14,4 +14,21 @@ bool is_token(std::string_view text);
 // `text` without the blanks at either end.
 std::string_view trim_blanks(std::string_view text);
 
+// Calls `each(element)` for every element of a comma-separated list (RFC 9110 5.6.1), such
+// as a Connection header's value: blanks trimmed, empty elements skipped.
+template <typename Each>
+void for_each_list_element(std::string_view list, Each each) {
+  for (;;) {
+    auto comma = list.find(',');
+    std::string_view element = trim_blanks(list.substr(0, comma));
+    if (!element.empty()) {
+      each(element);
+    }
+    if (comma == std::string_view::npos) {
+      return;
+    }
+    list.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace llmgw::daemon

@@ -71,18 +71,7 @@ std::vector<std::string_view> ResponseHead::header_tokens(std::string_view name)
     if (!equals_ignoring_case(field, name)) {
       continue;
     }
-    std::string_view rest = value;
-    while (true) {
-      auto comma = rest.find(',');
-      std::string_view token = trim_blanks(rest.substr(0, comma));
-      if (!token.empty()) {
-        tokens.push_back(token);
-      }
-      if (comma == std::string_view::npos) {
-        break;
-      }
-      rest.remove_prefix(comma + 1);
-    }
+    for_each_list_element(value, [&](std::string_view token) { tokens.push_back(token); });
   }
   return tokens;
 }

@@ -208,6 +208,31 @@ TEST_CASE("http edge: a chunked body within the limit is read and served, and th
   CHECK(reply_in(client.read_response(5s).bytes) == Reply{200, {{"status", "ok"}}});
 }
 
+TEST_CASE("http edge: a Connection header listing close, among other options or lines, ends the "
+          "connection after the answer; HTTP/1.0 keeps it only when it lists keep-alive") {
+  GatewayUnderTest gw;
+  gw.start();
+  const Reply healthy{200, {{"status", "ok"}}};
+  // The request after it, sent at once, is never answered.
+  for (const std::string& options : {std::string("Connection: TE, close\r\n"),
+                                     std::string("Connection: TE\r\nConnection: Close\r\n")}) {
+    CAPTURE(options);
+    check_one_answer_then_closed(gw, head("GET", "/healthz", "TE: trailers\r\n" + options) +
+                                         head("GET", "/healthz"), healthy);
+  }
+  const std::string plain_1_0 = "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  check_one_answer_then_closed(gw, plain_1_0 + plain_1_0, healthy);
+  const std::string kept_1_0 =
+      "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: TE, Keep-Alive\r\nTE: trailers\r\n\r\n";
+  RawClient client(gw.port());
+  REQUIRE(client.connected());
+  client.send(kept_1_0 + kept_1_0);
+  RawReading reading = client.read_until_closed(1s);
+  CHECK(response_count(reading.bytes) == 2);
+  CHECK_FALSE(reading.closed);
+  CHECK(header_of(reading.bytes, "Connection") == "keep-alive");
+}
+
 TEST_CASE("http edge: Expect: 100-continue is answered only once the body will be read") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();

@@ -5,6 +5,7 @@
 #include "daemon/upstream_error.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace llmgw::daemon {
 
@@ -87,30 +88,32 @@ BodyDecoder BodyDecoder::for_response(const ResponseHead& head, std::string_view
   if (method == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304) {
     return BodyDecoder(BodyFraming::none, 0);
   }
-  auto codings = head.header_tokens("Transfer-Encoding");
+  std::optional<std::string_view> last_coding;
+  head.for_each_token("Transfer-Encoding", [&](std::string_view coding) { last_coding = coding; });
   bool has_length = head.header("Content-Length").has_value();
-  if (!codings.empty()) {
+  if (last_coding) {
     if (has_length) {
       malformed("both Content-Length and Transfer-Encoding");
     }
     // Only a final `chunked` delimits the body; any other coding runs to the close.
-    if (equals_ignoring_case(codings.back(), "chunked")) {
+    if (equals_ignoring_case(*last_coding, "chunked")) {
       return BodyDecoder(BodyFraming::chunked, 0);
     }
     return BodyDecoder(BodyFraming::until_close, 0);
   }
   if (has_length) {
-    auto lengths = head.header_tokens("Content-Length");
-    if (lengths.empty()) {
-      malformed("bad Content-Length");
-    }
-    std::uint64_t length = parse_content_length(lengths.front());
-    for (std::string_view other : lengths) {
-      if (parse_content_length(other) != length) {
+    std::optional<std::uint64_t> length;
+    head.for_each_token("Content-Length", [&](std::string_view text) {
+      std::uint64_t value = parse_content_length(text);
+      if (length && value != *length) {
         malformed("differing Content-Length values");
       }
+      length = value;
+    });
+    if (!length) {
+      malformed("bad Content-Length");
     }
-    return BodyDecoder(BodyFraming::length, length);
+    return BodyDecoder(BodyFraming::length, *length);
   }
   return BodyDecoder(BodyFraming::until_close, 0);
 }

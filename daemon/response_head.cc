@@ -65,26 +65,23 @@ std::optional<std::string_view> ResponseHead::header(std::string_view name) cons
   return std::nullopt;
 }
 
-std::vector<std::string_view> ResponseHead::header_tokens(std::string_view name) const {
-  std::vector<std::string_view> tokens;
+void ResponseHead::for_each_token(std::string_view name,
+                                  const std::function<void(std::string_view)>& each) const {
   for (const auto& [field, value] : headers) {
-    if (!equals_ignoring_case(field, name)) {
-      continue;
+    if (equals_ignoring_case(field, name)) {
+      for_each_list_element(value, each);
     }
-    for_each_list_element(value, [&](std::string_view token) { tokens.push_back(token); });
   }
-  return tokens;
 }
 
 bool ResponseHead::keep_alive() const {
+  bool close = false;
   bool keep_alive_token = false;
-  for (std::string_view token : header_tokens("Connection")) {
-    if (equals_ignoring_case(token, "close")) {
-      return false;
-    }
+  for_each_token("Connection", [&](std::string_view token) {
+    close = close || equals_ignoring_case(token, "close");
     keep_alive_token = keep_alive_token || equals_ignoring_case(token, "keep-alive");
-  }
-  return minor_version >= 1 || keep_alive_token;
+  });
+  return !close && (minor_version >= 1 || keep_alive_token);
 }
 
 std::optional<std::size_t> find_head_end(std::string_view data) {

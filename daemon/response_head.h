@@ -2,6 +2,7 @@
 // The status line and header fields of an HTTP/1.x response, parsed from bytes. Pure
 // functions: no socket, so every malformed case is tested directly.
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,9 @@ struct ResponseHead {
 
   // The first field with this name, compared case-insensitively; nullopt when absent.
   std::optional<std::string_view> header(std::string_view name) const;
-  // Every value of the fields with this name, split at commas and trimmed.
-  std::vector<std::string_view> header_tokens(std::string_view name) const;
+  // Calls `each(token)` for every element of the fields with this name, in order: their
+  // values split at commas, trimmed, empty elements skipped.
+  void for_each_token(std::string_view name, const std::function<void(std::string_view)>& each) const;
   // Whether the upstream lets the connection carry another request (HTTP/1.1 unless
   // `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`).
   bool keep_alive() const;

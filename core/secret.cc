@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace llmgw {
@@ -15,10 +16,16 @@ std::string generate_secret() {
 std::string hash_secret(std::string_view secret) {
   // Fetched once: OpenSSL's one-shot SHA256() looks the algorithm up on every call, which
   // took three times as long as the digest itself (the daemon hashes every request's key).
+  // And a context kept per thread: EVP_Digest allocates and frees one per call.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
+                                                                               EVP_MD_CTX_free);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (sha256 == nullptr || EVP_Digest(secret.data(), secret.size(), digest, &size, sha256, nullptr) != 1) {
+  if (sha256 == nullptr || context == nullptr ||
+      EVP_DigestInit_ex2(context.get(), sha256, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), secret.data(), secret.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &size) != 1) {
     throw std::runtime_error("SHA-256 is not available from OpenSSL");
   }
   static constexpr char k_hex[] = "0123456789abcdef";

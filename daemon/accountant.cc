@@ -3,6 +3,8 @@
 #include "core/usage_rollup.h"
 #include "daemon/event_log.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <thread>
 #include <unordered_map>
@@ -14,7 +16,10 @@ Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRet
                        BatchWait batch)
     : m_keys(keys), m_retry(retry), m_batch(batch), m_store(db_path), m_ledger(m_store) {
   m_store.stamp_commits(false);  // usage only: no configuration changes to announce
-  m_writer = std::thread([this] { write_while_busy(); });
+  m_writer = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "llmgw-commit");
+    write_while_busy();
+  });
 }
 
 Accountant::~Accountant() {

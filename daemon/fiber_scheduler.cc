@@ -4,6 +4,7 @@
 #include "daemon/event_log.h"
 #include "daemon/fiber_pool.h"
 
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -199,6 +200,7 @@ void FiberScheduler::end(Fiber& fiber) {
 }
 
 void FiberScheduler::loop() {
+  ::pthread_setname_np(::pthread_self(), "llmgw-fibers");  // for top -H, ps -L, perf
   t_scheduler = this;
   epoll_event events[k_events_per_wait];
   for (;;) {

@@ -206,6 +206,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   std::condition_variable ended;
   bool done = false;
   std::thread watcher([&] {
+    ::pthread_setname_np(::pthread_self(), "llmgw-signals");
     int signal = 0;
     sigwait(&signals, &signal);
     std::unique_lock<std::mutex> lock(mutex);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -83,6 +84,7 @@ public:
     if (done >= 0) {
       try {
         resolver = std::thread([&] {
+          ::pthread_setname_np(::pthread_self(), "llmgw-resolve");
           m_status = lookup(origin, &m_list);
           signal_event(done);
         });

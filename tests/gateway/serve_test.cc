@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <thread>
 
 using namespace test;
@@ -33,4 +36,20 @@ TEST_CASE("a burst of 200 connections at once is served, none reset") {
     client.join();
   }
   CHECK(std::count(statuses.begin(), statuses.end(), 200) == k_clients);
+}
+
+TEST_CASE("the daemon's threads are named after their work, one thread of fibers per CPU") {
+  GatewayUnderTest gw;
+  gw.start();
+  std::map<std::string, int> names;
+  const std::string tasks = "/proc/" + std::to_string(gw.daemon().pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    ++names[name];
+  }
+  const int cpus = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  CHECK(names == std::map<std::string, int>{{"llmgw", 1}, {"llmgw-commit", 1},
+                                            {"llmgw-fibers", cpus}, {"llmgw-signals", 1}});
 }

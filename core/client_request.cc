@@ -166,6 +166,15 @@ namespace {
 
 // A JSON string holding `text`, as nlohmann/json writes one (invalid UTF-8 replaced).
 std::string string_literal(std::string_view text) {
+  // Model names are printable ASCII, which needs no escape: quoted as they are, in one
+  // allocation. Anything else is escaped by nlohmann::json (bytes that are not UTF-8
+  // replaced).
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; })) {
+    std::string quoted;
+    quoted.reserve(text.size() + 2);
+    return quoted.append(1, '"').append(text).append(1, '"');
+  }
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -25,7 +25,11 @@ std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
         sweep.push_back(pool);
       }
     }
-    auto& slot = m_pools[{provider.id, provider.base_url}];
+    auto at = m_pools.find(std::pair<std::string_view, std::string_view>(provider.id, provider.base_url));
+    if (at == m_pools.end()) {
+      at = m_pools.emplace(std::make_pair(provider.id, provider.base_url), nullptr).first;
+    }
+    auto& slot = at->second;
     if (!slot) {
       try {
         slot = std::make_shared<UpstreamPool>(parse_base_url(provider.base_url), m_timeouts,
@@ -52,7 +56,7 @@ const char* credential_in_environment(const Provider& provider) {
   return value == nullptr || *value == '\0' ? nullptr : value;
 }
 
-std::optional<std::string> Upstreams::credential(const Provider& provider) const {
+std::optional<std::string_view> Upstreams::credential(const Provider& provider) const {
   if (provider.api_key_env.empty()) {
     return std::nullopt;
   }
@@ -62,7 +66,7 @@ std::optional<std::string> Upstreams::credential(const Provider& provider) const
                     fmt::format("Provider {} has no credential: set {} for llmgw serve",
                                 provider.id, provider.api_key_env));
   }
-  return std::string(value);
+  return std::string_view(value);
 }
 
 }  // namespace llmgw::daemon

@@ -10,6 +10,9 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 
 namespace llmgw::daemon {
 
@@ -25,10 +28,11 @@ public:
   static constexpr std::chrono::seconds k_sweep_interval{1};
   std::shared_ptr<UpstreamPool> pool(const Provider& provider);
 
-  // The value of the provider's credential variable; nothing when the provider needs
-  // none (an empty variable name). Throws HttpError 502 provider_not_configured when the
-  // variable is unset, naming the variable, never a value.
-  std::optional<std::string> credential(const Provider& provider) const;
+  // The value of the provider's credential variable, where the environment holds it (the
+  // daemon never changes its environment); nothing when the provider needs none (an empty
+  // variable name). Throws HttpError 502 provider_not_configured when the variable is
+  // unset, naming the variable, never a value.
+  std::optional<std::string_view> credential(const Provider& provider) const;
 
 private:
   UpstreamTimeouts m_timeouts;
@@ -36,7 +40,16 @@ private:
   std::size_t m_max_idle;
   std::mutex m_mutex;
   std::chrono::steady_clock::time_point m_next_sweep;
-  std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>> m_pools;
+  // (provider id, base URL) pairs of strings, found with pairs of views: a lookup builds
+  // no string.
+  struct OriginOrder {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<UpstreamPool>, OriginOrder> m_pools;
 };
 
 // The value of the provider's credential variable in this process's environment; null

@@ -116,12 +116,14 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     try {
       std::optional<std::string_view> credential = m_upstreams.credential(*candidate.provider);
       auto pool = m_upstreams.pool(*candidate.provider);
-      HeaderFields headers;
+      std::string authorization;
+      RequestFields headers;
       headers.reserve(3);
       headers.emplace_back("Content-Type", "application/json");
       headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
       if (credential) {
-        headers.emplace_back("Authorization", std::string("Bearer ").append(*credential));
+        authorization.append("Bearer ").append(*credential);
+        headers.emplace_back("Authorization", authorization);
       }
       auto sent = std::chrono::steady_clock::now();
       upstream = pool->send("POST", path, headers, upstream_body(request, candidate.mapping->upstream_model));

@@ -49,7 +49,7 @@ UpstreamPool::UpstreamPool(Origin origin, UpstreamTimeouts timeouts, const TlsCo
 UpstreamPool::~UpstreamPool() = default;
 
 std::string UpstreamPool::render_request(std::string_view method, std::string_view path,
-                                         const HeaderFields& headers,
+                                         const RequestFields& headers,
                                          std::string_view body) const {
   if (!is_token(method)) {
     throw_invalid("upstream request method is not a valid HTTP method");
@@ -64,10 +64,10 @@ std::string UpstreamPool::render_request(std::string_view method, std::string_vi
       throw_invalid("upstream request header name is not a valid field name");
     }
     if (is_pool_header(name)) {
-      throw_invalid("upstream request header '" + name + "' is set by the connection pool");
+      throw_invalid("upstream request header '" + std::string(name) + "' is set by the connection pool");
     }
     if (!is_field_value(value)) {
-      throw_invalid("upstream request header '" + name + "' has a line break in its value");
+      throw_invalid("upstream request header '" + std::string(name) + "' has a line break in its value");
     }
     size += name.size() + value.size() + 4;
   }
@@ -97,7 +97,7 @@ std::unique_ptr<UpstreamResponse> UpstreamPool::exchange(
 
 std::unique_ptr<UpstreamResponse> UpstreamPool::send(std::string_view method,
                                                      std::string_view path,
-                                                     const HeaderFields& headers,
+                                                     const RequestFields& headers,
                                                      std::string_view body) {
   std::string request = render_request(method, path, headers, body);
   try {

@@ -15,8 +15,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace llmgw::daemon {
+
+// The header fields of a request to a provider, as views of the caller's strings: read
+// only while send() runs.
+using RequestFields = std::vector<std::pair<std::string_view, std::string_view>>;
 
 class UpstreamPool {
 public:
@@ -43,7 +49,7 @@ public:
   // as is (control characters, or a header the pool sets itself); the message names the
   // header, never its value.
   std::unique_ptr<UpstreamResponse> send(std::string_view method, std::string_view path,
-                                         const HeaderFields& headers, std::string_view body);
+                                         const RequestFields& headers, std::string_view body);
 
   std::size_t idle_connections() const { return m_idle->size(); }
   // Closes idle connections unused for longer than the idle timeout.
@@ -52,7 +58,7 @@ public:
 
 private:
   std::string render_request(std::string_view method, std::string_view path,
-                             const HeaderFields& headers, std::string_view body) const;
+                             const RequestFields& headers, std::string_view body) const;
   std::unique_ptr<UpstreamResponse> exchange(std::unique_ptr<UpstreamConnection>& connection,
                                              std::string_view method,
                                              const std::string& request);

@@ -16,7 +16,7 @@ using test::RawUpstream;
 namespace {
 
 constexpr std::string_view k_ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-const HeaderFields k_headers = {{"Authorization", "Bearer sk-secret-credential"}};
+const RequestFields k_headers = {{"Authorization", "Bearer sk-secret-credential"}};
 
 UpstreamTimeouts short_timeouts() {
   UpstreamTimeouts timeouts;

@@ -20,7 +20,7 @@ UpstreamTimeouts quick_timeouts() {
   return timeouts;
 }
 
-const HeaderFields k_headers = {{"Authorization", "Bearer sk-test-secret"},
+const RequestFields k_headers = {{"Authorization", "Bearer sk-test-secret"},
                                 {"Content-Type", "application/json"}};
 
 // Polls `condition` for up to 5 s: the upstream notices a disconnect on its own thread.
@@ -284,7 +284,7 @@ TEST_CASE("upstream: requests that cannot be sent as given are refused before se
   upstream.start();
   UpstreamPool pool(parse_base_url(upstream.base_url() + "/v1"), quick_timeouts());
 
-  auto error_of = [&](std::string_view method, std::string_view path, const HeaderFields& headers) {
+  auto error_of = [&](std::string_view method, std::string_view path, const RequestFields& headers) {
     try {
       pool.send(method, path, headers, "");
     } catch (const llmgw::Error& error) {

@@ -22,7 +22,7 @@ UpstreamTimeouts quick_timeouts() {
   return timeouts;
 }
 
-const HeaderFields k_headers = {{"Authorization", "Bearer sk-secret-credential"}};
+const RequestFields k_headers = {{"Authorization", "Bearer sk-secret-credential"}};
 
 // A TLS upstream answering GET /v1/models, and a CA file that trusts its certificate.
 struct TlsFixture {

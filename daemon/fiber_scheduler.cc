@@ -26,6 +26,10 @@ constexpr int k_events_per_wait = 256;
 constexpr std::chrono::milliseconds k_time_slice{2};
 // How soon a task that got no stack is tried again.
 constexpr std::chrono::milliseconds k_stack_retry{100};
+// Of a watched descriptor: the end of the input, and urgent data. A read stops short of
+// either with them still to be seen, so a drain never clears them: once reported, every
+// wait to read asks poll(2).
+constexpr std::uint32_t k_read_stoppers = EPOLLRDHUP | EPOLLPRI;
 
 std::system_error system_error(const char* what) {
   return std::system_error(errno, std::generic_category(), what);
@@ -366,7 +370,7 @@ void FiberScheduler::watch(int fd) {
   }
   // Reported at once for what it is ready for already, then on every change.
   epoll_event event{};
-  event.events = EPOLLIN | EPOLLOUT | EPOLLET;
+  event.events = EPOLLIN | EPOLLOUT | k_read_stoppers | EPOLLET;
   event.data.fd = fd;
   if (::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &event) == 0 ||
       (errno == EEXIST && ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)) {
@@ -377,7 +381,8 @@ void FiberScheduler::watch(int fd) {
 
 void FiberScheduler::drained(int fd, short events) {
   if (watched(fd)) {
-    m_descriptors[fd].ready &= ~static_cast<std::uint32_t>(static_cast<unsigned short>(events));
+    m_descriptors[fd].ready &=
+        ~(static_cast<std::uint32_t>(static_cast<unsigned short>(events)) & ~k_read_stoppers);
   }
 }
 
@@ -395,8 +400,11 @@ bool FiberScheduler::watched(int fd) const {
 
 bool FiberScheduler::remembered_ready(const pollfd* fds, nfds_t count) const {
   for (nfds_t i = 0; i < count; ++i) {
-    const std::uint32_t wanted =
+    std::uint32_t wanted =
         static_cast<std::uint32_t>(static_cast<unsigned short>(fds[i].events)) | POLLERR | POLLHUP;
+    if ((fds[i].events & POLLIN) != 0) {
+      wanted |= k_read_stoppers;
+    }
     if (watched(fds[i].fd) && (m_descriptors[fds[i].fd].ready & wanted) != 0) {
       return true;
     }

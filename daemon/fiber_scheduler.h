@@ -38,7 +38,9 @@ bool on_fiber();
 // must call forget_descriptor() before it closes the descriptor. Off fibers, these three
 // do nothing.
 void watch_descriptor(int fd);
-// A read of `fd` (POLLIN) or a write (POLLOUT) would block, or took all there was.
+// A read of `fd` (POLLIN) or a write (POLLOUT) would block, or took all there was. (A
+// read that came short of the end of the input or of urgent data still finds them: the
+// scheduler keeps those reported until the descriptor is forgotten.)
 void descriptor_drained(int fd, short events);
 void forget_descriptor(int fd);
 

@@ -307,6 +307,33 @@ TEST_CASE("fiber pool: a watched descriptor wakes on every new byte, sees at onc
   CHECK(third == 'c');
 }
 
+TEST_CASE("fiber pool: a watched descriptor's end of input is seen after a read that "
+          "came short of it and reported a drain") {
+  test::SocketPair pair;
+  pair.send("ab");
+  ::shutdown(pair.client, SHUT_WR);  // its end comes with the bytes, in one report
+  std::atomic<int> read{-1};
+  std::atomic<int> woken{-1};
+  std::atomic<int> at_end{-1};
+  FiberPool pool(2, 1, {});
+  pool.enqueue([&] {
+    watch_descriptor(pair.gateway);
+    pollfd in{pair.gateway, POLLIN, 0};
+    CHECK(wait_for_events(&in, 1, 5000) == 1);
+    char buffer[64];
+    read = static_cast<int>(::recv(pair.gateway, buffer, sizeof buffer, MSG_DONTWAIT));
+    descriptor_drained(pair.gateway, POLLIN);  // short: all the bytes there were
+    // Not a wait for the timeout: the end of the input is there to be read.
+    woken = wait_for_events(&in, 1, 10000);
+    at_end = static_cast<int>(::recv(pair.gateway, buffer, sizeof buffer, MSG_DONTWAIT));
+    forget_descriptor(pair.gateway);
+  });
+  pool.shutdown();
+  CHECK(read == 2);
+  CHECK(woken == 1);
+  CHECK(at_end == 0);
+}
+
 TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers a wait is poll") {
   std::atomic<int> ended{0};
   {

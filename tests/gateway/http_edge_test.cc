@@ -233,6 +233,28 @@ TEST_CASE("http edge: a Connection header listing close, among other options or 
   CHECK(header_of(reading.bytes, "Connection") == "keep-alive");
 }
 
+TEST_CASE("http edge: a client that ends its side after a request gets the answer, and the "
+          "connection ends then, not at the keep-alive timeout") {
+  GatewayUnderTest gw;
+  gw.start();
+  for (const std::string& before : {std::string(), head("GET", "/healthz")}) {
+    CAPTURE(before.size());
+    RawClient client(gw.port());
+    REQUIRE(client.connected());
+    client.send(before);
+    if (!before.empty()) {  // a first request on its own, then one ended with the input
+      CHECK(reply_in(client.read_response(5s).bytes) == Reply{200, {{"status", "ok"}}});
+    }
+    client.send(head("GET", "/healthz"));
+    client.finish_sending();
+    // Well inside the 5 s keep-alive timeout.
+    RawReading reading = client.read_until_closed(2s);
+    CHECK(reply_in(reading.bytes) == Reply{200, {{"status", "ok"}}});
+    CHECK(response_count(reading.bytes) == 1);
+    CHECK(reading.closed);
+  }
+}
+
 TEST_CASE("http edge: Expect: 100-continue is answered only once the body will be read") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();

@@ -64,6 +64,12 @@ bool RawClient::send(const std::string& bytes) {
   return m_socket >= 0;
 }
 
+void RawClient::finish_sending() {
+  if (m_socket >= 0) {
+    ::shutdown(m_socket, SHUT_WR);
+  }
+}
+
 bool RawClient::read_more(std::chrono::steady_clock::time_point until) {
   if (m_ended || m_socket < 0) {
     return false;

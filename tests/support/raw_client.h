@@ -25,6 +25,8 @@ public:
   bool connected() const { return m_socket >= 0; }
   // Sends all of `bytes`; false when the connection no longer takes them.
   bool send(const std::string& bytes);
+  // Ends what this side sends (a half-close, as `nc -N` does); reading goes on.
+  void finish_sending();
   // Reads until one whole response (its head and Content-Length bytes of body) is in, the
   // connection ends, or `timeout` passes. Bytes read beyond it are kept for the next call.
   RawReading read_response(std::chrono::milliseconds timeout = std::chrono::seconds(10));

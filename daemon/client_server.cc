@@ -90,7 +90,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
       stream.begin_head();
       Served served = serve_request(stream, m_routes, m_settings);
       ok = served.written;
-      if (!ok || served.client_closes || m_draining || stream.phase() != RequestPhase::handled) {
+      if (!ok || served.connection_ends || m_draining || stream.phase() != RequestPhase::handled) {
         break;
       }
     }

@@ -166,6 +166,8 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
   if (response.status >= 400 && routes.on_error) {
     routes.on_error(request, response);
   }
+  // A body left unread must not be taken for another request: the connection ends.
+  closing = closing || stream.phase() != RequestPhase::handled;
   if (closing) {
     response.set_header("Connection", "close");
   } else {
@@ -180,7 +182,9 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
     response.set_header("Content-Type", "text/plain");
   }
   if (chunked) {
-    response.set_header("Transfer-Encoding", "chunked");
+    if (!body_ends_with_connection(request, response)) {
+      response.set_header("Transfer-Encoding", "chunked");
+    }
   } else {
     response.set_header("Content-Length", std::to_string(response.body.size()));
   }
@@ -206,7 +210,8 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   if (*line > k_max_request_line_bytes) {
     stream.consume(read_head(stream, *line));
     response.status = 414;
-    served.written = respond(stream, routes, settings, request, response, false);
+    served.connection_ends = true;  // what follows cannot be told from the rest of this head
+    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
     return served;
   }
   const bool request_line_ok = parse_request_line(stream.buffered().substr(0, *line), request);
@@ -215,11 +220,12 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
       !parse_header_lines(stream.buffered().substr(*line, head - *line - 2), request)) {
     stream.consume(head);
     response.status = 400;
-    served.written = respond(stream, routes, settings, request, response, false);
+    served.connection_ends = true;
+    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
     return served;
   }
   stream.consume(head);
-  served.client_closes = client_closes(request);
+  served.connection_ends = client_closes(request);
   stream.end_head(has_body(request));
   bool routed = false;
   try {
@@ -233,7 +239,8 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   if (response.status == -1) {
     response.status = routed ? 200 : 404;
   }
-  served.written = respond(stream, routes, settings, request, response, served.client_closes);
+  served.connection_ends = served.connection_ends || body_ends_with_connection(request, response);
+  served.written = respond(stream, routes, settings, request, response, served.connection_ends);
   return served;
 }
 

@@ -18,7 +18,8 @@ struct SessionSettings {
 
 struct Served {
   bool written = false;        // the response went out whole
-  bool client_closes = false;  // the client asked for the connection to end after it
+  // The connection ends after it: the client asked, or the body ends with the connection.
+  bool connection_ends = false;
 };
 
 // Serves the request whose first byte has arrived on `stream` (begin_head() called).

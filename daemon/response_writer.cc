@@ -9,8 +9,8 @@ namespace llmgw::daemon {
 namespace {
 
 // Calls the provider until the body ends (a write of nothing, or done()); each write is
-// sent as one chunk.
-bool write_chunked(ClientStream& stream, httplib::Response& response) {
+// sent as one chunk, or as it is when the body ends with the connection.
+bool write_provided(ClientStream& stream, httplib::Response& response, bool chunks) {
   bool ok = true;
   bool more = true;
   std::size_t offset = 0;
@@ -19,7 +19,9 @@ bool write_chunked(ClientStream& stream, httplib::Response& response) {
     if (ok) {
       more = length > 0;
       offset += length;
-      if (length > 0) {
+      if (length > 0 && !chunks) {
+        ok = stream.write(std::string_view(data, length));
+      } else if (length > 0) {
         std::string chunk = fmt::format("{:x}\r\n", length);
         chunk.append(data, length).append("\r\n");
         ok = stream.write(chunk);
@@ -30,7 +32,7 @@ bool write_chunked(ClientStream& stream, httplib::Response& response) {
   sink.done = [&] {
     if (ok) {
       more = false;
-      ok = stream.write("0\r\n\r\n");
+      ok = !chunks || stream.write("0\r\n\r\n");
     }
   };
   sink.is_writable = [&] { return ok && stream.is_writable(); };
@@ -86,6 +88,10 @@ std::string response_head(const httplib::Response& response) {
   return head;
 }
 
+bool body_ends_with_connection(const httplib::Request& request, const httplib::Response& response) {
+  return response.content_provider_ && request.version == "HTTP/1.0";
+}
+
 bool write_response(ClientStream& stream, const httplib::Request& request,
                     httplib::Response& response) {
   const std::string head = response_head(response);
@@ -94,7 +100,9 @@ bool write_response(ClientStream& stream, const httplib::Request& request,
   }
   if (response.content_provider_) {
     // The head goes out at once, for the client's time to first byte.
-    response.content_provider_success_ = stream.write(head) && write_chunked(stream, response);
+    response.content_provider_success_ =
+        stream.write(head) &&
+        write_provided(stream, response, !body_ends_with_connection(request, response));
     return response.content_provider_success_;
   }
   return stream.write(head, response.body);

@@ -133,12 +133,12 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       gateway.reject(request, response, error_for_status(response.status));
     }
   };
-  // A response after which the connection is closed says so: the request's body was left
-  // unread (it must not be taken for another request), or the daemon is draining.
+  // A response after which the connection is closed says so; the session says it of
+  // its own reasons, this of the daemon's: it is draining.
   routes.after = [&server](const httplib::Request&, httplib::Response& response) {
-    bool closing = server.draining() ||
-                   ClientServer::current_stream()->phase() != RequestPhase::handled;
-    if (closing && !response.has_header("Connection")) {
+    if (server.draining() && response.get_header_value("Connection") != "close") {
+      response.headers.erase("Connection");
+      response.headers.erase("Keep-Alive");
       response.set_header("Connection", "close");
     }
   };

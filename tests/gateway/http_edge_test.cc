@@ -222,6 +222,11 @@ TEST_CASE("http edge: a Connection header listing close, among other options or 
   }
   const std::string plain_1_0 = "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
   check_one_answer_then_closed(gw, plain_1_0 + plain_1_0, healthy);
+  // Answered before its body is read, a request ends its connection whatever it asked.
+  check_one_answer_then_closed(
+      gw, "POST " + k_chat + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n"
+          "Content-Length: 999999999\r\n\r\n" + plain_1_0,
+      reference_error(413, "request_too_large", "Request body is larger than the limit"));
   const std::string kept_1_0 =
       "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: TE, Keep-Alive\r\nTE: trailers\r\n\r\n";
   RawClient client(gw.port());
@@ -253,6 +258,30 @@ TEST_CASE("http edge: a client that ends its side after a request gets the answe
     CHECK(response_count(reading.bytes) == 1);
     CHECK(reading.closed);
   }
+}
+
+TEST_CASE("http edge: a stream to an HTTP/1.0 client is sent as it is, not chunked, and ends "
+          "with the connection") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.start();
+  nlohmann::json body = chat_request("echo");
+  body["stream"] = true;
+  const std::string text = body.dump();
+  RawClient client(gw.port());
+  REQUIRE(client.connected());
+  client.send("POST " + k_chat + " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n"
+              "Authorization: Bearer " + key.secret + "\r\nContent-Type: application/json\r\n"
+              "Content-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text);
+  RawReading reading = client.read_until_closed(5s);
+  CHECK(reading.closed);
+  CHECK(status_of(reading.bytes) == 200);
+  CHECK(header_of(reading.bytes, "Connection") == "close");
+  CHECK(header_of(reading.bytes, "Transfer-Encoding").empty());
+  const std::string events = reading.bytes.substr(reading.bytes.find("\r\n\r\n") + 4);
+  CHECK(events.rfind("data: {", 0) == 0);
+  CHECK(events.size() > 20);
+  CHECK(events.substr(events.size() - 14) == "data: [DONE]\n\n");
 }
 
 TEST_CASE("http edge: Expect: 100-continue is answered only once the body will be read") {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <new>
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(LLMGW_STACK_SWITCH_ASM)
 
 // llmgw_switch_stack(save, resume): pushes the callee-saved registers on the current stack,
 // stores the stack pointer at *save, loads `resume` as the stack pointer and pops what was
@@ -15,13 +15,13 @@ extern "C" void llmgw_context_start();
 
 #endif
 
-#if defined(__x86_64__)
+#if defined(LLMGW_STACK_SWITCH_ASM) && defined(__x86_64__)
 
 // The frame: MXCSR and the x87 control word (8 bytes), r15, r14, r13, r12, rbx, rbp, and
 // the return address. After its `ret`, the stack pointer is the prepared stack's top,
 // 16-byte aligned, as a call needs it.
 asm(R"(
-  .text
+  .pushsection .text
   .globl llmgw_switch_stack
   .hidden llmgw_switch_stack
   .type llmgw_switch_stack, @function
@@ -57,6 +57,7 @@ llmgw_context_start:
   callq *%r12
   ud2
   .size llmgw_context_start, .-llmgw_context_start
+  .popsection
 )");
 
 namespace {
@@ -77,11 +78,11 @@ void fill_frame(std::uintptr_t* frame, void (*entry)(void*), void* argument) {
 
 }  // namespace
 
-#elif defined(__aarch64__)
+#elif defined(LLMGW_STACK_SWITCH_ASM) && defined(__aarch64__)
 
 // The frame: x19-x28, x29 (frame pointer), x30 (the return address), d8-d15.
 asm(R"(
-  .text
+  .pushsection .text
   .globl llmgw_switch_stack
   .hidden llmgw_switch_stack
   .type llmgw_switch_stack, %function
@@ -122,6 +123,7 @@ llmgw_context_start:
   blr x19
   brk #0
   .size llmgw_context_start, .-llmgw_context_start
+  .popsection
 )");
 
 namespace {
@@ -140,7 +142,7 @@ void fill_frame(std::uintptr_t* frame, void (*entry)(void*), void* argument) {
 
 namespace llmgw::daemon {
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(LLMGW_STACK_SWITCH_ASM)
 
 void prepare_context(ExecutionContext& context, char* base, std::size_t size,
                      void (*entry)(void*), void* argument) {

@@ -4,11 +4,14 @@
 // also save and restore the signal mask, two system calls per switch, and nothing in the
 // daemon changes the signal mask of a fiber. On x86-64 and AArch64 the switch is a few
 // instructions of assembly; elsewhere it is swapcontext. The C++ runtime's exception
-// state is not switched here (Fiber does it). The assembly returns onto another stack, so
-// it would fault under an enforced shadow stack (x86 CET), which Debian 12 does not turn on.
+// state is not switched here (Fiber does it). The assembly returns onto another stack,
+// which a shadow stack (x86 CET) would refuse: built with shadow-stack support
+// (-fcf-protection=full or return), x86-64 keeps swapcontext too.
 #include <cstddef>
 
-#if !defined(__x86_64__) && !defined(__aarch64__)
+#if defined(__aarch64__) || (defined(__x86_64__) && !(defined(__CET__) && (__CET__ & 2)))
+#define LLMGW_STACK_SWITCH_ASM 1
+#else
 #include <ucontext.h>
 #endif
 
@@ -17,7 +20,7 @@ namespace llmgw::daemon {
 // Where a stack that was switched away from resumes. Empty until then: the thread's own
 // stack gets one when it first switches to a fiber.
 struct ExecutionContext {
-#if defined(__x86_64__) || defined(__aarch64__)
+#if defined(LLMGW_STACK_SWITCH_ASM)
   void* stack_pointer = nullptr;
 #else
   ucontext_t context{};

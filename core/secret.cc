@@ -18,8 +18,11 @@ std::string hash_secret(std::string_view secret) {
   // took three times as long as the digest itself (the daemon hashes every request's key).
   // And a context kept per thread: EVP_Digest allocates and frees one per call.
   static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
-                                                                               EVP_MD_CTX_free);
+  thread_local std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(nullptr,
+                                                                         EVP_MD_CTX_free);
+  if (context == nullptr) {
+    context.reset(EVP_MD_CTX_new());  // tried again on the next call should it fail
+  }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (sha256 == nullptr || context == nullptr ||

@@ -8,9 +8,13 @@ namespace llmgw::daemon {
 
 namespace {
 
+// What tells the client where a provider's body ends.
+enum class BodyEnd { last_chunk, connection_end };
+
 // Calls the provider until the body ends (a write of nothing, or done()); each write is
-// sent as one chunk, or as it is when the body ends with the connection.
-bool write_provided(ClientStream& stream, httplib::Response& response, bool chunks) {
+// sent as one chunk, or as it is when the connection's end ends the body.
+bool write_provided(ClientStream& stream, httplib::Response& response, BodyEnd end) {
+  const bool chunks = end == BodyEnd::last_chunk;
   bool ok = true;
   bool more = true;
   std::size_t offset = 0;
@@ -102,7 +106,9 @@ bool write_response(ClientStream& stream, const httplib::Request& request,
     // The head goes out at once, for the client's time to first byte.
     response.content_provider_success_ =
         stream.write(head) &&
-        write_provided(stream, response, !body_ends_with_connection(request, response));
+        write_provided(stream, response,
+                       body_ends_with_connection(request, response) ? BodyEnd::connection_end
+                                                                    : BodyEnd::last_chunk);
     return response.content_provider_success_;
   }
   return stream.write(head, response.body);

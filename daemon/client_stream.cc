@@ -125,29 +125,29 @@ bool ClientStream::await_input() const {
   return false;
 }
 
+ssize_t ClientStream::receive_now(char* into, std::size_t room) {
+  ssize_t n = ::recv(m_socket, into, room, MSG_DONTWAIT);
+  if ((n > 0 && static_cast<std::size_t>(n) < room) || (n < 0 && errno == EAGAIN)) {
+    descriptor_drained(m_socket, POLLIN);
+  }
+  return n;
+}
+
 ssize_t ClientStream::receive() {
   // The bytes are usually there already (the head arrived in one segment): try first,
   // wait only when the socket would block.
   char* free_space = m_buffer.data() + m_filled;
   const std::size_t room = m_buffer.size() - m_filled;
-  ssize_t n = m_aborted.load(std::memory_order_relaxed)
-                  ? -1
-                  : ::recv(m_socket, free_space, room, MSG_DONTWAIT);
+  ssize_t n = m_aborted.load(std::memory_order_relaxed) ? -1 : receive_now(free_space, room);
   while (n < 0 && !m_aborted.load(std::memory_order_relaxed) &&
          (errno == EAGAIN || errno == EINTR)) {
-    if (errno == EAGAIN) {
-      descriptor_drained(m_socket, POLLIN);
-    }
     if (!await_input()) {
       return -1;
     }
-    n = ::recv(m_socket, free_space, room, MSG_DONTWAIT);
+    n = receive_now(free_space, room);
   }
   if (n > 0) {
     m_filled += static_cast<std::size_t>(n);
-    if (static_cast<std::size_t>(n) < room) {
-      descriptor_drained(m_socket, POLLIN);
-    }
   }
   return n;
 }
@@ -280,12 +280,9 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
     // connection waiting as an idle one, not as one whose head is under way.
     m_offset = 0;
     m_filled = 0;
-    ssize_t n = ::recv(m_socket, m_buffer.data(), m_buffer.size(), MSG_DONTWAIT);
+    ssize_t n = receive_now(m_buffer.data(), m_buffer.size());
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
       return false;  // closed by the client
-    }
-    if ((n > 0 && static_cast<std::size_t>(n) < m_buffer.size()) || (n < 0 && errno == EAGAIN)) {
-      descriptor_drained(m_socket, POLLIN);
     }
     m_filled = n > 0 ? static_cast<std::size_t>(n) : 0;
     if (skip_empty_lines()) {

@@ -94,6 +94,9 @@ private:
   int handback();
   // Takes the handback event back to unsignalled.
   void reset_handback();
+  // recv() of what the socket has now, up to `room` bytes; a result that found it drained
+  // (short, or would block) is told to the fiber scheduler (descriptor_drained).
+  ssize_t receive_now(char* into, std::size_t room);
   // Receives what the socket has (waiting for it, within the deadlines) after the bytes
   // in the buffer: recv's result.
   ssize_t receive();

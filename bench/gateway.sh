@@ -65,9 +65,6 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 LUA
 
-# CPU ticks (utime + stime) of the processes, summed.
-cpu_ticks() { local t=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-nginx_pids() { local master; master=$(cat "$work/$1/nginx.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')"; }
 hz=$(getconf CLK_TCK)
 
 declare -A rps p50 p99 cpu

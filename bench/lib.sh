@@ -7,6 +7,9 @@
 #   make_workspace          $work: a temporary folder; at exit every pid in $pids, every
 #                           nginx started here and the folder are gone
 #   $completion             the fixed chat.completion (with usage) the mocks answer
+#   cpu_ticks <pid>...      CPU ticks (utime + stime, 1/$(getconf CLK_TCK) s) of the
+#                           processes, summed
+#   nginx_pids <name>       the pids of nginx <name>: its master and its workers
 #   measure <function> <runs>   prints "<median wall ms> <median cpu ms>"; cpu is the user
 #                           + system time of the process: on a busy machine wall time also
 #                           counts the wait for a CPU, which the CPU time does not.
@@ -35,6 +38,14 @@ llmgw_binary() {
   fi
   echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 }
+
+cpu_ticks() {
+  local t=0 p
+  for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
+
+nginx_pids() { local master; master=$(cat "$work/$1/nginx.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')"; }
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -12,8 +12,9 @@
 # Needs nginx with the echo module (apt-get install -y nginx libnginx-mod-http-echo wrk
 # sqlite3 curl). Prints:
 #  1. time to first byte of a fixed SSE stream: direct, through nginx, through llmgw;
-#  2. a mock that answers after 50 ms, at 256 and 1,024 connections: req/s, p50/p99 and
-#     errors for direct, nginx and llmgw, llmgw's ratios to direct;
+#  2. a mock that answers after 50 ms, at 256 and 1,024 connections: req/s, p50/p99, errors
+#     and CPU per request (of the mock for direct, of the proxy's own processes otherwise)
+#     for direct, nginx and llmgw; ratios to direct, and the CPU ratio to nginx;
 #  3. STREAMS slow streams (1 s per event) held at once through llmgw: errors, connections
 #     seen open, llmgw's idle RSS after start and peak RSS (VmHWM);
 #  4. accounting alone: the built-in "echo" model (no upstream), logged req/s and the rows
@@ -132,14 +133,19 @@ for t in direct nginx llmgw; do
 done
 
 # 2. The 50 ms upstream.
-declare -A rps p50 p99 errs
-wrk_run() {  # key, url, connections, lua, duration[, profile name]
-  local out perf_pid=""
-  if [ -n "${PROFILE:-}" ] && [ -n "${6:-}" ]; then
-    perf record -F 499 --call-graph dwarf,8192 -p "$gateway_pid" -o "$PROFILE.$6.data" -- sleep "$5" >/dev/null 2>&1 &
+declare -A rps p50 p99 errs cpu
+hz=$(getconf CLK_TCK)
+wrk_run() {  # key, url, connections, lua, duration, pids whose CPU counts[, profile name]
+  local out perf_pid="" before after total
+  before=$(cpu_ticks $6)
+  if [ -n "${PROFILE:-}" ] && [ -n "${7:-}" ]; then
+    perf record -F 499 --call-graph dwarf,8192 -p "$gateway_pid" -o "$PROFILE.$7.data" -- sleep "$5" >/dev/null 2>&1 &
     perf_pid=$!
   fi
   out=$(wrk -t2 -c"$3" -d"$5s" --timeout 10s --latency -s "$work/$4" "$2")
+  after=$(cpu_ticks $6)
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu[$1]="${cpu[$1]:-} $(awk -v t=$((after - before)) -v n="$total" -v hz="$hz" 'BEGIN {printf "%.1f", n ? t / hz * 1e6 / n : 0}')"
   rps[$1]="${rps[$1]:-} $(awk '/Requests\/sec/ {print $2}' <<<"$out")"
   p50[$1]="${p50[$1]:-} $(awk '$1 == "50%" {print $2}' <<<"$out" | to_us)"
   p99[$1]="${p99[$1]:-} $(awk '$1 == "99%" {print $2}' <<<"$out" | to_us)"
@@ -149,23 +155,34 @@ wrk_run() {  # key, url, connections, lua, duration[, profile name]
   [ -z "$perf_pid" ] || wait "$perf_pid" || true
   last_out=$out
 }
+target_pids() {  # whose CPU a target's requests cost, the mock's aside
+  case $1 in
+    direct) nginx_pids mock ;;
+    nginx) nginx_pids proxy ;;
+    llmgw) echo "$gateway_pid" ;;
+  esac
+}
 echo
 echo "== 2. 50 ms upstream, ${duration}s x $rounds interleaved rounds, medians; errors summed"
 for c in $slow_connections; do
   for round in $(seq "$rounds"); do
     for t in direct nginx llmgw; do
       prof=""; [ "$t" = llmgw ] && [ "$round" = "$rounds" ] && prof="slow$c"
-      wrk_run "$t,$c" "$(url $t slow)" "$c" slow.lua "$duration" $prof
+      wrk_run "$t,$c" "$(url $t slow)" "$c" slow.lua "$duration" "$(target_pids $t)" $prof
     done
   done
 done
-printf '%-7s %5s %9s %9s %9s %7s %9s %12s\n' target conns "req/s" "p50 us" "p99 us" errors "rps/dir" "p99-dir us"
+printf '%-7s %5s %9s %9s %9s %7s %10s %9s %12s %8s\n' target conns "req/s" "p50 us" "p99 us" errors \
+  "cpu us/req" "rps/dir" "p99-dir us" "cpu/ngx"
 for c in $slow_connections; do
   dr=$(echo "${rps[direct,$c]}" | median); dp=$(echo "${p99[direct,$c]}" | median)
+  nc=$(echo "${cpu[nginx,$c]}" | median)
   for t in direct nginx llmgw; do
     r=$(echo "${rps[$t,$c]}" | median); a=$(echo "${p50[$t,$c]}" | median); b=$(echo "${p99[$t,$c]}" | median)
-    awk -v t="$t" -v c="$c" -v r="$r" -v a="$a" -v b="$b" -v e="${errs[$t,$c]}" -v dr="$dr" -v dp="$dp" \
-      'BEGIN {printf "%-7s %5d %9.0f %9.0f %9.0f %7d %9.3f %12.0f\n", t, c, r, a, b, e, r / dr, b - dp}'
+    u=$(echo "${cpu[$t,$c]}" | median)
+    awk -v t="$t" -v c="$c" -v r="$r" -v a="$a" -v b="$b" -v e="${errs[$t,$c]}" -v u="$u" -v dr="$dr" \
+      -v dp="$dp" -v nc="$nc" 'BEGIN {printf "%-7s %5d %9.0f %9.0f %9.0f %7d %10.1f %9.3f %12.0f %8.2f\n",
+        t, c, r, a, b, e, u, r / dr, b - dp, nc ? u / nc : 0}'
   done
 done
 
@@ -200,7 +217,7 @@ sleep 2  # let the streams' rows land
 for round in $(seq "$rounds"); do
   before=$(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log')
   t0=$(date +%s.%N)
-  wrk_run "echo" "$(url llmgw)" 16 echo.lua "$duration" "$([ "$round" = "$rounds" ] && echo echo)"
+  wrk_run "echo" "$(url llmgw)" 16 echo.lua "$duration" "$gateway_pid" "$([ "$round" = "$rounds" ] && echo echo)"
   sleep 1  # group commit: rows written in the run land within a moment
   after=$(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log')
   total_req=$(awk '/requests in/ {print $1}' <<<"$last_out")

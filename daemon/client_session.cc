@@ -146,7 +146,7 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
     return true;
   }
   auto route = routes.paths.find(request.path);
-  if (route == routes.paths.end() || route->second.method != request.method) {
+  if (route == routes.paths.end() || !route->second.answers(request.method)) {
     return false;
   }
   if (request.method == "POST") {

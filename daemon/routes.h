@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 namespace llmgw::daemon {
 
@@ -17,10 +18,18 @@ struct Routes {
   // no further.
   std::function<bool(const httplib::Request&, httplib::Response&)> before;
   // The method a path answers and its handler. A request for another path or with
-  // another method gets no handler (`before` answers it: 404, 405).
+  // another method gets no handler (`before` answers it: 404, 405). A GET route answers
+  // HEAD too, as HTTP requires: the same handler runs, and the response goes out without
+  // its body.
   struct Route {
     std::string method;
     Handler handler;
+
+    bool answers(std::string_view request_method) const {
+      return request_method == method || (method == "GET" && request_method == "HEAD");
+    }
+    // The methods answered, for an Allow field.
+    std::string allowed() const { return method == "GET" ? "GET, HEAD" : method; }
   };
   std::map<std::string, Route, std::less<>> paths;
   // Fills in a response whose status is 400 or more (the body, when empty).

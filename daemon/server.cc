@@ -112,13 +112,12 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       gateway.reject(request, response, HttpError(404, "not_found", "Not found: " + request.path));
       return true;
     }
-    const std::string& method = route->second.method;
-    if (request.method != method) {
-      response.set_header("Allow", method);
+    if (!route->second.answers(request.method)) {
+      response.set_header("Allow", route->second.allowed());
       gateway.reject(request, response,
                      HttpError(405, "method_not_allowed",
                                fmt::format("Method {} is not allowed on {}; use {}", request.method,
-                                           request.path, method)));
+                                           request.path, route->second.method)));
       return true;
     }
     return false;

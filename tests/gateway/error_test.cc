@@ -66,7 +66,7 @@ TEST_CASE("405: a wrong method names the right one, in Allow and in the message"
                         "Method GET is not allowed on /v1/chat/completions; use POST"));
   auto post = gw.client().Post("/v1/models", "{}", "application/json");
   REQUIRE(post);
-  CHECK(post->get_header_value("Allow") == "GET");
+  CHECK(post->get_header_value("Allow") == "GET, HEAD");
   CHECK(reply_of(post) ==
         reference_error(405, "method_not_allowed",
                         "Method POST is not allowed on /v1/models; use GET"));

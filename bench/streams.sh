@@ -17,9 +17,10 @@
 #     for direct, nginx and llmgw; ratios to direct, and the CPU ratio to nginx;
 #  3. STREAMS slow streams (1 s per event) held at once through llmgw: errors, connections
 #     seen open, llmgw's idle RSS after start and peak RSS (VmHWM);
-#  4. accounting alone: the built-in "echo" model (no upstream), logged req/s and the rows
-#     that reached request_log per second; then, without HTTP, llmgw_bench_accounting
-#     (bench/accounting_bench.cc, built next to llmgw) at 1, 16 and 64 request threads.
+#  4. accounting alone: the built-in "echo" model (no upstream), logged req/s, llmgw's CPU
+#     per request and the rows that reached request_log per second; then, without HTTP,
+#     llmgw_bench_accounting (bench/accounting_bench.cc, built next to llmgw) at 1, 16 and
+#     64 request threads.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 llmgw=$(llmgw_binary "${1:-${LLMGW_BIN:-build/llmgw}}")
@@ -223,7 +224,7 @@ for round in $(seq "$rounds"); do
   total_req=$(awk '/requests in/ {print $1}' <<<"$last_out")
   echo "round $round: $(awk '/Requests\/sec/ {print $2}' <<<"$last_out") req/s, $total_req requests, $((after - before)) rows -> $(awk -v n=$((after - before)) -v d="$duration" 'BEGIN {printf "%.0f", n / d}') rows/s over the run"
 done
-echo "median: $(echo "${rps[echo]}" | median) logged req/s, p50 $(echo "${p50[echo]}" | median) us, p99 $(echo "${p99[echo]}" | median) us, errors ${errs[echo]}"
+echo "median: $(echo "${rps[echo]}" | median) logged req/s, p50 $(echo "${p50[echo]}" | median) us, p99 $(echo "${p99[echo]}" | median) us, CPU $(echo "${cpu[echo]}" | median) us per request, errors ${errs[echo]}"
 echo "request_log rows: $(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log')" >&2
 # The same without HTTP: request threads straight into the daemon's group commit.
 ledger_bench="$(dirname "$llmgw")/bench/llmgw_bench_accounting"

@@ -1,5 +1,6 @@
 #include "daemon/gateway.h"
 
+#include "core/cost_bound.h"
 #include "core/echo_provider.h"
 #include "core/error.h"
 #include "core/refusal.h"
@@ -42,17 +43,10 @@ std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& r
 }
 
 Money Gateway::estimate(const ClientRequest& request, const Decision& decision) const {
-  // The most a request may cost on any allowed candidate: the prompt estimate at the
-  // highest input price and the most tokens it may generate at the highest output price.
-  // A limit of 0 counts as none: some providers read it so (SGLang).
+  // The most the request may cost on any allowed candidate.
   Money most;
   for (const Candidate& c : decision.candidates) {
-    std::int64_t output_tokens =
-        request.max_tokens && *request.max_tokens > 0 ? *request.max_tokens
-                                                       : c.mapping->max_output_tokens;
-    Money cost = c.mapping->input.cost(request.prompt_tokens_estimate) +
-                 c.mapping->output.cost(output_tokens);
-    most = std::max(most, cost);
+    most = std::max(most, cost_bound(request, *c.mapping));
   }
   return most;
 }

@@ -15,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -134,6 +135,13 @@ TEST_CASE("secrets: canary keys and credentials appear nowhere but where they mu
   TestKey spent = gw.create_key({"--limit", "0"});
   const std::string wrong_key = "llmgtwy_" + random_text(40, k_alnum);
   const std::string echoed = echo_of({gw.alpha_credential, key.secret});
+  // "hang" holds its answer until the test ends (destroyed before gw, so before alpha
+  // stops), far past the daemon's read timeout however loaded the machine is.
+  struct HangUntilTheEnd {
+    std::promise<void> end;
+    std::shared_future<void> ended = end.get_future().share();
+    ~HangUntilTheEnd() { end.set_value(); }
+  } hang;
 
   // alpha does what the last user message says.
   const std::string model = "premium-upstream";
@@ -154,7 +162,7 @@ TEST_CASE("secrets: canary keys and credentials appear nowhere but where they mu
       }
       response.set_content(error.dump(), "application/json");
     } else if (say == "hang") {
-      std::this_thread::sleep_for(std::chrono::milliseconds(800));
+      hang.ended.wait_for(std::chrono::seconds(60));
       response.set_content(completion_json(model, "late", {10, 2, 0}), "application/json");
     } else {
       response.set_content(completion_json(model, "fine", {10, 2, 0}), "application/json");

@@ -21,7 +21,7 @@ namespace {
 constexpr int k_clients = 64;
 // Per client; a client stops far sooner, once a 402 says the limit is used up.
 constexpr int k_most_attempts = 500;
-constexpr std::chrono::milliseconds k_retry_pause{20};
+constexpr std::chrono::milliseconds k_retry_pause{5};
 constexpr std::int64_t k_max_tokens = 1000;
 const std::string k_upstream_model = "premium-upstream";
 
@@ -91,8 +91,8 @@ TEST_CASE("budget with 64 clients retrying on 402: requests settling under their
   std::atomic<int> answers{0};
   gw.alpha.handle("POST", "/v1/chat/completions",
                   [&answers](const httplib::Request&, httplib::Response& response) {
-                    // Long enough for admitted requests to be in flight together.
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                    // Long enough for many admitted requests to be in flight together.
+                    std::this_thread::sleep_for(std::chrono::milliseconds(200));
                     const TokenCounts& usage = answers++ % 2 == 0 ? k_full : k_cheap;
                     response.set_content(completion_json(k_upstream_model, "spent", usage),
                                          "application/json");

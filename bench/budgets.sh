@@ -2,8 +2,11 @@
 # Runs the budget suites round after round, to catch an interleaving that one CI run
 # misses: the bursts of tests/gateway/budget_concurrency_test.cc (200 requests at once
 # over 50 connections against a small limit, streaming and not, the CLI changing the
-# limit mid-burst) and the faults of tests/gateway/settlement_test.cc (each must leave
-# nothing reserved and usage equal to the logged costs).
+# limit mid-burst), the retries of tests/gateway/budget_retry_test.cc (64 clients
+# retrying on 402 while every other request costs far less than it reserved: usage must
+# end within the limit plus one request's cost beyond its capped reservation) and the
+# faults of tests/gateway/settlement_test.cc (each must leave nothing reserved and usage
+# equal to the logged costs).
 #
 #   bench/budgets.sh [rounds] [build folder]     (default: 20 rounds, build)
 #
@@ -20,8 +23,10 @@ tests=$build/tests/llmgw_gateway_tests
 [[ -x $tests ]] || { echo "budgets.sh: no $tests; build llmgw_gateway_tests first" >&2; exit 2; }
 
 make_workspace
-cases='budget burst*,settled:*'
+cases='budget burst*,budget with * retrying on 402*,settled:*'
 bursts=$("$tests" --list-test-cases --test-case='budget burst*' | grep -c '^budget burst' || true)
+retries=$("$tests" --list-test-cases --test-case='budget with * retrying on 402*' |
+          grep -c '^budget with' || true)
 faults=$("$tests" --list-test-cases --test-case='settled:*' | grep -c '^settled:' || true)
 failed=0
 for ((round = 1; round <= rounds; ++round)); do
@@ -32,5 +37,5 @@ for ((round = 1; round <= rounds; ++round)); do
   fi
 done
 echo "rounds: $rounds   failed: $failed   bursts of 200 requests: $((rounds * bursts))" \
-     "  faults: $((rounds * faults))"
+     "  retries on 402 by 64 clients: $((rounds * retries))   faults: $((rounds * faults))"
 ((failed == 0))

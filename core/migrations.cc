@@ -215,6 +215,25 @@ CREATE TABLE usage_rollup_progress (
 );
 INSERT INTO usage_rollup_progress SELECT 1, coalesce(max(id), 0) FROM request_log;
 )sql",
+    // 8: usage and costs stay exact 64-bit integers. SQLite turns an integer sum that
+    // overflows into an inexact REAL, which no reader expects; the ledger sums with checked
+    // arithmetic (core/usage.h), and these triggers refuse a non-integer from any writer.
+    // A usage that became a REAL before this step had passed the largest amount: it is kept
+    // at the largest amount (CAST saturates), past every limit.
+    R"sql(
+UPDATE api_keys SET usage = CAST(usage AS INTEGER) WHERE typeof(usage) <> 'integer';
+UPDATE api_keys SET period_usage = CAST(period_usage AS INTEGER)
+  WHERE typeof(period_usage) <> 'integer';
+CREATE TRIGGER api_keys_usage_insert BEFORE INSERT ON api_keys
+  WHEN typeof(NEW.usage) <> 'integer' OR typeof(NEW.period_usage) <> 'integer'
+  BEGIN SELECT RAISE(ABORT, 'usage must be an integer number of picodollars'); END;
+CREATE TRIGGER api_keys_usage_update BEFORE UPDATE OF usage, period_usage ON api_keys
+  WHEN typeof(NEW.usage) <> 'integer' OR typeof(NEW.period_usage) <> 'integer'
+  BEGIN SELECT RAISE(ABORT, 'usage must be an integer number of picodollars'); END;
+CREATE TRIGGER request_log_cost_insert BEFORE INSERT ON request_log
+  WHEN typeof(NEW.cost) <> 'integer'
+  BEGIN SELECT RAISE(ABORT, 'cost must be an integer number of picodollars'); END;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -28,28 +28,56 @@ std::string in_flight(Money reserved) {
                             : std::string();
 }
 
+// The 402 of the lifetime budget; `held` says what holds the rest of the room, if anything.
+Refusal lifetime_refusal(const ApiKey& key, Money usage, const std::string& held) {
+  return Refusal{402, "budget_exceeded",
+                 fmt::format("Usage limit reached: ${} of ${} used{}", usage.to_usd(),
+                             key.usage_limit->to_usd(), held),
+                 {{"limit", key.usage_limit->to_usd()},
+                  {"used", usage.to_usd()},
+                  {"resets_at", nullptr}}};
+}
+
+// The 402 of the period budget of the window containing `now`.
+Refusal period_refusal(const ApiKey& key, Money period_usage, const std::string& held,
+                       Timestamp now) {
+  const PeriodLimit& p = *key.period_limit;
+  std::string resets_at = format_iso(p.window_at(now).end);
+  return Refusal{402, "period_budget_exceeded",
+                 fmt::format("Period usage limit reached: ${} of ${} per {} used{}; resets at {}",
+                             period_usage.to_usd(), p.amount.to_usd(), p.period.to_string(),
+                             held, resets_at),
+                 {{"limit", p.amount.to_usd()},
+                  {"used", period_usage.to_usd()},
+                  {"resets_at", resets_at}}};
+}
+
+// What a capped reservation in flight holds, after the requests in flight.
+std::string held_for_capped(Money reserved) {
+  return in_flight(reserved) + ", the rest held for one whose reservation was capped";
+}
+
 }  // namespace
 
 std::optional<Refusal> budget_refusal(const ApiKey& key, Money usage, Money period_usage,
                                       Money reserved, Timestamp now) {
   if (key.usage_limit && usage + reserved >= *key.usage_limit) {
-    return Refusal{402, "budget_exceeded",
-                   fmt::format("Usage limit reached: ${} of ${} used{}", usage.to_usd(),
-                               key.usage_limit->to_usd(), in_flight(reserved)),
-                   {{"limit", key.usage_limit->to_usd()},
-                    {"used", usage.to_usd()},
-                    {"resets_at", nullptr}}};
+    return lifetime_refusal(key, usage, in_flight(reserved));
   }
   if (key.period_limit && period_usage + reserved >= key.period_limit->amount) {
-    const PeriodLimit& p = *key.period_limit;
-    std::string resets_at = format_iso(p.window_at(now).end);
-    return Refusal{402, "period_budget_exceeded",
-                   fmt::format("Period usage limit reached: ${} of ${} per {} used{}; resets at {}",
-                               period_usage.to_usd(), p.amount.to_usd(), p.period.to_string(),
-                               in_flight(reserved), resets_at),
-                   {{"limit", p.amount.to_usd()},
-                    {"used", period_usage.to_usd()},
-                    {"resets_at", resets_at}}};
+    return period_refusal(key, period_usage, in_flight(reserved), now);
+  }
+  return std::nullopt;
+}
+
+std::optional<Refusal> capped_refusal(const ApiKey& key, Money usage, Money period_usage,
+                                      Money reserved, Money estimate, Timestamp now) {
+  // Differences, not sums: an estimate may be near the largest amount.
+  if (key.usage_limit && estimate > *key.usage_limit - usage - reserved) {
+    return lifetime_refusal(key, usage, held_for_capped(reserved));
+  }
+  if (key.period_limit && estimate > key.period_limit->amount - period_usage - reserved) {
+    return period_refusal(key, period_usage, held_for_capped(reserved), now);
   }
   return std::nullopt;
 }

@@ -28,4 +28,13 @@ std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now);
 std::optional<Refusal> budget_refusal(const ApiKey& key, Money usage, Money period_usage,
                                       Money reserved, Timestamp now);
 
+// A request that may cost `estimate`, more than what remains of the lifetime or the
+// period budget (`limit - usage - reserved`), while another request of the key holds a
+// reservation capped at what remained: refused like a spent budget (same code and
+// fields, the budget whose room is too small, lifetime first), since what remains is
+// held for that request, which may cost up to its whole estimate. Nothing when
+// `estimate` fits both budgets.
+std::optional<Refusal> capped_refusal(const ApiKey& key, Money usage, Money period_usage,
+                                      Money reserved, Money estimate, Timestamp now);
+
 }  // namespace llmgw

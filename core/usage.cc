@@ -1,5 +1,6 @@
 #include "core/usage.h"
 
+#include "core/error.h"
 #include "core/period.h"
 
 #include <algorithm>
@@ -20,34 +21,55 @@ void charge(ApiKey& key, Money cost, Timestamp now) {
   key.last_used_at = now;
 }
 
-std::vector<KeyUsage> UsageLedger::commit(const std::vector<UsageRecord>& records) {
-  // Each key's records, keys in order of first appearance.
-  std::vector<std::pair<std::string, std::vector<const UsageRecord*>>> by_key;
+namespace {
+
+// `a + b`, or nothing past the largest amount.
+std::optional<Money> checked_sum(Money a, Money b) {
+  try {
+    return a + b;
+  } catch (const Error&) {
+    return std::nullopt;  // Money's checked sum throws rather than overflow
+  }
+}
+
+}  // namespace
+
+LedgerCommit UsageLedger::commit(const std::vector<UsageRecord>& records) {
+  LedgerCommit result;
+  result.outcomes.assign(records.size(), RecordOutcome::committed);
+  // The indexes of each key's chargeable records, keys in order of first appearance.
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> by_key;
   std::unordered_map<std::string_view, std::size_t> key_index;
-  for (const UsageRecord& r : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const UsageRecord& r = records[i];
+    if (r.cost < Money()) {
+      result.outcomes[i] = RecordOutcome::negative_cost;
+      continue;
+    }
     auto [it, added] = key_index.try_emplace(r.key_id, by_key.size());
     if (added) {
-      by_key.emplace_back(r.key_id, std::vector<const UsageRecord*>());
+      by_key.emplace_back(r.key_id, std::vector<std::size_t>());
     }
-    by_key[it->second].second.push_back(&r);
+    by_key[it->second].second.push_back(i);
+  }
+  if (by_key.empty()) {
+    return result;
   }
 
-  std::vector<KeyUsage> balances;
-  if (records.empty()) {
-    return balances;
-  }
-  balances.reserve(by_key.size());
+  result.balances.reserve(by_key.size());
   auto tx = m_store.write_transaction();
-  for (const UsageRecord& r : records) {
-    insert(r);
+  for (const auto& [key_id, indexes] : by_key) {
+    if (auto usage = charge_key(key_id, records, indexes, result.outcomes)) {
+      result.balances.push_back(std::move(*usage));
+    }
   }
-  for (const auto& [key_id, key_records] : by_key) {
-    if (auto usage = charge_key(key_id, key_records)) {
-      balances.push_back(std::move(*usage));
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (result.outcomes[i] == RecordOutcome::committed) {
+      insert(records[i]);
     }
   }
   tx.commit();
-  return balances;
+  return result;
 }
 
 void UsageLedger::insert(const UsageRecord& r) {
@@ -83,10 +105,12 @@ void UsageLedger::insert(const UsageRecord& r) {
 }
 
 std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
-                                                const std::vector<const UsageRecord*>& records) {
-  // Each window comes from the stored anchor and the request's time, so a charge is right
-  // whatever the caller had cached about the key.
-  auto& select = m_store.statement("SELECT period, period_anchor FROM api_keys WHERE id = ?");
+                                                const std::vector<UsageRecord>& records,
+                                                const std::vector<std::size_t>& indexes,
+                                                std::vector<RecordOutcome>& outcomes) {
+  auto& select = m_store.statement(
+      "SELECT period, period_anchor, usage, period_usage, period_start, last_used_at "
+      "FROM api_keys WHERE id = ?");
   select.bindNoCopy(1, key_id);
   if (!select.executeStep()) {
     select.reset();
@@ -94,57 +118,61 @@ std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
   }
   std::optional<Period> period;
   Timestamp anchor = 0;
-  if (!select.getColumn(0).isNull()) {
-    period = Period::parse(select.getColumn(0).getString());
-    anchor = select.getColumn(1).getInt64();
+  if (!select.getColumn("period").isNull()) {
+    period = Period::parse(select.getColumn("period").getString());
+    anchor = select.getColumn("period_anchor").getInt64();
   }
+  Money usage = Money::from_units(select.getColumn("usage").getInt64());
+  Money period_usage = Money::from_units(select.getColumn("period_usage").getInt64());
+  std::optional<Timestamp> period_start;
+  if (!select.getColumn("period_start").isNull()) {
+    period_start = select.getColumn("period_start").getInt64();
+  }
+  Timestamp last_used = select.getColumn("last_used_at").getInt64();  // 0 when NULL
   select.reset();
 
-  // One update per run of records in the same window (a batch rarely spans two).
-  std::optional<KeyUsage> usage;
-  for (std::size_t i = 0; i < records.size();) {
+  // Each window comes from the stored anchor and the request's time, so a charge is right
+  // whatever the caller had cached about the key.
+  bool charged = false;
+  for (std::size_t i : indexes) {
+    const UsageRecord& r = records[i];
     std::optional<Timestamp> window;
     if (period) {
-      window = period->window_at(anchor, records[i]->time).start;
+      window = period->window_at(anchor, r.time).start;
     }
-    Money cost;
-    Timestamp last_used = 0;
-    for (; i < records.size(); ++i) {
-      if (period && period->window_at(anchor, records[i]->time).start != *window) {
-        break;
-      }
-      cost += records[i]->cost;
-      last_used = std::max(last_used, records[i]->time);
-    }
-    auto& update = m_store.statement(
-        "UPDATE api_keys SET usage = usage + ?1, "
-        "period_usage = CASE WHEN ?2 IS NULL THEN period_usage "
-        "  WHEN period_start = ?2 THEN period_usage + ?1 ELSE ?1 END, "
-        "period_start = coalesce(?2, period_start), "
-        "last_used_at = max(coalesce(last_used_at, 0), ?3) WHERE id = ?4");
-    update.bind(1, static_cast<std::int64_t>(cost.units()));
+    std::optional<Money> new_usage = checked_sum(usage, r.cost);
+    std::optional<Money> new_period_usage = period_usage;
     if (window) {
-      update.bind(2, static_cast<std::int64_t>(*window));
-    } else {
-      update.bind(2);
+      new_period_usage = checked_sum(window == period_start ? period_usage : Money(), r.cost);
     }
-    update.bind(3, static_cast<std::int64_t>(last_used));
-    update.bindNoCopy(4, key_id);
+    if (!new_usage || !new_period_usage) {
+      outcomes[i] = RecordOutcome::usage_out_of_range;
+      continue;
+    }
+    usage = *new_usage;
+    period_usage = *new_period_usage;
+    if (window) {
+      period_start = window;
+    }
+    last_used = std::max(last_used, r.time);
+    charged = true;
+  }
+  if (charged) {
+    auto& update = m_store.statement(
+        "UPDATE api_keys SET usage = ?1, period_usage = ?2, period_start = ?3, "
+        "last_used_at = ?4 WHERE id = ?5");
+    update.bind(1, static_cast<std::int64_t>(usage.units()));
+    update.bind(2, static_cast<std::int64_t>(period_usage.units()));
+    if (period_start) {
+      update.bind(3, static_cast<std::int64_t>(*period_start));
+    } else {
+      update.bind(3);
+    }
+    update.bind(4, static_cast<std::int64_t>(last_used));
+    update.bindNoCopy(5, key_id);
     update.exec();
   }
-  // Read back in the same transaction. (RETURNING would do it in the update, but SQLite
-  // collects the rows it returns in a temporary table: some thirty allocations a batch.)
-  auto& balance = m_store.statement(
-      "SELECT usage, period_usage, coalesce(period_start, 0), last_used_at FROM api_keys "
-      "WHERE id = ?");
-  balance.bindNoCopy(1, key_id);
-  if (balance.executeStep()) {
-    usage = KeyUsage{key_id, Money::from_units(balance.getColumn(0).getInt64()),
-                     Money::from_units(balance.getColumn(1).getInt64()),
-                     balance.getColumn(2).getInt64(), balance.getColumn(3).getInt64()};
-  }
-  balance.reset();
-  return usage;
+  return KeyUsage{key_id, usage, period_usage, period_start.value_or(0), last_used};
 }
 
 }  // namespace llmgw

@@ -6,6 +6,7 @@
 #include "core/store.h"
 #include "core/timestamp.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,23 +49,45 @@ struct KeyUsage {
   Timestamp last_used_at = 0;
 };
 
+// What a commit did with one record.
+enum class RecordOutcome {
+  committed,            // logged, and charged to its key (when the key row exists)
+  negative_cost,        // refused: neither logged nor charged
+  usage_out_of_range,   // refused: its key's lifetime or period usage would pass the
+                        // largest amount (core/money.h); neither logged nor charged
+};
+
+// The outcome of UsageLedger::commit().
+struct LedgerCommit {
+  // Each key's usage after the batch, keys in order of first appearance (nothing for a
+  // key whose row is gone).
+  std::vector<KeyUsage> balances;
+  std::vector<RecordOutcome> outcomes;  // one per record, in the batch's order
+};
+
 class UsageLedger {
 public:
   explicit UsageLedger(Store& store) : m_store(store) {}
 
-  // Writes every record and charges each key, all in one BEGIN IMMEDIATE transaction.
+  // Writes the records and charges each key, all in one BEGIN IMMEDIATE transaction.
   // Charges use the key row as it is in the database at that moment, in record order.
-  // Returns each charged key's usage after the last of its charges, in order of first
-  // appearance (nothing for a vanished key). One insert per record, one key update per key
-  // and period window. The roll-ups follow later (core/usage_rollup.h).
-  std::vector<KeyUsage> commit(const std::vector<UsageRecord>& records);
+  // A record that cannot be charged (see RecordOutcome) is refused alone: the others
+  // commit as if it were not in the batch. New usage is computed here with checked
+  // arithmetic and written whole, so the database never sums money itself (SQLite turns
+  // an integer sum that overflows into an inexact REAL). One insert per committed record,
+  // one key update per key. The roll-ups follow later (core/usage_rollup.h).
+  // Throws what the database throws (the transaction is then rolled back).
+  LedgerCommit commit(const std::vector<UsageRecord>& records);
 
 private:
   void insert(const UsageRecord& record);
-  // Charges `key_id` with `records` (all its records in the batch, in order); nothing when
-  // the key row is gone (its log rows still record the requests).
+  // Charges `key_id` with the records of `records` at `indexes` (all its records in the
+  // batch, in order), marking in `outcomes` those it cannot charge. Nothing when the key
+  // row is gone (its log rows still record the requests).
   std::optional<KeyUsage> charge_key(const std::string& key_id,
-                                     const std::vector<const UsageRecord*>& records);
+                                     const std::vector<UsageRecord>& records,
+                                     const std::vector<std::size_t>& indexes,
+                                     std::vector<RecordOutcome>& outcomes);
 
   Store& m_store;
 };

@@ -119,12 +119,12 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
   reservations.swap(m_reservations);
   tickets.swap(m_tickets);
   lock.unlock();
-  const bool committed = commit_batch(records, reservations);
-  for (const auto& ticket : tickets) {
-    if (committed) {
-      ticket->committed();
+  const auto outcomes = commit_batch(records, reservations);
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    if (outcomes && (*outcomes)[i] == RecordOutcome::committed) {
+      tickets[i]->committed();
     } else {
-      ticket->given_up();
+      tickets[i]->given_up();
     }
   }
   const auto rows = static_cast<std::int64_t>(records.size());
@@ -145,29 +145,57 @@ std::uint64_t Accountant::committed_batches() const {
   return m_batches;
 }
 
-bool Accountant::commit_batch(const std::vector<UsageRecord>& records,
-                              const std::vector<Reservation>& reservations) {
+namespace {
+
+// Why the ledger refused a record, for the operator.
+const char* refusal_reason(RecordOutcome outcome) {
+  return outcome == RecordOutcome::negative_cost
+             ? "its cost is negative"
+             : "its key's usage would pass the largest amount llmgw counts";
+}
+
+}  // namespace
+
+std::optional<std::vector<RecordOutcome>> Accountant::commit_batch(
+    const std::vector<UsageRecord>& records, const std::vector<Reservation>& reservations) {
   std::lock_guard<std::mutex> commit(m_keys.commit_mutex());
-  std::optional<std::vector<KeyUsage>> balances;
-  for (int attempt = 1; attempt <= m_retry.attempts && !balances; ++attempt) {
+  std::optional<LedgerCommit> done;
+  // Only failures of the database come here; a record that cannot be charged is refused
+  // by the ledger itself, and retrying would not change that.
+  for (int attempt = 1; attempt <= m_retry.attempts && !done; ++attempt) {
     try {
-      balances = m_ledger.commit(records);
+      done = m_ledger.commit(records);
     } catch (const std::exception& e) {
       log_line({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
                 {"requests", records.size()}, {"error", e.what()}});
       std::this_thread::sleep_for(m_retry.pause);
     }
   }
-  if (!balances) {
+  if (!done) {
     log_line({{"level", "error"}, {"event", "usage_commit_given_up"},
               {"requests", records.size()},
               {"error", "their responses are cut off: usage that cannot be recorded is not served"}});
   }
   try {
-    // The ledger returns each key's usage after its last charge in the batch.
+    if (done) {
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        if (done->outcomes[i] != RecordOutcome::committed) {
+          const UsageRecord& r = records[i];
+          log_line({{"level", "error"}, {"event", "usage_refused"}, {"request_id", r.request_id},
+                    {"key_id", r.key_id}, {"cost", r.cost.to_usd()},
+                    {"error", std::string(refusal_reason(done->outcomes[i])) +
+                                  ": its response is cut off, as usage that cannot be "
+                                  "recorded is not served"}});
+        }
+      }
+    }
+    // The ledger returns each key's usage after the batch; a refused record's reservation
+    // is released like the others.
     std::unordered_map<std::string, KeyUsage> latest;
-    for (KeyUsage& usage : balances.value_or(std::vector<KeyUsage>())) {
-      latest[usage.key_id] = std::move(usage);
+    if (done) {
+      for (KeyUsage& usage : done->balances) {
+        latest[usage.key_id] = std::move(usage);
+      }
     }
     for (const Reservation& reservation : reservations) {
       auto found = latest.find(reservation.key_id);
@@ -178,7 +206,10 @@ bool Accountant::commit_batch(const std::vector<UsageRecord>& records,
     // Only memory can run out here; the tickets must complete all the same.
     log_line({{"level", "error"}, {"event", "usage_settle_failed"}, {"error", e.what()}});
   }
-  return balances.has_value();
+  if (!done) {
+    return std::nullopt;
+  }
+  return std::move(done->outcomes);
 }
 
 }  // namespace llmgw::daemon

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -74,7 +75,9 @@ public:
   void announce();
   // Queues the record for the writer. The reservation is settled at the commit, or when
   // the commit is given up on after retries (logged): then the ticket fails, and the
-  // response never ends (its connection is closed), since its usage is not recorded.
+  // response never ends (its connection is closed), since its usage is not recorded. A
+  // record that cannot be charged (core/usage.h RecordOutcome) fails the same way at
+  // once, alone (logged "usage_refused"); the rest of its batch commits.
   std::shared_ptr<CommitTicket> submit(UsageRecord record, Reservation reservation,
                                        Announced announced = Announced::no);
   // submit(), then waits until the record is committed.
@@ -85,10 +88,11 @@ public:
 private:
   // Commits one batch: what is queued; `lock` is held on entry and on return.
   void commit_queued(std::unique_lock<std::mutex>& lock);
-  // Commits `records` and settles their `reservations` (same order); false when the
-  // commit was given up on.
-  bool commit_batch(const std::vector<UsageRecord>& records,
-                    const std::vector<Reservation>& reservations);
+  // Commits `records` and settles their `reservations` (same order). Returns each
+  // record's outcome (a record that cannot be charged is refused alone, and logged), or
+  // nothing when the commit was given up on.
+  std::optional<std::vector<RecordOutcome>> commit_batch(
+      const std::vector<UsageRecord>& records, const std::vector<Reservation>& reservations);
   // Before a commit, waits for the records of announced requests (see BatchWait); `lock`
   // held on entry and on return.
   void gather(std::unique_lock<std::mutex>& lock);

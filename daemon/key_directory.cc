@@ -72,9 +72,10 @@ void KeyDirectory::reload_accounts_locked() {
   for (auto& [id, account] : m_accounts) {
     KeyStore keys(m_store, k_clock);
     if (auto key = keys.find(id)) {
-      Money reserved = account.reserved;
+      Account in_flight = account;
       account = account_of(*key);
-      account.reserved = reserved;
+      account.reserved = in_flight.reserved;
+      account.capped_in_flight = in_flight.capped_in_flight;
     }
   }
 }
@@ -119,7 +120,7 @@ std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
 KeyDirectory::Account KeyDirectory::account_of(const ApiKey& key) {
   const auto& period = key.period_limit;
   return Account{key.usage, period ? period->usage : Money(), period ? period->window_start : 0,
-                 key.last_used_at, Money()};
+                 key.last_used_at, Money(), Capped::no};
 }
 
 KeyDirectory::Account& KeyDirectory::account_locked(const KeyConfig& config) {
@@ -153,9 +154,21 @@ Reservation KeyDirectory::admit(const KeyConfig& config, Money estimate, Timesta
     Money left = key.period_limit->amount - period_usage - account.reserved;
     remaining = remaining ? std::min(*remaining, left) : left;
   }
-  Money amount = remaining ? std::min(estimate, *remaining) : estimate;
-  account.reserved += amount;
-  return Reservation{key.id, amount};
+  if (!remaining || estimate <= *remaining) {
+    account.reserved += estimate;
+    return Reservation{key.id, estimate, Capped::no};
+  }
+  // Capped: the request may cost up to `estimate`. What room other requests free by
+  // costing less than they reserved stays for it until it settles.
+  if (account.capped_in_flight == Capped::yes) {
+    // `estimate` passes what remains of one budget at least: that one refuses.
+    auto refusal =
+        capped_refusal(key, account.usage, period_usage, account.reserved, estimate, now);
+    throw HttpError(refusal->status, refusal->code, refusal->message, refusal->extra);
+  }
+  account.capped_in_flight = Capped::yes;
+  account.reserved += *remaining;
+  return Reservation{key.id, *remaining, Capped::yes};
 }
 
 void KeyDirectory::settle(const Reservation& reservation,
@@ -167,6 +180,9 @@ void KeyDirectory::settle(const Reservation& reservation,
   }
   Account& account = found->second;
   account.reserved -= reservation.amount;
+  if (reservation.capped == Capped::yes) {
+    account.capped_in_flight = Capped::no;
+  }
   if (committed) {
     account.usage = committed->usage;
     account.period_usage = committed->period_usage;

@@ -34,10 +34,15 @@ struct KeyConfig {
   std::vector<Rule> rules;  // active rules in evaluation order
 };
 
+// Whether a reservation is less than its request's estimate, cut to what remained of
+// a budget: such a request may cost more than it holds.
+enum class Capped { no, yes };
+
 // Money held for a request in flight; returned by admit(), settled by settle().
 struct Reservation {
   std::string key_id;
   Money amount;
+  Capped capped = Capped::no;
 };
 
 class KeyDirectory {
@@ -55,10 +60,14 @@ public:
 
   // Admits a request that may cost up to `estimate`, or throws HttpError 402 when the
   // key's lifetime or period budget is spent (usage plus reservations in flight).
-  // The reservation is `estimate` capped at what remains of the tighter budget.
+  // The reservation is `estimate` capped at what remains of the tighter budget. At most
+  // one capped reservation of a key is in flight: while one is, a request that would
+  // need capping gets the same 402 (core/refusal.h capped_refusal), so usage passes a
+  // limit by at most what one capped request costs beyond its reservation.
   Reservation admit(const KeyConfig& config, Money estimate, Timestamp now);
-  // After the request's usage is committed: the reservation is released and the account
-  // takes the committed figures.
+  // After the request's usage is committed (or refused): the reservation is released,
+  // and so is the key's capped one if it was that, and the account takes the committed
+  // figures.
   void settle(const Reservation& reservation, const std::optional<KeyUsage>& committed);
 
   // The key's committed usage as the daemon counts it, with reservations in flight.
@@ -83,6 +92,7 @@ private:
     Timestamp window_start = 0;
     std::optional<Timestamp> last_used_at;
     Money reserved;
+    Capped capped_in_flight = Capped::no;  // see admit()
   };
   // The committed figures of `key` as read from the database (nothing reserved).
   static Account account_of(const ApiKey& key);

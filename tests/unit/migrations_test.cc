@@ -146,3 +146,62 @@ TEST_CASE("migrations: a store opens in WAL mode at the latest version") {
   CHECK(store.db().execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(store.db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
 }
+
+namespace {
+
+// What SQLite says when `sql` fails; "" when it succeeds.
+std::string sqlite_error(SQLite::Database& db, const std::string& sql) {
+  try {
+    db.exec(sql);
+  } catch (const SQLite::Exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("migrations: step 8 turns usage that overflowed into a REAL back into the largest "
+          "integer, and from then on no writer can store a non-integer usage or cost") {
+  test::TempDir dir;
+  std::string path = dir.file("overflowed.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 7);
+  db.exec(k_insert_key);
+  // What `usage = usage + ?` did before: the sum overflows and SQLite stores a REAL.
+  db.exec("UPDATE api_keys SET usage = usage + 9223372036854775807, "
+          "period_usage = period_usage + 9223372036854775807");
+  REQUIRE(db.execAndGet("SELECT typeof(usage) || ' ' || typeof(period_usage) FROM api_keys")
+              .getString() == "real real");
+
+  migrate(db, path);
+  CHECK(schema_version(db) == latest_schema_version());
+  CHECK(db.execAndGet("SELECT typeof(usage) || ':' || usage || ' ' || typeof(period_usage) || "
+                      "':' || period_usage FROM api_keys")
+            .getString() == "integer:9223372036854775807 integer:9223372036854775807");
+
+  const std::string refused_usage = "usage must be an integer number of picodollars";
+  CHECK(sqlite_error(db, "UPDATE api_keys SET usage = usage + 1") == refused_usage);
+  CHECK(sqlite_error(db, "UPDATE api_keys SET period_usage = 0.5") == refused_usage);
+  CHECK(sqlite_error(db, "UPDATE api_keys SET usage = 'lots'") == refused_usage);
+  CHECK(sqlite_error(db, "UPDATE api_keys SET usage = 7, period_usage = 5.0") == "");
+  CHECK(db.execAndGet("SELECT typeof(usage) || ':' || usage || ' ' || typeof(period_usage) || "
+                      "':' || period_usage FROM api_keys")
+            .getString() == "integer:7 integer:5");
+  std::string overflowing_key = k_insert_key;
+  overflowing_key.replace(overflowing_key.find("1250000000000"), 13, "1.5e19");
+  db.exec("DELETE FROM api_keys");
+  CHECK(sqlite_error(db, overflowing_key) == refused_usage);
+  CHECK(sqlite_error(db, k_insert_key) == "");
+
+  const std::string log_row =
+      "INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
+      "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
+      "estimated, streamed, cancelled, latency_ms) VALUES ('req_1', 1, 'key_aaaaaaaaaaaa', "
+      "'m', 'm', 'p', 200, '', 1, 1, 0, ";
+  CHECK(sqlite_error(db, log_row + "1e19, 0, 0, 0, 1)") ==
+        "cost must be an integer number of picodollars");
+  CHECK(sqlite_error(db, log_row + "12, 0, 0, 0, 1)") == "");
+  CHECK(db.execAndGet("SELECT typeof(cost) || ':' || cost FROM request_log").getString() ==
+        "integer:12");
+}

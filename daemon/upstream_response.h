@@ -8,6 +8,7 @@
 #include "daemon/upstream_connection.h"
 #include "daemon/upstream_error.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,12 @@ public:
   // The whole (rest of the) body. Throws UpstreamError(too_large) as soon as it is
   // longer than `max_bytes`, and whatever read_some throws.
   std::string read_all(std::size_t max_bytes);
+
+  // See UpstreamConnection::end_waits_by.
+  void end_waits_by(std::chrono::steady_clock::time_point deadline);
+  // Whether read_some() would find something at once (bytes, the end of the body, or its
+  // failure) within `at_most`; false when nothing came by then. Throws nothing.
+  bool await_body(std::chrono::milliseconds at_most) const;
 
 private:
   // Hands the connection to the pool once the body is complete and it can be reused.

@@ -209,17 +209,22 @@ void StreamRelay::read_on_for_usage() {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + k_read_on_time;
   m_upstream->end_waits_by(deadline);
+  const auto read_timeout = m_upstream->read_timeout();
+  auto last_bytes = Clock::now();
   std::size_t read = 0;
   bool more = true;
   while (more && !m_usage && m_done_event.empty() && read < k_read_on_bytes && !m_aborting) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto now = Clock::now();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::min(deadline, last_bytes + read_timeout) - now);
     if (left.count() <= 0) {
-      return;
+      return;  // past the bound, or the upstream has been silent for the read timeout
     }
     // Waits in short steps, so that a daemon past its drain deadline is not held up.
     if (!m_upstream->await_body(std::min(left, k_abort_check))) {
       continue;
     }
+    last_bytes = Clock::now();
     m_piece.clear();
     m_events.clear();
     more = m_upstream->read_some(m_piece);

@@ -67,6 +67,7 @@ public:
   // Whether bytes are ready to be read (or the upstream closed or failed, which the read
   // reports) within `at_most`; false when none came by then. Throws nothing.
   bool await_input(std::chrono::milliseconds at_most) const;
+  std::chrono::milliseconds read_timeout() const { return m_read_timeout; }
 
   RequestSent request_sent() const { return m_sent > 0 ? RequestSent::yes : RequestSent::no; }
   bool received_any() const { return m_received > 0; }

@@ -62,6 +62,10 @@ public:
   // Whether read_some() would find something at once (bytes, the end of the body, or its
   // failure) within `at_most`; false when nothing came by then. Throws nothing.
   bool await_body(std::chrono::milliseconds at_most) const;
+  // How long one wait for the upstream's bytes may last (0 once the connection is gone).
+  std::chrono::milliseconds read_timeout() const {
+    return m_connection ? m_connection->read_timeout() : std::chrono::milliseconds(0);
+  }
 
 private:
   // Hands the connection to the pool once the body is complete and it can be reused.

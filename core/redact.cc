@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 
 namespace llmgw {
 
@@ -34,28 +36,106 @@ bool looks_secret(std::string_view run) {
   return letter && (digit_or_mask || inner_capital);
 }
 
-// Marks every byte of `text` covered by a fragment of a known secret (the whole secret
-// when it is shorter than a fragment).
+// Marks every byte of `text` covered by a fragment of a known secret.
 std::vector<bool> known_fragments(std::string_view text, const std::vector<std::string>& known) {
   std::vector<bool> marked(text.size(), false);
-  for (const std::string& secret : known) {
-    if (secret.empty()) {
-      continue;
-    }
-    std::size_t length = std::min(secret.size(), k_secret_fragment);
-    for (std::size_t start = 0; start + length <= secret.size(); ++start) {
-      std::string_view piece = std::string_view(secret).substr(start, length);
-      for (std::size_t at = text.find(piece); at != std::string_view::npos;
-           at = text.find(piece, at + 1)) {
-        std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
-                  marked.begin() + static_cast<std::ptrdiff_t>(at + length), true);
-      }
-    }
+  for (auto [first, second] : SecretFragments(known).spans(text)) {
+    std::fill(marked.begin() + static_cast<std::ptrdiff_t>(first),
+              marked.begin() + static_cast<std::ptrdiff_t>(second), true);
   }
   return marked;
 }
 
+constexpr std::size_t k_start_bytes = 4;
+
+std::size_t start_hash(const char* at) {
+  std::uint32_t word;
+  std::memcpy(&word, at, sizeof word);
+  return (word * 2654435761u) >> 16;
+}
+
 }  // namespace
+
+SecretFragments::SecretFragments(const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (!secret.empty()) {
+      m_secrets.push_back(secret);
+    }
+  }
+  for (const std::string& secret : m_secrets) {
+    std::size_t length = std::min(secret.size(), k_secret_fragment);
+    auto group = std::find_if(m_windows.begin(), m_windows.end(),
+                              [&](const auto& g) { return g.first == length; });
+    if (group == m_windows.end()) {
+      group = m_windows.insert(m_windows.end(), {length, {}});
+    }
+    for (std::size_t start = 0; start + length <= secret.size(); ++start) {
+      group->second.insert(std::string_view(secret).substr(start, length));
+      if (length >= k_start_bytes) {
+        m_window_starts.set(start_hash(secret.data() + start));
+      }
+    }
+    for (char c : secret) {
+      m_secret_byte[static_cast<unsigned char>(c)] = true;
+    }
+  }
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> SecretFragments::spans(std::string_view text) const {
+  std::vector<std::pair<std::size_t, std::size_t>> found;
+  if (m_windows.empty()) {
+    return found;
+  }
+  auto cover = [&](std::size_t first, std::size_t second) {
+    if (!found.empty() && first <= found.back().second) {
+      found.back().second = std::max(found.back().second, second);
+    } else {
+      found.emplace_back(first, second);
+    }
+  };
+  // A fragment lies within a run of bytes that all occur in some secret: only such runs,
+  // rare in prose, are hashed window by window.
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!m_secret_byte[static_cast<unsigned char>(text[i])]) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && m_secret_byte[static_cast<unsigned char>(text[end])]) {
+      ++end;
+    }
+    for (std::size_t at = i; at < end; ++at) {
+      for (const auto& [length, windows] : m_windows) {
+        if (at + length > end ||
+            (length >= k_start_bytes && !m_window_starts.test(start_hash(text.data() + at)))) {
+          continue;
+        }
+        if (windows.count(text.substr(at, length)) > 0) {
+          cover(at, at + length);
+        }
+      }
+    }
+    i = end;
+  }
+  return found;
+}
+
+std::optional<std::string> SecretFragments::masked(std::string_view text) const {
+  auto covered = spans(text);
+  if (covered.empty()) {
+    return std::nullopt;
+  }
+  std::string out;
+  out.reserve(text.size());
+  std::size_t from = 0;
+  for (auto [first, second] : covered) {
+    out.append(text.substr(from, first - from)).append("[redacted]");
+    from = second;
+  }
+  out.append(text.substr(from));
+  return out;
+}
 
 std::string redact_secrets(std::string_view text, const std::vector<std::string>& known,
                            std::size_t max_bytes) {

@@ -2,13 +2,28 @@
 
 #include "core/error.h"
 
+#include <optional>
+
 namespace llmgw {
 
 namespace {
 
-// The data of one event: the value of each "data:" line (one leading space dropped).
-std::string event_data(std::string_view raw) {
-  std::string data;
+// The value of a line of field `name` ("data", "event"), one leading space dropped;
+// nullopt for a line of another field.
+std::optional<std::string_view> field_value(std::string_view line, std::string_view name) {
+  if (line.substr(0, name.size()) != name || line.substr(name.size(), 1) != ":") {
+    return std::nullopt;
+  }
+  line.remove_prefix(name.size() + 1);
+  if (!line.empty() && line.front() == ' ') {
+    line.remove_prefix(1);
+  }
+  return line;
+}
+
+// An event's data (the values of its "data:" lines, joined by "\n") and its type.
+SseEvent parsed_event(std::string_view raw) {
+  SseEvent event{std::string(raw), "", ""};
   bool first = true;
   while (!raw.empty()) {
     std::size_t end = raw.find('\n');
@@ -17,20 +32,20 @@ std::string event_data(std::string_view raw) {
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    if (line.substr(0, 5) != "data:") {
+    if (auto type = field_value(line, "event")) {
+      event.type = *type;
+    }
+    auto data = field_value(line, "data");
+    if (!data) {
       continue;
     }
-    line.remove_prefix(5);
-    if (!line.empty() && line.front() == ' ') {
-      line.remove_prefix(1);
-    }
     if (!first) {
-      data += '\n';
+      event.data += '\n';
     }
-    data.append(line);
+    event.data.append(*data);
     first = false;
   }
-  return data;
+  return event;
 }
 
 // The end of the first event in `buffer` at or after `from` (one past its blank line), or
@@ -69,8 +84,7 @@ void SseSplitter::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (end - start > m_max) {
       throw_invalid("an upstream event is larger than the limit");
     }
-    std::string_view raw(m_buffer.data() + start, end - start);
-    out.push_back(SseEvent{std::string(raw), event_data(raw)});
+    out.push_back(parsed_event(std::string_view(m_buffer.data() + start, end - start)));
     start = end;
     m_scanned = end;
   }

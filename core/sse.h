@@ -11,6 +11,7 @@ namespace llmgw {
 struct SseEvent {
   std::string raw;   // the event's bytes, including its terminating blank line
   std::string data;  // its data lines joined by "\n" (empty when it has none)
+  std::string type;  // the value of its last "event:" line ("" when it has none)
 };
 
 class SseSplitter {

@@ -141,6 +141,9 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     if (upstream->status() >= 300) {
       throw upstream_status_error(*candidate.provider, *upstream, k_max_upstream_body);
     }
+    if (auto refusal = unrelayable_answer(*candidate.provider, *upstream)) {
+      throw *refusal;  // the provider may have run the request: no fallback
+    }
     if (request.stream) {
       auto relay = std::make_shared<StreamRelay>(std::move(owner), std::move(upstream),
                                                  std::move(catalog), *candidate.mapping, request,
@@ -148,7 +151,8 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
       response.status = 200;
       response.set_header("Cache-Control", "no-cache");
       response.set_chunked_content_provider(
-          "text/event-stream", [relay](std::size_t, httplib::DataSink& sink) { return relay->pump(sink); });
+          "text/event-stream", [relay](std::size_t, httplib::DataSink& sink) { return relay->pump(sink); },
+          [relay](bool) { relay->release(); });
       return;
     }
     relay_whole(exchange, candidate, request, *upstream, response);

@@ -1,5 +1,7 @@
 #include "daemon/response_writer.h"
 
+#include "daemon/event_log.h"
+
 #include <fmt/format.h>
 
 #include <iterator>
@@ -10,6 +12,21 @@ namespace {
 
 // What tells the client where a provider's body ends.
 enum class BodyEnd { last_chunk, connection_end };
+
+// One call of the response's content provider. The head is out already, so a provider
+// that throws can only end the body early (the client sees it cut short): it is logged,
+// and the connection, like any other, goes on to its end.
+bool call_provider(httplib::Response& response, std::size_t offset, httplib::DataSink& sink) {
+  std::string what = "unknown";
+  try {
+    return response.content_provider_(offset, 0, sink);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  log_line({{"level", "error"}, {"event", "content_provider_exception"}, {"error", what}});
+  return false;
+}
 
 // Calls the provider until the body ends (a write of nothing, or done()); each write is
 // sent as one chunk, or as it is when the connection's end ends the body.
@@ -41,7 +58,7 @@ bool write_provided(ClientStream& stream, httplib::Response& response, BodyEnd e
   };
   sink.is_writable = [&] { return ok && stream.is_writable(); };
   while (more) {
-    if (!stream.is_writable() || !response.content_provider_(offset, 0, sink) || !ok) {
+    if (!stream.is_writable() || !call_provider(response, offset, sink) || !ok) {
       return false;
     }
   }

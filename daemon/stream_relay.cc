@@ -1,6 +1,11 @@
 #include "daemon/stream_relay.h"
 
+#include "core/cost_bound.h"
+#include "core/error.h"
+#include "daemon/event_log.h"
 #include "daemon/upstream_reply.h"
+
+#include <algorithm>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +48,13 @@ bool is_usage_only(const std::vector<JsonMember>& chunk) {
           (choices->value.kind == JsonKind::array && json_elements(choices->value).empty()));
 }
 
+// How often reading on after the client left looks whether the daemon aborts its streams.
+constexpr std::chrono::milliseconds k_abort_check{250};
+
+void log_relay_failure(const char* what) {
+  log_line({{"level", "error"}, {"event", "stream_relay_failed"}, {"error", what}});
+}
+
 }  // namespace
 
 StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
@@ -53,38 +65,61 @@ StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
       m_upstream(std::move(upstream)),
       m_catalog(std::move(catalog)),
       m_mapping(mapping),
+      m_provider(*m_catalog->find_provider(mapping.provider)),
+      m_credential(echoable_secrets(m_provider)),
       m_include_usage(request.include_usage),
       m_prompt_estimate(request.prompt_tokens_estimate),
+      m_cost_bound(cost_bound(request, mapping)),
       m_aborting(aborting) {}
 
 StreamRelay::~StreamRelay() {
   if (!m_finished) {
-    finish(499, "client_closed_request", Flag::yes);
+    finish(499, "client_closed_request", Flag::yes, WithoutUsage::bound);
   }
 }
 
 bool StreamRelay::pump(httplib::DataSink& sink) {
+  try {
+    return pump_events(sink);
+  } catch (const std::exception& e) {
+    log_relay_failure(e.what());
+  } catch (...) {
+    log_relay_failure("unknown");
+  }
+  if (!m_finished) {
+    finish(502, "upstream_error", Flag::no, WithoutUsage::bound);
+  }
+  return false;
+}
+
+void StreamRelay::release() {
+  if (!m_finished) {
+    abandon(m_events.size());
+  }
+}
+
+bool StreamRelay::pump_events(httplib::DataSink& sink) {
   if (m_aborting) {
-    finish(200, "drain_deadline", Flag::yes);
+    finish(200, "drain_deadline", Flag::yes, WithoutUsage::relayed);
     return false;
   }
   m_piece.clear();
+  m_events.clear();
   bool more = false;
   try {
     more = m_upstream->read_some(m_piece);
-    m_events.clear();
     m_splitter.feed(m_piece, m_events);
   } catch (const std::exception&) {
     if (!m_done_event.empty()) {
-      end(sink);  // the stream was whole; only the upstream's end of the body went wrong
-      return true;
+      return end(sink);  // the stream was whole; only the upstream's end of the body went wrong
     }
     // The upstream failed mid-stream: the client already has a 200, so the stream just
     // ends; what was relayed is billed.
-    finish(200, "upstream_interrupted", Flag::no);
+    finish(200, "upstream_interrupted", Flag::no, WithoutUsage::relayed);
     return false;
   }
-  for (const SseEvent& event : m_events) {
+  for (std::size_t i = 0; i < m_events.size(); ++i) {
+    const SseEvent& event = m_events[i];
     if (!m_done_event.empty()) {
       break;  // nothing follows the end of the stream
     }
@@ -93,65 +128,162 @@ bool StreamRelay::pump(httplib::DataSink& sink) {
       continue;
     }
     if (!relay(event, sink)) {
-      finish(499, "client_closed_request", Flag::yes);
+      abandon(i + 1);
       return false;
     }
   }
   if (!more) {
-    end(sink);
+    return end(sink);
   }
   return true;
 }
 
-void StreamRelay::end(httplib::DataSink& sink) {
-  finish(200, "", Flag::no);
+bool StreamRelay::end(httplib::DataSink& sink) {
+  if (!finish(200, "", Flag::no, WithoutUsage::relayed)) {
+    return false;  // the client sees a stream cut short: there is no usage to end it with
+  }
   // After finish(): the end of the stream waits for the usage commit.
   if (!m_done_event.empty()) {
     sink.write(m_done_event.data(), m_done_event.size());
   }
   sink.done();
+  return true;
+}
+
+std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& event) {
+  if (event.data.empty() || event.data.front() != '{') {
+    return std::nullopt;
+  }
+  auto chunk = json_object_members(event.data, k_max_response_depth);
+  if (!chunk) {
+    return chunk;
+  }
+  if (auto usage = usage_among(*chunk)) {
+    m_usage = usage;
+  }
+  std::size_t bytes = delta_bytes(*chunk);
+  m_content_bytes += bytes;
+  if (bytes > 0 && !m_first_content_seen) {
+    m_first_content_seen = true;
+    m_exchange->record().ttft_ms = m_exchange->elapsed_ms();
+  }
+  return chunk;
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
-  if (!event.data.empty() && event.data.front() == '{') {
-    if (auto chunk = json_object_members(event.data, k_max_response_depth)) {
-      if (auto usage = usage_among(*chunk)) {
-        m_usage = usage;
-      }
-      std::size_t bytes = delta_bytes(*chunk);
-      m_content_bytes += bytes;
-      if (bytes > 0 && !m_first_content_seen) {
-        m_first_content_seen = true;
-        m_exchange->record().ttft_ms = m_exchange->elapsed_ms();
-      }
-      if (!m_include_usage && is_usage_only(*chunk)) {
-        return true;  // forced upstream for billing; the client did not ask for it
-      }
-      if (find_member(*chunk, "error") != nullptr) {  // rare: the chunk is rebuilt
-        nlohmann::json rebuilt = nlohmann::json::parse(event.data);
-        auto error = rebuilt.find("error");
-        *error = redacted_stream_error(*m_catalog->find_provider(m_mapping.provider), *error);
-        std::string redacted = "data: " + rebuilt.dump() + "\n\n";
-        return sink.write(redacted.data(), redacted.size());
-      }
-    }
+  auto chunk = inspect(event);
+  if (chunk && !m_include_usage && is_usage_only(*chunk)) {
+    return true;  // forced upstream for billing; the client did not ask for it
   }
-  return sink.write(event.raw.data(), event.raw.size());
+  std::string rebuilt;
+  std::string_view out = event.raw;
+  if (is_error_like(event, chunk)) {  // rare: the event is rebuilt
+    rebuilt = redacted_error_event(m_provider, event);
+    out = rebuilt;
+  }
+  if (auto masked = m_credential.masked(out)) {
+    rebuilt = std::move(*masked);
+    out = rebuilt;
+  }
+  return sink.write(out.data(), out.size());
 }
 
-void StreamRelay::finish(int status, const std::string& code, Flag cancelled) {
-  m_finished = true;
+void StreamRelay::abandon(std::size_t next_event) {
+  try {
+    // Events already read past the one that could not be sent may hold the usage.
+    for (std::size_t i = next_event; i < m_events.size() && m_done_event.empty(); ++i) {
+      if (m_events[i].data == "[DONE]") {
+        m_done_event = m_events[i].raw;
+      } else {
+        inspect(m_events[i]);
+      }
+    }
+    read_on_for_usage();
+  } catch (...) {
+    // The upstream failed, or sent what is no stream: no usage is coming.
+  }
+  finish(499, "client_closed_request", Flag::yes, WithoutUsage::bound);
+}
+
+void StreamRelay::read_on_for_usage() {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + k_read_on_time;
+  m_upstream->end_waits_by(deadline);
+  const auto read_timeout = m_upstream->read_timeout();
+  auto last_bytes = Clock::now();
+  std::size_t read = 0;
+  bool more = true;
+  while (more && !m_usage && m_done_event.empty() && read < k_read_on_bytes && !m_aborting) {
+    auto now = Clock::now();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::min(deadline, last_bytes + read_timeout) - now);
+    if (left.count() <= 0) {
+      return;  // past the bound, or the upstream has been silent for the read timeout
+    }
+    // Waits in short steps, so that a daemon past its drain deadline is not held up.
+    if (!m_upstream->await_body(std::min(left, k_abort_check))) {
+      continue;
+    }
+    last_bytes = Clock::now();
+    m_piece.clear();
+    m_events.clear();
+    more = m_upstream->read_some(m_piece);
+    read += m_piece.size();
+    m_splitter.feed(m_piece, m_events);
+    for (const SseEvent& event : m_events) {
+      if (event.data == "[DONE]") {
+        m_done_event = event.raw;
+        break;
+      }
+      inspect(event);
+    }
+  }
+}
+
+bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
   UsageRecord& record = m_exchange->record();
-  TokenUsage usage = m_usage.value_or(TokenUsage{m_prompt_estimate,
-                                                 estimate_tokens(m_content_bytes), 0});
-  record.estimated = m_usage ? Flag::no : Flag::yes;
   record.cancelled = cancelled;
-  record.prompt_tokens = usage.prompt;
-  record.completion_tokens = usage.completion;
-  record.cached_tokens = usage.cached;
-  record.cost = cost_of(m_mapping, usage);
-  m_upstream.reset();  // closes the upstream connection at once when it did not end cleanly
-  m_exchange->finish(status, code);
+  const TokenUsage estimate{m_prompt_estimate, estimate_tokens(m_content_bytes), 0};
+  auto set = [&](const TokenUsage& usage, Money cost, Flag estimated) {
+    record.prompt_tokens = usage.prompt;
+    record.completion_tokens = usage.completion;
+    record.cached_tokens = usage.cached;
+    record.cost = cost;
+    record.estimated = estimated;
+  };
+  try {
+    if (m_usage) {
+      set(*m_usage, cost_of(m_mapping, *m_usage), Flag::no);
+    } else if (without == WithoutUsage::relayed) {
+      set(estimate, cost_of(m_mapping, estimate), Flag::yes);
+    } else {
+      set(estimate, m_cost_bound, Flag::yes);
+    }
+    return true;
+  } catch (const Error&) {
+    // Counts whose cost Money cannot hold are no usage: the most the request could cost.
+    set(estimate, m_cost_bound, Flag::yes);
+    return false;
+  }
+}
+
+bool StreamRelay::finish(int status, std::string code, Flag cancelled, WithoutUsage without) {
+  m_finished = true;
+  bool billed = false;
+  try {
+    billed = record_usage(cancelled, without);
+    if (!billed) {
+      status = 502;
+      code = "upstream_error";
+    }
+    m_upstream.reset();  // closes the upstream connection at once when it did not end cleanly
+    m_exchange->finish(status, code);
+  } catch (const std::exception& e) {
+    log_relay_failure(e.what());
+  } catch (...) {
+    log_relay_failure("unknown");
+  }
+  return billed;
 }
 
 }  // namespace llmgw::daemon

@@ -3,11 +3,24 @@
 // Usage comes from the upstream's usage chunk, which is dropped again when the client did
 // not ask for it; without one, tokens are estimated and the record says so. The usage is
 // committed before the client sees the end of the stream: the upstream's `data: [DONE]`
-// is held until the upstream has ended and the usage is recorded. A client that goes away
-// stops
-// the upstream request (its connection is closed) and is billed for what was streamed.
+// is held until the upstream has ended and the usage is recorded.
+//
+// Every relayed event is redacted: every fragment of the provider's credential becomes
+// "[redacted]" (SecretFragments), and an error-like event (is_error_like) is rebuilt by
+// redacted_error_event.
+//
+// A client that goes away is billed what the provider bills: the upstream is read on,
+// without relaying, for its usage chunk, for at most k_read_on_time in all and
+// k_read_on_bytes, and not once the daemon aborts its streams; then the upstream
+// connection is closed. Without usage by then, the request is billed its cost bound on the
+// served mapping, flagged estimated.
+//
+// No upstream answer makes these throw: a usage whose cost Money cannot hold ends the
+// stream without [DONE] and is logged 502 upstream_error, billed the cost bound, estimated.
 #include "core/catalog.h"
 #include "core/client_request.h"
+#include "core/money.h"
+#include "core/redact.h"
 #include "core/sse.h"
 #include "core/token_usage.h"
 #include "daemon/exchange.h"
@@ -16,38 +29,68 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 
 namespace llmgw::daemon {
 
 class StreamRelay {
 public:
+  // The bounds of reading on after the client left (see above).
+  static constexpr std::chrono::seconds k_read_on_time{30};
+  static constexpr std::size_t k_read_on_bytes = 8 << 20;
+
+  // Throws Error(invalid) when the request's cost bound on `mapping` is more than Money
+  // holds (admission computed it already).
   StreamRelay(std::shared_ptr<Exchange> exchange, std::unique_ptr<UpstreamResponse> upstream,
               std::shared_ptr<const Catalog> catalog, const Mapping& mapping,
               const ClientRequest& request, const std::atomic<bool>& aborting);
-  // A stream that httplib stopped pumping before its end (the client left before the first
-  // piece, or the server stopped) is billed here for what was relayed, as cancelled.
+  // Settles, without reading on, a stream nobody pumped or released to its end.
   ~StreamRelay();
   StreamRelay(const StreamRelay&) = delete;
   StreamRelay& operator=(const StreamRelay&) = delete;
 
   // One step of the response's chunked content provider: relays the next upstream piece.
   // Returns false to end the response early (client gone, upstream failed, aborting).
+  // Throws nothing.
   bool pump(httplib::DataSink& sink);
+  // The response is done with the stream (its content provider's releaser, on the
+  // client's fiber): a stream not settled yet lost its client before its end (before the
+  // first piece, most often), and is settled as above. Throws nothing.
+  void release();
 
 private:
+  // How a request without the upstream's usage is billed.
+  enum class WithoutUsage { relayed, bound };
+
+  bool pump_events(httplib::DataSink& sink);
+  // Reads a chunk's usage and content bytes; its members, nullopt when the data is not a
+  // JSON object.
+  std::optional<std::vector<JsonMember>> inspect(const SseEvent& event);
   bool relay(const SseEvent& event, httplib::DataSink& sink);
   // The upstream's stream is whole: records the usage, then sends [DONE] and the end.
-  void end(httplib::DataSink& sink);
+  // False when the usage could not be billed: the stream ends without [DONE].
+  bool end(httplib::DataSink& sink);
+  // The client left: reads on for the usage (from m_events[next_event], then within the
+  // bounds), then settles. Throws nothing.
+  void abandon(std::size_t next_event);
+  // Throws UpstreamError, Error(invalid) from the splitter.
+  void read_on_for_usage();
   // Records the usage and commits it; `status` and `code` describe how the stream ended.
-  void finish(int status, const std::string& code, Flag cancelled);
+  // False when the upstream's usage has a cost Money cannot hold: then the record says
+  // 502 upstream_error with the cost bound, estimated. Throws nothing.
+  bool finish(int status, std::string code, Flag cancelled, WithoutUsage without);
+  bool record_usage(Flag cancelled, WithoutUsage without);
 
   std::shared_ptr<Exchange> m_exchange;
   std::unique_ptr<UpstreamResponse> m_upstream;
-  std::shared_ptr<const Catalog> m_catalog;  // keeps m_mapping alive
+  std::shared_ptr<const Catalog> m_catalog;  // keeps m_mapping and m_provider alive
   const Mapping& m_mapping;
+  const Provider& m_provider;
+  SecretFragments m_credential;
   bool m_include_usage;
   std::int64_t m_prompt_estimate;
+  Money m_cost_bound;
   const std::atomic<bool>& m_aborting;
   SseSplitter m_splitter;
   std::vector<SseEvent> m_events;

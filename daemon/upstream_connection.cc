@@ -247,7 +247,14 @@ void UpstreamConnection::fail(UpstreamFailure failure, const std::string& what) 
 }
 
 bool UpstreamConnection::wait(short events, std::chrono::milliseconds timeout) const {
-  return poll_until(m_socket.fd, events, Clock::now() + timeout);
+  return poll_until(m_socket.fd, events, std::min(Clock::now() + timeout, m_deadline));
+}
+
+bool UpstreamConnection::await_input(std::chrono::milliseconds at_most) const {
+  if (!buffered().empty() || (m_ssl && SSL_pending(m_ssl.get()) > 0)) {
+    return true;
+  }
+  return wait(POLLIN, at_most);
 }
 
 void UpstreamConnection::begin_exchange() {

@@ -61,6 +61,14 @@ public:
   // Drops the first `count` bytes of buffered(), which the caller has parsed.
   void consume(std::size_t count);
 
+  // Every later wait ends by `deadline` at the latest, as if its timeout had passed: for
+  // reading on within a bound of its own (a stream whose client left).
+  void end_waits_by(std::chrono::steady_clock::time_point deadline) { m_deadline = deadline; }
+  // Whether bytes are ready to be read (or the upstream closed or failed, which the read
+  // reports) within `at_most`; false when none came by then. Throws nothing.
+  bool await_input(std::chrono::milliseconds at_most) const;
+  std::chrono::milliseconds read_timeout() const { return m_read_timeout; }
+
   RequestSent request_sent() const { return m_sent > 0 ? RequestSent::yes : RequestSent::no; }
   bool received_any() const { return m_received > 0; }
   // Whether an idle connection can carry a new request: no byte has arrived unasked and
@@ -82,6 +90,7 @@ private:
   SocketBioState m_socket;  // the BIO points at it: the object never moves
   std::unique_ptr<SSL, FreeSsl> m_ssl;
   std::chrono::milliseconds m_read_timeout;
+  std::chrono::steady_clock::time_point m_deadline = std::chrono::steady_clock::time_point::max();
   std::string m_buffer;
   std::size_t m_buffer_start = 0;
   std::uint64_t m_sent = 0;

@@ -1,6 +1,9 @@
 #include "daemon/upstream_reply.h"
 
+#include "core/json_check.h"
 #include "core/redact.h"
+#include "core/token_usage.h"
+#include "daemon/header_scan.h"
 #include "daemon/upstreams.h"
 
 #include <fmt/format.h>
@@ -34,14 +37,12 @@ std::string upstream_message(const std::string& body) {
   return "";
 }
 
-// What the provider may echo that must not get out: the credential llmgw sent it, which
-// need not look like a key at all.
+}  // namespace
+
 std::vector<std::string> echoable_secrets(const Provider& provider) {
   const char* credential = credential_in_environment(provider);
   return credential ? std::vector<std::string>{credential} : std::vector<std::string>{};
 }
-
-}  // namespace
 
 HttpError upstream_failure(const Provider& provider, const UpstreamError& error) {
   if (error.failure() == UpstreamFailure::timeout) {
@@ -81,6 +82,66 @@ HttpError upstream_status_error(const Provider& provider, UpstreamResponse& resp
     return HttpError(429, "rate_limited", message, extra);
   }
   return HttpError(status, "upstream_error", message);
+}
+
+std::optional<HttpError> unrelayable_answer(const Provider& provider,
+                                            const UpstreamResponse& response) {
+  if (response.status() != 200) {
+    return HttpError(502, "upstream_error",
+                     fmt::format("Provider {} answered HTTP {}, which carries no completion",
+                                 provider.id, response.status()));
+  }
+  std::optional<std::string> encoding;
+  for (const auto& [name, value] : response.headers()) {
+    if (equals_ignoring_case(name, "Content-Encoding") && !equals_ignoring_case(value, "identity")) {
+      encoding = value;
+    }
+  }
+  if (encoding) {
+    return HttpError(502, "upstream_error",
+                     fmt::format("Provider {} answered with Content-Encoding {}, which llmgw "
+                                 "does not decode",
+                                 provider.id, redact_secrets(*encoding, echoable_secrets(provider), 64)));
+  }
+  return std::nullopt;
+}
+
+bool is_error_like(const SseEvent& event, const std::optional<std::vector<JsonMember>>& chunk) {
+  return event.type == "error" || !chunk || find_member(*chunk, "error") != nullptr;
+}
+
+std::string redacted_error_event(const Provider& provider, const SseEvent& event) {
+  const std::vector<std::string> secrets = echoable_secrets(provider);
+  std::string out;
+  bool data_written = false;
+  std::string_view raw = event.raw;
+  while (!raw.empty()) {
+    std::size_t end = raw.find('\n');
+    std::string_view line = raw.substr(0, end);
+    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty()) {
+      break;  // the blank line that ends the event
+    }
+    if (line.substr(0, 5) != "data:") {
+      out.append(redact_secrets(line, secrets)).append("\n");
+      continue;
+    }
+    if (data_written) {
+      continue;
+    }
+    data_written = true;
+    out.append("data: ");
+    if (check_json(event.data, k_max_response_depth).fault == JsonFault::none) {
+      out.append(redacted_stream_error(provider, nlohmann::json::parse(event.data)).dump());
+    } else {
+      out.append(redact_secrets(event.data, secrets));
+    }
+    out.append("\n");
+  }
+  return out.append("\n");
 }
 
 nlohmann::json redacted_stream_error(const Provider& provider, const nlohmann::json& error) {

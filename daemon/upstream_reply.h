@@ -3,9 +3,15 @@
 // only redacted, and never for the upstream's own auth errors: those are about llmgw's
 // credential, which is the operator's business, not the client's.
 #include "core/catalog.h"
+#include "core/json_scan.h"
+#include "core/sse.h"
 #include "daemon/http_error.h"
 #include "daemon/upstream_error.h"
 #include "daemon/upstream_pool.h"
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace llmgw::daemon {
 
@@ -19,6 +25,29 @@ HttpError upstream_failure(const Provider& provider, const UpstreamError& error)
 // Retry-After pass through redact_secrets, which knows the provider's credential.
 HttpError upstream_status_error(const Provider& provider, UpstreamResponse& response,
                                 std::size_t max_body);
+
+// What the provider may echo that must not reach a client: the credential llmgw sends it,
+// which need not look like a key at all.
+std::vector<std::string> echoable_secrets(const Provider& provider);
+
+// For an upstream answer below 300 that carries no completion llmgw can relay: 502
+// upstream_error for any status but 200 (101 Switching Protocols, 204 No Content, 205,
+// and the other 2xx, which no OpenAI-compatible provider answers a completion with), and
+// for a Content-Encoding other than identity (llmgw asks for none and decodes none: the
+// bytes would reach the client garbled). nullopt for an answer llmgw relays.
+std::optional<HttpError> unrelayable_answer(const Provider& provider,
+                                            const UpstreamResponse& response);
+
+// Whether an event of a provider's stream is error-like: its type is "error", or its data
+// is not a JSON object, or is one with an "error" member (`chunk` holds the members of a
+// data object, nullopt when the data is none). Those pass through redacted_error_event.
+bool is_error_like(const SseEvent& event, const std::optional<std::vector<JsonMember>>& chunk);
+
+// An error-like event, rebuilt: each of its lines but data through redact_secrets (with
+// the provider's credential); its data on one "data:" line, where the first one was,
+// as JSON with every string in it redacted like an error message when it is JSON,
+// else through redact_secrets as text. Ends with the blank line.
+std::string redacted_error_event(const Provider& provider, const SseEvent& event);
 
 // The "error" of an error event inside a provider's stream ({"error": {"message": ...}}),
 // with every string in it passed through redact_secrets like the message of an error body:

@@ -98,6 +98,16 @@ bool UpstreamResponse::read_some(std::string& out) {
   return out.size() > before;
 }
 
+void UpstreamResponse::end_waits_by(std::chrono::steady_clock::time_point deadline) {
+  if (m_connection) {
+    m_connection->end_waits_by(deadline);
+  }
+}
+
+bool UpstreamResponse::await_body(std::chrono::milliseconds at_most) const {
+  return m_error || !m_connection || m_body.done() || m_connection->await_input(at_most);
+}
+
 std::string UpstreamResponse::read_all(std::size_t max_bytes) {
   std::string body;
   while (read_some(body)) {

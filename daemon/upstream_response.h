@@ -8,6 +8,7 @@
 #include "daemon/upstream_connection.h"
 #include "daemon/upstream_error.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,16 @@ public:
   // The whole (rest of the) body. Throws UpstreamError(too_large) as soon as it is
   // longer than `max_bytes`, and whatever read_some throws.
   std::string read_all(std::size_t max_bytes);
+
+  // See UpstreamConnection::end_waits_by.
+  void end_waits_by(std::chrono::steady_clock::time_point deadline);
+  // Whether read_some() would find something at once (bytes, the end of the body, or its
+  // failure) within `at_most`; false when nothing came by then. Throws nothing.
+  bool await_body(std::chrono::milliseconds at_most) const;
+  // How long one wait for the upstream's bytes may last (0 once the connection is gone).
+  std::chrono::milliseconds read_timeout() const {
+    return m_connection ? m_connection->read_timeout() : std::chrono::milliseconds(0);
+  }
 
 private:
   // Hands the connection to the pool once the body is complete and it can be reused.

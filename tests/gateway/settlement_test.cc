@@ -179,7 +179,8 @@ void serve_slow_streams(MockUpstream& alpha, int pieces, std::chrono::millisecon
                            return false;
                          }
                        }
-                       std::string end = sse(usage_chunk(k_upstream_model, {12, pieces, 0})) +
+                       // Within one reservation: a client that leaves is billed it.
+                       std::string end = sse(usage_chunk(k_upstream_model, k_answered)) +
                                          k_sse_done;
                        sink.write(end.data(), end.size());
                        sink.done();

@@ -1,0 +1,198 @@
+// What a stream is billed when it does not end the ordinary way: a usage whose cost Money
+// cannot hold (the daemon stays up; 502, the cost bound, estimated), and a client that
+// leaves early (the upstream is read on for its usage; without it, the cost bound).
+#include "core/client_request.h"
+#include "core/cost_bound.h"
+#include "core/price.h"
+#include "tests/gateway/gateway_fixture.h"
+#include "tests/support/raw_upstream.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <thread>
+
+using namespace test;
+
+namespace {
+
+const std::string k_upstream_path = "/v1/chat/completions";
+const char* const k_row_columns =
+    "status, error_code, prompt_tokens, completion_tokens, cost, estimated, streamed, cancelled";
+
+nlohmann::json stream_request(const std::string& model) {
+  nlohmann::json body = chat_request(model, "stream this");
+  body["stream"] = true;
+  return body;
+}
+
+// The most `body` can cost at `prices` with `max_output` tokens, as llmgw's own cost_bound
+// says: what the request reserved, and what it is billed without a usage.
+std::int64_t bound_of(const nlohmann::json& body, const TestPrices& prices, std::int64_t max_output) {
+  llmgw::Mapping mapping;
+  mapping.input = llmgw::Price::from_per_token(prices.input);
+  mapping.output = llmgw::Price::from_per_token(prices.output);
+  mapping.cached_input = llmgw::Price::from_per_token(prices.cached_input);
+  mapping.max_output_tokens = max_output;
+  return llmgw::cost_bound(llmgw::parse_client_request(body.dump(), llmgw::Endpoint::chat), mapping)
+      .units();
+}
+
+// The row of a request that was cut off and billed `cost`, estimated: status and code as
+// given, the tokens of the row itself (estimates).
+nlohmann::json estimated_row(const nlohmann::json& row, int status, const std::string& code,
+                             std::int64_t cost, int cancelled) {
+  return {{"status", status},
+          {"error_code", code},
+          {"prompt_tokens", row["prompt_tokens"]},
+          {"completion_tokens", row["completion_tokens"]},
+          {"cost", cost},
+          {"estimated", 1},
+          {"streamed", 1},
+          {"cancelled", cancelled}};
+}
+
+std::vector<std::string> words(int count) {
+  std::vector<std::string> pieces;
+  for (int i = 0; i < count; ++i) {
+    pieces.push_back(sse(content_chunk("premium-upstream", "word" + std::to_string(i) + " ")));
+  }
+  return pieces;
+}
+
+// The daemon still serves: another request is answered.
+void check_daemon_serves(GatewayUnderTest& gw, const TestKey& key) {
+  Reply echo = gw.chat(key, chat_request("echo", "still there?"));
+  CHECK(echo.status == 200);
+  CHECK(gw.get("/healthz", {}).status == 200);
+}
+
+}  // namespace
+
+TEST_CASE("stream billing: a usage whose cost overflows Money is 502, billed its bound, and "
+          "the daemon stays up") {
+  // $1 a token, the highest price: a billion prompt tokens, valid counts, cost $1e9, more
+  // than Money holds.
+  const TestPrices k_dearest{llmgw::Price::k_max_per_token, llmgw::Price::k_max_per_token,
+                             llmgw::Price::k_max_per_token};
+  const std::string content = sse(content_chunk("dearest-upstream", "costly"));
+  std::vector<std::string> pieces = {content,
+                                     sse(usage_chunk("dearest-upstream", {1'000'000'000, 1, 0})),
+                                     k_sse_done};
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(5));
+  TestKey key = gw.create_key();
+  gw.start();  // imports the test catalog: the model is added after it
+  gw.cli({"model", "add", "dearest", "--provider", "alpha", "--upstream-model", "dearest-upstream",
+          "--input-price", "1000000", "--output-price", "1000000", "--max-output-tokens", "16"});
+
+  nlohmann::json body = stream_request("dearest");
+  std::string received = read_until_then_close(gw.port(), raw_chat_request(key, body), k_sse_done);
+  CHECK(received.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(received.find(content) != std::string::npos);
+  CHECK(received.find(k_sse_done) == std::string::npos);
+  CHECK(received.find("\r\n0\r\n\r\n") == std::string::npos);  // no clean end of the chunks
+
+  check_daemon_serves(gw, key);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 2; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  const std::int64_t bound = bound_of(body, k_dearest, 16);
+  CHECK(row == estimated_row(row, 502, "upstream_error", bound, 0));
+  CHECK(row["prompt_tokens"] != 1'000'000'000);
+  CHECK(gw.usage_of(key.id) == bound);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
+TEST_CASE("stream billing: usage past any price's reach does not kill the daemon") {
+  std::vector<std::string> pieces = {
+      sse(content_chunk("premium-upstream", "huge")),
+      sse(usage_chunk("premium-upstream", {9'000'000'000'000'000'000, 1, 0})), k_sse_done};
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(5));
+  TestKey key = gw.create_key();
+  gw.start();
+
+  read_until_then_close(gw.port(), raw_chat_request(key, stream_request("premium")), k_sse_done);
+  check_daemon_serves(gw, key);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 2; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  CHECK(row["estimated"] == 1);
+  CHECK(row["cost"] > 0);
+  CHECK(gw.usage_of(key.id) == row["cost"].get<std::int64_t>());
+}
+
+TEST_CASE("stream billing: a client that leaves early is billed the usage the upstream sends "
+          "after it left") {
+  std::vector<std::string> pieces = words(40);
+  pieces.push_back(sse(usage_chunk("premium-upstream", {12, 200, 0})));
+  pieces.push_back(k_sse_done);
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+
+  std::string read =
+      read_until_then_close(gw.port(), raw_chat_request(key, stream_request("premium")), "word0 ");
+  CHECK(read.find("word0 ") != std::string::npos);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  const std::int64_t cost = cost_of(k_premium, {12, 200, 0});
+  CHECK(gw.log_rows(k_row_columns) ==
+        nlohmann::json::array({{{"status", 499}, {"error_code", "client_closed_request"},
+                                {"prompt_tokens", 12}, {"completion_tokens", 200},
+                                {"cost", cost}, {"estimated", 0}, {"streamed", 1},
+                                {"cancelled", 1}}}));
+  CHECK(gw.usage_of(key.id) == cost);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
+TEST_CASE("stream billing: a client that leaves early, when no usage comes, is billed the "
+          "request's cost bound") {
+  std::vector<std::string> pieces = words(20);
+  pieces.push_back(k_sse_done);
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+
+  nlohmann::json body = stream_request("premium");
+  read_until_then_close(gw.port(), raw_chat_request(key, body), "word0 ");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
+  CHECK(bound >= cost_of(k_premium, {row["prompt_tokens"].get<std::int64_t>(), 0, 0}));
+  CHECK(gw.usage_of(key.id) == bound);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
+TEST_CASE("stream billing: a client that leaves a stream that then stalls is settled at the "
+          "read timeout, billed the cost bound") {
+  const std::string first = sse(content_chunk("premium-upstream", "partial"));
+  RawUpstream stalling([&](RawConnection& connection) {
+    connection.read_request();
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", first.size());
+    connection.send("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n" + std::string(size) + first + "\r\n");
+    // More content, which finds the client gone, then silence far longer than the read
+    // timeout: for good.
+    for (int i = 0; i < 8; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      connection.send(std::string(size) + first + "\r\n");
+    }
+    connection.wait_for_close();
+  });
+  GatewayUnderTest gw;
+  gw.alpha_base_url = "http://127.0.0.1:" + std::to_string(stalling.port()) + "/v1";
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start({"--upstream-timeout", "500ms"});
+
+  nlohmann::json body = stream_request("premium");
+  read_until_then_close(gw.port(), raw_chat_request(key, body), "partial");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
+  CHECK(gw.usage_of(key.id) == bound);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}

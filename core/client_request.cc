@@ -1,6 +1,7 @@
 #include "core/client_request.h"
 
 #include "core/error.h"
+#include "core/prompt_bound.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -58,7 +59,7 @@ std::string folded(std::string_view key) {
 void refuse_folded_fields(const std::vector<JsonMember>& members) {
   static constexpr const char* k_fields[] = {"model",      "messages",   "input",
                                              "stream",     "stream_options", "max_tokens",
-                                             "max_completion_tokens"};
+                                             "max_completion_tokens", "n", "best_of"};
   for (const JsonMember& m : members) {
     const std::string& key = m.key;
     std::string fold = folded(key);
@@ -81,6 +82,19 @@ void refuse_nul_in_keys(const std::vector<JsonMember>& members) {
   }
 }
 
+// The number of answers `name` asks for, when given: an integer of at least 1.
+std::optional<std::int64_t> choice_count(const ClientRequest& request, const char* name) {
+  std::optional<JsonSlice> found = member(request, name);
+  if (is_null(found)) {
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> count = json_integer(*found);
+  if (!count || *count < 1) {
+    throw_invalid(fmt::format("'{}' must be an integer of at least 1", name));
+  }
+  return count;
+}
+
 }  // namespace
 
 std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name) {
@@ -89,9 +103,13 @@ std::optional<JsonSlice> member(const ClientRequest& request, std::string_view n
 }
 
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
-  const CheckedJson checked = check_json(text, k_max_json_depth);
+  const CheckedJson checked = check_json(text, k_max_json_depth, k_max_object_members);
   if (checked.fault == JsonFault::too_deep) {
     throw_invalid(fmt::format("request body nests deeper than {} levels", k_max_json_depth));
+  }
+  if (checked.fault == JsonFault::too_many_members) {
+    throw_invalid(fmt::format("an object in the request body has more than {} members",
+                              k_max_object_members));
   }
   if (checked.fault == JsonFault::malformed) {
     throw_invalid("request body is not valid JSON");
@@ -111,7 +129,6 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   if (request.model.empty()) {
     throw_invalid("'model' is required and must be a non-empty string");
   }
-  std::size_t prompt_bytes = 0;
   if (endpoint == Endpoint::chat) {
     std::optional<JsonSlice> messages = member(request, "messages");
     std::vector<JsonSlice> items;
@@ -121,11 +138,13 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     if (items.empty()) {
       throw_invalid("'messages' is required and must be a non-empty array");
     }
+    if (items.size() > k_max_messages) {
+      throw_invalid(fmt::format("'messages' has more than {} items", k_max_messages));
+    }
     for (const JsonSlice& message : items) {
       if (message.kind != JsonKind::object) {
         throw_invalid("each item of 'messages' must be an object");
       }
-      prompt_bytes += message.text.size();
     }
     std::optional<JsonSlice> stream = member(request, "stream");
     if (!is_null(stream)) {
@@ -151,14 +170,18 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     const std::optional<std::int64_t> legacy = token_count(request, "max_tokens");
     request.max_tokens = completion && legacy ? std::max(completion, legacy)
                                               : (completion ? completion : legacy);
+    // `n` answers, or `best_of` generated to return the best: each is billed.
+    request.choices = std::max({std::int64_t{1}, choice_count(request, "n").value_or(1),
+                                choice_count(request, "best_of").value_or(1)});
   } else {
     std::optional<JsonSlice> input = member(request, "input");
     if (!input || !(input->kind == JsonKind::string || input->kind == JsonKind::array)) {
       throw_invalid("'input' is required and must be a string or an array");
     }
-    prompt_bytes = input->text.size();
   }
-  request.prompt_tokens_estimate = estimate_tokens(prompt_bytes);
+  PromptBound bound = prompt_bound(request.members);
+  request.prompt_tokens_estimate = bound.tokens;
+  request.unbounded = std::move(bound.unbounded);
   return request;
 }
 

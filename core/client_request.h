@@ -20,6 +20,10 @@ enum class Endpoint { chat, embeddings };
 // nlohmann/json 3.11.2 when the echo model parses it), so unbounded depth could exhaust
 // the stack.
 constexpr int k_max_json_depth = 64;
+// Caps that keep the work on one body small and linear: members in any one object of the
+// body (repeated keys counted), and items of `messages`.
+constexpr std::size_t k_max_object_members = 10000;
+constexpr std::size_t k_max_messages = 100000;
 
 struct ClientRequest {
   Endpoint endpoint = Endpoint::chat;
@@ -30,15 +34,24 @@ struct ClientRequest {
   bool stream = false;
   bool include_usage = false;              // the client asked for the usage chunk
   std::optional<std::int64_t> max_tokens;  // the larger of max_completion_tokens and max_tokens
+  // The answers the output is billed for: the larger of `n` and `best_of`, 1 without them.
+  std::int64_t choices = 1;
+  // The prompt BOUND, the most input tokens a provider can bill for the body
+  // (core/prompt_bound.h), not an estimate: the name is kept for its callers.
   std::int64_t prompt_tokens_estimate = 0;
+  // Why no bound covers the body's cost, when none does (core/prompt_bound.h): a message
+  // fit for a 400 answer to a key with a spending limit.
+  std::optional<std::string> unbounded;
 };
 
 // REQUIRES: `text` outlives the request. Throws Error(invalid) with a message fit for a
-// 400 answer: malformed JSON, too deep, not an object, `model` missing or not a non-empty
-// string, `messages` (chat) or `input` (embeddings) missing or of the wrong type, `stream`
-// not a boolean, either max tokens not a non-negative integer, a key (at the top or in
-// stream_options) holding U+0000, a key that differs from a field only in case. The
-// prompt estimate counts the bytes of the messages (or the input) as written.
+// 400 answer: malformed JSON, too deep, an object with more than k_max_object_members
+// members, not an object, `model` missing or not a non-empty string, `messages` (chat)
+// missing, of the wrong type or with more than k_max_messages items, `input` (embeddings)
+// missing or of the wrong type, `stream` not a boolean, either max tokens not a
+// non-negative integer, `n` or `best_of` not an integer of at least 1, a key (at the top
+// or in stream_options) holding U+0000, a key that differs from a field only in case.
+// The prompt bound and what cannot be bounded are prompt_bound() of the members.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 
 // The body to send upstream: the client's object with `model` set to `upstream_model`,
@@ -48,7 +61,8 @@ std::string upstream_body(const ClientRequest& request, std::string_view upstrea
 // The value of the body's member `name`, or nullopt.
 std::optional<JsonSlice> member(const ClientRequest& request, std::string_view name);
 
-// A rough token count for text: one token per 4 bytes, rounded up.
+// A rough token count for text: one token per 4 bytes, rounded up. What the echo model
+// reports; never a bound.
 std::int64_t estimate_tokens(std::size_t bytes);
 
 }  // namespace llmgw

@@ -1,12 +1,59 @@
 #include "core/cost_bound.h"
 
+#include "core/error.h"
+
+#include <fmt/format.h>
+
 namespace llmgw {
 
+namespace {
+
+// `tokens` at `price`. Throws Error(invalid) `too_large` when that is more than Money holds.
+Money checked_cost(Price price, std::int64_t tokens, const char* too_large) {
+  try {
+    return price.cost(tokens);
+  } catch (const Error&) {
+    throw_invalid(too_large);
+  }
+}
+
+}  // namespace
+
 Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
-  const std::int64_t output_tokens = request.max_tokens && *request.max_tokens > 0
-                                         ? *request.max_tokens
-                                         : mapping.max_output_tokens;
-  return mapping.input.cost(request.prompt_tokens_estimate) + mapping.output.cost(output_tokens);
+  const char* output_too_large =
+      request.choices > 1
+          ? "'max_tokens' times 'n' is too large: the request could cost more than llmgw "
+            "can count"
+          : "'max_tokens' is too large: the request could cost more than llmgw can count";
+  const Money prompt =
+      checked_cost(mapping.input, request.prompt_tokens_estimate,
+                   "request body is too large: the request could cost more than llmgw can "
+                   "count");
+  const std::int64_t per_choice = request.max_tokens && *request.max_tokens > 0
+                                      ? *request.max_tokens
+                                      : mapping.max_output_tokens;
+  std::int64_t output_tokens = 0;
+  if (__builtin_mul_overflow(per_choice, request.choices, &output_tokens)) {
+    throw_invalid(output_too_large);
+  }
+  const Money output = checked_cost(mapping.output, output_tokens, output_too_large);
+  if (Money::from_units(INT64_MAX) - prompt < output) {
+    throw_invalid(output_too_large);
+  }
+  return prompt + output;
+}
+
+std::optional<std::string> unbounded_output(const ClientRequest& request,
+                                            const Mapping& mapping, std::string_view model) {
+  const bool limited = request.max_tokens && *request.max_tokens > 0;
+  if (request.endpoint != Endpoint::chat || limited || mapping.max_output_tokens > 0 ||
+      mapping.output.is_zero()) {
+    return std::nullopt;
+  }
+  return fmt::format(
+      "'max_tokens' is required: model {} on provider {} has no max output tokens in the "
+      "catalog, so llmgw cannot bound the cost for a key with a spending limit",
+      model, mapping.provider);
 }
 
 }  // namespace llmgw

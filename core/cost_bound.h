@@ -1,15 +1,28 @@
 #pragma once
 // The most a client request can cost on one provider mapping: what its reservation holds
-// and what it is billed when the provider's usage never arrives.
+// and what it is billed when the provider's usage never arrives or cannot be counted.
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "core/money.h"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace llmgw {
 
-// The prompt bound at the mapping's input price plus the output bound at its output
-// price. A max_tokens of 0 counts as none (some providers read it so): the mapping's max
-// output. Throws Error(invalid) when the amount is more than Money holds.
+// The prompt bound (ClientRequest::prompt_tokens_estimate) at the mapping's input price
+// plus the output bound at its output price: the larger of max_completion_tokens and
+// max_tokens, or the mapping's max output when neither is given or it is 0 (some providers
+// read 0 as none), times the request's choices (`n`, `best_of`). Reasoning tokens are
+// output tokens. Throws Error(invalid), with a message fit for a 400 answer, when the
+// amount is more than Money holds.
 Money cost_bound(const ClientRequest& request, const Mapping& mapping);
+
+// Why the output of a chat `request` on `mapping` has no bound, when it has none: the
+// output is priced, the request gives no max tokens (or 0) and the mapping has no max
+// output. `model` is the model's id, for the message (fit for a 400 answer).
+std::optional<std::string> unbounded_output(const ClientRequest& request,
+                                            const Mapping& mapping, std::string_view model);
 
 }  // namespace llmgw

@@ -59,6 +59,19 @@ std::string event(const nlohmann::ordered_json& data) {
   return "data: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
 }
 
+// What the echo model reports as prompt tokens: one per 4 bytes of the messages (or the
+// input) as written.
+std::int64_t echo_prompt_tokens(const ClientRequest& request) {
+  if (request.endpoint == Endpoint::embeddings) {
+    return estimate_tokens(member(request, "input")->text.size());
+  }
+  std::size_t bytes = 0;
+  for (const JsonSlice& message : json_elements(*member(request, "messages"))) {
+    bytes += message.text.size();
+  }
+  return estimate_tokens(bytes);
+}
+
 EchoAnswer embeddings_answer(const ClientRequest& request, std::int64_t created) {
   // A fixed-size vector derived from the input's bytes: deterministic, not meaningful.
   std::string input = nlohmann::json::parse(member(request, "input")->text).dump();
@@ -67,7 +80,7 @@ EchoAnswer embeddings_answer(const ClientRequest& request, std::int64_t created)
     vector[i % vector.size()] += static_cast<unsigned char>(input[i]) / 255.0;
   }
   EchoAnswer answer;
-  answer.prompt_tokens = request.prompt_tokens_estimate;
+  answer.prompt_tokens = echo_prompt_tokens(request);
   nlohmann::ordered_json body = {
       {"object", "list"},
       {"data", {{{"object", "embedding"}, {"index", 0}, {"embedding", vector}}}},
@@ -89,7 +102,7 @@ EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std:
     text.resize(static_cast<std::size_t>(*request.max_tokens) * 4);
   }
   EchoAnswer answer;
-  answer.prompt_tokens = request.prompt_tokens_estimate;
+  answer.prompt_tokens = echo_prompt_tokens(request);
   answer.completion_tokens = estimate_tokens(text.size());
   if (!request.stream) {
     nlohmann::ordered_json body = {

@@ -16,8 +16,11 @@ namespace {
 // Checks a text from its first byte to its last, as nlohmann's lexer and parser would.
 class Validator {
 public:
-  Validator(std::string_view text, int max_depth)
-      : m_p(text.data()), m_end(text.data() + text.size()), m_depth_left(max_depth) {}
+  Validator(std::string_view text, int max_depth, std::size_t max_members)
+      : m_p(text.data()),
+        m_end(text.data() + text.size()),
+        m_depth_left(max_depth),
+        m_max_members(max_members) {}
 
   CheckedJson document() {
     if (m_end - m_p >= 3 && std::memcmp(m_p, "\xEF\xBB\xBF", 3) == 0) {
@@ -28,7 +31,9 @@ public:
     std::optional<JsonKind> kind = value();
     CheckedJson checked;
     if (!kind) {
-      checked.fault = m_depth_left < 0 ? JsonFault::too_deep : JsonFault::malformed;
+      checked.fault = m_depth_left < 0      ? JsonFault::too_deep
+                      : m_too_many_members ? JsonFault::too_many_members
+                                           : JsonFault::malformed;
       return checked;
     }
     checked.value = {*kind, std::string_view(start, static_cast<std::size_t>(m_p - start))};
@@ -109,8 +114,12 @@ private:
       ++m_depth_left;
       return true;
     }
-    for (;;) {
+    for (std::size_t members = 1;; ++members) {
       if (kind == JsonKind::object) {
+        if (members > m_max_members) {
+          m_too_many_members = true;
+          return false;
+        }
         if (!next_is('"') || !string()) {
           return false;
         }
@@ -319,12 +328,14 @@ private:
   const char* m_p;
   const char* m_end;
   int m_depth_left;
+  std::size_t m_max_members;
+  bool m_too_many_members = false;
 };
 
 }  // namespace
 
-CheckedJson check_json(std::string_view text, int max_depth) {
-  return Validator(text, max_depth).document();
+CheckedJson check_json(std::string_view text, int max_depth, std::size_t max_members) {
+  return Validator(text, max_depth, max_members).document();
 }
 
 }  // namespace llmgw

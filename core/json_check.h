@@ -6,6 +6,8 @@
 // UTF-8 checked, unpaired surrogate escapes refused, numbers that overflow a double
 // refused, a UTF-8 BOM allowed before the value, and a NUL byte after it taken for the end
 // of the text, as nlohmann's lexer does.
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace llmgw {
@@ -27,7 +29,7 @@ inline bool is_json_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-enum class JsonFault { none, too_deep, malformed };
+enum class JsonFault { none, too_deep, too_many_members, malformed };
 
 struct CheckedJson {
   JsonFault fault = JsonFault::none;
@@ -35,8 +37,10 @@ struct CheckedJson {
 };
 
 // Whether `text` is exactly one valid JSON value (with whitespace around it) that nests
-// arrays and objects at most `max_depth` deep. The first fault met is reported: a text
-// that goes too deep before it breaks the grammar is too_deep.
-CheckedJson check_json(std::string_view text, int max_depth);
+// arrays and objects at most `max_depth` deep and has at most `max_members` members in
+// each object (repeated keys counted). The first fault met is reported: a text that goes
+// too deep before it breaks the grammar is too_deep.
+CheckedJson check_json(std::string_view text, int max_depth,
+                       std::size_t max_members = SIZE_MAX);
 
 }  // namespace llmgw

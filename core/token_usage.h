@@ -21,18 +21,30 @@ struct TokenUsage {
 // provider nests a tenth of it.
 constexpr int k_max_response_depth = 1024;
 
+// The most tokens of one kind one request can report: far above any context window, and
+// small enough that no sum of counts overflows.
+constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
+
 // The "usage" object of an OpenAI-compatible response or chunk, as a parsed document has
-// it (the last of repeated keys), or nothing when it is absent, null or not an object, or
-// the text is not valid JSON (or nests deeper than k_max_response_depth). Counts that are
-// not integers count as 0; negative counts and cached > prompt are clamped. Read in place
-// (core/json_scan.h).
+// it (the last of repeated keys), when it is valid; nothing when it is absent, null or
+// not an object, the text is not valid JSON (or nests deeper than k_max_response_depth),
+// or the usage is not valid. Valid: `prompt_tokens` is a JSON integer from 0 to
+// k_max_usage_tokens, and so is `completion_tokens`, which may be absent only when
+// `total_tokens` equals `prompt_tokens` (an embeddings answer); when
+// `prompt_tokens_details` is present and not null, it is an object, and its
+// `cached_tokens`, when present, is such an integer no greater than `prompt_tokens`.
+// Anything else (a fraction, a string, a negative count, null, a missing count, a count
+// past k_max_usage_tokens or 2^63) makes the whole usage invalid, to be estimated by the
+// caller as when none came. Read in place (core/json_scan.h).
 std::optional<TokenUsage> usage_in(std::string_view json_text);
 
 // The same for an object already read (json_object_members).
 std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object);
 
 // Exact: uncached prompt tokens at the input price, cached ones at the cached-input price,
-// completion tokens at the output price. Throws Error(invalid) on overflow.
+// completion tokens at the output price, never negative. Throws Error(invalid) when a
+// count is negative, cached > prompt (usage_in() gives neither), or the cost is more than
+// Money holds.
 Money cost_of(const Mapping& mapping, const TokenUsage& usage);
 
 }  // namespace llmgw

@@ -1,5 +1,6 @@
 #include "daemon/exchange.h"
 
+#include "core/logged_string.h"
 #include "core/random.h"
 #include "daemon/accountant.h"
 #include "daemon/client_server.h"
@@ -14,7 +15,7 @@ Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog 
       m_sdk(find_header(request.headers, "X-Stainless-Lang") != nullptr ? SdkClient::yes
                                                                           : SdkClient::no),
       m_method(request.method),
-      m_path(request.path),
+      m_path(logged_string(request.path)),
       m_access_log(access_log) {
   m_record.request_id = new_id("req");
   m_record.time = SystemClock().now();

@@ -3,11 +3,15 @@
 #include "core/cost_bound.h"
 #include "core/echo_provider.h"
 #include "core/error.h"
+#include "core/logged_string.h"
 #include "core/refusal.h"
 #include "core/token_usage.h"
 #include "daemon/credentials.h"
+#include "daemon/event_log.h"
 #include "daemon/stream_relay.h"
 #include "daemon/upstream_reply.h"
+
+#include <fmt/format.h>
 
 namespace llmgw::daemon {
 
@@ -17,6 +21,12 @@ constexpr std::size_t k_max_upstream_body = 64 << 20;
 
 std::int64_t unix_seconds(Timestamp t) {
   return t / k_ms_per_second;
+}
+
+// A limited key's requests are refused what no bound covers: its reservation could not
+// hold what the provider bills.
+bool has_spending_limit(const ApiKey& key) {
+  return key.usage_limit || key.period_limit;
 }
 
 }  // namespace
@@ -42,11 +52,20 @@ std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& r
   return config;
 }
 
-Money Gateway::estimate(const ClientRequest& request, const Decision& decision) const {
-  // The most the request may cost on any allowed candidate.
+Money Gateway::estimate(const ClientRequest& request, const Decision& decision,
+                        const ApiKey& key) const {
   Money most;
   for (const Candidate& c : decision.candidates) {
-    most = std::max(most, cost_bound(request, *c.mapping));
+    if (has_spending_limit(key)) {
+      if (auto why = unbounded_output(request, *c.mapping, c.model->id)) {
+        throw HttpError(400, "invalid_request", *why);
+      }
+    }
+    try {
+      most = std::max(most, cost_bound(request, *c.mapping));
+    } catch (const Error& e) {
+      throw HttpError(400, "invalid_request", e.what());
+    }
   }
   return most;
 }
@@ -65,7 +84,10 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     } catch (const Error& e) {
       throw HttpError(400, "invalid_request", e.what());
     }
-    exchange.record().requested_model = body.model;
+    exchange.record().requested_model = logged_string(body.model);
+    if (body.unbounded && has_spending_limit(key->key)) {
+      throw HttpError(400, "invalid_request", *body.unbounded);
+    }
     exchange.record().streamed = body.stream ? Flag::yes : Flag::no;
     if (!body.stream) {
       exchange.announce();
@@ -73,7 +95,8 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     auto catalog = m_keys.catalog();
     Decision decision = evaluate(key->rules, *catalog, body.model);
     bool allowed = decision.outcome == Decision::Outcome::allowed;
-    exchange.reserved(m_keys.admit(*key, allowed ? estimate(body, decision) : Money(), now));
+    exchange.reserved(
+        m_keys.admit(*key, allowed ? estimate(body, decision, key->key) : Money(), now));
     if (decision.outcome == Decision::Outcome::unknown_model) {
       // The evaluator says which: not in the catalog, not served by the named provider, or
       // served by no enabled provider.
@@ -89,6 +112,13 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     forward(exchange, body, std::move(catalog), decision, response, owner);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);
+  } catch (const std::exception& e) {
+    // A fault of llmgw's own: this request ends as a 500 with its row and its reservation
+    // settled, and the daemon serves the others. The detail is for the operator only.
+    log_line({{"level", "error"}, {"event", "handler_exception"},
+              {"path", logged_string(request.path)}, {"error", e.what()}});
+    exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
+                  response);
   }
 }
 
@@ -176,13 +206,25 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   UsageRecord& record = exchange.record();
   std::optional<TokenUsage> usage = usage_in(body);
   if (!usage) {
-    usage = TokenUsage{request.prompt_tokens_estimate, estimate_tokens(body.size()), 0};
+    // Never less than the provider bills: the prompt bound, and a token for each byte of
+    // the answer, which holds the generated text.
+    usage = TokenUsage{request.prompt_tokens_estimate, static_cast<std::int64_t>(body.size()), 0};
     record.estimated = Flag::yes;
   }
   record.prompt_tokens = usage->prompt;
   record.completion_tokens = usage->completion;
   record.cached_tokens = usage->cached;
-  record.cost = cost_of(*candidate.mapping, *usage);
+  try {
+    record.cost = cost_of(*candidate.mapping, *usage);
+  } catch (const Error&) {
+    // More than Money holds: the request is billed the most it could cost (which fit when
+    // it was admitted), and the client gets no answer whose cost is unknown.
+    record.cost = cost_bound(request, *candidate.mapping);
+    record.estimated = Flag::yes;
+    throw HttpError(502, "upstream_error",
+                    fmt::format("Provider {} reported usage that costs more than llmgw can count",
+                                candidate.provider->id));
+  }
   exchange.finish(200);  // committed before the client sees the body
   response.status = 200;
   response.body = std::move(body);  // set_content() would copy it

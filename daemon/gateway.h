@@ -41,7 +41,11 @@ public:
 private:
   // The calling key, checked for status and expiry. Throws HttpError 401.
   std::shared_ptr<const KeyConfig> authenticate(const httplib::Request& request, Timestamp now);
-  Money estimate(const ClientRequest& request, const Decision& decision) const;
+  // The most `request` may cost on any of the decision's candidates. Throws HttpError 400
+  // when that is more than Money holds, or, for a key with a spending limit, when a
+  // candidate leaves the output unbounded.
+  Money estimate(const ClientRequest& request, const Decision& decision,
+                 const ApiKey& key) const;
   // `decision` points into `catalog`, which a configuration change may replace in the
   // directory meanwhile: whatever outlives this call keeps `catalog` alive.
   void forward(Exchange& exchange, ClientRequest& request,

@@ -17,7 +17,8 @@ const char* const k_metered_echo = "metered-echo";
 void init_metered_echo_database(const std::string& db) {
   REQUIRE(llmgw(db, {"init"}).exit_code == 0);
   REQUIRE(llmgw(db, {"model", "add", k_metered_echo, "--provider", "echo", "--upstream-model",
-                     "echo", "--input-price", "3", "--output-price", "5"})
+                     "echo", "--input-price", "3", "--output-price", "5",
+                     "--max-output-tokens", "1000"})
               .exit_code == 0);
 }
 

@@ -4,6 +4,7 @@
 #include "core/client_request.h"
 
 #include "core/error.h"
+#include "core/prompt_bound.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -13,7 +14,6 @@
 
 using llmgw::ClientRequest;
 using llmgw::Endpoint;
-using llmgw::estimate_tokens;
 using llmgw::parse_client_request;
 using llmgw::upstream_body;
 using nlohmann::json;
@@ -62,7 +62,7 @@ void check_rewrite(const std::string& text) {
 TEST_CASE("client request: the upstream body is the client's with the model replaced") {
   const char* bodies[] = {
       R"({"model":"a","messages":[{"role":"user","content":"hi"}]})",
-      "\xEF\xBB\xBF { \"model\" : \"a\" ,\n \"messages\" : [ { \"role\" : \"user\" } ] , \"n\" : 1.50 } ",
+      "\xEF\xBB\xBF { \"model\" : \"a\" ,\n \"messages\" : [ { \"role\" : \"user\" } ] , \"top_p\" : 1.50 } ",
       R"({"model":"a","messages":[{"role":"user"}],"model":"b"})",
       R"({"mod\u0065l":"a","messages":[{"role":"user"}],"model":"b","mod\u0065l":"c"})",
       R"({"model":"a","messages":[{"role":"user","role":"system"}],"temperature":0.7,"big":1e300})",
@@ -156,19 +156,122 @@ TEST_CASE("client request: each malformed body gets its own message") {
   CHECK(parse_client_request(R"({"model":"a","messages":[{"role\u0000":"x"}]})", Endpoint::chat).model == "a");
 }
 
-TEST_CASE("client request: the prompt estimate counts the messages' bytes as written") {
-  const std::string messages[] = {R"({"role":"user","content":"Hello, how are you?"})",
-                                  R"({ "role" : "user", "content" : "Gr\u00fc\u00dfe \"x\"" })",
-                                  R"({"role":"assistant","content":null,"n":[1, 2.50, -3e2]})"};
-  std::string text = R"({"model":"m","messages":[)";
-  std::size_t bytes = 0;
-  for (const std::string& message : messages) {
-    text += (bytes ? " , " : "") + message;
-    bytes += message.size();
+TEST_CASE("client request: the prompt bound counts every member but model and stream, a token a byte") {
+  // Each member as written: its key, a colon, its value and a separator.
+  const std::vector<std::pair<std::string, std::string>> counted = {
+      {R"("messages")", R"([{"role":"user","content":"Gr\u00fc\u00dfe"}, {"role":"system","content":"be brief"}])"},
+      {R"("response_format")", R"({"type":"json_schema","json_schema":{"name":"x"}})"},
+      {R"("documents")", R"([ "one", "two" ])"},
+      {R"("max_tokens")", "12"},
+  };
+  std::string text = R"({"model":"m", "stream":true, "stream_options":{"include_usage":true})";
+  std::int64_t bytes = 0;
+  for (const auto& [key, value] : counted) {
+    text += " , " + key + " : " + value;
+    bytes += static_cast<std::int64_t>(key.size() + value.size() + 2);
   }
-  text += "]}";
-  CHECK(parse_client_request(text, Endpoint::chat).prompt_tokens_estimate ==
-        estimate_tokens(bytes));
+  text += "}";
+  const ClientRequest request = parse_client_request(text, Endpoint::chat);
+  CHECK(request.prompt_tokens_estimate == bytes);
+  CHECK_FALSE(request.unbounded);
   CHECK(parse_client_request(R"({"model":"m","input":[ "one", "two" ]})", Endpoint::embeddings)
-            .prompt_tokens_estimate == estimate_tokens(std::string(R"([ "one", "two" ])").size()));
+            .prompt_tokens_estimate == static_cast<std::int64_t>(std::string(R"("input"[ "one", "two" ])").size() + 2));
+}
+
+TEST_CASE("client request: tools add the tool-use allowance, each image part its worst case") {
+  const std::string messages = R"([{"role":"user","content":[{"type":"text","text":"what?"},)"
+                               R"({"type":"image_url","image_url":{"url":"https://x/a.png"}},)"
+                               R"({"type":"input_image","image_url":"data:image/png;base64,AAAA"},)"
+                               R"({"type":"image","source":{"type":"url","url":"https://x/b.png"}},)"
+                               R"({"type":"input_audio","input_audio":{"data":"UklGRg==","format":"wav"}}]}])";
+  const std::string tools = R"([{"type":"function","function":{"name":"f"}}])";
+  const std::int64_t messages_bytes = static_cast<std::int64_t>(messages.size() + 12);  // "messages":…,
+  const std::int64_t tools_bytes = static_cast<std::int64_t>(tools.size() + 9);         // "tools":…,
+  CHECK(parse_client_request(R"({"model":"m","messages":)" + messages + "}", Endpoint::chat)
+            .prompt_tokens_estimate == messages_bytes + 3 * llmgw::k_image_part_tokens);
+  const ClientRequest with_tools = parse_client_request(
+      R"({"model":"m","messages":)" + messages + R"(,"tools":)" + tools + "}", Endpoint::chat);
+  CHECK(with_tools.prompt_tokens_estimate ==
+        messages_bytes + tools_bytes + llmgw::k_tool_use_tokens + 3 * llmgw::k_image_part_tokens);
+  CHECK_FALSE(with_tools.unbounded);
+  // Empty tools or functions are only their bytes.
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}],"tools":[ ],"functions":{}})",
+                             Endpoint::chat)
+            .prompt_tokens_estimate == 16 + 12 + 15);
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}],"functions":[{"name":"f"}]})",
+                             Endpoint::chat)
+            .prompt_tokens_estimate == 16 + 27 + llmgw::k_tool_use_tokens);
+}
+
+TEST_CASE("client request: what no bound covers is named") {
+  auto unbounded = [](const std::string& fields) {
+    return parse_client_request(R"({"model":"m",)" + fields + "}", Endpoint::chat)
+        .unbounded.value_or("bounded");
+  };
+  const std::string parts_only =
+      ", whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
+      "and audio parts";
+  CHECK(unbounded(R"("messages":[{"role":"user","content":"hi"},{"role":"user","content":[)"
+                  R"({"type":"text","text":"x"},{"type":"file","file":{"file_id":"file-1"}}]}])") ==
+        "messages[1].content[1] has type 'file'" + parts_only);
+  CHECK(unbounded(R"("messages":[{"content":[{"text":"x"}]}])") ==
+        "messages[0].content[0] has no 'type'" + parts_only);
+  CHECK(unbounded(R"("messages":[{"content":["x"]}])") ==
+        "messages[0].content[0] has no 'type'" + parts_only);
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"input_audio","input_audio":{"url":"https://x"}}]}])") ==
+        "messages[0].content[0] is audio without inline 'data'" + parts_only);
+  CHECK(unbounded(R"("messages":[{"content":"hi"}],"modalities":["text","audio"])") ==
+        "'modalities' asks for audio output, whose cost llmgw cannot bound: a key with a "
+        "spending limit may ask for text only");
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"refusal","refusal":"no"}]}],"modalities":["text"])") ==
+        "bounded");
+  // A type no longer than a log line allows is quoted whole; a longer one cut.
+  CHECK(unbounded(R"("messages":[{"content":[{"type":")" + std::string(300, 'x') + R"("}]}])") ==
+        "messages[0].content[0] has type '" + std::string(256, 'x') + "...[truncated]'" + parts_only);
+}
+
+TEST_CASE("client request: n and best_of multiply the output") {
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}]})", Endpoint::chat).choices == 1);
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}],"n":50})", Endpoint::chat).choices == 50);
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}],"n":2,"best_of":5})", Endpoint::chat)
+            .choices == 5);
+  CHECK(parse_client_request(R"({"model":"m","messages":[{}],"n":null})", Endpoint::chat).choices == 1);
+  CHECK(error_of(R"({"model":"m","messages":[{}],"n":0})") == "'n' must be an integer of at least 1");
+  CHECK(error_of(R"({"model":"m","messages":[{}],"n":1.5})") == "'n' must be an integer of at least 1");
+  CHECK(error_of(R"({"model":"m","messages":[{}],"best_of":"3"})") ==
+        "'best_of' must be an integer of at least 1");
+  CHECK(error_of(R"({"model":"m","messages":[{}],"best_of":-2})") ==
+        "'best_of' must be an integer of at least 1");
+  CHECK(error_of(R"({"model":"m","messages":[{}],"N":3})") ==
+        "'N' differs from the field 'n' only in case; use 'n'");
+}
+
+TEST_CASE("client request: members per object and messages are capped") {
+  auto members = [](std::size_t count) {
+    std::string text = R"({"model":"m","messages":[{"role":"user")";
+    for (std::size_t i = 1; i < count; ++i) {
+      text += ",\"k" + std::to_string(i) + "\":1";
+    }
+    return text + "}]}";
+  };
+  CHECK(parse_client_request(members(10000), Endpoint::chat).model == "m");
+  CHECK(error_of(members(10001)) == "an object in the request body has more than 10000 members");
+  auto repeated = [](std::size_t count) {  // repeated keys count
+    std::string text = R"({"model":"m","messages":[{}])";
+    for (std::size_t i = 2; i < count; ++i) {
+      text += R"(,"x":1)";
+    }
+    return text + "}";
+  };
+  CHECK(parse_client_request(repeated(10000), Endpoint::chat).model == "m");
+  CHECK(error_of(repeated(10001)) == "an object in the request body has more than 10000 members");
+  auto messages = [](std::size_t count) {
+    std::string text = R"({"model":"m","messages":[{})";
+    for (std::size_t i = 1; i < count; ++i) {
+      text += ",{}";
+    }
+    return text + "]}";
+  };
+  CHECK(parse_client_request(messages(100000), Endpoint::chat).model == "m");
+  CHECK(error_of(messages(100001)) == "'messages' has more than 100000 items");
 }

@@ -1,0 +1,129 @@
+#include "core/prompt_bound.h"
+
+#include "core/logged_string.h"
+
+#include <fmt/format.h>
+
+namespace llmgw {
+
+namespace {
+
+constexpr const char* k_limited_parts =
+    "whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
+    "and audio parts";
+
+bool is_image(std::string_view type) {
+  return type == "image_url" || type == "image" || type == "input_image";
+}
+
+bool is_text(std::string_view type) {
+  return type == "text" || type == "input_text" || type == "refusal";
+}
+
+// The string `name` of `members` holds, or nullopt.
+std::optional<std::string> string_member(const std::vector<JsonMember>& members,
+                                         std::string_view name) {
+  const JsonMember* found = find_member(members, name);
+  if (found == nullptr || found->value.kind != JsonKind::string) {
+    return std::nullopt;
+  }
+  return json_string_value(found->value.text);
+}
+
+// Whether an input_audio part carries its audio inline, as a `data` string.
+bool has_inline_audio(const std::vector<JsonMember>& part) {
+  const JsonMember* audio = find_member(part, "input_audio");
+  if (audio == nullptr || audio->value.kind != JsonKind::object) {
+    return false;
+  }
+  return string_member(last_of_each_key(json_members(audio->value)), "data").has_value();
+}
+
+// Adds the image parts of one message's content to `bound`, and says why a part cannot
+// be bounded unless an earlier one said so.
+void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
+  const auto fields = last_of_each_key(json_members(message));
+  const JsonMember* content = find_member(fields, "content");
+  if (content == nullptr || content->value.kind != JsonKind::array) {
+    return;  // a string, or nothing: its bytes are all of it
+  }
+  std::size_t part_index = 0;
+  for (const JsonSlice& part : json_elements(content->value)) {
+    const std::size_t at = part_index++;
+    std::optional<std::string> type;
+    std::vector<JsonMember> part_fields;
+    if (part.kind == JsonKind::object) {
+      part_fields = last_of_each_key(json_members(part));
+      type = string_member(part_fields, "type");
+    }
+    if (type && is_image(*type)) {
+      bound.tokens += k_image_part_tokens;
+      continue;
+    }
+    if (bound.unbounded) {
+      continue;
+    }
+    if (!type) {
+      bound.unbounded = fmt::format("messages[{}].content[{}] has no 'type', {}", index, at,
+                                    k_limited_parts);
+    } else if (*type == "input_audio" && !has_inline_audio(part_fields)) {
+      bound.unbounded =
+          fmt::format("messages[{}].content[{}] is audio without inline 'data', {}",
+                                    index, at, k_limited_parts);
+    } else if (*type != "input_audio" && !is_text(*type)) {
+      bound.unbounded = fmt::format("messages[{}].content[{}] has type '{}', {}", index, at,
+                                    logged_string(*type), k_limited_parts);
+    }
+  }
+}
+
+bool asks_for_audio(const JsonSlice& modalities) {
+  if (modalities.kind != JsonKind::array) {
+    return false;
+  }
+  for (const JsonSlice& modality : json_elements(modalities)) {
+    if (modality.kind == JsonKind::string && json_string_value(modality.text) == "audio") {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool is_empty_container(const JsonSlice& value) {
+  // A validated `[ ]` or `{ }`: nothing but blanks between the brackets.
+  return value.text.find_first_not_of(" \t\r\n", 1) == value.text.size() - 1;
+}
+
+}  // namespace
+
+PromptBound prompt_bound(const std::vector<JsonMember>& members) {
+  PromptBound bound;
+  for (const JsonMember& m : members) {
+    if (m.key == "model" || m.key == "stream" || m.key == "stream_options") {
+      continue;
+    }
+    bound.tokens += static_cast<std::int64_t>(m.key_text.size() + m.value.text.size() + 2);
+    if ((m.key == "tools" || m.key == "functions") &&
+        (m.value.kind == JsonKind::array || m.value.kind == JsonKind::object) &&
+        !is_empty_container(m.value)) {
+      bound.tokens += k_tool_use_tokens;
+    }
+    if (m.key == "modalities" && asks_for_audio(m.value) && !bound.unbounded) {
+      bound.unbounded =
+          "'modalities' asks for audio output, whose cost llmgw cannot bound: a key with a "
+          "spending limit may ask for text only";
+    }
+    if (m.key == "messages" && m.value.kind == JsonKind::array) {
+      std::size_t index = 0;
+      for (const JsonSlice& message : json_elements(m.value)) {
+        if (message.kind == JsonKind::object) {
+          count_parts(message, index, bound);
+        }
+        ++index;
+      }
+    }
+  }
+  return bound;
+}
+
+}  // namespace llmgw

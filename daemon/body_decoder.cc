@@ -14,26 +14,35 @@ namespace {
 // Chunk-size lines are tiny ("1f4;ext=x"); trailers are headers.
 constexpr std::size_t k_max_chunk_line = 4096;
 
-[[noreturn]] void malformed(const std::string& what) {
+[[noreturn]] void malformed_response(const std::string& what) {
   throw UpstreamError(UpstreamFailure::protocol, "malformed response: " + what,
                       RequestSent::yes);
 }
 
 std::uint64_t parse_content_length(std::string_view text) {
   if (text.empty() || text.size() > 19) {
-    malformed("bad Content-Length");
+    malformed_response("bad Content-Length");
   }
   std::uint64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') {
-      malformed("bad Content-Length");
+      malformed_response("bad Content-Length");
     }
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return value;
 }
 
-std::uint64_t parse_chunk_size(std::string_view line) {
+}  // namespace
+
+void BodyDecoder::malformed(const std::string& what) const {
+  if (m_sender == Sender::client) {
+    throw MalformedRequestBody("malformed request body: " + what);
+  }
+  malformed_response(what);
+}
+
+std::uint64_t BodyDecoder::parse_chunk_size(std::string_view line) const {
   line = line.substr(0, line.find(';'));  // chunk extensions are ignored
   while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
     line.remove_suffix(1);
@@ -52,9 +61,8 @@ std::uint64_t parse_chunk_size(std::string_view line) {
   return size;
 }
 
-// The next line of `in` without its line end, and the bytes it spans; nullopt when the
-// line is not complete yet.
-std::optional<std::pair<std::string_view, std::size_t>> next_line(std::string_view in) {
+std::optional<std::pair<std::string_view, std::size_t>> BodyDecoder::next_line(
+    std::string_view in) const {
   auto end = in.find('\n');
   if (end == std::string_view::npos) {
     if (in.size() > k_max_chunk_line) {
@@ -65,14 +73,15 @@ std::optional<std::pair<std::string_view, std::size_t>> next_line(std::string_vi
   std::string_view line = in.substr(0, end);
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
+  } else if (m_sender == Sender::client) {
+    malformed("a chunk-size or trailer line ends in a bare LF");
   }
   return std::make_pair(line, end + 1);
 }
 
-}  // namespace
-
-BodyDecoder::BodyDecoder(BodyFraming framing, std::uint64_t length)
+BodyDecoder::BodyDecoder(BodyFraming framing, std::uint64_t length, Sender sender)
     : m_framing(framing),
+      m_sender(sender),
       m_state(framing == BodyFraming::chunked ? State::size_line : State::data),
       m_remaining(length) {
   if (framing == BodyFraming::none || (framing == BodyFraming::length && length == 0)) {
@@ -81,41 +90,41 @@ BodyDecoder::BodyDecoder(BodyFraming framing, std::uint64_t length)
 }
 
 BodyDecoder BodyDecoder::chunked() {
-  return BodyDecoder(BodyFraming::chunked, 0);
+  return BodyDecoder(BodyFraming::chunked, 0, Sender::client);
 }
 
 BodyDecoder BodyDecoder::for_response(const ResponseHead& head, std::string_view method) {
   if (method == "HEAD" || head.status < 200 || head.status == 204 || head.status == 304) {
-    return BodyDecoder(BodyFraming::none, 0);
+    return BodyDecoder(BodyFraming::none, 0, Sender::upstream);
   }
   std::optional<std::string_view> last_coding;
   head.for_each_token("Transfer-Encoding", [&](std::string_view coding) { last_coding = coding; });
   bool has_length = head.header("Content-Length").has_value();
   if (last_coding) {
     if (has_length) {
-      malformed("both Content-Length and Transfer-Encoding");
+      malformed_response("both Content-Length and Transfer-Encoding");
     }
     // Only a final `chunked` delimits the body; any other coding runs to the close.
     if (equals_ignoring_case(*last_coding, "chunked")) {
-      return BodyDecoder(BodyFraming::chunked, 0);
+      return BodyDecoder(BodyFraming::chunked, 0, Sender::upstream);
     }
-    return BodyDecoder(BodyFraming::until_close, 0);
+    return BodyDecoder(BodyFraming::until_close, 0, Sender::upstream);
   }
   if (has_length) {
     std::optional<std::uint64_t> length;
     head.for_each_token("Content-Length", [&](std::string_view text) {
       std::uint64_t value = parse_content_length(text);
       if (length && value != *length) {
-        malformed("differing Content-Length values");
+        malformed_response("differing Content-Length values");
       }
       length = value;
     });
     if (!length) {
-      malformed("bad Content-Length");
+      malformed_response("bad Content-Length");
     }
-    return BodyDecoder(BodyFraming::length, *length);
+    return BodyDecoder(BodyFraming::length, *length, Sender::upstream);
   }
-  return BodyDecoder(BodyFraming::until_close, 0);
+  return BodyDecoder(BodyFraming::until_close, 0, Sender::upstream);
 }
 
 std::size_t BodyDecoder::decode(std::string_view in, std::string& out) {
@@ -183,6 +192,9 @@ std::size_t BodyDecoder::decode_chunked(std::string_view in, std::string& out) {
                                                                        : 0;
       if (line_end == 0) {
         malformed("chunk data longer than its size");
+      }
+      if (line_end == 1 && m_sender == Sender::client) {
+        malformed("chunk data ends in a bare LF");
       }
       used += line_end;
       m_state = State::size_line;

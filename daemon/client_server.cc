@@ -86,7 +86,16 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
     // The stream's life ends before the socket's (it watches the socket meanwhile).
     ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
     task_local() = &stream;
-    while (stream.await_request(m_limits.keep_alive, m_drain_event)) {
+    std::chrono::milliseconds idle = m_limits.first_byte;
+    for (;;) {
+      // A connection holds a turn (one of `most_connections`) only while a request is
+      // under way: waiting for one costs its fiber and socket, and holds up no one.
+      leave_turn();
+      if (!stream.await_request(idle, m_drain_event)) {
+        break;
+      }
+      take_turn();
+      idle = m_limits.keep_alive;
       stream.begin_head();
       Served served = serve_request(stream, m_routes, m_settings);
       ok = served.written;

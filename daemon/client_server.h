@@ -4,7 +4,9 @@
 // answered by ClientSession, within the bounds of ClientStream. A connection ends after a
 // response that left the request's body unread (the body would otherwise be read as the
 // next request), and idle keep-alive connections end when a shutdown begins. The
-// connections run on fibers (FiberPool), at most `most_connections` at once.
+// connections run on fibers (FiberPool), at most `most_connections` at once with a
+// request under way; connections waiting for a request hold no turn (leave_turn()). A
+// new connection that sends nothing within ClientLimits::first_byte is closed.
 #include "daemon/client_session.h"
 #include "daemon/client_stream.h"
 #include "daemon/routes.h"

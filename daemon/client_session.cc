@@ -5,7 +5,6 @@
 #include "daemon/http_syntax.h"
 #include "daemon/request_head.h"
 #include "daemon/response_writer.h"
-#include "daemon/upstream_error.h"
 
 #include <fmt/format.h>
 
@@ -102,7 +101,7 @@ int read_chunked_body(ClientStream& stream, std::size_t max_bytes, httplib::Requ
         return 400;
       }
     }
-  } catch (const UpstreamError&) {
+  } catch (const MalformedRequestBody&) {
     return 400;
   }
 }
@@ -117,7 +116,15 @@ bool invite_body(ClientStream& stream, const httplib::Request& request) {
   return stream.write("HTTP/1.1 100 Continue\r\n\r\n");
 }
 
+// Whether the head announces a body over the limit (Content-Length; a chunked body is
+// only known too large as it arrives).
+bool announced_too_large(const SessionSettings& settings, const httplib::Request& request) {
+  const std::string* length = find_header(request.headers, "Content-Length");
+  return length != nullptr && std::stoull(*length) > settings.max_body_bytes;  // see framing_error
+}
+
 // Reads the body the head announced; on failure, the status to answer with.
+// REQUIRES: not announced_too_large().
 int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Request& request) {
   if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
     return invite_body(stream, request)
@@ -129,9 +136,6 @@ int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Re
     return 0;
   }
   std::size_t bytes = std::stoull(*length);  // digits only: see framing_error
-  if (bytes > settings.max_body_bytes) {
-    return 413;
-  }
   if (bytes == 0) {
     return 0;
   }
@@ -150,6 +154,13 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
     return false;
   }
   if (request.method == "POST") {
+    if (announced_too_large(settings, request)) {
+      response.status = 413;
+      return false;
+    }
+    if (route->second.admit && route->second.admit(request, response)) {
+      return true;
+    }
     if (int status = read_body(stream, settings, request); status != 0) {
       response.status = status;
       return false;
@@ -169,6 +180,7 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
   // A body left unread must not be taken for another request: the connection ends.
   closing = closing || stream.phase() != RequestPhase::handled;
   if (closing) {
+    response.headers.erase("Connection");
     response.set_header("Connection", "close");
   } else {
     if (request.version == "HTTP/1.0") {
@@ -239,7 +251,8 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   if (response.status == -1) {
     response.status = routed ? 200 : 404;
   }
-  served.connection_ends = served.connection_ends || body_ends_with_connection(request, response);
+  served.connection_ends = served.connection_ends || body_ends_with_connection(request, response) ||
+                           equals_ignoring_case(header_value(response.headers, "Connection"), "close");
   served.written = respond(stream, routes, settings, request, response, served.connection_ends);
   return served;
 }

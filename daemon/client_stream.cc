@@ -180,13 +180,12 @@ bool ClientStream::is_writable() const {
   if (!wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
     return false;
   }
-  // A client that has gone away reads as end of file; bytes it sent ahead do not count.
-  pollfd readable = {m_socket, POLLIN, 0};
-  if (::poll(&readable, 1, 0) > 0) {
-    char byte;
-    return ::recv(m_socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
-  }
-  return true;
+  // The end of the client's input says nothing here: a client that shut down only its
+  // sending side (a half-close) still reads the answer. One that has gone away resets
+  // the connection at the first bytes written to it, which shows as an error or a
+  // hang-up (and makes the next write fail).
+  pollfd state = {m_socket, POLLOUT, 0};
+  return ::poll(&state, 1, 0) >= 0 && (state.revents & (POLLERR | POLLHUP)) == 0;
 }
 
 bool ClientStream::write(std::string_view first, std::string_view second) {

@@ -23,6 +23,7 @@ struct ClientLimits {
   std::chrono::milliseconds read_timeout{10000};    // any one wait for the client's bytes
   std::chrono::milliseconds write_timeout{30000};   // any one wait for room to write
   std::chrono::milliseconds keep_alive{5000};       // idle time between two requests
+  std::chrono::milliseconds first_byte{2000};       // idle time before the first request
   std::size_t max_head_bytes = 32 << 10;
   // Bytes of body on the wire: the --max-body limit plus room for chunk framing.
   std::size_t max_body_bytes = (4 << 20) + (64 << 10);
@@ -47,7 +48,8 @@ public:
   ClientStream& operator=(const ClientStream&) = delete;
 
   // Whether the socket can take more bytes (waiting up to the write timeout) and the
-  // client has not gone away.
+  // client has not gone away: its connection shows no error or hang-up. The end of its
+  // input does not count: a client that half-closed still reads.
   bool is_writable() const;
   // Writes `first` then `second` whole, in as few segments as the kernel allows (a
   // response's head and body leave in one); with a commit pending, they go to it (see

@@ -40,6 +40,7 @@ struct Fiber {
   char* stack;
   std::function<void()> task;
   void* local = nullptr;  // task_local()
+  bool holds_turn = true;  // one of its pool's turns (see leave_turn())
   ExceptionState exceptions;
   bool ended = false;
   // The wait in progress, if any (FiberScheduler::wait).

@@ -1,6 +1,11 @@
 #include "daemon/fiber_pool.h"
 
+#include "daemon/event_signal.h"
+
 #include <algorithm>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <utility>
 
 namespace llmgw::daemon {
@@ -30,10 +35,15 @@ void FiberPool::enqueue(std::function<void()> task) {
   scheduler->start(std::move(task));
 }
 
-void FiberPool::task_ended(FiberScheduler& scheduler) {
+void FiberPool::turn_ended(FiberScheduler& scheduler) {
   std::function<void()> next;
   {
     std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_returning.empty()) {
+      signal_event(m_returning.front());  // the turn passes to it: m_running stays
+      m_returning.pop_front();
+      return;
+    }
     if (m_waiting.empty()) {
       --m_running;
       return;
@@ -41,7 +51,26 @@ void FiberPool::task_ended(FiberScheduler& scheduler) {
     next = std::move(m_waiting.front());
     m_waiting.pop_front();
   }
-  scheduler.begin(std::move(next));
+  // start(), not begin(): this may run on one of the scheduler's fibers.
+  scheduler.start(std::move(next));
+}
+
+void FiberPool::take_turn() {
+  int event;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    // While turns are free, no task waits for one: take it.
+    event = m_running < m_most_tasks ? -1 : ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (event < 0) {
+      ++m_running;  // a free turn, or no event to wait on: one beyond the bound, not a hang
+      return;
+    }
+    m_returning.push_back(event);
+  }
+  pollfd fds[1] = {{event, POLLIN, 0}};
+  while (wait_for_events(fds, 1, -1) <= 0) {
+  }
+  ::close(event);
 }
 
 void FiberPool::shutdown() {

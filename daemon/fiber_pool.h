@@ -32,7 +32,7 @@ namespace llmgw::daemon {
 
 class FiberPool final : public httplib::TaskQueue {
 public:
-  // Runs at most `most_tasks` tasks at once, the others in their turn, on `threads`
+  // Runs at most `most_tasks` tasks at once (see leave_turn()), the others in their turn, on `threads`
   // threads. `latches` are file descriptors that, once readable, stay readable for the
   // pool's whole life (the server's drain and abort events): waits on them cost no
   // system call.
@@ -47,14 +47,19 @@ public:
 
 private:
   friend class FiberScheduler;
-  // A task ended on `scheduler`: the next waiting task, if any, starts there.
-  void task_ended(FiberScheduler& scheduler);
+  // A task on `scheduler`'s thread ended or left its turn: the turn goes to the first
+  // task waiting to take one back, else to the next task waiting to start (there), else
+  // it is free.
+  void turn_ended(FiberScheduler& scheduler);
+  // From a task that left its turn: returns once it holds one again (see leave_turn()).
+  void take_turn();
 
   std::size_t m_most_tasks;
   std::vector<std::unique_ptr<FiberScheduler>> m_schedulers;  // one per thread
   std::mutex m_mutex;
-  std::size_t m_running = 0;                     // tasks started and not ended
+  std::size_t m_running = 0;                     // turns held
   std::deque<std::function<void()>> m_waiting;   // tasks beyond m_most_tasks
+  std::deque<int> m_returning;                   // eventfds of tasks waiting to take a turn back
   std::size_t m_next = 0;                        // round robin over the schedulers
   bool m_shut_down = false;
 };

@@ -74,6 +74,18 @@ void yield_if_due() {
   }
 }
 
+void leave_turn() {
+  if (Fiber* fiber = current_fiber()) {
+    t_scheduler->leave_turn(*fiber);
+  }
+}
+
+void take_turn() {
+  if (Fiber* fiber = current_fiber()) {
+    t_scheduler->take_turn(*fiber);
+  }
+}
+
 void*& task_local() {
   Fiber* fiber = current_fiber();
   return fiber != nullptr ? fiber->local : t_local;
@@ -192,11 +204,28 @@ void FiberScheduler::end(Fiber& fiber) {
   } else {
     free_fiber_stack(fiber.stack);
   }
+  const bool held_turn = fiber.holds_turn;
   delete &fiber;
   if (!m_deferred.empty()) {
     retry_deferred();  // a task that got no stack takes this one
   }
-  m_pool.task_ended(*this);
+  if (held_turn) {
+    m_pool.turn_ended(*this);
+  }
+}
+
+void FiberScheduler::leave_turn(Fiber& fiber) {
+  if (fiber.holds_turn) {
+    fiber.holds_turn = false;
+    m_pool.turn_ended(*this);
+  }
+}
+
+void FiberScheduler::take_turn(Fiber& fiber) {
+  if (!fiber.holds_turn) {
+    m_pool.take_turn();
+    fiber.holds_turn = true;
+  }
 }
 
 void FiberScheduler::loop() {

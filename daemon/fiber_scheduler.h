@@ -49,6 +49,16 @@ void forget_descriptor(int fd);
 // (reading a fast provider's large body or stream), so that it does not hold its thread.
 void yield_if_due();
 
+// The running task's turn: a pool runs at most `most_tasks` tasks at once, and a task
+// holds its turn from its start to its end, except between leave_turn() and take_turn().
+// A task about to wait for something long that costs nothing meanwhile (an idle
+// connection's next request) leaves its turn, so that other tasks go on; it takes a turn
+// again before its next work, waiting for one while all are held (tasks taking a turn
+// back go before tasks not yet started). Off fibers, both do nothing; each does nothing
+// when the task already is as asked.
+void leave_turn();
+void take_turn();
+
 // A pointer the running task has to itself: one per fiber, or per thread off fibers. (A
 // thread_local would be shared by every fiber of a thread.)
 void*& task_local();
@@ -75,6 +85,9 @@ public:
   int wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms);
   // The running fiber, past its time slice, goes after the others (see yield_if_due).
   void yield_if_due(Fiber& fiber);
+  // See leave_turn().
+  void leave_turn(Fiber& fiber);
+  void take_turn(Fiber& fiber);
   // See watch_descriptor().
   void watch(int fd);
   void drained(int fd, short events);

@@ -21,6 +21,12 @@ class Gateway {
 public:
   explicit Gateway(const ServeOptions& options);
 
+  // Before the body of a completion is read: answers `request` from its head and returns
+  // true when the head alone refuses it, as completion() would: 401 for a missing,
+  // malformed, unknown, disabled, deleted or expired key, 402 when a budget of the key is
+  // spent (usage plus reservations in flight at or over a limit; the request-log row
+  // then has no model). False, with `response` untouched, when the body is worth reading.
+  bool admit_head(const httplib::Request& request, httplib::Response& response);
   void completion(const httplib::Request& request, httplib::Response& response, Endpoint endpoint);
   void models(const httplib::Request& request, httplib::Response& response);
   void key_status(const httplib::Request& request, httplib::Response& response);
@@ -41,6 +47,9 @@ public:
 private:
   // The calling key, checked for status and expiry. Throws HttpError 401.
   std::shared_ptr<const KeyConfig> authenticate(const httplib::Request& request, Timestamp now);
+  // Throws HttpError 402 when a budget of `key` is spent now, counting the reservations
+  // in flight; KeyDirectory::admit() decides again, atomically, when the body is in.
+  void refuse_if_spent(const KeyConfig& key, Timestamp now);
   // The most `request` may cost on any of the decision's candidates. Throws HttpError 400
   // when that is more than Money holds, or, for a key with a spending limit, when a
   // candidate leaves the output unbounded.

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <strings.h>
-
 namespace llmgw::daemon {
 
 namespace {
@@ -42,15 +40,22 @@ std::optional<HttpError> framing_error(const httplib::Request& request) {
       return bad_framing("Content-Length must be a number of bytes");
     }
   }
-  if (encodings == 1 &&
-      ::strcasecmp(find_header(headers, "Transfer-Encoding")->c_str(), "chunked") != 0) {
+  if (encodings == 1 && !equals_ignoring_case(*find_header(headers, "Transfer-Encoding"), "chunked")) {
     return bad_framing("The only Transfer-Encoding accepted is chunked");
+  }
+  // Which host a request is for decides where a proxy in front routes it.
+  std::size_t hosts = header_count(headers, "Host");
+  if (hosts > 1) {
+    return bad_framing("More than one Host header");
+  }
+  if (hosts == 0 && request.version == "HTTP/1.1") {
+    return bad_framing("An HTTP/1.1 request needs a Host header");
   }
   if (request.method == "POST" && lengths == 0 && encodings == 0) {
     return HttpError(411, "length_required", "A request body needs a Content-Length");
   }
   const bool identity = for_each_header(headers, "Content-Encoding", [](const std::string& coding) {
-    return ::strcasecmp(coding.c_str(), "identity") == 0;
+    return equals_ignoring_case(coding, "identity");
   });
   if (!identity) {
     return HttpError(415, "unsupported_content_encoding",

@@ -16,6 +16,11 @@ bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 
+// A control character but a tab, which a field value may not hold (RFC 9110 5.5).
+bool is_control_in_value(char c) {
+  return is_control(c) && c != '\t';
+}
+
 // %XX sequences decoded; anything else, a stray '%' included, kept as it is.
 std::string percent_decoded(std::string_view text) {
   std::string decoded;
@@ -118,8 +123,11 @@ bool parse_header_lines(std::string_view lines, httplib::Request& request) {
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
       return false;  // no name, a folded line, or blanks before the colon
     }
-    request.headers.emplace(std::string(line.substr(0, colon)),
-                            std::string(trim_blanks(line.substr(colon + 1))));
+    std::string_view value = trim_blanks(line.substr(colon + 1));
+    if (std::any_of(value.begin(), value.end(), is_control_in_value)) {
+      return false;  // a NUL, a bare CR: a proxy may cut the value there, or not
+    }
+    request.headers.emplace(std::string(line.substr(0, colon)), std::string(value));
   }
   return true;
 }

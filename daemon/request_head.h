@@ -6,7 +6,8 @@
 // an empty CRLF line. A header line that a front proxy might read otherwise is refused
 // rather than skipped: one ending in a bare LF, a folded one, one without a name or with
 // blanks or other characters than a token's before the colon (a "Transfer-Encoding :"
-// that llmgw ignored and a proxy honoured would let requests be smuggled).
+// that llmgw ignored and a proxy honoured would let requests be smuggled), one whose
+// value holds a control character other than a tab (a NUL, a bare CR, DEL).
 #include <httplib.h>
 
 #include <cstddef>

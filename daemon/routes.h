@@ -15,15 +15,22 @@ struct Routes {
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
 
   // Before the body is read: true when it answered the request itself, which then goes
-  // no further.
+  // no further. A response that a hook or handler gives `Connection: close` ends its
+  // connection.
   std::function<bool(const httplib::Request&, httplib::Response&)> before;
   // The method a path answers and its handler. A request for another path or with
   // another method gets no handler (`before` answers it: 404, 405). A GET route answers
   // HEAD too, as HTTP requires: the same handler runs, and the response goes out without
   // its body.
+  // Before the body is read, once `before` passed the request and its declared length is
+  // within the limit: true when it answered the request itself (a refusal the head alone
+  // decides), which then goes no further and leaves the body unread.
+  using Admission = std::function<bool(const httplib::Request&, httplib::Response&)>;
+
   struct Route {
     std::string method;
     Handler handler;
+    Admission admit = nullptr;  // none: every request that gets this far is read and handled
 
     bool answers(std::string_view request_method) const {
       return request_method == method || (method == "GET" && request_method == "HEAD");

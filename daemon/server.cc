@@ -69,17 +69,26 @@ void body_read() {
 
 void install_routes(ClientServer& server, Gateway& gateway) {
   Routes& routes = server.routes();
+  // A key refused, or its budget spent, is answered from the head, before the body is
+  // invited or read.
+  Routes::Admission admit_head = [&gateway](const httplib::Request& q, httplib::Response& r) {
+    return gateway.admit_head(q, r);
+  };
   routes.paths = {
       {"/v1/chat/completions",
-       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+       {"POST",
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::chat);
-        }}},
+        },
+        admit_head}},
       {"/v1/embeddings",
-       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+       {"POST",
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::embeddings);
-        }}},
+        },
+        admit_head}},
       {"/v1/models",
        {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
       {"/v1/key",
@@ -104,6 +113,9 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       return true;
     }
     if (auto error = framing_error(request)) {
+      if (error->status() == 400) {
+        response.set_header("Connection", "close");  // see framing_error
+      }
       gateway.reject(request, response, *error);
       return true;
     }

@@ -113,3 +113,48 @@ TEST_CASE("body decoder: until-close bodies end with the connection") {
   CHECK(decode_in_steps(decoder_for("HTTP/1.0 200 OK\r\n\r\n"), "all of it", 4) ==
         "all of it | done, left ''");
 }
+
+namespace {
+
+// What the decoder of a client's chunked body makes of `wire`, fed in slices of `step`.
+std::string request_outcome(std::string_view wire, std::size_t step) {
+  BodyDecoder decoder = BodyDecoder::chunked();
+  std::string pending;
+  std::string body;
+  try {
+    for (std::size_t at = 0; at < wire.size() && !decoder.done(); at += step) {
+      pending.append(wire.substr(at, step));
+      std::size_t used;
+      while ((used = decoder.decode(pending, body)) > 0) {
+        pending.erase(0, used);
+      }
+    }
+  } catch (const MalformedRequestBody& error) {
+    return body + " | " + error.what();
+  }
+  return body + (decoder.done() ? " | done" : " | incomplete");
+}
+
+}  // namespace
+
+TEST_CASE("body decoder: a client's chunked body ends every line in CRLF, whatever the slicing") {
+  for (std::size_t step : {1, 2, 3, 64}) {
+    CAPTURE(step);
+    CHECK(request_outcome("5;x=y\r\nhello\r\n1\r\n!\r\n0\r\nX-T: t\r\n\r\n", step) ==
+          "hello! | done");
+    CHECK(request_outcome("5\nhello\r\n0\r\n\r\n", step) ==
+          " | malformed request body: a chunk-size or trailer line ends in a bare LF");
+    CHECK(request_outcome("5\r\nhello\n0\r\n\r\n", step) ==
+          "hello | malformed request body: chunk data ends in a bare LF");
+    CHECK(request_outcome("5\r\nhello\r\n0\n\r\n", step) ==
+          "hello | malformed request body: a chunk-size or trailer line ends in a bare LF");
+    CHECK(request_outcome("5\r\nhello\r\n0\r\nX-T: t\n\r\n", step) ==
+          "hello | malformed request body: a chunk-size or trailer line ends in a bare LF");
+    CHECK(request_outcome("5\r\nhello\r\n0\r\n\n", step) ==
+          "hello | malformed request body: a chunk-size or trailer line ends in a bare LF");
+  }
+  CHECK(request_outcome("zz\r\nhello\r\n", 4) == " | malformed request body: bad chunk size");
+  CHECK(request_outcome("3\r\nhello\r\n", 4) ==
+        "hel | malformed request body: chunk data longer than its size");
+  CHECK(request_outcome("5\r\nhel", 4) == "hel | incomplete");
+}

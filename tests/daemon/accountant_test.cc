@@ -458,8 +458,11 @@ TEST_CASE("accountant: a record that cannot be charged is given up at once and a
     llmgw::Store store(db);
     const llmgw::SystemClock clock;
     llmgw::KeyStore key_store(store, clock);
-    full = key_store.create({"nearly full"});
-    ordinary = key_store.create({"ordinary"});
+    llmgw::NewKey spec;
+    spec.description = "nearly full";
+    full = key_store.create(spec);
+    spec.description = "ordinary";
+    ordinary = key_store.create(spec);
     // A dollar short of the largest amount llmgw counts.
     store.db().exec("UPDATE api_keys SET usage = 9223371036854775807 WHERE id = '" +
                     full.key.id + "'");

@@ -36,8 +36,14 @@ std::vector<std::string> closest_names(std::string_view name,
   std::vector<std::pair<std::size_t, std::string_view>> scored;
   std::size_t threshold = std::max<std::size_t>(2, name.size() / 3);
   for (std::string_view candidate : known) {
-    std::size_t distance = edit_distance(name, candidate);
     bool contains = name.size() >= 3 && candidate.find(name) != std::string_view::npos;
+    // The distance is at least the difference in length: a name far longer or shorter
+    // than every candidate (a 1 MiB model string) costs no quadratic comparison.
+    std::size_t gap = std::max(name.size(), candidate.size()) - std::min(name.size(), candidate.size());
+    if (!contains && gap > threshold) {
+      continue;
+    }
+    std::size_t distance = edit_distance(name, candidate);
     if (distance <= threshold || contains) {
       scored.emplace_back(distance, candidate);
     }

@@ -84,10 +84,12 @@ TEST_CASE("http edge: heads trickled on twice the pool's connections are cut at 
 
 TEST_CASE("http edge: a body trickled past the body timeout gets 408 and the connection is closed") {
   GatewayUnderTest gw;
+  // A key, so that the head is admitted and the body read.
+  const std::string auth = "Authorization: Bearer " + gw.create_key().secret + "\r\n";
   gw.start({"--body-timeout", "1s"});
   RawClient client(gw.port());
   REQUIRE(client.connected());
-  client.send(head("POST", k_chat, "Content-Type: application/json\r\nContent-Length: 1000\r\n"));
+  client.send(head("POST", k_chat, auth + "Content-Type: application/json\r\nContent-Length: 1000\r\n"));
   RawReading reading;
   for (int i = 0; i < 50 && reading.bytes.empty() && !reading.closed; ++i) {
     client.send("{");
@@ -101,18 +103,20 @@ TEST_CASE("http edge: a body trickled past the body timeout gets 408 and the con
 
 TEST_CASE("http edge: bodies over --max-body get 413, whether sized or chunked, and memory stays bounded") {
   GatewayUnderTest gw;
+  // A key, so that the head is admitted and the body read.
+  const std::string auth = "Authorization: Bearer " + gw.create_key().secret + "\r\n";
   gw.start({"--max-body", "1M"});
   Reply too_large = reference_error(413, "request_too_large", "Request body is larger than the limit");
   SUBCASE("Content-Length over the limit") {
     check_one_answer_then_closed(
-        gw, head("POST", k_chat, "Content-Length: 1048577\r\n") + std::string(1048577, 'x'),
+        gw, head("POST", k_chat, auth + "Content-Length: 1048577\r\n") + std::string(1048577, 'x'),
         too_large);
   }
   SUBCASE("a chunked body that never ends") {
     long before = resident_kib(gw.daemon().pid());
     RawClient client(gw.port());
     REQUIRE(client.connected());
-    client.send(head("POST", k_chat, "Transfer-Encoding: chunked\r\n"));
+    client.send(head("POST", k_chat, auth + "Transfer-Encoding: chunked\r\n"));
     // 256 MiB unless the daemon stops taking it; without a bound it would hold them all.
     std::string piece = chunk(std::string(64 << 10, 'x'));
     int sent = 0;
@@ -137,7 +141,7 @@ TEST_CASE("http edge: bodies over --max-body get 413, whether sized or chunked, 
       body += chunk(std::string(64 << 10, 'x'));
     }
     check_one_answer_then_closed(
-        gw, head("POST", k_chat, "Transfer-Encoding: chunked\r\n") + body + "0\r\n\r\n",
+        gw, head("POST", k_chat, auth + "Transfer-Encoding: chunked\r\n") + body + "0\r\n\r\n",
         too_large);
   }
   SUBCASE("bodies announced whole but not sent hold no memory") {
@@ -146,7 +150,7 @@ TEST_CASE("http edge: bodies over --max-body get 413, whether sized or chunked, 
     for (int i = 0; i < 64; ++i) {
       clients.push_back(std::make_unique<RawClient>(gw.port()));
       REQUIRE(clients.back()->connected());
-      clients.back()->send(head("POST", k_chat, "Content-Length: 1048576\r\n") + "{");
+      clients.back()->send(head("POST", k_chat, auth + "Content-Length: 1048576\r\n") + "{");
     }
     CHECK(serves(gw));  // every head above has been read by now, or is being read
     long after = resident_kib(gw.daemon().pid());

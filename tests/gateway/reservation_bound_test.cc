@@ -201,15 +201,15 @@ TEST_CASE("body caps: members per object and messages, each a 400 naming its cap
 
 TEST_CASE("logged strings: a 1 MiB model is logged cut to 256 bytes, marked") {
   GatewayUnderTest gw;
-  TestKey spent = gw.create_key({"--limit", "0"});
+  TestKey key = gw.create_key();
   gw.start();
   const std::string model(1 << 20, 'm');
   const std::string logged = std::string(256, 'm') + "...[truncated]";
-  Reply refused = gw.chat(spent, chat_request(model));
-  CHECK(refused == reference_error(402, "budget_exceeded", "Usage limit reached: $0 of $0 used",
-                                   {{"limit", "0"}, {"used", "0"}, {"resets_at", nullptr}}));
-  CHECK(gw.log_rows("requested_model, status") ==
-        nlohmann::json::array({{{"requested_model", logged}, {"status", 402}}}));
+  Reply refused = gw.chat(key, chat_request(model));
+  CHECK(refused == reference_error(400, "model_not_found",
+                                   "Model " + model + " is not in the catalog"));
+CHECK(gw.log_rows("requested_model, status") ==
+        nlohmann::json::array({{{"requested_model", logged}, {"status", 400}}}));
   std::vector<std::string> models;  // of the access-log lines for the chat path
   REQUIRE(eventually([&] {
     models.clear();

@@ -26,12 +26,7 @@ SseEvent parsed_event(std::string_view raw) {
   SseEvent event{std::string(raw), "", ""};
   bool first = true;
   while (!raw.empty()) {
-    std::size_t end = raw.find('\n');
-    std::string_view line = raw.substr(0, end);
-    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+    std::string_view line = take_line(raw);
     if (auto type = field_value(line, "event")) {
       event.type = *type;
     }
@@ -67,6 +62,16 @@ std::size_t event_end(std::string_view buffer, std::size_t from) {
 }
 
 }  // namespace
+
+std::string_view take_line(std::string_view& rest) {
+  std::size_t end = rest.find('\n');
+  std::string_view line = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  return line;
+}
 
 void SseSplitter::feed(std::string_view bytes, std::vector<SseEvent>& out) {
   m_buffer.append(bytes);

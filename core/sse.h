@@ -14,6 +14,10 @@ struct SseEvent {
   std::string type;  // the value of its last "event:" line ("" when it has none)
 };
 
+// Takes the first line off `rest` and returns it without its "\n" or "\r\n"; `rest` keeps
+// what follows (empty after the last line).
+std::string_view take_line(std::string_view& rest);
+
 class SseSplitter {
 public:
   explicit SseSplitter(std::size_t max_event_bytes = 4 << 20) : m_max(max_event_bytes) {}

@@ -116,12 +116,7 @@ std::string redacted_error_event(const Provider& provider, const SseEvent& event
   bool data_written = false;
   std::string_view raw = event.raw;
   while (!raw.empty()) {
-    std::size_t end = raw.find('\n');
-    std::string_view line = raw.substr(0, end);
-    raw = end == std::string_view::npos ? std::string_view() : raw.substr(end + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
+    std::string_view line = take_line(raw);
     if (line.empty()) {
       break;  // the blank line that ends the event
     }

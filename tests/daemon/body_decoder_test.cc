@@ -13,18 +13,24 @@ BodyDecoder decoder_for(std::string_view head, std::string_view method = "POST")
 }
 
 // Feeds `wire` in slices of `step` bytes, as a socket might deliver it, keeping unused
-// bytes for the next call like the connection buffer does; renders the outcome.
+// bytes in `pending` for the next call like the connection buffer does.
+void feed_in_steps(BodyDecoder& decoder, std::string_view wire, std::size_t step,
+                   std::string& pending, std::string& body) {
+  for (std::size_t at = 0; at < wire.size() && !decoder.done(); at += step) {
+    pending.append(wire.substr(at, step));
+    std::size_t used;
+    while ((used = decoder.decode(pending, body)) > 0) {
+      pending.erase(0, used);
+    }
+  }
+}
+
+// What `decoder` makes of `wire` fed in slices of `step`, rendered.
 std::string decode_in_steps(BodyDecoder decoder, std::string_view wire, std::size_t step) {
   std::string pending;
   std::string body;
   try {
-    for (std::size_t at = 0; at < wire.size() && !decoder.done(); at += step) {
-      pending.append(wire.substr(at, step));
-      std::size_t used;
-      while ((used = decoder.decode(pending, body)) > 0) {
-        pending.erase(0, used);
-      }
-    }
+    feed_in_steps(decoder, wire, step, pending, body);
     if (!decoder.done()) {
       decoder.end_of_input();
     }
@@ -122,13 +128,7 @@ std::string request_outcome(std::string_view wire, std::size_t step) {
   std::string pending;
   std::string body;
   try {
-    for (std::size_t at = 0; at < wire.size() && !decoder.done(); at += step) {
-      pending.append(wire.substr(at, step));
-      std::size_t used;
-      while ((used = decoder.decode(pending, body)) > 0) {
-        pending.erase(0, used);
-      }
-    }
+    feed_in_steps(decoder, wire, step, pending, body);
   } catch (const MalformedRequestBody& error) {
     return body + " | " + error.what();
   }

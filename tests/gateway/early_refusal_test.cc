@@ -103,9 +103,7 @@ TEST_CASE("early refusal: a key with budget left is invited to send its body and
   std::string json = chat_request("echo").dump();
   RawClient client(gw.port());
   REQUIRE(client.connected());
-  client.send(head("POST", k_chat,
-                   "Authorization: Bearer " + key.secret + "\r\nExpect: 100-continue\r\n" +
-                       "Content-Length: " + std::to_string(json.size()) + "\r\n"));
+  client.send(expecting_chat_head(key, json.size()));
   CHECK(client.read_response(10s).bytes == "HTTP/1.1 100 Continue\r\n\r\n");
   client.send(json);
   RawReading answer = client.read_response(10s);

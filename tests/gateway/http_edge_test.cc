@@ -3,6 +3,7 @@
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/raw_exchange.h"
 #include "tests/support/db_dump.h"
+#include "tests/support/http_chunks.h"
 #include "tests/support/raw_client.h"
 
 #include <doctest/doctest.h>
@@ -22,12 +23,6 @@ const std::string k_smuggled = head("GET", "/v1/models");
 // The daemon answers a plain request on a new connection.
 bool serves(GatewayUnderTest& gw) {
   return gw.get("/healthz", {}) == Reply{200, {{"status", "ok"}}};
-}
-
-std::string chunk(const std::string& data) {
-  char size[32];
-  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  return size + data + "\r\n";
 }
 
 }  // namespace
@@ -189,9 +184,7 @@ TEST_CASE("http edge: Expect: 100-continue is answered only once the body will b
   {
     RawClient client(gw.port());
     REQUIRE(client.connected());
-    client.send(head("POST", k_chat,
-                     "Authorization: Bearer " + key.secret + "\r\nExpect: 100-continue\r\n" +
-                         "Content-Length: " + std::to_string(json.size()) + "\r\n"));
+    client.send(expecting_chat_head(key, json.size()));
     RawReading invited = client.read_response(5s);
     CHECK(invited.bytes == "HTTP/1.1 100 Continue\r\n\r\n");
     client.send(json);

@@ -22,6 +22,12 @@ std::string head(const std::string& method, const std::string& target, const std
   return method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "\r\n";
 }
 
+std::string expecting_chat_head(const TestKey& key, std::size_t length) {
+  return head("POST", k_chat,
+              "Authorization: Bearer " + key.secret + "\r\nExpect: 100-continue\r\n" +
+                  "Content-Length: " + std::to_string(length) + "\r\n");
+}
+
 void check_one_answer_then_closed(GatewayUnderTest& gw, const std::string& request,
                                   const Reply& expected) {
   RawClient client(gw.port());

@@ -15,6 +15,10 @@ Reply reply_in(const std::string& bytes);
 // A request head: the request line, Host, `headers` (each ending in CRLF), the blank line.
 std::string head(const std::string& method, const std::string& target, const std::string& headers = "");
 
+// The head of a chat request of `key` with a body of `length` bytes that waits for the
+// daemon's invitation (Expect: 100-continue) before sending it.
+std::string expecting_chat_head(const TestKey& key, std::size_t length);
+
 // What a client gets that sent `request` on a new connection and read until it was
 // closed: exactly one answer, `expected`, saying Connection: close.
 void check_one_answer_then_closed(GatewayUnderTest& gw, const std::string& request,

@@ -6,6 +6,7 @@
 // the key's limits equal one request's reservation, so a leaked one would refuse the next.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/key_books.h"
+#include "tests/support/http_chunks.h"
 #include "tests/support/raw_upstream.h"
 
 #include "core/client_request.h"
@@ -104,12 +105,6 @@ std::string http_json(const std::string& body) {
                      body.size(), body);
 }
 
-std::string chunk(const std::string& data) {
-  return fmt::format("{:x}\r\n{}\r\n", data.size(), data);
-}
-
-const std::string k_stream_head =
-    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
 
 // An upstream whose first connection runs `fault` on the request it read; later ones
 // answer whole (the next request after the fault).
@@ -142,7 +137,7 @@ TestKey start_behind(GatewayUnderTest& gw, const RawUpstream& upstream,
 void check_broken_stream(const std::string& relayed, void (*then)(RawConnection&),
                          const std::vector<std::string>& serve_args) {
   auto upstream = faulty_upstream([&relayed, then](RawConnection& connection) {
-    connection.send(k_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
+    connection.send(k_chunked_event_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
     then(connection);
   });
   GatewayUnderTest gw;

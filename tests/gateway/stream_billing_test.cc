@@ -5,11 +5,11 @@
 #include "core/cost_bound.h"
 #include "core/price.h"
 #include "tests/gateway/gateway_fixture.h"
+#include "tests/support/http_chunks.h"
 #include "tests/support/raw_upstream.h"
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <thread>
 
 using namespace test;
@@ -170,15 +170,12 @@ TEST_CASE("stream billing: a client that leaves a stream that then stalls is set
   const std::string first = sse(content_chunk("premium-upstream", "partial"));
   RawUpstream stalling([&](RawConnection& connection) {
     connection.read_request();
-    char size[16];
-    std::snprintf(size, sizeof size, "%zx\r\n", first.size());
-    connection.send("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n" + std::string(size) + first + "\r\n");
+    connection.send(k_chunked_event_stream_head + chunk(first));
     // More content, which finds the client gone, then silence far longer than the read
     // timeout: for good.
     for (int i = 0; i < 8; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      connection.send(std::string(size) + first + "\r\n");
+      connection.send(chunk(first));
     }
     connection.wait_for_close();
   });

@@ -3,13 +3,13 @@
 // the client is owed, falls back only when nothing was sent (connect errors, TLS, 5xx),
 // is logged, and gives its reservation back.
 #include "tests/gateway/gateway_fixture.h"
+#include "tests/support/http_chunks.h"
 #include "tests/support/raw_upstream.h"
 #include "tests/support/test_certificate.h"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <cstdio>
 #include <thread>
 
 using namespace test;
@@ -162,10 +162,7 @@ TEST_CASE("upstream fault: a stream that stalls ends at the read timeout, cut sh
   const std::string first = sse(content_chunk("alpha-shared-v1", "partial"));
   RawUpstream stalling([&](RawConnection& connection) {
     connection.read_request();
-    char size[16];
-    std::snprintf(size, sizeof size, "%zx\r\n", first.size());
-    connection.send("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n" + std::string(size) + first + "\r\n");
+    connection.send(k_chunked_event_stream_head + chunk(first));
     connection.wait_for_close();
   });
   GatewayUnderTest gw;
@@ -221,9 +218,7 @@ TEST_CASE("upstream fault: a trickle just under the read timeout is relayed whol
       connection.send("Content-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
       for (const std::string& event : events) {
         pause();
-        char size[16];
-        std::snprintf(size, sizeof size, "%zx\r\n", event.size());
-        connection.send(size + event + "\r\n");
+        connection.send(chunk(event));
       }
       connection.send("0\r\n\r\n");
     }

@@ -4,13 +4,13 @@
 // limit by at most what that one costs beyond its capped reservation: under one cost.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/key_books.h"
+#include "tests/gateway/retry_on_402.h"
 
 #include "core/money.h"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -19,9 +19,6 @@ using namespace test;
 namespace {
 
 constexpr int k_clients = 64;
-// Per client; a client stops far sooner, once a 402 says the limit is used up.
-constexpr int k_most_attempts = 500;
-constexpr std::chrono::milliseconds k_retry_pause{5};
 constexpr std::int64_t k_max_tokens = 1000;
 const std::string k_upstream_model = "premium-upstream";
 
@@ -31,56 +28,15 @@ const std::string k_upstream_model = "premium-upstream";
 const TokenCounts k_full{1, k_max_tokens, 0};
 const TokenCounts k_cheap{1, 1, 0};
 
-// How the clients' attempts ended.
-struct Tally {
-  std::mutex mutex;
-  int served = 0;
-  int refused = 0;
-  int stopped = 0;                  // clients that saw the limit used up
-  std::vector<std::string> others;  // anything else, described
-
-  void add_other(std::string what) {
-    std::lock_guard<std::mutex> lock(mutex);
-    others.push_back(std::move(what));
+// One attempt of a client on its own keep-alive connection.
+AttemptEnd post(httplib::Client& client, const TestKey& key, const std::string& body) {
+  httplib::Result result =
+      client.Post("/v1/chat/completions", bearer(key), body, "application/json");
+  if (!result) {
+    return {false, -1, "no answer: " + httplib::to_string(result.error())};
   }
-};
-
-// Sends the request until a 402 says that committed usage has reached `limit`, pausing
-// after each other 402, as a client that retries on 402 does.
-void retry_until_spent(GatewayUnderTest& gw, const TestKey& key, const std::string& body,
-                       llmgw::Money limit, Tally& tally) {
-  httplib::Client client = gw.client();
-  client.set_keep_alive(true);
-  for (int attempt = 0; attempt < k_most_attempts; ++attempt) {
-    httplib::Result result =
-        client.Post("/v1/chat/completions", bearer(key), body, "application/json");
-    if (!result) {
-      tally.add_other("no answer: " + httplib::to_string(result.error()));
-      return;
-    }
-    if (result->status == 200 && result->body.find("\"content\":\"spent\"") != std::string::npos) {
-      std::lock_guard<std::mutex> lock(tally.mutex);
-      ++tally.served;
-      continue;
-    }
-    nlohmann::json error = nlohmann::json::parse(result->body, nullptr, false);
-    if (result->status != 402 || !error.is_object() ||
-        error.value("code", "") != "budget_exceeded" ||
-        !error.value("used", nlohmann::json()).is_string()) {
-      tally.add_other(std::to_string(result->status) + ": " + result->body);
-      return;
-    }
-    const bool spent = llmgw::Money::parse_usd(error["used"].get<std::string>()) >= limit;
-    {
-      std::lock_guard<std::mutex> lock(tally.mutex);
-      ++tally.refused;
-      tally.stopped += spent ? 1 : 0;
-    }
-    if (spent) {
-      return;
-    }
-    std::this_thread::sleep_for(k_retry_pause);
-  }
+  return {result->status == 200 && result->body.find("\"content\":\"spent\"") != std::string::npos,
+          result->status, result->body};
 }
 
 }  // namespace
@@ -109,7 +65,11 @@ TEST_CASE("budget with 64 clients retrying on 402: requests settling under their
   Tally tally;
   std::vector<std::thread> clients;
   for (int c = 0; c < k_clients; ++c) {
-    clients.emplace_back([&] { retry_until_spent(gw, key, body.dump(), limit, tally); });
+    clients.emplace_back([&] {
+      httplib::Client client = gw.client();
+      client.set_keep_alive(true);
+      retry_until_spent([&] { return post(client, key, body.dump()); }, limit, tally);
+    });
   }
   for (auto& client : clients) {
     client.join();

@@ -266,7 +266,9 @@ TEST_CASE("settled: the upstream stalls mid-stream past --upstream-timeout") {
 
 TEST_CASE("settled: a streaming client gone before the first byte") {
   GatewayUnderTest gw;
-  serve_slow_streams(gw.alpha, 100, std::chrono::milliseconds(300));
+  // The upstream answers after 2 s: the daemon sees the client go long before, even on a
+  // loaded machine.
+  serve_slow_streams(gw.alpha, 100, std::chrono::seconds(2));
   TestKey key = one_reservation_key(gw);
   gw.start();
   // Sent, then closed at once, while the upstream has not answered yet.
@@ -287,8 +289,8 @@ TEST_CASE("settled: a client gone before the first byte of a whole answer") {
   auto calls = std::make_shared<std::atomic<int>>(0);
   gw.alpha.handle("POST", "/v1/chat/completions",
                   [calls](const httplib::Request&, httplib::Response& response) {
-                    if ((*calls)++ == 0) {
-                      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                    if ((*calls)++ == 0) {  // long after the client has gone
+                      std::this_thread::sleep_for(std::chrono::seconds(2));
                     }
                     response.set_content(completion_json(k_upstream_model, "whole", k_answered),
                                          "application/json");

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+#include <unordered_set>
+
 namespace llmgw {
 
 namespace {
@@ -11,6 +14,8 @@ namespace {
 constexpr const char* k_limited_parts =
     "whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
     "and audio parts";
+constexpr const char* k_limited_repeats =
+    "whose cost llmgw cannot bound: a provider may read another of them than llmgw";
 
 bool is_image(std::string_view type) {
   return type == "image_url" || type == "image" || type == "input_image";
@@ -30,19 +35,39 @@ std::optional<std::string> string_member(const std::vector<JsonMember>& members,
   return json_string_value(found->value.text);
 }
 
+// The first key that `members` (as written) holds more than once, or nullopt. A provider
+// may read the first of repeated keys where llmgw reads the last: a message or part that
+// repeats one cannot be bounded.
+std::optional<std::string> repeated_key(const std::vector<JsonMember>& members) {
+  std::unordered_set<std::string_view> seen;
+  for (const JsonMember& m : members) {
+    if (!seen.insert(m.key).second) {
+      return m.key;
+    }
+  }
+  return std::nullopt;
+}
+
 // Whether an input_audio part carries its audio inline, as a `data` string.
 bool has_inline_audio(const std::vector<JsonMember>& part) {
   const JsonMember* audio = find_member(part, "input_audio");
   if (audio == nullptr || audio->value.kind != JsonKind::object) {
     return false;
   }
-  return string_member(last_of_each_key(json_members(audio->value)), "data").has_value();
+  const std::vector<JsonMember> fields = json_members(audio->value);
+  return !repeated_key(fields) && string_member(fields, "data").has_value();
 }
 
 // Adds the image parts of one message's content to `bound`, and says why a part cannot
 // be bounded unless an earlier one said so.
 void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
-  const auto fields = last_of_each_key(json_members(message));
+  const std::vector<JsonMember> written = json_members(message);
+  const std::optional<std::string> repeated = repeated_key(written);
+  if (repeated && !bound.unbounded) {
+    bound.unbounded = fmt::format("messages[{}] has the key '{}' more than once, {}", index,
+                                  logged_string(*repeated), k_limited_repeats);
+  }
+  const auto fields = last_of_each_key(written);
   const JsonMember* content = find_member(fields, "content");
   if (content == nullptr || content->value.kind != JsonKind::array) {
     return;  // a string, or nothing: its bytes are all of it
@@ -52,18 +77,25 @@ void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound
     const std::size_t at = part_index++;
     std::optional<std::string> type;
     std::vector<JsonMember> part_fields;
+    std::optional<std::string> part_repeats;
     if (part.kind == JsonKind::object) {
-      part_fields = last_of_each_key(json_members(part));
+      part_fields = json_members(part);
+      part_repeats = repeated_key(part_fields);
+      part_fields = last_of_each_key(std::move(part_fields));
       type = string_member(part_fields, "type");
     }
     if (type && is_image(*type)) {
       bound.tokens += k_image_part_tokens;
-      continue;
     }
     if (bound.unbounded) {
       continue;
     }
-    if (!type) {
+    if (part_repeats) {
+      bound.unbounded = fmt::format("messages[{}].content[{}] has the key '{}' more than once, {}",
+                                    index, at, logged_string(*part_repeats), k_limited_repeats);
+    } else if (type && is_image(*type)) {
+      continue;
+    } else if (!type) {
       bound.unbounded = fmt::format("messages[{}].content[{}] has no 'type', {}", index, at,
                                     k_limited_parts);
     } else if (*type == "input_audio" && !has_inline_audio(part_fields)) {

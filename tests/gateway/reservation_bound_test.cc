@@ -127,6 +127,10 @@ TEST_CASE("reservation: what no bound covers is a 400 for a limited key, served 
   nlohmann::json audio_out = premium_request();
   audio_out["modalities"] = {"text", "audio"};
   nlohmann::json open_ended = chat_request("open-ended");
+  // A file part in a first `content` that a provider may read, a text one after it.
+  const std::string repeated_content =
+      R"({"model":"premium","max_tokens":50,"messages":[{"role":"user","content":[{"type":"file",)"
+      R"("file":{"file_id":"file-abc"}}],"content":"summarize"}]})";
 
   for (const TestKey& key : {limited, period_limited}) {
     CHECK(gw.chat(key, file_part) ==
@@ -140,6 +144,10 @@ TEST_CASE("reservation: what no bound covers is a 400 for a limited key, served 
                           "'max_tokens' is required: model open-ended on provider alpha has no max "
                           "output tokens in the catalog, so llmgw cannot bound the cost for a key "
                           "with a spending limit"));
+    CHECK(gw.post("/v1/chat/completions", repeated_content, bearer(key)) ==
+          reference_error(400, "invalid_request",
+                          "messages[0] has the key 'content' more than once, whose cost llmgw "
+                          "cannot bound: a provider may read another of them than llmgw"));
   }
   CHECK(gw.alpha.requests().empty());
   CHECK(gw.query_int("SELECT COUNT(*) FROM request_log WHERE cost > 0") == 0);
@@ -152,7 +160,8 @@ TEST_CASE("reservation: what no bound covers is a 400 for a limited key, served 
   CHECK(gw.chat(unlimited, file_part).status == 200);
   CHECK(gw.chat(unlimited, audio_out).status == 200);
   CHECK(gw.chat(unlimited, open_ended).status == 200);
-  CHECK(gw.alpha.requests().size() == 4);
+  CHECK(gw.post("/v1/chat/completions", repeated_content, bearer(unlimited)).status == 200);
+  CHECK(gw.alpha.requests().size() == 5);
 }
 
 TEST_CASE("reservation: max_tokens whose cost Money cannot hold is a 400, not a 500") {

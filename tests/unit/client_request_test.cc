@@ -225,6 +225,19 @@ TEST_CASE("client request: what no bound covers is named") {
         "spending limit may ask for text only");
   CHECK(unbounded(R"("messages":[{"content":[{"type":"refusal","refusal":"no"}]}],"modalities":["text"])") ==
         "bounded");
+  // A provider may read the first of repeated keys where llmgw reads the last: a file
+  // part behind a text content, an image behind a text type, a URL behind inline audio.
+  const std::string repeats =
+      " more than once, whose cost llmgw cannot bound: a provider may read another of them "
+      "than llmgw";
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"file","file":{"file_id":"f"}}],"content":"x"}])") ==
+        "messages[0] has the key 'content'" + repeats);
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"image_url","image_url":{"url":"https://x"},"type":"text","text":"x"}]}])") ==
+        "messages[0].content[0] has the key 'type'" + repeats);
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"input_audio","input_audio":{"url":"https://x","data":"x","data":"y"}}]}])") ==
+        "messages[0].content[0] is audio without inline 'data'" + parts_only);
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],"messages":[{"content":"x"}])") ==
+        "bounded");  // repeated at the top: the upstream receives only the last
   // A type no longer than a log line allows is quoted whole; a longer one cut.
   CHECK(unbounded(R"("messages":[{"content":[{"type":")" + std::string(300, 'x') + R"("}]}])") ==
         "messages[0].content[0] has type '" + std::string(256, 'x') + "...[truncated]'" + parts_only);

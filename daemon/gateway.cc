@@ -4,6 +4,7 @@
 #include "core/echo_provider.h"
 #include "core/error.h"
 #include "core/logged_string.h"
+#include "core/redact.h"
 #include "core/refusal.h"
 #include "core/token_usage.h"
 #include "daemon/credentials.h"
@@ -116,7 +117,7 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     // A fault of llmgw's own: this request ends as a 500 with its row and its reservation
     // settled, and the daemon serves the others. The detail is for the operator only.
     log_line({{"level", "error"}, {"event", "handler_exception"},
-              {"path", logged_string(request.path)}, {"error", e.what()}});
+              {"path", logged_string(request.path)}, {"error", logged_string(e.what())}});
     exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
                   response);
   }
@@ -227,7 +228,10 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   }
   exchange.finish(200);  // committed before the client sees the body
   response.status = 200;
-  response.body = std::move(body);  // set_content() would copy it
+  // An answer may echo the provider's credential, as a stream event may.
+  std::optional<std::string> masked =
+      SecretFragments(echoable_secrets(*candidate.provider)).masked(body);
+  response.body = masked ? std::move(*masked) : std::move(body);  // set_content() would copy
   response.set_header("Content-Type", "application/json");
 }
 

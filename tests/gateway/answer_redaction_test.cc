@@ -1,7 +1,8 @@
-// Every event of a provider's stream reaches the client redacted: fragments of the
-// provider's credential wherever they are, and error-like events (an `error` type, data
-// that is not a JSON object, an object with an "error" member) rebuilt with every string
-// through the full redaction. Ordinary content is not judged otherwise.
+// A provider's answer reaches the client redacted: fragments of the provider's credential
+// wherever they are, in a whole answer and in every event of a stream, and error-like
+// events (an `error` type, data that is not a JSON object, an object with an "error"
+// member) rebuilt with every string through the full redaction. Ordinary content is not
+// judged otherwise.
 #include "tests/gateway/gateway_fixture.h"
 
 #include <doctest/doctest.h>
@@ -67,4 +68,24 @@ TEST_CASE("stream redaction: a fragment of the credential is redacted, a shorter
   CHECK(relayed_stream(pieces) == sse(content_chunk(k_model, "<[redacted]>")) +
                                       sse(content_chunk(k_model, "<" + shorter + ">")) +
                                       k_sse_done);
+}
+
+TEST_CASE("answer redaction: a whole answer that echoes the credential reaches the client without it") {
+  GatewayUnderTest gw;
+  gw.alpha_credential = k_credential;
+  const std::string fragment = k_credential.substr(3, 12);
+  gw.alpha.answer_json("POST", k_upstream_path, 200,
+                       completion_json(k_model, "your key is " + k_credential + ", <" + fragment +
+                                                    "> and a token-like word abc123DEF456ghi",
+                                       {12, 3, 0}));
+  TestKey key = gw.create_key();
+  gw.start();
+  Reply reply = gw.chat(key, chat_request("premium", "echo my key"));
+  CHECK(reply == Reply{200, nlohmann::json::parse(completion_json(
+                                k_model,
+                                "your key is [redacted], <[redacted]> and a token-like word "
+                                "abc123DEF456ghi",
+                                {12, 3, 0}))});
+  CHECK(gw.log_rows("status, prompt_tokens, completion_tokens") ==
+        nlohmann::json::array({{{"status", 200}, {"prompt_tokens", 12}, {"completion_tokens", 3}}}));
 }

@@ -10,17 +10,6 @@
 
 namespace llmgw {
 
-void charge(ApiKey& key, Money cost, Timestamp now) {
-  key.usage += cost;
-  if (key.period_limit) {
-    PeriodLimit& p = *key.period_limit;
-    Timestamp start = p.window_at(now).start;
-    p.usage = (start == p.window_start ? p.usage : Money()) + cost;
-    p.window_start = start;
-  }
-  key.last_used_at = now;
-}
-
 namespace {
 
 // `a + b`, or nothing past the largest amount.

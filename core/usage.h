@@ -1,7 +1,6 @@
 #pragma once
 // What one proxied request cost, and the ledger that records it: a request-log row and the
 // key's usage move together, in one transaction, or not at all.
-#include "core/api_key.h"
 #include "core/money.h"
 #include "core/store.h"
 #include "core/timestamp.h"
@@ -35,10 +34,6 @@ struct UsageRecord {
   std::int64_t latency_ms = 0;
   std::optional<std::int64_t> ttft_ms;
 };
-
-// Adds `cost` to the key's lifetime usage and to its current period window (starting a new
-// window when the stored one has passed), and marks it used at `now`.
-void charge(ApiKey& key, Money cost, Timestamp now);
 
 // A key's usage as committed, right after a charge.
 struct KeyUsage {

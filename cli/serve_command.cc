@@ -70,7 +70,7 @@ void add_serve_command(CLI::App& app, Context& context) {
   serve->add_option("--listen", o->listen, "address to listen on, HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   serve->add_option("--threads", o->threads,
-                    "connections served at once, streams included")
+                    "requests under way at once, streams included (idle connections take none)")
       ->capture_default_str()
       ->check(CLI::Range(1, 16384));
   serve->add_option("--max-body", o->max_body, "largest request body (413 beyond), e.g. 4M")

@@ -14,7 +14,7 @@ struct ServeOptions {
   std::string db_path;
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::size_t threads = 512;              // connections served at once, streams included
+  std::size_t threads = 512;              // requests under way at once, streams included
   std::size_t max_body_bytes = 4 << 20;   // larger request bodies get 413
   std::chrono::milliseconds upstream_connect_timeout{5000};
   std::chrono::milliseconds upstream_read_timeout{120000};

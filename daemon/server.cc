@@ -1,5 +1,6 @@
 #include "daemon/server.h"
 
+#include "core/logged_string.h"
 #include "core/store.h"
 #include "daemon/client_server.h"
 #include "daemon/event_log.h"
@@ -163,8 +164,8 @@ void install_routes(ClientServer& server, Gateway& gateway) {
     } catch (...) {
     }
     // The detail goes to the operator's log only; the client learns nothing internal.
-    log_line({{"level", "error"}, {"event", "handler_exception"}, {"path", request.path},
-              {"error", what}});
+    log_line({{"level", "error"}, {"event", "handler_exception"},
+              {"path", logged_string(request.path)}, {"error", logged_string(what)}});
     gateway.reject(request, response, HttpError(500, "internal_error", "Internal error"));
   };
 }

@@ -119,7 +119,9 @@ bool ClientStream::await_input() const {
   if (wait(POLLIN, until)) {
     return true;
   }
-  if (m_phase != RequestPhase::handled && Clock::now() >= m_phase_deadline) {
+  // The phase's time is up, or one wait within it passed the read timeout: either way the
+  // request did not arrive in time. (An interrupt ends the wait before `until`.)
+  if (m_phase != RequestPhase::handled && Clock::now() >= until) {
     m_breach = m_phase == RequestPhase::head ? Breach::head_timeout : Breach::body_timeout;
   }
   return false;

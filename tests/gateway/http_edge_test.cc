@@ -96,6 +96,21 @@ TEST_CASE("http edge: a body trickled past the body timeout gets 408 and the con
   CHECK(serves(gw));
 }
 
+TEST_CASE("http edge: a body that pauses past the 10 s read timeout gets 408, within the body timeout") {
+  GatewayUnderTest gw;
+  const std::string auth = "Authorization: Bearer " + gw.create_key().secret + "\r\n";
+  gw.start();  // a body timeout of 60 s
+  RawClient client(gw.port());
+  REQUIRE(client.connected());
+  client.send(head("POST", k_chat, auth + "Content-Type: application/json\r\nContent-Length: 1000\r\n"));
+  client.send("{");
+  RawReading reading = client.read_until_closed(30s);
+  CHECK(reply_in(reading.bytes) == reference_error(408, "request_timeout", "The request did not arrive in time"));
+  CHECK(header_of(reading.bytes, "Connection") == "close");
+  CHECK(reading.closed);
+  CHECK(serves(gw));
+}
+
 TEST_CASE("http edge: bodies over --max-body get 413, whether sized or chunked, and memory stays bounded") {
   GatewayUnderTest gw;
   // A key, so that the head is admitted and the body read.

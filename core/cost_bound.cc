@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace llmgw {
 
 namespace {
@@ -25,8 +27,9 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
           ? "'max_tokens' times 'n' is too large: the request could cost more than llmgw "
             "can count"
           : "'max_tokens' is too large: the request could cost more than llmgw can count";
+  // A prompt token costs the input price, or the cached-input price where that is higher.
   const Money prompt =
-      checked_cost(mapping.input, request.prompt_tokens_estimate,
+      checked_cost(std::max(mapping.input, mapping.cached_input), request.prompt_tokens_estimate,
                    "request body is too large: the request could cost more than llmgw can "
                    "count");
   const std::int64_t per_choice = request.max_tokens && *request.max_tokens > 0

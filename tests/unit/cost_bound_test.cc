@@ -54,6 +54,11 @@ TEST_CASE("cost bound: the prompt bound plus max tokens times the choices") {
       R"({"model":"m","messages":[{}],"max_completion_tokens":0,"best_of":4})", Endpoint::chat);
   CHECK(cost_bound(zero, mapping) ==
         Money::from_units(zero.prompt_tokens_estimate * 3 + 4 * 1000 * 7));
+  // A cached-input price above the input price bounds every prompt token.
+  Mapping dear_cache = mapping;
+  dear_cache.cached_input = Price::from_per_token(5);
+  CHECK(cost_bound(plain, dear_cache) ==
+        Money::from_units(plain.prompt_tokens_estimate * 5 + 20 * 7));
 }
 
 TEST_CASE("cost bound: more than Money holds is an error fit for a 400") {

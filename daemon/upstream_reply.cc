@@ -143,12 +143,21 @@ nlohmann::json redacted_stream_error(const Provider& provider, const nlohmann::j
   if (error.is_string()) {
     return redact_secrets(error.get_ref<const std::string&>(), echoable_secrets(provider));
   }
-  if (!error.is_structured()) {
+  if (error.is_array()) {
+    nlohmann::json cleaned = nlohmann::json::array();
+    for (const nlohmann::json& item : error) {
+      cleaned.push_back(redacted_stream_error(provider, item));
+    }
+    return cleaned;
+  }
+  if (!error.is_object()) {
     return error;
   }
-  nlohmann::json cleaned = error;
-  for (auto& item : cleaned.items()) {
-    item.value() = redacted_stream_error(provider, item.value());
+  // Names too: a provider may echo a credential as one.
+  nlohmann::json cleaned = nlohmann::json::object();
+  for (const auto& item : error.items()) {
+    cleaned[redact_secrets(item.key(), echoable_secrets(provider))] =
+        redacted_stream_error(provider, item.value());
   }
   return cleaned;
 }

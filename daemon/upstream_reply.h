@@ -50,8 +50,9 @@ bool is_error_like(const SseEvent& event, const std::optional<std::vector<JsonMe
 std::string redacted_error_event(const Provider& provider, const SseEvent& event);
 
 // The "error" of an error event inside a provider's stream ({"error": {"message": ...}}),
-// with every string in it passed through redact_secrets like the message of an error body:
-// the client has its 200 already, but the text is the upstream's all the same.
+// with every string in it, member names included, passed through redact_secrets like the
+// message of an error body: the client has its 200 already, but the text is the
+// upstream's all the same.
 nlohmann::json redacted_stream_error(const Provider& provider, const nlohmann::json& error);
 
 }  // namespace llmgw::daemon

@@ -45,6 +45,7 @@ TEST_CASE("stream redaction: every event is relayed without the provider's crede
       "event: error\ndata: {\"message\":\"bad key " + k_credential + "\"}\n\n",
       "data: upstream failed for " + k_credential + "\n\n",
       "event: error\ndata: {\"error\":{\"message\":\"denied\",\"key\":\"" + k_credential + "\"}}\n\n",
+      "event: error\ndata: {\"error\":{\"llmgtwy_AbCdEfGh12345678\":[\"Alpha7Secret99\"]}}\n\n",
       echoed.substr(0, split),
       echoed.substr(split),
       sse(content_chunk(k_model, "a token-like word stays: abc123DEF456ghi")),
@@ -53,7 +54,8 @@ TEST_CASE("stream redaction: every event is relayed without the provider's crede
   CHECK(relayed_stream(pieces) ==
         "event: error\ndata: {\"message\":\"bad key [redacted]\"}\n\n"
         "data: upstream failed for [redacted]\n\n"
-        "event: error\ndata: {\"error\":{\"key\":\"[redacted]\",\"message\":\"denied\"}}\n\n" +
+        "event: error\ndata: {\"error\":{\"key\":\"[redacted]\",\"message\":\"denied\"}}\n\n"
+        "event: error\ndata: {\"error\":{\"[redacted]\":[\"[redacted]\"]}}\n\n" +
             sse(content_chunk(k_model, "your key is [redacted]!")) +
             sse(content_chunk(k_model, "a token-like word stays: abc123DEF456ghi")) + usage +
             k_sse_done);

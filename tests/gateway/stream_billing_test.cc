@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 
 using namespace test;
@@ -192,4 +194,41 @@ TEST_CASE("stream billing: a client that leaves a stream that then stalls is set
   CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
   CHECK(gw.usage_of(key.id) == bound);
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
+TEST_CASE("stream billing: a client that leaves a stream that then runs on past 8 MiB is "
+          "settled there, billed the cost bound, and the upstream is let go") {
+  constexpr std::size_t k_offered = 64 << 20;  // far past what llmgw reads on
+  const std::string event = sse(content_chunk("premium-upstream", std::string(64 << 10, 'w')));
+  auto written = std::make_shared<std::atomic<std::size_t>>(0);
+  GatewayUnderTest gw;
+  gw.alpha.handle("POST", k_upstream_path,
+                  [event, written](const httplib::Request&, httplib::Response& response) {
+                    response.set_chunked_content_provider(
+                        "text/event-stream", [event, written](std::size_t, httplib::DataSink& sink) {
+                          while (*written < k_offered) {
+                            if (!sink.write(event.data(), event.size())) {
+                              return false;  // llmgw has closed the connection
+                            }
+                            *written += event.size();
+                          }
+                          sink.done();
+                          return true;
+                        });
+                  });
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start();
+
+  nlohmann::json body = stream_request("premium");
+  read_until_then_close(gw.port(), raw_chat_request(key, body), "wwww");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }, std::chrono::seconds(30)));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
+  CHECK(gw.usage_of(key.id) == bound);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+  // The upstream connection was closed long before the provider's end.
+  REQUIRE(eventually([&] { return gw.alpha.requests().size() == 1 && *written > 0; }));
+  CHECK(*written >= std::size_t{8} << 20);
+  CHECK(*written < k_offered);
 }

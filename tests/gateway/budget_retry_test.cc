@@ -28,17 +28,6 @@ const std::string k_upstream_model = "premium-upstream";
 const TokenCounts k_full{1, k_max_tokens, 0};
 const TokenCounts k_cheap{1, 1, 0};
 
-// One attempt of a client on its own keep-alive connection.
-AttemptEnd post(httplib::Client& client, const TestKey& key, const std::string& body) {
-  httplib::Result result =
-      client.Post("/v1/chat/completions", bearer(key), body, "application/json");
-  if (!result) {
-    return {false, -1, "no answer: " + httplib::to_string(result.error())};
-  }
-  return {result->status == 200 && result->body.find("\"content\":\"spent\"") != std::string::npos,
-          result->status, result->body};
-}
-
 }  // namespace
 
 TEST_CASE("budget with 64 clients retrying on 402: requests settling under their reservations "
@@ -68,7 +57,7 @@ TEST_CASE("budget with 64 clients retrying on 402: requests settling under their
     clients.emplace_back([&] {
       httplib::Client client = gw.client();
       client.set_keep_alive(true);
-      retry_until_spent([&] { return post(client, key, body.dump()); }, limit, tally);
+      retry_until_spent([&] { return post_chat(client, key, body.dump()); }, limit, tally);
     });
   }
   for (auto& client : clients) {

@@ -4,6 +4,7 @@
 // streams they leave after the first event, and retry on 402. Each request is billed
 // exactly what the provider bills, and usage passes the limit by less than one request's
 // cost (README "Limits under concurrency"); bench/budgets.sh repeats it.
+#include "tests/gateway/billed_parts.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/key_books.h"
 #include "tests/gateway/retry_on_402.h"
@@ -22,27 +23,22 @@ using namespace test;
 namespace {
 
 constexpr int k_clients_per_kind = 8;
-constexpr std::int64_t k_tool_use_tokens = 1000;
-constexpr std::int64_t k_image_tokens = 50000;
 const std::string k_upstream_model = "premium-upstream";
 const std::chrono::milliseconds k_answer_time{100};  // keeps many requests in flight
 
 // What the provider bills for the chat request `body` it received.
-TokenCounts honest_bill(nlohmann::json body) {
+TokenCounts honest_bill(const nlohmann::json& body) {
   TokenCounts bill;
-  for (const char* member : {"model", "stream", "stream_options"}) {
-    body.erase(member);
-  }
-  bill.prompt = static_cast<std::int64_t>(body.dump().size()) - 1;  // each member, separated
-  if (body.contains("tools") && !body["tools"].empty()) {
+  bill.prompt = member_bytes(body);
+  if (body.contains("tools") && !body.at("tools").empty()) {
     bill.prompt += k_tool_use_tokens;
   }
-  for (const nlohmann::json& message : body["messages"]) {
-    if (message["content"].is_array()) {
-      bill.prompt += k_image_tokens * std::count_if(message["content"].begin(),
-                                                    message["content"].end(),
+  for (const nlohmann::json& message : body.at("messages")) {
+    const nlohmann::json& content = message.at("content");
+    if (content.is_array()) {
+      bill.prompt += k_image_tokens * std::count_if(content.begin(), content.end(),
                                                     [](const nlohmann::json& part) {
-                                                      return part["type"] == "image_url";
+                                                      return part.at("type") == "image_url";
                                                     });
     }
   }
@@ -104,46 +100,17 @@ nlohmann::json premium_request(std::int64_t max_tokens) {
   return body;
 }
 
-nlohmann::json twenty_kb_of_tools() {
-  nlohmann::json tools = nlohmann::json::array();
-  while (tools.dump().size() < 20000) {
-    tools.push_back({{"type", "function"},
-                     {"function",
-                      {{"name", "tool_" + std::to_string(tools.size())},
-                       {"description", std::string(200, 'd')},
-                       {"parameters", {{"type", "object"}}}}}});
-  }
-  return tools;
-}
-
 // The four kinds of request the clients send.
 std::vector<nlohmann::json> requests() {
   nlohmann::json many_answers = premium_request(500);
   many_answers["n"] = 50;
   nlohmann::json tools = premium_request(50);
-  tools["tools"] = twenty_kb_of_tools();
+  tools["tools"] = tools_of(20000);
   nlohmann::json images = premium_request(50);
-  nlohmann::json content = {{{"type", "text"}, {"text", "what are these?"}}};
-  for (int i = 0; i < 4; ++i) {
-    content.push_back({{"type", "image_url"},
-                       {"image_url", {{"url", "https://example.com/" + std::to_string(i) + ".png"},
-                                      {"detail", "high"}}}});
-  }
-  images["messages"] = {{{"role", "user"}, {"content", content}}};
+  images["messages"] = {message_with_images(4)};
   nlohmann::json left_stream = tools;
   left_stream["stream"] = true;
   return {many_answers, tools, images, left_stream};
-}
-
-// A request answered whole: served when the provider's answer came through.
-AttemptEnd post(httplib::Client& client, const TestKey& key, const std::string& body) {
-  httplib::Result result =
-      client.Post("/v1/chat/completions", bearer(key), body, "application/json");
-  if (!result) {
-    return {false, -1, "no answer: " + httplib::to_string(result.error())};
-  }
-  return {result->status == 200 && result->body.find("\"content\":\"spent\"") != std::string::npos,
-          result->status, result->body};
 }
 
 // A stream the client leaves once its first event has come: served when it left then.
@@ -193,7 +160,7 @@ TEST_CASE("budget against an honest provider: many answers, tools, images and st
         }
         httplib::Client client = gw.client();
         client.set_keep_alive(true);
-        retry_until_spent([&] { return post(client, key, body.dump()); }, limit, tally);
+        retry_until_spent([&] { return post_chat(client, key, body.dump()); }, limit, tally);
       });
     }
   }

@@ -2,6 +2,7 @@
 // concurrency"): every input member but model and stream at a token a byte, the tool-use
 // allowance, each image part at its worst case, and the output times `n` and `best_of`.
 // What no bound covers is refused for a key with a limit, and served for one without.
+#include "tests/gateway/billed_parts.h"
 #include "tests/gateway/gateway_fixture.h"
 
 #include "core/money.h"
@@ -16,20 +17,10 @@ using namespace test;
 namespace {
 
 constexpr std::int64_t k_max_tokens = 50;
-constexpr std::int64_t k_tool_use_tokens = 1000;
-constexpr std::int64_t k_image_tokens = 50000;
 const std::string k_upstream_path = "/v1/chat/completions";
 
 std::string usd(std::int64_t picodollars) {
   return llmgw::Money::from_units(picodollars).to_usd();
-}
-
-// The prompt bound of `body` sent as body.dump(): the bytes of its members but model and
-// stream, each with its key, colon and a separator.
-std::int64_t member_bytes(nlohmann::json body) {
-  body.erase("model");
-  body.erase("stream");
-  return static_cast<std::int64_t>(body.dump().size()) - 1;  // "{" + members joined + "}"
 }
 
 // A streamed premium request, held in flight by an upstream that waits a second between
@@ -76,15 +67,7 @@ TEST_CASE("reservation: n = 50 reserves fifty answers") {
 
 TEST_CASE("reservation: 20 KB of tools count at a token a byte, with the tool-use allowance") {
   nlohmann::json body = premium_request();
-  nlohmann::json tools = nlohmann::json::array();
-  while (tools.dump().size() < 20000) {
-    tools.push_back({{"type", "function"},
-                     {"function",
-                      {{"name", "tool_" + std::to_string(tools.size())},
-                       {"description", std::string(200, 'd')},
-                       {"parameters", {{"type", "object"}}}}}});
-  }
-  body["tools"] = tools;
+  body["tools"] = tools_of(20000);
   const std::int64_t prompt = member_bytes(body) + k_tool_use_tokens;
   CHECK(prompt > 20000);
   CHECK(reserved_while_held(body) == usd(cost_of(k_premium, {prompt, k_max_tokens, 0})));
@@ -92,13 +75,7 @@ TEST_CASE("reservation: 20 KB of tools count at a token a byte, with the tool-us
 
 TEST_CASE("reservation: each image part counts at its worst case") {
   nlohmann::json body = premium_request();
-  nlohmann::json content = {{{"type", "text"}, {"text", "what are these?"}}};
-  for (int i = 0; i < 4; ++i) {
-    content.push_back({{"type", "image_url"},
-                       {"image_url", {{"url", "https://example.com/" + std::to_string(i) + ".png"},
-                                      {"detail", "high"}}}});
-  }
-  body["messages"] = {{{"role", "user"}, {"content", content}}};
+  body["messages"] = {message_with_images(4)};
   const std::int64_t prompt = member_bytes(body) + 4 * k_image_tokens;
   CHECK(reserved_while_held(body) == usd(cost_of(k_premium, {prompt, k_max_tokens, 0})));
 }

@@ -15,6 +15,16 @@ constexpr std::chrono::milliseconds k_retry_pause{5};
 
 }  // namespace
 
+AttemptEnd post_chat(httplib::Client& client, const TestKey& key, const std::string& body) {
+  httplib::Result result =
+      client.Post("/v1/chat/completions", bearer(key), body, "application/json");
+  if (!result) {
+    return {false, -1, "no answer: " + httplib::to_string(result.error())};
+  }
+  return {result->status == 200 && result->body.find("\"content\":\"spent\"") != std::string::npos,
+          result->status, result->body};
+}
+
 void retry_until_spent(const std::function<AttemptEnd()>& attempt, llmgw::Money limit,
                        Tally& tally) {
   for (int i = 0; i < k_most_attempts; ++i) {

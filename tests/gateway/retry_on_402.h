@@ -2,6 +2,7 @@
 // Clients that retry on 402 until the key's limit is used up, as clients of a gateway do,
 // and a tally of how their attempts ended (budget_retry_test.cc, honest_budget_test.cc).
 #include "core/money.h"
+#include "tests/gateway/gateway_fixture.h"
 
 #include <functional>
 #include <mutex>
@@ -25,6 +26,10 @@ struct Tally {
   int stopped = 0;                  // clients that saw the limit used up
   std::vector<std::string> others;  // anything else, described
 };
+
+// A chat request of `key` on `client`: served when the answer says "spent", as the
+// upstreams of these tests answer.
+AttemptEnd post_chat(httplib::Client& client, const TestKey& key, const std::string& body);
 
 // Makes attempts until a 402 says that committed usage has reached `limit`, pausing after
 // each other 402; stops at the first answer that is neither served nor such a 402, and

@@ -166,11 +166,11 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
       throw *last_failure;
     }
     if (upstream->status() >= 500) {
-      last_failure = upstream_status_error(*candidate.provider, *upstream, k_max_upstream_body);
+      last_failure = upstream_status_error(*candidate.provider, *upstream);
       continue;  // nothing was sent to the client yet: the next candidate may serve it
     }
     if (upstream->status() >= 300) {
-      throw upstream_status_error(*candidate.provider, *upstream, k_max_upstream_body);
+      throw upstream_status_error(*candidate.provider, *upstream);
     }
     if (auto refusal = unrelayable_answer(*candidate.provider, *upstream)) {
       throw *refusal;  // the provider may have run the request: no fallback

@@ -16,6 +16,9 @@ namespace {
 // The upstream's error message, from {"error": {"message": ...}}, {"error": "..."} or
 // {"message": ...}; "" when there is none.
 std::string upstream_message(const std::string& body) {
+  if (check_json(body, k_max_response_depth).fault != JsonFault::none) {
+    return "";  // not JSON, or nested too deep to build a document of
+  }
   nlohmann::json document = nlohmann::json::parse(body, nullptr, false);
   if (!document.is_object()) {
     return "";
@@ -53,12 +56,11 @@ HttpError upstream_failure(const Provider& provider, const UpstreamError& error)
                                to_string(error.failure())));
 }
 
-HttpError upstream_status_error(const Provider& provider, UpstreamResponse& response,
-                                std::size_t max_body) {
+HttpError upstream_status_error(const Provider& provider, UpstreamResponse& response) {
   int status = response.status();
   std::string body;
   try {
-    body = response.read_all(max_body);
+    body = response.read_all(k_max_error_body);
   } catch (const UpstreamError&) {
     body.clear();  // the status alone still says what happened
   }

@@ -18,13 +18,16 @@ namespace llmgw::daemon {
 // 504 upstream_timeout for a timeout, else 502 upstream_unreachable.
 HttpError upstream_failure(const Provider& provider, const UpstreamError& error);
 
-// For an upstream answer of 300 or more: reads its body (at most `max_body` bytes) and
-// maps it: 5xx → 502 upstream_error; 401/403 → 502 provider_auth_failed; 429 → 429
+// The most of an upstream's error body that is read: a longer one is dropped whole, and
+// the status alone says what happened.
+constexpr std::size_t k_max_error_body = 64 << 10;
+
+// For an upstream answer of 300 or more: reads its body (at most k_max_error_body bytes)
+// and maps it: 5xx → 502 upstream_error; 401/403 → 502 provider_auth_failed; 429 → 429
 // rate_limited; other 4xx → the same status, upstream_error, with the upstream's message;
 // a 3xx (a redirect, never followed) → 502 upstream_error. The upstream's message and its
 // Retry-After pass through redact_secrets, which knows the provider's credential.
-HttpError upstream_status_error(const Provider& provider, UpstreamResponse& response,
-                                std::size_t max_body);
+HttpError upstream_status_error(const Provider& provider, UpstreamResponse& response);
 
 // What the provider may echo that must not reach a client: the credential llmgw sends it,
 // which need not look like a key at all.

@@ -43,7 +43,7 @@ std::string told(const std::string& response) {
   });
   UpstreamPool pool(parse_base_url(upstream.base_url() + "/v1"), short_timeouts());
   auto answer = pool.send("POST", "/chat/completions", {}, "{}");
-  HttpError error = upstream_status_error(provider(), *answer, 1 << 20);
+  HttpError error = upstream_status_error(provider(), *answer);
   return std::to_string(error.status()) + " " + error.code() + " " + error.what() + " " +
          error.extra().dump();
 }
@@ -85,6 +85,19 @@ TEST_CASE("upstream reply: 5xx is a 502, other 4xx keep their status, with the u
         "context_length_exceeded for Content-Type json {}");
   CHECK(told(json_response("404 Not Found", "not json")) ==
         "404 upstream_error Provider alpha answered HTTP 404 {}");
+}
+
+TEST_CASE("upstream reply: an error body past 64 KiB, or nested past the depth cap, is the status alone") {
+  const std::string words = error_message("overloaded");
+  const std::string padded = words.substr(0, words.size() - 1) + ",\"pad\":\"" +
+                             std::string(llmgw::daemon::k_max_error_body, 'p') + "\"}";
+  CHECK(told(json_response("503 Service Unavailable", padded)) ==
+        "502 upstream_error Provider alpha answered HTTP 503 {}");
+  const std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  CHECK(told(json_response("503 Service Unavailable", R"({"error":{"message":"deep","x":)" + deep + "}}")) ==
+        "502 upstream_error Provider alpha answered HTTP 503 {}");
+  CHECK(told(json_response("503 Service Unavailable", words)) ==
+        "502 upstream_error Provider alpha answered HTTP 503: overloaded {}");
 }
 
 TEST_CASE("upstream reply: a refused credential is named, and nothing the upstream said") {

@@ -13,6 +13,9 @@ namespace llmgw::daemon {
 
 namespace {
 
+// The end of a stream as relayed: the upstream's own [DONE] event may carry other lines.
+constexpr std::string_view k_done_event = "data: [DONE]\n\n";
+
 // The text bytes a chunk carries, for estimating completion tokens without usage.
 std::size_t delta_bytes(const std::vector<JsonMember>& chunk) {
   const JsonMember* choices = find_member(chunk, "choices");
@@ -124,7 +127,7 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
       break;  // nothing follows the end of the stream
     }
     if (event.data == "[DONE]") {
-      m_done_event = event.raw;
+      m_done_event = k_done_event;  // not its raw lines: an id or comment could echo anything
       continue;
     }
     if (!relay(event, sink)) {
@@ -193,7 +196,7 @@ void StreamRelay::abandon(std::size_t next_event) {
     // Events already read past the one that could not be sent may hold the usage.
     for (std::size_t i = next_event; i < m_events.size() && m_done_event.empty(); ++i) {
       if (m_events[i].data == "[DONE]") {
-        m_done_event = m_events[i].raw;
+        m_done_event = k_done_event;
       } else {
         inspect(m_events[i]);
       }
@@ -213,7 +216,8 @@ void StreamRelay::read_on_for_usage() {
   auto last_bytes = Clock::now();
   std::size_t read = 0;
   bool more = true;
-  while (more && !m_usage && m_done_event.empty() && read < k_read_on_bytes && !m_aborting) {
+  // To the end, not to the first usage: a provider may send running totals.
+  while (more && m_done_event.empty() && read < k_read_on_bytes && !m_aborting) {
     auto now = Clock::now();
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::min(deadline, last_bytes + read_timeout) - now);
@@ -232,7 +236,7 @@ void StreamRelay::read_on_for_usage() {
     m_splitter.feed(m_piece, m_events);
     for (const SseEvent& event : m_events) {
       if (event.data == "[DONE]") {
-        m_done_event = event.raw;
+        m_done_event = k_done_event;
         break;
       }
       inspect(event);

@@ -99,7 +99,7 @@ private:
   std::size_t m_content_bytes = 0;
   bool m_first_content_seen = false;
   bool m_finished = false;
-  std::string m_done_event;  // the upstream's [DONE] event, held back for the end
+  std::string m_done_event;  // set when the upstream's [DONE] came: held back for the end
 };
 
 }  // namespace llmgw::daemon

@@ -50,7 +50,8 @@ TEST_CASE("stream redaction: every event is relayed without the provider's crede
       echoed.substr(split),
       sse(content_chunk(k_model, "a token-like word stays: abc123DEF456ghi")),
       usage,
-      k_sse_done};
+      // The end, with lines beside its data: relayed as the plain end.
+      ": " + k_credential + "\nid: " + k_credential + "\ndata: [DONE]\n\n"};
   CHECK(relayed_stream(pieces) ==
         "event: error\ndata: {\"message\":\"bad key [redacted]\"}\n\n"
         "data: upstream failed for [redacted]\n\n"

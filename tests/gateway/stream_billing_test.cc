@@ -147,6 +147,26 @@ TEST_CASE("stream billing: a client that leaves early is billed the usage the up
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
 }
 
+TEST_CASE("stream billing: a client that leaves early is billed the last of running usage "
+          "totals, not the first") {
+  std::vector<std::string> pieces;
+  for (int i = 1; i <= 20; ++i) {
+    pieces.push_back(sse(content_chunk("premium-upstream", "word" + std::to_string(i - 1) + " ")));
+    pieces.push_back(sse(usage_chunk("premium-upstream", {12, 10 * i, 0})));
+  }
+  pieces.push_back(k_sse_done);
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(10));
+  TestKey key = gw.create_key();
+  gw.start();
+
+  read_until_then_close(gw.port(), raw_chat_request(key, stream_request("premium")), "word0 ");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  CHECK(gw.log_rows("status, prompt_tokens, completion_tokens, cost, estimated") ==
+        nlohmann::json::array({{{"status", 499}, {"prompt_tokens", 12}, {"completion_tokens", 200},
+                                {"cost", cost_of(k_premium, {12, 200, 0})}, {"estimated", 0}}}));
+}
+
 TEST_CASE("stream billing: a client that leaves early, when no usage comes, is billed the "
           "request's cost bound") {
   std::vector<std::string> pieces = words(20);

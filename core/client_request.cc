@@ -1,6 +1,7 @@
 #include "core/client_request.h"
 
 #include "core/error.h"
+#include "core/key_fold.h"
 #include "core/prompt_bound.h"
 
 #include <fmt/format.h>
@@ -32,37 +33,16 @@ std::optional<std::int64_t> token_count(const ClientRequest& request, const char
   return count;
 }
 
-// `key` with ASCII letters lowered and the two non-ASCII letters that Unicode simple case
-// folding maps to ASCII ones (U+017F long s, U+212A Kelvin sign) replaced by them.
-std::string folded(std::string_view key) {
-  std::string out;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    if (key.compare(i, 2, "\xC5\xBF") == 0) {
-      out += 's';
-      ++i;
-    } else if (key.compare(i, 3, "\xE2\x84\xAA") == 0) {
-      out += 'k';
-      i += 2;
-    } else {
-      char c = key[i];
-      out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-  }
-  return out;
-}
-
-// Go's encoding/json, which some upstreams use (Ollama), matches object keys without
-// regard to case and with Unicode folding, the last match winning; llmgw matches them
-// exactly. A key that only folds to a field llmgw reads ("Model", "\u017Ftream") could make
-// such an upstream act on another model, stream flag or token limit than the one
-// authorized and billed, so it is refused.
+// A key that only folds to a field llmgw reads ("Model", "\u017Ftream", "Tools") could make
+// a case-blind upstream (core/key_fold.h) act on another model, stream flag, token limit,
+// tool list or output modality than the one authorized and billed, so it is refused.
 void refuse_folded_fields(const std::vector<JsonMember>& members) {
-  static constexpr const char* k_fields[] = {"model",      "messages",   "input",
-                                             "stream",     "stream_options", "max_tokens",
-                                             "max_completion_tokens", "n", "best_of"};
+  static constexpr const char* k_fields[] = {
+      "model",     "messages", "input",      "stream", "stream_options", "max_tokens",
+      "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities"};
   for (const JsonMember& m : members) {
     const std::string& key = m.key;
-    std::string fold = folded(key);
+    std::string fold = folded_key(key);
     for (const char* field : k_fields) {
       if (fold == field && key != field) {
         throw_invalid(fmt::format("'{}' differs from the field '{}' only in case; use '{}'",

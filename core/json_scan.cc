@@ -189,6 +189,14 @@ std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members) {
   return members;
 }
 
+std::optional<std::string> repeated_key(const std::vector<JsonMember>& members) {
+  const std::vector<std::size_t> earlier = earlier_duplicates(members);
+  if (earlier.empty()) {
+    return std::nullopt;
+  }
+  return members[earlier.front()].key;
+}
+
 const JsonMember* find_member(const std::vector<JsonMember>& members, std::string_view key) {
   for (const JsonMember& member : members) {
     if (member.key == key) {

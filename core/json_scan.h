@@ -35,6 +35,10 @@ std::vector<JsonMember> json_members(const JsonSlice& object);
 // JSON.parse), in the order written.
 std::vector<JsonMember> last_of_each_key(std::vector<JsonMember> members);
 
+// The first key, in the order written, that `members` holds more than once; nullopt when
+// each key is there once.
+std::optional<std::string> repeated_key(const std::vector<JsonMember>& members);
+
 // The member named `key` (the first of that name), or nullptr.
 const JsonMember* find_member(const std::vector<JsonMember>& members, std::string_view key);
 

@@ -1,11 +1,9 @@
 #include "core/prompt_bound.h"
 
+#include "core/key_fold.h"
 #include "core/logged_string.h"
 
 #include <fmt/format.h>
-
-#include <string_view>
-#include <unordered_set>
 
 namespace llmgw {
 
@@ -14,8 +12,8 @@ namespace {
 constexpr const char* k_limited_parts =
     "whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
     "and audio parts";
-constexpr const char* k_limited_repeats =
-    "whose cost llmgw cannot bound: a provider may read another of them than llmgw";
+constexpr const char* k_ambiguous =
+    "whose cost llmgw cannot bound: a provider may read another member than llmgw does";
 
 bool is_image(std::string_view type) {
   return type == "image_url" || type == "image" || type == "input_image";
@@ -35,14 +33,18 @@ std::optional<std::string> string_member(const std::vector<JsonMember>& members,
   return json_string_value(found->value.text);
 }
 
-// The first key that `members` (as written) holds more than once, or nullopt. A provider
-// may read the first of repeated keys where llmgw reads the last: a message or part that
-// repeats one cannot be bounded.
-std::optional<std::string> repeated_key(const std::vector<JsonMember>& members) {
-  std::unordered_set<std::string_view> seen;
-  for (const JsonMember& m : members) {
-    if (!seen.insert(m.key).second) {
-      return m.key;
+// What makes an object of a message ambiguous, when something does: a key written twice (a
+// provider may read the first where llmgw reads the last) or one that a case-blind
+// provider may take for another (core/key_fold.h).
+std::optional<std::string> ambiguous_keys(const std::vector<JsonMember>& written) {
+  if (std::optional<std::string> key = repeated_key(written)) {
+    return fmt::format("has the key '{}' more than once", logged_string(*key));
+  }
+  for (const JsonMember& m : written) {
+    std::string fold = folded_key(m.key);
+    if (fold != m.key) {
+      return fmt::format("has the key '{}', which a case-blind reader takes for '{}'",
+                         logged_string(m.key), logged_string(fold));
     }
   }
   return std::nullopt;
@@ -55,17 +57,16 @@ bool has_inline_audio(const std::vector<JsonMember>& part) {
     return false;
   }
   const std::vector<JsonMember> fields = json_members(audio->value);
-  return !repeated_key(fields) && string_member(fields, "data").has_value();
+  return !ambiguous_keys(fields) && string_member(fields, "data").has_value();
 }
 
 // Adds the image parts of one message's content to `bound`, and says why a part cannot
 // be bounded unless an earlier one said so.
 void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
   const std::vector<JsonMember> written = json_members(message);
-  const std::optional<std::string> repeated = repeated_key(written);
-  if (repeated && !bound.unbounded) {
-    bound.unbounded = fmt::format("messages[{}] has the key '{}' more than once, {}", index,
-                                  logged_string(*repeated), k_limited_repeats);
+  const std::optional<std::string> ambiguous = ambiguous_keys(written);
+  if (ambiguous && !bound.unbounded) {
+    bound.unbounded = fmt::format("messages[{}] {}, {}", index, *ambiguous, k_ambiguous);
   }
   const auto fields = last_of_each_key(written);
   const JsonMember* content = find_member(fields, "content");
@@ -77,10 +78,10 @@ void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound
     const std::size_t at = part_index++;
     std::optional<std::string> type;
     std::vector<JsonMember> part_fields;
-    std::optional<std::string> part_repeats;
+    std::optional<std::string> part_ambiguous;
     if (part.kind == JsonKind::object) {
       part_fields = json_members(part);
-      part_repeats = repeated_key(part_fields);
+      part_ambiguous = ambiguous_keys(part_fields);
       part_fields = last_of_each_key(std::move(part_fields));
       type = string_member(part_fields, "type");
     }
@@ -90,9 +91,9 @@ void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound
     if (bound.unbounded) {
       continue;
     }
-    if (part_repeats) {
-      bound.unbounded = fmt::format("messages[{}].content[{}] has the key '{}' more than once, {}",
-                                    index, at, logged_string(*part_repeats), k_limited_repeats);
+    if (part_ambiguous) {
+      bound.unbounded =
+          fmt::format("messages[{}].content[{}] {}, {}", index, at, *part_ambiguous, k_ambiguous);
     } else if (type && is_image(*type)) {
       continue;
     } else if (!type) {

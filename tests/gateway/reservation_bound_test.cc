@@ -123,7 +123,7 @@ TEST_CASE("reservation: what no bound covers is a 400 for a limited key, served 
     CHECK(gw.post("/v1/chat/completions", repeated_content, bearer(key)) ==
           reference_error(400, "invalid_request",
                           "messages[0] has the key 'content' more than once, whose cost llmgw "
-                          "cannot bound: a provider may read another of them than llmgw"));
+                          "cannot bound: a provider may read another member than llmgw does"));
   }
   CHECK(gw.alpha.requests().empty());
   CHECK(gw.query_int("SELECT COUNT(*) FROM request_log WHERE cost > 0") == 0);

@@ -227,13 +227,18 @@ TEST_CASE("client request: what no bound covers is named") {
         "bounded");
   // A provider may read the first of repeated keys where llmgw reads the last: a file
   // part behind a text content, an image behind a text type, a URL behind inline audio.
-  const std::string repeats =
-      " more than once, whose cost llmgw cannot bound: a provider may read another of them "
-      "than llmgw";
+  const std::string ambiguous =
+      ", whose cost llmgw cannot bound: a provider may read another member than llmgw does";
   CHECK(unbounded(R"("messages":[{"content":[{"type":"file","file":{"file_id":"f"}}],"content":"x"}])") ==
-        "messages[0] has the key 'content'" + repeats);
+        "messages[0] has the key 'content' more than once" + ambiguous);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"image_url","image_url":{"url":"https://x"},"type":"text","text":"x"}]}])") ==
-        "messages[0].content[0] has the key 'type'" + repeats);
+        "messages[0].content[0] has the key 'type' more than once" + ambiguous);
+  // A case-blind provider (Go's encoding/json) reads "Content" and "\u017Fype" as content
+  // and type.
+  CHECK(unbounded(R"("messages":[{"role":"user","content":"hi","Content":[{"type":"image_url","image_url":{"url":"https://x"}}]}])") ==
+        "messages[0] has the key 'Content', which a case-blind reader takes for 'content'" + ambiguous);
+  CHECK(unbounded(R"("messages":[{"content":[{"type":"text","text":"x","Type":"file"}]}])") ==
+        "messages[0].content[0] has the key 'Type', which a case-blind reader takes for 'type'" + ambiguous);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"input_audio","input_audio":{"url":"https://x","data":"x","data":"y"}}]}])") ==
         "messages[0].content[0] is audio without inline 'data'" + parts_only);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],"messages":[{"content":"x"}])") ==
@@ -257,6 +262,11 @@ TEST_CASE("client request: n and best_of multiply the output") {
         "'best_of' must be an integer of at least 1");
   CHECK(error_of(R"({"model":"m","messages":[{}],"N":3})") ==
         "'N' differs from the field 'n' only in case; use 'n'");
+  // Fields the prompt bound reads, too.
+  CHECK(error_of(R"({"model":"m","messages":[{}],"Tools":[{"type":"function"}]})") ==
+        "'Tools' differs from the field 'tools' only in case; use 'tools'");
+  CHECK(error_of(R"({"model":"m","messages":[{}],"Modalities":["audio"]})") ==
+        "'Modalities' differs from the field 'modalities' only in case; use 'modalities'");
 }
 
 TEST_CASE("client request: members per object and messages are capped") {

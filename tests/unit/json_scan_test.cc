@@ -17,6 +17,7 @@ using llmgw::json_string_value;
 using llmgw::JsonKind;
 using llmgw::JsonSlice;
 using llmgw::last_of_each_key;
+using llmgw::repeated_key;
 using llmgw::check_json;
 using llmgw::JsonFault;
 using nlohmann::json;
@@ -289,6 +290,17 @@ TEST_CASE("json scan: repeated keys among many members keep the last, in order")
   for (const auto& member : kept) {
     CHECK(parsed.at(member.key) == json::parse(member.value.text));
   }
+}
+
+TEST_CASE("json scan: the repeated key found is the first one that comes again") {
+  CHECK_FALSE(repeated_key(json_members(checked(R"({"a":1,"b":2,"A":3})"))));
+  CHECK(repeated_key(json_members(checked(R"({"a":1,"b":2,"b":3,"a":4})"))) == "a");
+  std::string many = "{";
+  for (int i = 0; i < 5000; ++i) {
+    many += (i ? "," : "") + std::string("\"m") + std::to_string(i) + "\":0";
+  }
+  CHECK_FALSE(repeated_key(json_members(checked(many + "}"))));
+  CHECK(repeated_key(json_members(checked(many + R"(,"m4321":1})"))) == "m4321");
 }
 
 TEST_CASE("json scan: integers are what nlohmann/json's get<std::int64_t>() gives") {

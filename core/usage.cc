@@ -129,6 +129,12 @@ std::optional<KeyUsage> UsageLedger::charge_key(const std::string& key_id,
     if (period) {
       window = period->window_at(anchor, r.time).start;
     }
+    // A request that began in a window already closed (it committed after one of the next
+    // window) counts toward the lifetime usage only: its window is over, the current one
+    // stays as it is.
+    if (window && period_start && *window < *period_start) {
+      window.reset();
+    }
     std::optional<Money> new_usage = checked_sum(usage, r.cost);
     std::optional<Money> new_period_usage = period_usage;
     if (window) {

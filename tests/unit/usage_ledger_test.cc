@@ -76,6 +76,26 @@ TEST_CASE("usage ledger: a batch across a period reset charges the new window on
   CHECK(l.row(b) == "4000000|4000000|1795737600000|1795823999999");
 }
 
+TEST_CASE("usage ledger: a request of a closed window that commits late counts toward the "
+          "lifetime usage only, and leaves the current window as it is") {
+  Ledger l;
+  std::string batched = l.daily_key();
+  std::string single = l.daily_key();
+  auto records = [](const std::string& key) {
+    return std::vector<UsageRecord>{
+        request(key, "2026-11-28T00:00:01Z", "m", "p", 200, 1, 1, 0, "0.5"),
+        request(key, "2026-11-27T23:59:59Z", "m", "p", 200, 1, 1, 0, "0.25"),
+        request(key, "2026-11-28T00:00:02Z", "m", "p", 200, 1, 1, 0, "0.125"),
+    };
+  };
+  llmgw::UsageLedger(l.store).commit(records(batched));
+  for (const UsageRecord& r : records(single)) {
+    llmgw::UsageLedger(l.store).commit({r});
+  }
+  CHECK(l.row(batched) == "875000000000|625000000000|1795824000000|1795824002000");
+  CHECK(l.row(single) == l.row(batched));
+}
+
 TEST_CASE("usage ledger: one batch and the same records one by one agree") {
   Ledger batched;
   Ledger single;

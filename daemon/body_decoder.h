@@ -52,6 +52,13 @@ public:
 
   bool done() const { return m_state == State::done; }
   BodyFraming framing() const { return m_framing; }
+  // The body bytes still to come when the framing says how many (Content-Length).
+  std::optional<std::uint64_t> bytes_to_come() const {
+    if (m_framing != BodyFraming::length) {
+      return std::nullopt;
+    }
+    return m_state == State::done ? 0 : m_remaining;
+  }
 
 private:
   enum class State { size_line, data, data_end, trailer, done };

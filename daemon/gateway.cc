@@ -30,6 +30,14 @@ bool has_spending_limit(const ApiKey& key) {
   return key.usage_limit || key.period_limit;
 }
 
+// A request the provider had, whose answer llmgw gave up on, is billed the most it could
+// cost (its reservation), flagged estimated: the provider may have run it whole.
+void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping& mapping) {
+  record.prompt_tokens = request.prompt_tokens_estimate;
+  record.cost = cost_bound(request, mapping);
+  record.estimated = Flag::yes;
+}
+
 }  // namespace
 
 Gateway::Gateway(const ServeOptions& options)
@@ -163,6 +171,9 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
       if (e.nothing_sent_upstream()) {
         continue;
       }
+      if (e.answer_given_up()) {
+        bill_bound(exchange.record(), request, *candidate.mapping);
+      }
       throw *last_failure;
     }
     if (upstream->status() >= 500) {
@@ -173,7 +184,9 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
       throw upstream_status_error(*candidate.provider, *upstream);
     }
     if (auto refusal = unrelayable_answer(*candidate.provider, *upstream)) {
-      throw *refusal;  // the provider may have run the request: no fallback
+      // The provider may have run the request, with usage llmgw cannot read: no fallback.
+      bill_bound(exchange.record(), request, *candidate.mapping);
+      throw *refusal;
     }
     if (request.stream) {
       auto relay = std::make_shared<StreamRelay>(std::move(owner), std::move(upstream),
@@ -202,6 +215,9 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   try {
     body = upstream.read_all(k_max_upstream_body);
   } catch (const UpstreamError& e) {
+    if (e.answer_given_up()) {
+      bill_bound(exchange.record(), request, *candidate.mapping);
+    }
     throw upstream_failure(*candidate.provider, e);
   }
   UsageRecord& record = exchange.record();

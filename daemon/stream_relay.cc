@@ -112,13 +112,18 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
   try {
     more = m_upstream->read_some(m_piece);
     m_splitter.feed(m_piece, m_events);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
     if (!m_done_event.empty()) {
       return end(sink);  // the stream was whole; only the upstream's end of the body went wrong
     }
     // The upstream failed mid-stream: the client already has a 200, so the stream just
-    // ends; what was relayed is billed.
-    finish(200, "upstream_interrupted", Flag::no, WithoutUsage::relayed);
+    // ends. Where the upstream closed it, what was relayed is billed; where llmgw gave up
+    // (a stall past the read timeout, an event too large, broken framing), the provider
+    // may run on to the end, and the cost bound is billed.
+    const auto* failure = dynamic_cast<const UpstreamError*>(&e);
+    finish(200, "upstream_interrupted", Flag::no,
+           failure != nullptr && !failure->answer_given_up() ? WithoutUsage::relayed
+                                                              : WithoutUsage::bound);
     return false;
   }
   for (std::size_t i = 0; i < m_events.size(); ++i) {

@@ -31,6 +31,11 @@ public:
   // True when the upstream cannot have seen the request, so sending it to another
   // provider cannot make it run twice.
   bool nothing_sent_upstream() const { return m_sent == RequestSent::no; }
+  // True when the upstream had the request and llmgw gave up on its answer: it waited
+  // longer than the read timeout, or the answer was too large or not HTTP. The provider
+  // may have run the request whole, and bill it; a connection the upstream closed is not
+  // such a case.
+  bool answer_given_up() const;
 
 private:
   UpstreamFailure m_failure;

@@ -109,12 +109,20 @@ bool UpstreamResponse::await_body(std::chrono::milliseconds at_most) const {
 }
 
 std::string UpstreamResponse::read_all(std::size_t max_bytes) {
+  const auto too_large = [&] {
+    fail(UpstreamError(UpstreamFailure::too_large,
+                       "response body larger than " + std::to_string(max_bytes) + " bytes",
+                       RequestSent::yes));
+  };
   std::string body;
+  // A Content-Length past the limit is refused at once, not after waiting for the bytes.
+  const std::optional<std::uint64_t> declared = m_body.bytes_to_come();
+  if (declared && *declared > max_bytes) {
+    too_large();
+  }
   while (read_some(body)) {
     if (body.size() > max_bytes) {
-      fail(UpstreamError(UpstreamFailure::too_large,
-                         "response body larger than " + std::to_string(max_bytes) + " bytes",
-                         RequestSent::yes));
+      too_large();
     }
   }
   return body;

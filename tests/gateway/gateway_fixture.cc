@@ -1,5 +1,6 @@
 #include "tests/gateway/gateway_fixture.h"
 
+#include "core/client_request.h"
 #include "core/price.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/process.h"
@@ -8,6 +9,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <csignal>
 #include <netinet/in.h>
@@ -85,6 +87,13 @@ nlohmann::json usage_json(const TokenCounts& usage) {
 std::int64_t cost_of(const TestPrices& prices, const TokenCounts& tokens) {
   return (tokens.prompt - tokens.cached) * prices.input + tokens.cached * prices.cached_input +
          tokens.completion * prices.output;
+}
+
+std::int64_t cost_bound_of(const TestPrices& prices, const nlohmann::json& body) {
+  const std::int64_t prompt =
+      llmgw::parse_client_request(body.dump(), llmgw::Endpoint::chat).prompt_tokens_estimate;
+  const std::int64_t output = body.value("max_tokens", k_max_output_tokens);
+  return prompt * std::max(prices.input, prices.cached_input) + output * prices.output;
 }
 
 std::string completion_json(const std::string& model, const std::string& content,

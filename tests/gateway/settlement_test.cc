@@ -73,6 +73,20 @@ nlohmann::json interrupted_stream_row(const std::string& relayed) {
           {"cancelled", 0}};
 }
 
+// The row of a request whose answer llmgw gave up on (silence past the read timeout): the
+// provider may run it whole, so it is billed its reservation, estimated.
+nlohmann::json given_up_row(int status, const std::string& code, int streamed,
+                            std::int64_t completion_tokens) {
+  return {{"status", status},
+          {"error_code", code},
+          {"prompt_tokens", prompt_estimate()},
+          {"completion_tokens", completion_tokens},
+          {"cost", reservation()},
+          {"estimated", 1},
+          {"streamed", streamed},
+          {"cancelled", 0}};
+}
+
 // The row of a request that failed before anything was relayed: nothing billed.
 nlohmann::json unbilled_row(int status, const std::string& code, int streamed) {
   return {{"status", status},    {"error_code", code}, {"prompt_tokens", 0},
@@ -97,6 +111,15 @@ void check_settled_and_whole(GatewayUnderTest& gw, const TestKey& key, std::int6
   Reply next = gw.chat(key, spend_request(Stream::no));
   CHECK(next.status == 200);
   CHECK(books_of(gw, key) == settled_books(logged + cost_of(k_premium, k_answered)));
+}
+
+// After a request billed its whole reservation, the key's one reservation: the books
+// balance at it with nothing reserved, and the next request is refused, the key spent.
+void check_settled_and_spent(GatewayUnderTest& gw, const TestKey& key) {
+  eventually([&] { return books_of(gw, key) == settled_books(reservation()); });
+  CHECK(books_of(gw, key) == settled_books(reservation()));
+  CHECK(gw.chat(key, spend_request(Stream::no)).status == 402);
+  CHECK(books_of(gw, key) == settled_books(reservation()));
 }
 
 std::string http_json(const std::string& body) {
@@ -132,10 +155,15 @@ TestKey start_behind(GatewayUnderTest& gw, const RawUpstream& upstream,
   return key;
 }
 
+// How a stream cut short without usage is billed: what was relayed when the upstream
+// closed it, the reservation when llmgw gave up on it.
+enum class Billed { relayed, bound };
+
 // A stream the upstream breaks off after `relayed` content, by `then` (a reset, silence):
-// the client got what was relayed, that is billed, and nothing stays reserved.
+// the client got what was relayed, it is billed as `billed` says, and nothing stays
+// reserved.
 void check_broken_stream(const std::string& relayed, void (*then)(RawConnection&),
-                         const std::vector<std::string>& serve_args) {
+                         const std::vector<std::string>& serve_args, Billed billed) {
   auto upstream = faulty_upstream([&relayed, then](RawConnection& connection) {
     connection.send(k_chunked_event_stream_head + chunk(sse(content_chunk(k_upstream_model, relayed))));
     then(connection);
@@ -148,6 +176,13 @@ void check_broken_stream(const std::string& relayed, void (*then)(RawConnection&
     return true;
   });
   CHECK(received == sse(content_chunk(k_upstream_model, relayed)));
+  if (billed == Billed::bound) {
+    CHECK(gw.log_rows(k_row_columns) ==
+          nlohmann::json::array({given_up_row(200, "upstream_interrupted", 1,
+                                              llmgw::estimate_tokens(relayed.size()))}));
+    check_settled_and_spent(gw, key);
+    return;
+  }
   nlohmann::json row = interrupted_stream_row(relayed);
   CHECK(gw.log_rows(k_row_columns) == nlohmann::json::array({row}));
   check_settled_and_whole(gw, key, row["cost"].get<std::int64_t>());
@@ -244,24 +279,26 @@ TEST_CASE("settled: the upstream resets the connection before the response head"
 
 TEST_CASE("settled: the upstream resets the connection mid-stream, what was relayed is billed") {
   check_broken_stream("partial answer", [](RawConnection& connection) { connection.reset(); },
-                      {});
+                      {}, Billed::relayed);
 }
 
-TEST_CASE("settled: the upstream sends nothing within --upstream-timeout") {
+TEST_CASE("settled: the upstream sends nothing within --upstream-timeout, and the request "
+          "is billed its reservation") {
   auto upstream = faulty_upstream([](RawConnection& connection) { connection.wait_for_close(); });
   GatewayUnderTest gw;
   TestKey key = start_behind(gw, *upstream, {"--upstream-timeout", "500ms"});
   CHECK(gw.chat(key, spend_request(Stream::no)) ==
         reference_error(504, "upstream_timeout", "Provider alpha timed out"));
   CHECK(gw.log_rows(k_row_columns) ==
-        nlohmann::json::array({unbilled_row(504, "upstream_timeout", 0)}));
-  check_settled_and_whole(gw, key, 0);
+        nlohmann::json::array({given_up_row(504, "upstream_timeout", 0, 0)}));
+  check_settled_and_spent(gw, key);
 }
 
-TEST_CASE("settled: the upstream stalls mid-stream past --upstream-timeout") {
+TEST_CASE("settled: the upstream stalls mid-stream past --upstream-timeout, and the request "
+          "is billed its reservation") {
   check_broken_stream("then silence",
                       [](RawConnection& connection) { connection.wait_for_close(); },
-                      {"--upstream-timeout", "500ms"});
+                      {"--upstream-timeout", "500ms"}, Billed::bound);
 }
 
 TEST_CASE("settled: a streaming client gone before the first byte") {

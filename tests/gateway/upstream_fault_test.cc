@@ -127,11 +127,14 @@ TEST_CASE("upstream fault: accepted then silence is a 504 at the read timeout, w
   CHECK(failed.reply == k_timed_out);
   CHECK(failed.ms >= 480);
   CHECK(failed.ms < 500 + k_slack_ms);
-  // The request reached alpha, which may yet run it: beta must not run it a second time.
+  // The request reached alpha, which may yet run it: beta must not run it a second time,
+  // and it is billed the most alpha could bill for it.
   CHECK(gw.beta.requests().empty());
-  CHECK(gw.log_rows("provider, status, error_code, cost") ==
-        nlohmann::json::array({{{"provider", "alpha"}, {"status", 504},
-                                {"error_code", "upstream_timeout"}, {"cost", 0}}}));
+  const std::int64_t alpha_bound = cost_bound_of(k_alpha_shared, chat_request("shared"));
+  CHECK(gw.log_rows("provider, status, error_code, cost, estimated") ==
+        nlohmann::json::array(
+            {{{"provider", "alpha"}, {"status", 504}, {"error_code", "upstream_timeout"},
+              {"cost", alpha_bound}, {"estimated", 1}}}));
   check_nothing_reserved(gw, key);
 }
 
@@ -152,9 +155,11 @@ TEST_CASE("upstream fault: headers then silence is a 504 at the read timeout") {
   CHECK(failed.ms >= 480);
   CHECK(failed.ms < 500 + k_slack_ms);
   CHECK(gw.beta.requests().empty());
-  CHECK(gw.log_rows("provider, status, error_code") ==
-        nlohmann::json::array(
-            {{{"provider", "alpha"}, {"status", 504}, {"error_code", "upstream_timeout"}}}));
+  CHECK(gw.log_rows("provider, status, error_code, cost") ==
+        nlohmann::json::array({{{"provider", "alpha"},
+                                {"status", 504},
+                                {"error_code", "upstream_timeout"},
+                                {"cost", cost_bound_of(k_alpha_shared, chat_request("shared"))}}}));
   check_nothing_reserved(gw, key);
 }
 
@@ -308,4 +313,58 @@ TEST_CASE("upstream fault: a redirect is not followed: the client gets a 502, no
                      "status = 502 AND error_code = 'upstream_error'") ==
         static_cast<std::int64_t>(redirects.size()));
   check_nothing_reserved(gw, key);
+}
+
+TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, a body past 64 MiB, an "
+          "event past 4 MiB) is billed the most the request could cost, and no fallback") {
+  struct Case {
+    const char* what;
+    std::string answer;  // sent after the request is read; then the upstream waits
+    bool stream;
+    Reply reply;  // for a stream, the client has a 200 and the log row says what ended it
+  };
+  const std::vector<Case> cases = {
+      {"not HTTP", "SSH-2.0-OpenSSH_9.2\r\n\r\n", false,
+       reference_error(502, "upstream_unreachable",
+                       "Could not get an answer from provider alpha (protocol)")},
+      {"a body past 64 MiB",
+       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 67108865\r\n\r\n{",
+       false,
+       reference_error(502, "upstream_unreachable",
+                       "Could not get an answer from provider alpha (too_large)")},
+      {"an event past 4 MiB",
+       k_chunked_event_stream_head + chunk("data: \"" + std::string(5 << 20, 'x')), true, {}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    RawUpstream upstream([&](RawConnection& connection) {
+      if (!connection.read_request().empty()) {
+        connection.send(c.answer);
+        connection.wait_for_close();
+      }
+    });
+    GatewayUnderTest gw;
+    gw.alpha_base_url = http_url(upstream.port());
+    TestKey key = gw.create_key({"--limit", "5"});
+    gw.start(k_timeouts);
+    nlohmann::json body = chat_request("shared");
+    if (c.stream) {
+      body["stream"] = true;
+      // Read until the gateway closes the connection: [DONE] never comes.
+      std::string received =
+          read_until_then_close(gw.port(), raw_chat_request(key, body), k_sse_done);
+      CHECK(received.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+      CHECK(received.find("xxxx") == std::string::npos);
+    } else {
+      CHECK(gw.chat(key, body) == c.reply);
+    }
+    REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+    nlohmann::json row = gw.log_rows("status, error_code, prompt_tokens, cost, estimated")[0];
+    CHECK(row["status"] == (c.stream ? 200 : 502));
+    CHECK(row["error_code"] == (c.stream ? "upstream_interrupted" : "upstream_unreachable"));
+    CHECK(row["cost"] == cost_bound_of(k_alpha_shared, body));
+    CHECK(row["estimated"] == 1);
+    CHECK(gw.beta.requests().empty());
+    check_nothing_reserved(gw, key);
+  }
 }

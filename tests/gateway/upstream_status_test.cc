@@ -1,6 +1,7 @@
 // Upstream answers below 300 that carry no completion llmgw can relay: any status but 200
 // (101, 204, 205, another 2xx) and a Content-Encoding llmgw did not ask for. Each is a 502
-// upstream_error, streaming or not, logged, with nothing left reserved.
+// upstream_error, streaming or not, logged, with nothing left reserved. The provider may
+// have run the request, with usage llmgw cannot read: it is billed its cost bound.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/raw_upstream.h"
 
@@ -27,8 +28,11 @@ void check_refused(const std::string& head_and_body, const std::string& message)
   CHECK(gw.chat(key, body) == expected);
   body["stream"] = true;
   CHECK(gw.chat(key, body) == expected);
-  nlohmann::json row = {{"provider", "alpha"}, {"status", 502}, {"error_code", "upstream_error"}};
-  CHECK(gw.log_rows("provider, status, error_code") == nlohmann::json::array({row, row}));
+  const std::int64_t bound = cost_bound_of(k_premium, body);  // `stream` is not billed
+  nlohmann::json row = {{"provider", "alpha"}, {"status", 502}, {"error_code", "upstream_error"},
+                        {"cost", bound}, {"estimated", 1}};
+  CHECK(gw.log_rows("provider, status, error_code, cost, estimated") ==
+        nlohmann::json::array({row, row}));
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
 }
 

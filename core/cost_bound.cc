@@ -32,11 +32,8 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
       checked_cost(std::max(mapping.input, mapping.cached_input), request.prompt_tokens_estimate,
                    "request body is too large: the request could cost more than llmgw can "
                    "count");
-  const std::int64_t per_choice = request.max_tokens && *request.max_tokens > 0
-                                      ? *request.max_tokens
-                                      : mapping.max_output_tokens;
-  std::int64_t output_tokens = 0;
-  if (__builtin_mul_overflow(per_choice, request.choices, &output_tokens)) {
+  const std::int64_t output_tokens = output_tokens_bound(request, mapping).value_or(0);
+  if (output_tokens == INT64_MAX) {  // saturated: past what llmgw counts
     throw_invalid(output_too_large);
   }
   const Money output = checked_cost(mapping.output, output_tokens, output_too_large);
@@ -44,6 +41,27 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
     throw_invalid(output_too_large);
   }
   return prompt + output;
+}
+
+std::optional<std::int64_t> output_tokens_bound(const ClientRequest& request,
+                                                const Mapping& mapping) {
+  const std::int64_t per_choice = request.max_tokens && *request.max_tokens > 0
+                                      ? *request.max_tokens
+                                      : mapping.max_output_tokens;
+  if (per_choice <= 0) {
+    return std::nullopt;
+  }
+  std::int64_t tokens = 0;
+  if (__builtin_mul_overflow(per_choice, request.choices, &tokens)) {
+    return INT64_MAX;
+  }
+  return tokens;
+}
+
+std::int64_t estimated_output(std::size_t bytes, std::optional<std::int64_t> bound) {
+  const auto tokens = static_cast<std::int64_t>(
+      std::min<std::size_t>(bytes, static_cast<std::size_t>(INT64_MAX)));
+  return bound ? std::min(tokens, *bound) : tokens;
 }
 
 std::optional<std::string> unbounded_output(const ClientRequest& request,

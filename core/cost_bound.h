@@ -5,6 +5,8 @@
 #include "core/client_request.h"
 #include "core/money.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +20,16 @@ namespace llmgw {
 // output tokens. Throws Error(invalid), with a message fit for a 400 answer, when the
 // amount is more than Money holds.
 Money cost_bound(const ClientRequest& request, const Mapping& mapping);
+
+// The most output tokens the request can be billed on `mapping`: the larger of
+// max_completion_tokens and max_tokens, or the mapping's max output when neither is given
+// or it is 0, times the request's choices (saturating). Nullopt when neither bounds it.
+std::optional<std::int64_t> output_tokens_bound(const ClientRequest& request,
+                                                const Mapping& mapping);
+
+// The output tokens billed for an answer without usage: a token for each of its `bytes`
+// (no tokenizer makes more tokens than bytes of generated text), at most `bound`.
+std::int64_t estimated_output(std::size_t bytes, std::optional<std::int64_t> bound);
 
 // Why the output of a chat `request` on `mapping` has no bound, when it has none: the
 // output is priced, the request gives no max tokens (or 0) and the mapping has no max

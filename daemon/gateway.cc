@@ -224,8 +224,9 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   std::optional<TokenUsage> usage = usage_in(body);
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
-    // the answer, which holds the generated text.
-    usage = TokenUsage{request.prompt_tokens_estimate, static_cast<std::int64_t>(body.size()), 0};
+    // the answer, which holds the generated text, up to the most output it can be billed.
+    const std::optional<std::int64_t> bound = output_tokens_bound(request, *candidate.mapping);
+    usage = TokenUsage{request.prompt_tokens_estimate, estimated_output(body.size(), bound), 0};
     record.estimated = Flag::yes;
   }
   record.prompt_tokens = usage->prompt;

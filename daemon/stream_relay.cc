@@ -16,13 +16,19 @@ namespace {
 // The end of a stream as relayed: the upstream's own [DONE] event may carry other lines.
 constexpr std::string_view k_done_event = "data: [DONE]\n\n";
 
-// The text bytes a chunk carries, for estimating completion tokens without usage.
-std::size_t delta_bytes(const std::vector<JsonMember>& chunk) {
+// What the choices of a chunk carry: the bytes of their text (content, reasoning), and
+// the bytes of their `delta` objects as written (text, tool calls, audio, ...).
+struct DeltaBytes {
+  std::size_t text = 0;
+  std::size_t written = 0;
+};
+
+DeltaBytes delta_bytes(const std::vector<JsonMember>& chunk) {
+  DeltaBytes bytes;
   const JsonMember* choices = find_member(chunk, "choices");
   if (choices == nullptr || choices->value.kind != JsonKind::array) {
-    return 0;
+    return bytes;
   }
-  std::size_t bytes = 0;
   for (const JsonSlice& choice : json_elements(choices->value)) {
     if (choice.kind != JsonKind::object) {
       continue;
@@ -32,11 +38,12 @@ std::size_t delta_bytes(const std::vector<JsonMember>& chunk) {
     if (delta == nullptr || delta->value.kind != JsonKind::object) {
       continue;
     }
+    bytes.written += delta->value.text.size();
     const auto delta_members = last_of_each_key(json_members(delta->value));
     for (const char* field : {"content", "reasoning_content"}) {
       const JsonMember* text = find_member(delta_members, field);
       if (text != nullptr && text->value.kind == JsonKind::string) {
-        bytes += json_string_value(text->value.text).size();
+        bytes.text += json_string_value(text->value.text).size();
       }
     }
   }
@@ -73,6 +80,7 @@ StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
       m_include_usage(request.include_usage),
       m_prompt_estimate(request.prompt_tokens_estimate),
       m_cost_bound(cost_bound(request, mapping)),
+      m_output_bound(output_tokens_bound(request, mapping)),
       m_aborting(aborting) {}
 
 StreamRelay::~StreamRelay() {
@@ -169,9 +177,9 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
   if (auto usage = usage_among(*chunk)) {
     m_usage = usage;
   }
-  std::size_t bytes = delta_bytes(*chunk);
-  m_content_bytes += bytes;
-  if (bytes > 0 && !m_first_content_seen) {
+  const DeltaBytes bytes = delta_bytes(*chunk);
+  m_delta_bytes += bytes.written;
+  if (bytes.text > 0 && !m_first_content_seen) {
     m_first_content_seen = true;
     m_exchange->record().ttft_ms = m_exchange->elapsed_ms();
   }
@@ -252,7 +260,11 @@ void StreamRelay::read_on_for_usage() {
 bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
   UsageRecord& record = m_exchange->record();
   record.cancelled = cancelled;
-  const TokenUsage estimate{m_prompt_estimate, estimate_tokens(m_content_bytes), 0};
+  // Never less than the provider bills: the prompt bound, and a token for each byte of
+  // the deltas as written, which hold the generated text, tool calls and all, up to the
+  // most output the request can be billed.
+  const TokenUsage estimate{m_prompt_estimate,
+                            estimated_output(m_delta_bytes, m_output_bound), 0};
   auto set = [&](const TokenUsage& usage, Money cost, Flag estimated) {
     record.prompt_tokens = usage.prompt;
     record.completion_tokens = usage.completion;

@@ -64,7 +64,7 @@ private:
   enum class WithoutUsage { relayed, bound };
 
   bool pump_events(httplib::DataSink& sink);
-  // Reads a chunk's usage and content bytes; its members, nullopt when the data is not a
+  // Reads a chunk's usage and delta bytes; its members, nullopt when the data is not a
   // JSON object.
   std::optional<std::vector<JsonMember>> inspect(const SseEvent& event);
   bool relay(const SseEvent& event, httplib::DataSink& sink);
@@ -91,12 +91,13 @@ private:
   bool m_include_usage;
   std::int64_t m_prompt_estimate;
   Money m_cost_bound;
+  std::optional<std::int64_t> m_output_bound;  // output_tokens_bound()
   const std::atomic<bool>& m_aborting;
   SseSplitter m_splitter;
   std::vector<SseEvent> m_events;
   std::string m_piece;
   std::optional<TokenUsage> m_usage;
-  std::size_t m_content_bytes = 0;
+  std::size_t m_delta_bytes = 0;  // of the choices' deltas as written
   bool m_first_content_seen = false;
   bool m_finished = false;
   std::string m_done_event;  // set when the upstream's [DONE] came: held back for the end

@@ -108,9 +108,10 @@ TEST_CASE("streaming: without an upstream usage chunk the tokens are estimated a
   nlohmann::json row = rows[0];
   CHECK(row["estimated"] == 1);
   CHECK(row["streamed"] == 1);
-  // "Hello streamed reply": 20 bytes, at one token per 4 bytes.
-  CHECK(row["completion_tokens"] == 5);
-  TokenCounts estimated{row["prompt_tokens"].get<std::int64_t>(), 5, 0};
+  // A token for each byte of the deltas as written: {"content":"Hello"} (19 bytes),
+  // {"content":" streamed"} (23) and {"content":" reply"} (20).
+  CHECK(row["completion_tokens"] == 62);
+  TokenCounts estimated{row["prompt_tokens"].get<std::int64_t>(), 62, 0};
   CHECK(estimated.prompt > 0);
   CHECK(row["cost"] == cost_of(k_premium, estimated));
   CHECK(gw.usage_of(key.id) == cost_of(k_premium, estimated));

@@ -10,6 +10,8 @@
 
 using llmgw::ClientRequest;
 using llmgw::cost_bound;
+using llmgw::estimated_output;
+using llmgw::output_tokens_bound;
 using llmgw::Endpoint;
 using llmgw::Mapping;
 using llmgw::Money;
@@ -59,6 +61,27 @@ TEST_CASE("cost bound: the prompt bound plus max tokens times the choices") {
   dear_cache.cached_input = Price::from_per_token(5);
   CHECK(cost_bound(plain, dear_cache) ==
         Money::from_units(plain.prompt_tokens_estimate * 5 + 20 * 7));
+}
+
+TEST_CASE("cost bound: the output an answer without usage is billed is its bytes, at most the "
+          "output bound") {
+  const Mapping mapping = priced(3, 7, 1000);
+  const Mapping open_ended = priced(3, 7, 0);
+  const ClientRequest plain = parse_client_request(
+      R"({"model":"m","messages":[{}],"max_tokens":20,"n":3})", Endpoint::chat);
+  const ClientRequest bare =
+      parse_client_request(R"({"model":"m","messages":[{}]})", Endpoint::chat);
+  CHECK(output_tokens_bound(plain, mapping) == 60);
+  CHECK(output_tokens_bound(bare, mapping) == 1000);
+  CHECK(output_tokens_bound(bare, open_ended) == std::nullopt);
+  const ClientRequest huge = parse_client_request(
+      R"({"model":"m","messages":[{}],"max_tokens":4611686018427387904,"n":4})", Endpoint::chat);
+  CHECK(output_tokens_bound(huge, mapping) == INT64_MAX);
+
+  CHECK(estimated_output(59, output_tokens_bound(plain, mapping)) == 59);
+  CHECK(estimated_output(61, output_tokens_bound(plain, mapping)) == 60);
+  CHECK(estimated_output(5000, std::nullopt) == 5000);
+  CHECK(estimated_output(0, 10) == 0);
 }
 
 TEST_CASE("cost bound: more than Money holds is an error fit for a 400") {

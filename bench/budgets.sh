@@ -3,7 +3,7 @@
 # misses: the bursts of tests/gateway/budget_concurrency_test.cc (200 requests at once
 # over 50 connections against a small limit, streaming and not, the CLI changing the
 # limit mid-burst), the retries of tests/gateway/budget_retry_test.cc (64 clients
-# retrying on 402 while every other request costs far less than it reserved: usage must
+# retrying on 402 while every request settles a little under its reservation: usage must
 # end within the limit plus one request's cost beyond its capped reservation), the honest
 # provider of tests/gateway/honest_budget_test.cc (32 clients retrying on 402 with n = 50,
 # 20 KB of tools, four images and streams they leave after the first event, against a

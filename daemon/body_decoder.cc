@@ -76,6 +76,14 @@ std::optional<std::pair<std::string_view, std::size_t>> BodyDecoder::next_line(
   } else if (m_sender == Sender::client) {
     malformed("a chunk-size or trailer line ends in a bare LF");
   }
+  // A bare CR or NUL in an extension or trailer is a line end or a string end to some
+  // readers: a client's lines hold no control character but the tab.
+  if (m_sender == Sender::client &&
+      std::any_of(line.begin(), line.end(), [](unsigned char c) {
+        return (c < 0x20 && c != '\t') || c == 0x7f;
+      })) {
+    malformed("a chunk-size or trailer line holds a control character");
+  }
   return std::make_pair(line, end + 1);
 }
 

@@ -152,6 +152,14 @@ TEST_CASE("body decoder: a client's chunked body ends every line in CRLF, whatev
           "hello | malformed request body: a chunk-size or trailer line ends in a bare LF");
     CHECK(request_outcome("5\r\nhello\r\n0\r\n\n", step) ==
           "hello | malformed request body: a chunk-size or trailer line ends in a bare LF");
+    CHECK(request_outcome("5;x=y\rz\r\nhello\r\n0\r\n\r\n", step) ==
+          " | malformed request body: a chunk-size or trailer line holds a control character");
+    CHECK(request_outcome(std::string("5;x\0y\r\nhello\r\n0\r\n\r\n", 19), step) ==
+          " | malformed request body: a chunk-size or trailer line holds a control character");
+    CHECK(request_outcome("5\r\nhello\r\n0\r\nX-T: a\rb\r\n\r\n", step) ==
+          "hello | malformed request body: a chunk-size or trailer line holds a control "
+          "character");
+    CHECK(request_outcome("5;x=\"a\tb\"\r\nhello\r\n0\r\n\r\n", step) == "hello | done");
   }
   CHECK(request_outcome("zz\r\nhello\r\n", 4) == " | malformed request body: bad chunk size");
   CHECK(request_outcome("3\r\nhello\r\n", 4) ==

@@ -221,7 +221,17 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
     throw upstream_failure(*candidate.provider, e);
   }
   UsageRecord& record = exchange.record();
-  std::optional<TokenUsage> usage = usage_in(body);
+  const auto answer = json_object_members(body, k_max_response_depth);
+  if (!answer) {
+    // Not a completion a client can read (empty, a proxy's HTML page, a cut-off text): the
+    // provider may have run the request, and its usage cannot be read.
+    bill_bound(record, request, *candidate.mapping);
+    throw HttpError(502, "upstream_error",
+                    fmt::format("Provider {} answered HTTP 200 with a body that is not a JSON "
+                                "object",
+                                candidate.provider->id));
+  }
+  std::optional<TokenUsage> usage = usage_among(*answer);
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
     // the answer, which holds the generated text, up to the most output it can be billed.

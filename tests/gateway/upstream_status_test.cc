@@ -7,6 +7,11 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
 using namespace test;
 
 namespace {
@@ -82,4 +87,35 @@ TEST_CASE("upstream status: Content-Encoding identity is relayed as usual") {
   TestKey key = gw.create_key();
   gw.start();
   CHECK(gw.chat(key, chat_request("premium")) == Reply{200, nlohmann::json::parse(body)});
+}
+
+TEST_CASE("upstream status: a whole answer that is not a JSON object is a 502, billed its cost "
+          "bound") {
+  const std::vector<std::string> bodies = {"", "<html>Bad gateway</html>", "[1,2]",
+                                           R"({"id":"chatcmpl-1","choices":[)"};
+  RawUpstream upstream([&, next = std::make_shared<std::atomic<std::size_t>>(0)](
+                           RawConnection& connection) {
+    if (!connection.read_request().empty()) {
+      const std::string& body = bodies.at((*next)++ % bodies.size());
+      connection.send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n" + body);
+    }
+  });
+  GatewayUnderTest gw;
+  gw.alpha_base_url = upstream.base_url() + "/v1";
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start();
+  const nlohmann::json body = chat_request("premium");
+  for (const std::string& answer : bodies) {
+    CAPTURE(answer);
+    CHECK(gw.chat(key, body) ==
+          reference_error(502, "upstream_error",
+                          "Provider alpha answered HTTP 200 with a body that is not a JSON "
+                          "object"));
+  }
+  nlohmann::json row = {{"status", 502}, {"error_code", "upstream_error"},
+                        {"cost", cost_bound_of(k_premium, body)}, {"estimated", 1}};
+  CHECK(gw.log_rows("status, error_code, cost, estimated") ==
+        nlohmann::json::array({row, row, row, row}));
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
 }

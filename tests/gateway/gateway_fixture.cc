@@ -89,10 +89,11 @@ std::int64_t cost_of(const TestPrices& prices, const TokenCounts& tokens) {
          tokens.completion * prices.output;
 }
 
-std::int64_t cost_bound_of(const TestPrices& prices, const nlohmann::json& body) {
+std::int64_t cost_bound_of(const TestPrices& prices, const nlohmann::json& body,
+                           std::int64_t max_output) {
   const std::int64_t prompt =
       llmgw::parse_client_request(body.dump(), llmgw::Endpoint::chat).prompt_tokens_estimate;
-  const std::int64_t output = body.value("max_tokens", k_max_output_tokens);
+  const std::int64_t output = body.value("max_tokens", max_output);
   return prompt * std::max(prices.input, prices.cached_input) + output * prices.output;
 }
 

@@ -50,8 +50,10 @@ std::int64_t cost_of(const TestPrices& prices, const TokenCounts& tokens);
 // The max output of every mapping in the test catalog.
 constexpr std::int64_t k_max_output_tokens = 1000;
 // The most a chat request `body` (one choice) can cost at `prices`: llmgw's prompt bound
-// and its max_tokens, else the catalog's max output. What it reserves on one mapping.
-std::int64_t cost_bound_of(const TestPrices& prices, const nlohmann::json& body);
+// and its max_tokens, else the mapping's `max_output`. What it reserves on one mapping,
+// and what it is billed when llmgw cannot know what it cost.
+std::int64_t cost_bound_of(const TestPrices& prices, const nlohmann::json& body,
+                           std::int64_t max_output = k_max_output_tokens);
 
 // Upstream answers. A chat completion saying `content`, with usage.
 std::string completion_json(const std::string& model, const std::string& content,

@@ -1,8 +1,6 @@
 // What a stream is billed when it does not end the ordinary way: a usage whose cost Money
 // cannot hold (the daemon stays up; 502, the cost bound, estimated), and a client that
 // leaves early (the upstream is read on for its usage; without it, the cost bound).
-#include "core/client_request.h"
-#include "core/cost_bound.h"
 #include "core/price.h"
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/http_chunks.h"
@@ -11,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <csignal>
 #include <memory>
 #include <thread>
 
@@ -26,18 +25,6 @@ nlohmann::json stream_request(const std::string& model) {
   nlohmann::json body = chat_request(model, "stream this");
   body["stream"] = true;
   return body;
-}
-
-// The most `body` can cost at `prices` with `max_output` tokens, as llmgw's own cost_bound
-// says: what the request reserved, and what it is billed without a usage.
-std::int64_t bound_of(const nlohmann::json& body, const TestPrices& prices, std::int64_t max_output) {
-  llmgw::Mapping mapping;
-  mapping.input = llmgw::Price::from_per_token(prices.input);
-  mapping.output = llmgw::Price::from_per_token(prices.output);
-  mapping.cached_input = llmgw::Price::from_per_token(prices.cached_input);
-  mapping.max_output_tokens = max_output;
-  return llmgw::cost_bound(llmgw::parse_client_request(body.dump(), llmgw::Endpoint::chat), mapping)
-      .units();
 }
 
 // The row of a request that was cut off and billed `cost`, estimated: status and code as
@@ -98,7 +85,7 @@ TEST_CASE("stream billing: a usage whose cost overflows Money is 502, billed its
   check_daemon_serves(gw, key);
   REQUIRE(eventually([&] { return gw.log_rows("id").size() == 2; }));
   nlohmann::json row = gw.log_rows(k_row_columns)[0];
-  const std::int64_t bound = bound_of(body, k_dearest, 16);
+  const std::int64_t bound = cost_bound_of(k_dearest, body, 16);
   CHECK(row == estimated_row(row, 502, "upstream_error", bound, 0));
   CHECK(row["prompt_tokens"] != 1'000'000'000);
   CHECK(gw.usage_of(key.id) == bound);
@@ -180,7 +167,7 @@ TEST_CASE("stream billing: a client that leaves early, when no usage comes, is b
   read_until_then_close(gw.port(), raw_chat_request(key, body), "word0 ");
   REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
   nlohmann::json row = gw.log_rows(k_row_columns)[0];
-  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  const std::int64_t bound = cost_bound_of(k_premium, body);
   CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
   CHECK(bound >= cost_of(k_premium, {row["prompt_tokens"].get<std::int64_t>(), 0, 0}));
   CHECK(gw.usage_of(key.id) == bound);
@@ -210,7 +197,7 @@ TEST_CASE("stream billing: a client that leaves a stream that then stalls is set
   read_until_then_close(gw.port(), raw_chat_request(key, body), "partial");
   REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
   nlohmann::json row = gw.log_rows(k_row_columns)[0];
-  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  const std::int64_t bound = cost_bound_of(k_premium, body);
   CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
   CHECK(gw.usage_of(key.id) == bound);
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
@@ -243,7 +230,7 @@ TEST_CASE("stream billing: a client that leaves a stream that then runs on past 
   read_until_then_close(gw.port(), raw_chat_request(key, body), "wwww");
   REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }, std::chrono::seconds(30)));
   nlohmann::json row = gw.log_rows(k_row_columns)[0];
-  const std::int64_t bound = bound_of(body, k_premium, 1000);
+  const std::int64_t bound = cost_bound_of(k_premium, body);
   CHECK(row == estimated_row(row, 499, "client_closed_request", bound, 1));
   CHECK(gw.usage_of(key.id) == bound);
   CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
@@ -251,4 +238,42 @@ TEST_CASE("stream billing: a client that leaves a stream that then runs on past 
   REQUIRE(eventually([&] { return gw.alpha.requests().size() == 1 && *written > 0; }));
   CHECK(*written >= std::size_t{8} << 20);
   CHECK(*written < k_offered);
+}
+
+TEST_CASE("stream billing: a client that leaves early, then SIGTERM: reading on ends at the "
+          "drain deadline, billed the cost bound, and the daemon exits") {
+  // After the first word, a word every 100 ms for 20 s and never a usage: reading on for
+  // it would last until llmgw's 30 s bound.
+  constexpr int k_words = 200;
+  auto sent = std::make_shared<std::atomic<int>>(0);
+  GatewayUnderTest gw;
+  gw.alpha.handle("POST", k_upstream_path,
+                  [sent](const httplib::Request&, httplib::Response& response) {
+                    response.set_chunked_content_provider(
+                        "text/event-stream", [sent](std::size_t, httplib::DataSink& sink) {
+                          for (const std::string& word : words(k_words)) {
+                            if (!sink.write(word.data(), word.size())) {
+                              return false;  // llmgw has closed the connection
+                            }
+                            ++*sent;
+                            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                          }
+                          sink.done();
+                          return true;
+                        });
+                  });
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start({"--drain-timeout", "300ms"});
+
+  nlohmann::json body = stream_request("premium");
+  read_until_then_close(gw.port(), raw_chat_request(key, body), "word0 ");
+  // The client is gone and llmgw reads on: then the daemon is told to stop.
+  REQUIRE(eventually([&] { return *sent >= 3; }));
+  CHECK(gw.daemon().stop(SIGTERM) == 0);
+  // It stopped reading long before the provider's end.
+  CHECK(*sent < k_words);
+  nlohmann::json rows = gw.log_rows(k_row_columns);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0] == estimated_row(rows[0], 499, "client_closed_request",
+                                 cost_bound_of(k_premium, body), 1));
 }

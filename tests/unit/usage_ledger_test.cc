@@ -11,8 +11,10 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 using llmgw::KeyUsage;
@@ -55,6 +57,21 @@ std::string text(const KeyUsage& u) {
          std::to_string(u.last_used_at);
 }
 
+// The rows of two daily keys after the records `for_key` makes for each: one charged in
+// one batch, the other one record at a time.
+std::pair<std::string, std::string> batched_and_one_by_one(
+    const std::function<std::vector<UsageRecord>(const std::string&)>& for_key) {
+  Ledger batched;
+  Ledger single;
+  std::string a = batched.daily_key();
+  std::string b = single.daily_key();
+  llmgw::UsageLedger(batched.store).commit(for_key(a));
+  for (const UsageRecord& r : for_key(b)) {
+    llmgw::UsageLedger(single.store).commit({r});
+  }
+  return {batched.row(a), single.row(b)};
+}
+
 }  // namespace
 
 TEST_CASE("usage ledger: a batch across a period reset charges the new window only") {
@@ -78,43 +95,28 @@ TEST_CASE("usage ledger: a batch across a period reset charges the new window on
 
 TEST_CASE("usage ledger: a request of a closed window that commits late counts toward the "
           "lifetime usage only, and leaves the current window as it is") {
-  Ledger l;
-  std::string batched = l.daily_key();
-  std::string single = l.daily_key();
-  auto records = [](const std::string& key) {
+  auto [batched, single] = batched_and_one_by_one([](const std::string& key) {
     return std::vector<UsageRecord>{
         request(key, "2026-11-28T00:00:01Z", "m", "p", 200, 1, 1, 0, "0.5"),
         request(key, "2026-11-27T23:59:59Z", "m", "p", 200, 1, 1, 0, "0.25"),
         request(key, "2026-11-28T00:00:02Z", "m", "p", 200, 1, 1, 0, "0.125"),
     };
-  };
-  llmgw::UsageLedger(l.store).commit(records(batched));
-  for (const UsageRecord& r : records(single)) {
-    llmgw::UsageLedger(l.store).commit({r});
-  }
-  CHECK(l.row(batched) == "875000000000|625000000000|1795824000000|1795824002000");
-  CHECK(l.row(single) == l.row(batched));
+  });
+  CHECK(batched == "875000000000|625000000000|1795824000000|1795824002000");
+  CHECK(single == batched);
 }
 
 TEST_CASE("usage ledger: one batch and the same records one by one agree") {
-  Ledger batched;
-  Ledger single;
-  std::string a = batched.daily_key();
-  std::string b = single.daily_key();
-  auto records = [](const std::string& key) {
+  auto [batched, single] = batched_and_one_by_one([](const std::string& key) {
     return std::vector<UsageRecord>{
         request(key, "2026-11-27T10:00:00Z", "m", "p", 200, 1, 1, 0, "0.25"),
         request(key, "2026-11-27T23:00:00Z", "m", "p", 500, 1, 1, 0, "0"),
         request(key, "2026-11-28T01:00:00Z", "m", "p", 200, 1, 1, 0, "0.5"),
         request(key, "2026-11-28T02:00:00Z", "m", "p", 200, 1, 1, 0, "0.125"),
     };
-  };
-  llmgw::UsageLedger(batched.store).commit(records(a));
-  for (const UsageRecord& r : records(b)) {
-    llmgw::UsageLedger(single.store).commit({r});
-  }
-  CHECK(batched.row(a) == single.row(b));
-  CHECK(batched.row(a) == "875000000000|625000000000|1795824000000|1795831200000");
+  });
+  CHECK(batched == single);
+  CHECK(batched == "875000000000|625000000000|1795824000000|1795831200000");
 }
 
 TEST_CASE("usage ledger: a key deleted from the table still gets its log rows") {

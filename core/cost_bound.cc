@@ -33,8 +33,8 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
                    "request body is too large: the request could cost more than llmgw can "
                    "count");
   const std::int64_t output_tokens = output_tokens_bound(request, mapping).value_or(0);
-  if (output_tokens == INT64_MAX) {  // saturated: past what llmgw counts
-    throw_invalid(output_too_large);
+  if (output_tokens == INT64_MAX && !mapping.output.is_zero()) {
+    throw_invalid(output_too_large);  // saturated: past what any price above 0 can count
   }
   const Money output = checked_cost(mapping.output, output_tokens, output_too_large);
   if (Money::from_units(INT64_MAX) - prompt < output) {

@@ -41,6 +41,10 @@ std::optional<std::string> ambiguous_keys(const std::vector<JsonMember>& written
     return fmt::format("has the key '{}' more than once", logged_string(*key));
   }
   for (const JsonMember& m : written) {
+    if (m.key.find('\0') != std::string::npos) {
+      return std::string("has a key with the character U+0000, where a reader of C strings "
+                         "ends it");
+    }
     std::string fold = folded_key(m.key);
     if (fold != m.key) {
       return fmt::format("has the key '{}', which a case-blind reader takes for '{}'",

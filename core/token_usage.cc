@@ -9,7 +9,7 @@ namespace llmgw {
 
 namespace {
 
-// A count as usage_in() accepts one: a JSON integer from 0 to k_max_usage_tokens.
+// A count as usage_among() accepts one: a JSON integer from 0 to k_max_usage_tokens.
 std::optional<std::int64_t> valid_count(const JsonMember* count) {
   if (count == nullptr) {
     return std::nullopt;
@@ -22,11 +22,6 @@ std::optional<std::int64_t> valid_count(const JsonMember* count) {
 }
 
 }  // namespace
-
-std::optional<TokenUsage> usage_in(std::string_view json_text) {
-  const auto object = json_object_members(json_text, k_max_response_depth);
-  return object ? usage_among(*object) : std::nullopt;
-}
 
 std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
   // The last of repeated keys counts, as in a parsed document (`object` has only those).

@@ -25,25 +25,22 @@ constexpr int k_max_response_depth = 1024;
 // small enough that no sum of counts overflows.
 constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
 
-// The "usage" object of an OpenAI-compatible response or chunk, as a parsed document has
-// it (the last of repeated keys), when it is valid; nothing when it is absent, null or
-// not an object, the text is not valid JSON (or nests deeper than k_max_response_depth),
-// or the usage is not valid. Valid: `prompt_tokens` is a JSON integer from 0 to
+// The "usage" member of an OpenAI-compatible response or chunk read in place
+// (json_object_members, core/json_scan.h), as a parsed document has it (the last of
+// repeated keys), when it is valid; nothing when it is absent, null or not an object, or
+// the usage is not valid. Valid: `prompt_tokens` is a JSON integer from 0 to
 // k_max_usage_tokens, and so is `completion_tokens`, which may be absent only when
 // `total_tokens` equals `prompt_tokens` (an embeddings answer); when
 // `prompt_tokens_details` is present and not null, it is an object, and its
 // `cached_tokens`, when present, is such an integer no greater than `prompt_tokens`.
 // Anything else (a fraction, a string, a negative count, null, a missing count, a count
 // past k_max_usage_tokens or 2^63) makes the whole usage invalid, to be estimated by the
-// caller as when none came. Read in place (core/json_scan.h).
-std::optional<TokenUsage> usage_in(std::string_view json_text);
-
-// The same for an object already read (json_object_members).
+// caller as when none came.
 std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object);
 
 // Exact: uncached prompt tokens at the input price, cached ones at the cached-input price,
 // completion tokens at the output price, never negative. Throws Error(invalid) when a
-// count is negative, cached > prompt (usage_in() gives neither), or the cost is more than
+// count is negative, cached > prompt (usage_among() gives neither), or the cost is more than
 // Money holds.
 Money cost_of(const Mapping& mapping, const TokenUsage& usage);
 

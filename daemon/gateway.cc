@@ -215,9 +215,9 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   try {
     body = upstream.read_all(k_max_upstream_body);
   } catch (const UpstreamError& e) {
-    if (e.answer_given_up()) {
-      bill_bound(exchange.record(), request, *candidate.mapping);
-    }
+    // A whole answer's head comes once it is generated: the provider bills it, whether
+    // llmgw gave up on its body or the provider cut it off.
+    bill_bound(exchange.record(), request, *candidate.mapping);
     throw upstream_failure(*candidate.provider, e);
   }
   UsageRecord& record = exchange.record();

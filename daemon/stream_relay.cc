@@ -245,6 +245,7 @@ void StreamRelay::read_on_for_usage() {
     m_piece.clear();
     m_events.clear();
     more = m_upstream->read_some(m_piece);
+    m_upstream_ended = !more;
     read += m_piece.size();
     m_splitter.feed(m_piece, m_events);
     for (const SseEvent& event : m_events) {
@@ -273,12 +274,18 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
     record.estimated = estimated;
   };
   try {
-    if (m_usage) {
+    // A usage is the provider's last word once its stream ended, or where it cut it short.
+    const bool ended = m_upstream_ended || !m_done_event.empty();
+    if (m_usage && (without == WithoutUsage::relayed || ended)) {
       set(*m_usage, cost_of(m_mapping, *m_usage), Flag::no);
     } else if (without == WithoutUsage::relayed) {
       set(estimate, cost_of(m_mapping, estimate), Flag::yes);
     } else {
-      set(estimate, m_cost_bound, Flag::yes);
+      // The provider may run on past what llmgw saw (a usage seen may be a running
+      // total): the cost bound, or what was seen where that costs more (an output with
+      // no bound).
+      const TokenUsage& seen = m_usage ? *m_usage : estimate;
+      set(seen, std::max(cost_of(m_mapping, seen), m_cost_bound), Flag::yes);
     }
     return true;
   } catch (const Error&) {

@@ -12,8 +12,9 @@
 // A client that goes away is billed what the provider bills: the upstream is read on,
 // without relaying, for its usage chunk, for at most k_read_on_time in all and
 // k_read_on_bytes, and not once the daemon aborts its streams; then the upstream
-// connection is closed. Without usage by then, the request is billed its cost bound on the
-// served mapping, flagged estimated.
+// connection is closed. Without the usage of a stream that ended by then, the request is
+// billed its cost bound on the served mapping (or the tokens seen, where they cost more),
+// flagged estimated.
 //
 // No upstream answer makes these throw: a usage whose cost Money cannot hold ends the
 // stream without [DONE] and is logged 502 upstream_error, billed the cost bound, estimated.
@@ -60,7 +61,9 @@ public:
   void release();
 
 private:
-  // How a request without the upstream's usage is billed.
+  // How a stream that did not end the ordinary way is billed without the upstream's last
+  // usage: for what was relayed (the upstream cut it short), or at least its cost bound
+  // (the client left, or llmgw gave up on the upstream).
   enum class WithoutUsage { relayed, bound };
 
   bool pump_events(httplib::DataSink& sink);
@@ -100,6 +103,7 @@ private:
   std::size_t m_delta_bytes = 0;  // of the choices' deltas as written
   bool m_first_content_seen = false;
   bool m_finished = false;
+  bool m_upstream_ended = false;  // reading on reached the end of the upstream's body
   std::string m_done_event;  // set when the upstream's [DONE] came: held back for the end
 };
 

@@ -277,3 +277,64 @@ TEST_CASE("stream billing: a client that leaves early, then SIGTERM: reading on 
   CHECK(rows[0] == estimated_row(rows[0], 499, "client_closed_request",
                                  cost_bound_of(k_premium, body), 1));
 }
+
+TEST_CASE("stream billing: a client that leaves a stream whose output has no bound is billed "
+          "the tokens of the whole stream, read on to its end") {
+  std::vector<std::string> pieces = words(20);
+  pieces.push_back(k_sse_done);
+  GatewayUnderTest gw;
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();  // no limit: a request without max_tokens is served
+  gw.start();
+  // No max output in the catalog: the cost bound holds the prompt only.
+  gw.cli({"model", "add", "open", "--provider", "alpha", "--upstream-model", "premium-upstream",
+          "--input-price", "10", "--output-price", "30"});
+
+  nlohmann::json body = stream_request("open");
+  read_until_then_close(gw.port(), raw_chat_request(key, body), "word0 ");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  // A token for each byte of the twenty deltas as written, all read on after the client left.
+  std::int64_t delta_bytes = 0;
+  for (int i = 0; i < 20; ++i) {
+    delta_bytes += static_cast<std::int64_t>(
+        content_chunk("premium-upstream", "word" + std::to_string(i) + " ")["choices"][0]["delta"]
+            .dump()
+            .size());
+  }
+  CHECK(row["completion_tokens"] == delta_bytes);
+  const TokenCounts seen{row["prompt_tokens"].get<std::int64_t>(), delta_bytes, 0};
+  CHECK(row == estimated_row(row, 499, "client_closed_request", cost_of(k_premium, seen), 1));
+  CHECK(cost_of(k_premium, seen) > cost_bound_of(k_premium, body, 0));
+}
+
+TEST_CASE("stream billing: a stream that stalls after a running usage total is billed the "
+          "cost bound, not that total") {
+  const std::string first = sse(content_chunk("premium-upstream", "partial")) +
+                            sse(usage_chunk("premium-upstream", {1, 1, 0}));
+  RawUpstream stalling([&](RawConnection& connection) {
+    connection.read_request();
+    connection.send(k_chunked_event_stream_head + chunk(first));
+    connection.wait_for_close();  // the provider runs on; llmgw gives up at the read timeout
+  });
+  GatewayUnderTest gw;
+  gw.alpha_base_url = "http://127.0.0.1:" + std::to_string(stalling.port()) + "/v1";
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start({"--upstream-timeout", "500ms"});
+
+  nlohmann::json body = stream_request("premium");
+  body["stream_options"] = {{"include_usage", true}};
+  std::string received = read_until_then_close(gw.port(), raw_chat_request(key, body), k_sse_done);
+  CHECK(received.find(k_sse_done) == std::string::npos);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  nlohmann::json row = gw.log_rows(k_row_columns)[0];
+  CHECK(row == nlohmann::json{{"status", 200},
+                              {"error_code", "upstream_interrupted"},
+                              {"prompt_tokens", 1},
+                              {"completion_tokens", 1},
+                              {"cost", cost_bound_of(k_premium, body)},
+                              {"estimated", 1},
+                              {"streamed", 1},
+                              {"cancelled", 0}});
+  CHECK(gw.usage_of(key.id) == cost_bound_of(k_premium, body));
+}

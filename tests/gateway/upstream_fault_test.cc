@@ -316,12 +316,14 @@ TEST_CASE("upstream fault: a redirect is not followed: the client gets a 502, no
 }
 
 TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, a body past 64 MiB, an "
-          "event past 4 MiB) is billed the most the request could cost, and no fallback") {
+          "event past 4 MiB), or a whole answer cut off, is billed the most the request could "
+          "cost, and no fallback") {
   struct Case {
     const char* what;
     std::string answer;  // sent after the request is read; then the upstream waits
     bool stream;
     Reply reply;  // for a stream, the client has a 200 and the log row says what ended it
+    bool then_close = false;  // the upstream closes the connection instead of waiting
   };
   const std::vector<Case> cases = {
       {"not HTTP", "SSH-2.0-OpenSSH_9.2\r\n\r\n", false,
@@ -334,13 +336,21 @@ TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, a body past 64
                        "Could not get an answer from provider alpha (too_large)")},
       {"an event past 4 MiB",
        k_chunked_event_stream_head + chunk("data: \"" + std::string(5 << 20, 'x')), true, {}},
+      {"a whole answer cut off",
+       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\":",
+       false,
+       reference_error(502, "upstream_unreachable",
+                       "Could not get an answer from provider alpha (reset)"),
+       true},
   };
   for (const Case& c : cases) {
     CAPTURE(c.what);
     RawUpstream upstream([&](RawConnection& connection) {
       if (!connection.read_request().empty()) {
         connection.send(c.answer);
-        connection.wait_for_close();
+        if (!c.then_close) {
+          connection.wait_for_close();
+        }
       }
     });
     GatewayUnderTest gw;

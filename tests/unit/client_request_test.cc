@@ -239,6 +239,10 @@ TEST_CASE("client request: what no bound covers is named") {
         "messages[0] has the key 'Content', which a case-blind reader takes for 'content'" + ambiguous);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"text","text":"x","Type":"file"}]}])") ==
         "messages[0].content[0] has the key 'Type', which a case-blind reader takes for 'type'" + ambiguous);
+  // A parser of C strings (cJSON) reads "content\u0000" as a second "content".
+  CHECK(unbounded(R"("messages":[{"content\u0000":[{"type":"file","file":{"file_id":"f"}}],"content":"hi"}])") ==
+        "messages[0] has a key with the character U+0000, where a reader of C strings ends "
+        "it" + ambiguous);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"input_audio","input_audio":{"url":"https://x","data":"x","data":"y"}}]}])") ==
         "messages[0].content[0] is audio without inline 'data'" + parts_only);
   CHECK(unbounded(R"("messages":[{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],"messages":[{"content":"x"}])") ==

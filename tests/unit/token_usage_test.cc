@@ -1,7 +1,7 @@
-// Reading a response's usage (core/token_usage.h): usage_in() on the text must say exactly
-// what usage_of() below, the reference written on nlohmann/json's parsed document, says:
-// for well-formed bodies, odd ones (keys given twice, counts that are not integers, usage
-// where it does not count) and broken ones.
+// Reading a response's usage (core/token_usage.h): usage_in() below, usage_among() on the
+// text read in place, must say exactly what usage_of() below, the reference written on
+// nlohmann/json's parsed document, says: for well-formed bodies, odd ones (keys given
+// twice, counts that are not integers, usage where it does not count) and broken ones.
 #include "core/token_usage.h"
 
 #include <doctest/doctest.h>
@@ -13,9 +13,14 @@
 #include <vector>
 
 using llmgw::TokenUsage;
-using llmgw::usage_in;
 
 namespace {
+
+// The usage of a response text as the gateway reads it: in place, within the depth cap.
+std::optional<TokenUsage> usage_in(std::string_view text) {
+  const auto object = llmgw::json_object_members(text, llmgw::k_max_response_depth);
+  return object ? llmgw::usage_among(*object) : std::nullopt;
+}
 
 // The reference: the usage as nlohmann/json's parsed document has it, spelled out. A count
 // is valid when it is an integer from 0 to k_max_usage_tokens.

@@ -194,7 +194,7 @@ TEST_CASE("accountant: a small batch waits for the records of announced requests
   CHECK(accountant.committed_batches() == 1);
 }
 
-TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits; an "
+TEST_CASE("accountant: with no other request announced, or a full batch, nothing waits, an "
           "unannounced record does not count for an announced one") {
   WaitingAccountant waiting(2);
   Accountant& accountant = waiting.accountant;

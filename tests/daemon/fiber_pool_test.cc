@@ -142,7 +142,7 @@ TEST_CASE("fiber pool: a latch wakes every task waiting on it, and later waits s
   ::close(latch);
 }
 
-TEST_CASE("fiber pool: at most the bound of tasks run at once; the others start in order") {
+TEST_CASE("fiber pool: at most the bound of tasks run at once, the others start in order") {
   constexpr int k_tasks = 5;
   std::vector<std::unique_ptr<test::SocketPair>> pairs;
   for (int i = 0; i < k_tasks; ++i) {
@@ -334,7 +334,7 @@ TEST_CASE("fiber pool: a watched descriptor's end of input is seen after a read 
   CHECK(at_end == 0);
 }
 
-TEST_CASE("fiber pool: shutdown runs every task enqueued to its end; off fibers a wait is poll") {
+TEST_CASE("fiber pool: shutdown runs every task enqueued to its end, off fibers a wait is poll") {
   std::atomic<int> ended{0};
   {
     FiberPool pool(1, 1, {});

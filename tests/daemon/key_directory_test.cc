@@ -66,7 +66,7 @@ struct Admissions {
 }  // namespace
 
 TEST_CASE("key directory: while a capped reservation is in flight, a request that would need "
-          "capping is refused like a spent budget; settling the capped one lifts that") {
+          "capping is refused like a spent budget, settling the capped one lifts that") {
   llmgw::NewKey spec;
   spec.description = "limited";
   spec.usage_limit = usd("1");

@@ -68,7 +68,7 @@ std::vector<std::string> lines_with(const std::string& log, const std::string& t
 
 }  // namespace
 
-TEST_CASE("accountant: a record that cannot be charged is given up at once and alone; the "
+TEST_CASE("accountant: a record that cannot be charged is given up at once and alone, the "
           "rest of its batch commits, and every reservation is released") {
   test::TempDir dir;
   const std::string db = dir.file("llmgw.db");

@@ -10,7 +10,7 @@ using namespace test;
 using namespace std::chrono_literals;
 
 TEST_CASE("connection end: a Connection header listing close, among other options or lines, ends the "
-          "connection after the answer; HTTP/1.0 keeps it only when it lists keep-alive") {
+          "connection after the answer, HTTP/1.0 keeps it only when it lists keep-alive") {
   GatewayUnderTest gw;
   gw.start();
   const Reply healthy{200, {{"status", "ok"}}};

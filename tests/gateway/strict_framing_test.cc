@@ -79,7 +79,7 @@ TEST_CASE("strict framing: a chunk line of a request body that ends in a bare LF
   CHECK(status_of(client.read_response(10s).bytes) == 200);
 }
 
-TEST_CASE("strict framing: an HTTP/1.1 request needs exactly one Host; HTTP/1.0 may send none") {
+TEST_CASE("strict framing: an HTTP/1.1 request needs exactly one Host, HTTP/1.0 may send none") {
   GatewayUnderTest gw;
   gw.start();
   check_one_answer_then_closed(gw, "GET /healthz HTTP/1.1\r\n\r\n" + k_smuggled,

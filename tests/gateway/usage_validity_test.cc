@@ -70,7 +70,7 @@ TEST_CASE("usage that is not valid is estimated and flagged, at no less than the
   CHECK(gw.usage_of(key.id) == total);
 }
 
-TEST_CASE("usage whose cost Money cannot hold is a 502 billed at the bound; the daemon lives") {
+TEST_CASE("usage whose cost Money cannot hold is a 502 billed at the bound, the daemon lives") {
   GatewayUnderTest gw;
   // 900,000,000 prompt tokens at $1 a token: past the $9.2M Money holds.
   gw.alpha.handle("POST", k_upstream_path,

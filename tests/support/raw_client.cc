@@ -1,11 +1,13 @@
 #include "tests/support/raw_client.h"
 
 #include <arpa/inet.h>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
+#include <string_view>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -128,10 +130,18 @@ int status_of(const std::string& bytes) {
 }
 
 int response_count(const std::string& bytes) {
+  // "HTTP/1.1 " then three digits and a space: a status line, not a message that names
+  // the protocol ("An HTTP/1.1 request needs a Host header").
+  const std::string_view start = "HTTP/1.1 ";
   int count = 0;
-  for (std::size_t at = bytes.find("HTTP/1.1 "); at != std::string::npos;
-       at = bytes.find("HTTP/1.1 ", at + 1)) {
-    ++count;
+  for (std::size_t at = bytes.find(start); at != std::string::npos;
+       at = bytes.find(start, at + 1)) {
+    const std::size_t code = at + start.size();
+    if (code + 4 <= bytes.size() && std::isdigit(static_cast<unsigned char>(bytes[code])) &&
+        std::isdigit(static_cast<unsigned char>(bytes[code + 1])) &&
+        std::isdigit(static_cast<unsigned char>(bytes[code + 2])) && bytes[code + 3] == ' ') {
+      ++count;
+    }
   }
   return count;
 }

@@ -48,7 +48,7 @@ int connect_error(int port);
 
 // The status code of the response that `bytes` starts with; 0 when there is none.
 int status_of(const std::string& bytes);
-// How many responses `bytes` holds (status lines "HTTP/1.1 NNN").
+// How many responses `bytes` holds (status lines "HTTP/1.1 NNN ").
 int response_count(const std::string& bytes);
 // The value of header `name` (exact case) in the response head that `bytes` starts with;
 // "" when absent.

@@ -158,7 +158,7 @@ std::string stored_types_and_values(llmgw::Store& store) {
 }  // namespace
 
 TEST_CASE("usage ledger: a record that would take its key's usage past the largest amount is "
-          "refused alone; the rest of the batch commits and usage stays an integer") {
+          "refused alone, the rest of the batch commits and usage stays an integer") {
   Ledger l;
   std::string full = l.daily_key();
   std::string other = l.daily_key();

@@ -49,6 +49,13 @@ std::vector<std::string> words(int count) {
   return pieces;
 }
 
+// alpha streams twenty words, 20 ms apart, then [DONE], with no usage.
+void stream_twenty_words(GatewayUnderTest& gw) {
+  std::vector<std::string> pieces = words(20);
+  pieces.push_back(k_sse_done);
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+}
+
 // The daemon still serves: another request is answered.
 void check_daemon_serves(GatewayUnderTest& gw, const TestKey& key) {
   Reply echo = gw.chat(key, chat_request("echo", "still there?"));
@@ -156,10 +163,8 @@ TEST_CASE("stream billing: a client that leaves early is billed the last of runn
 
 TEST_CASE("stream billing: a client that leaves early, when no usage comes, is billed the "
           "request's cost bound") {
-  std::vector<std::string> pieces = words(20);
-  pieces.push_back(k_sse_done);
   GatewayUnderTest gw;
-  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  stream_twenty_words(gw);
   TestKey key = gw.create_key();
   gw.start();
 
@@ -280,10 +285,8 @@ TEST_CASE("stream billing: a client that leaves early, then SIGTERM: reading on 
 
 TEST_CASE("stream billing: a client that leaves a stream whose output has no bound is billed "
           "the tokens of the whole stream, read on to its end") {
-  std::vector<std::string> pieces = words(20);
-  pieces.push_back(k_sse_done);
   GatewayUnderTest gw;
-  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(20));
+  stream_twenty_words(gw);
   TestKey key = gw.create_key();  // no limit: a request without max_tokens is served
   gw.start();
   // No max output in the catalog: the cost bound holds the prompt only.

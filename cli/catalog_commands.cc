@@ -36,6 +36,7 @@ void add_provider_set(CLI::App& app, Context& context) {
   struct Options {
     std::string id;
     ProviderChanges changes;
+    std::optional<std::string> kind;
     bool enable = false;
     bool disable = false;
   };
@@ -47,7 +48,11 @@ void add_provider_set(CLI::App& app, Context& context) {
   set->add_option("id", o->id, "provider id (openai, ...)")->required();
   add_optional(set, "--name", o->changes.name, "display name");
   add_optional(set, "--base-url", o->changes.base_url,
-               "base URL of its OpenAI-compatible API, e.g. https://api.openai.com/v1");
+               "base URL of its API, e.g. https://api.openai.com/v1 (openai), "
+               "https://api.anthropic.com (anthropic)");
+  add_optional(set, "--kind", o->kind,
+               "the API it speaks: openai (chat completions, a Bearer credential) or anthropic "
+               "(the Messages API, an x-api-key credential)");
   add_optional(set, "--api-key-env", o->changes.api_key_env,
                "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
   auto* enable = set->add_flag("--enable", o->enable, "let requests use it");
@@ -56,8 +61,11 @@ void add_provider_set(CLI::App& app, Context& context) {
     if (o->enable || o->disable) {
       o->changes.enabled = o->enable;
     }
+    if (o->kind) {
+      o->changes.kind = parse_provider_kind(*o->kind);
+    }
     const ProviderChanges& c = o->changes;
-    if (!c.name && !c.base_url && !c.api_key_env && !c.enabled) {
+    if (!c.name && !c.base_url && !c.api_key_env && !c.enabled && !c.kind) {
       throw_invalid("nothing to change: give at least one option");
     }
     Provider p = CatalogStore(context.store()).set_provider(o->id, c);

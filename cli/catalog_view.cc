@@ -23,13 +23,14 @@ std::string or_dash(const std::string& text) {
 }  // namespace
 
 std::string render_provider_table(const Catalog& catalog) {
-  Table table({"ID", "NAME", "ENABLED", "MODELS", "BASE URL", "API KEY ENV"});
+  Table table({"ID", "NAME", "KIND", "ENABLED", "MODELS", "BASE URL", "API KEY ENV"});
   for (const Provider& p : catalog.providers()) {
     std::size_t models = 0;
     for (const Model& m : catalog.models()) {
       models += m.find_mapping(p.id) ? 1 : 0;
     }
-    table.add({p.id, p.name, p.enabled ? "yes" : "no", std::to_string(models), or_dash(p.base_url),
+    table.add({p.id, p.name, std::string(to_string(p.kind)), p.enabled ? "yes" : "no",
+               std::to_string(models), or_dash(p.base_url),
                or_dash(p.api_key_env)});
   }
   return table.render();
@@ -38,6 +39,7 @@ std::string render_provider_table(const Catalog& catalog) {
 std::string render_provider_fields(const Provider& p) {
   return render_fields({{"id", p.id},
                         {"name", p.name},
+                        {"kind", std::string(to_string(p.kind))},
                         {"enabled", p.enabled ? "yes" : "no"},
                         {"base url", or_dash(p.base_url)},
                         {"api key env", or_dash(p.api_key_env)}});

@@ -28,7 +28,7 @@ _llmgw_options() {
     "key delete" | "key rule rm") echo "--if-exists" ;;
     "key rule add") echo "$rule --type --value" ;;
     "key check") echo "-m --model" ;;
-    "provider set") echo "--name --base-url --api-key-env --enable --disable" ;;
+    "provider set") echo "--name --base-url --kind --api-key-env --enable --disable" ;;
     "catalog import") echo "--replace" ;;
     models) echo "--provider --free" ;;
     "model add" | "model update") echo "$mapping" ;;
@@ -63,6 +63,7 @@ _llmgw_value() {
     --by) echo "key model provider day hour" ;;
     --error-format) echo "auto reference openai" ;;
     --access-log) echo "on off" ;;
+    --kind) echo "openai anthropic" ;;
     -d | --description | --limit | --period-limit | --period | --expires | \
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \

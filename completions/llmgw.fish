@@ -42,7 +42,7 @@ function __llmgw_options
         case 'key check'
             echo -- -m --model
         case 'provider set'
-            echo --name --base-url --api-key-env --enable --disable
+            echo --name --base-url --kind --api-key-env --enable --disable
         case 'catalog import'
             echo --replace
         case models
@@ -97,6 +97,8 @@ function __llmgw_value
             echo auto reference openai
         case --access-log
             echo on off
+        case --kind
+            echo openai anthropic
         case -d --description --limit --period-limit --period --expires --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price \

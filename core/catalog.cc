@@ -87,9 +87,22 @@ void sort_unique_by_id(std::vector<T>& items, std::string_view kind) {
 
 }  // namespace
 
+std::string_view to_string(ProviderKind kind) {
+  return kind == ProviderKind::anthropic ? "anthropic" : "openai";
+}
+
+ProviderKind parse_provider_kind(std::string_view text) {
+  for (ProviderKind kind : {ProviderKind::openai, ProviderKind::anthropic}) {
+    if (text == to_string(kind)) {
+      return kind;
+    }
+  }
+  throw_invalid(fmt::format("invalid provider kind '{}': must be openai or anthropic", text));
+}
+
 bool Provider::operator==(const Provider& o) const {
-  return std::tie(id, name, base_url, api_key_env, enabled) ==
-         std::tie(o.id, o.name, o.base_url, o.api_key_env, o.enabled);
+  return std::tie(id, name, base_url, api_key_env, enabled, kind) ==
+         std::tie(o.id, o.name, o.base_url, o.api_key_env, o.enabled, o.kind);
 }
 
 bool Mapping::operator==(const Mapping& o) const {

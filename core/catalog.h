@@ -1,6 +1,5 @@
 #pragma once
-// The catalog: providers (OpenAI-compatible upstreams) and the models they serve, with
-// prices. A Catalog is an immutable, validated value; find_* are binary searches over
+// The catalog: providers (upstream APIs) and the models they serve, with prices. A Catalog is an immutable, validated value; find_* are binary searches over
 // id-sorted vectors, so lookups allocate nothing. Pointers it returns stay valid for the
 // life of that Catalog object.
 #include "core/price.h"
@@ -15,12 +14,23 @@ namespace llmgw {
 
 class Store;
 
+// The API a provider speaks. `openai`: OpenAI-compatible chat completions and embeddings
+// under the base URL ({base}/chat/completions), the credential as a Bearer token.
+// `anthropic`: Anthropic's Messages API ({base}/v1/messages), the credential in x-api-key.
+enum class ProviderKind { openai, anthropic };
+
+// "openai", "anthropic".
+std::string_view to_string(ProviderKind kind);
+// Throws Error(invalid) "invalid provider kind 'x': must be openai or anthropic".
+ProviderKind parse_provider_kind(std::string_view text);
+
 struct Provider {
   std::string id;           // [a-z0-9][a-z0-9._-]*, at most 64 characters; never has '/'
   std::string name;         // for people
-  std::string base_url;     // of its OpenAI-compatible API; "" for the built-in echo
+  std::string base_url;     // of its API (see ProviderKind); "" for the built-in echo
   std::string api_key_env;  // environment variable holding the credential; "" for none
   bool enabled = true;
+  ProviderKind kind = ProviderKind::openai;
 
   bool operator==(const Provider& o) const;
 };

@@ -27,8 +27,10 @@ Provider read_provider(const nlohmann::json& value, const std::string& context) 
   p.base_url = fields.string("base_url");
   p.api_key_env = fields.string("api_key_env", "");
   p.enabled = fields.boolean("enabled", true);
+  const std::string kind = fields.string("kind", "openai");
   fields.finish();
   try {
+    p.kind = parse_provider_kind(kind);
     validate_provider(p);
   } catch (const Error& e) {
     throw_invalid(fmt::format("{}: {}", context, e.what()));
@@ -112,7 +114,8 @@ nlohmann::json to_json(const Provider& p) {
           {"name", p.name},
           {"base_url", p.base_url},
           {"api_key_env", p.api_key_env},
-          {"enabled", p.enabled}};
+          {"enabled", p.enabled},
+          {"kind", to_string(p.kind)}};
 }
 
 nlohmann::json to_json(const Mapping& m) {

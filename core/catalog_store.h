@@ -22,6 +22,7 @@ struct ProviderChanges {
   std::optional<std::string> base_url;
   std::optional<std::string> api_key_env;
   std::optional<bool> enabled;
+  std::optional<ProviderKind> kind;
 };
 
 struct MappingChanges {

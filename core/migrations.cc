@@ -234,6 +234,12 @@ CREATE TRIGGER request_log_cost_insert BEFORE INSERT ON request_log
   WHEN typeof(NEW.cost) <> 'integer'
   BEGIN SELECT RAISE(ABORT, 'cost must be an integer number of picodollars'); END;
 )sql",
+    // 9: the API a provider speaks (core/catalog.h). Every provider the operator set before
+    // spoke the OpenAI-compatible one.
+    R"sql(
+ALTER TABLE catalog_providers ADD COLUMN kind TEXT NOT NULL DEFAULT 'openai'
+  CHECK (kind IN ('openai', 'anthropic'));
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -11,13 +11,15 @@ using test::run_ok;
 TEST_CASE("cli: providers lists the built-in providers, as a table and as JSON") {
   test::TestDatabase db;
   std::string table = run_ok(db.path, {"providers"});
-  CHECK(table.rfind("ID          NAME                    ENABLED  MODELS  BASE URL", 0) == 0);
-  CHECK(table.find("\nopenai      OpenAI                  yes ") != std::string::npos);
+  CHECK(table.rfind("ID          NAME                    KIND    ENABLED  MODELS  BASE URL", 0) ==
+        0);
+  CHECK(table.find("\nopenai      OpenAI                  openai  yes ") != std::string::npos);
   json providers = test::parse_json(run_ok(db.path, {"--json", "providers"}))["providers"];
   REQUIRE(providers.is_array());
   CHECK(test::by_id(providers, "ollama") ==
         json::parse(R"j({"id": "ollama", "name": "Ollama (local)",
-    "base_url": "http://127.0.0.1:11434/v1", "api_key_env": "", "enabled": true})j"));
+    "base_url": "http://127.0.0.1:11434/v1", "api_key_env": "", "enabled": true,
+    "kind": "openai"})j"));
 }
 
 TEST_CASE("cli: provider set changes a provider and adds a new one") {
@@ -27,11 +29,13 @@ TEST_CASE("cli: provider set changes a provider and adds a new one") {
   CHECK(disabled.exit_code == 0);
   CHECK(disabled.database_changed);
   CHECK(test::parse_json(disabled.out) == json::parse(R"({"id": "openai", "name": "OpenAI",
-    "base_url": "https://api.openai.com/v1", "api_key_env": "OPENAI_API_KEY", "enabled": false})"));
+    "base_url": "https://api.openai.com/v1", "api_key_env": "OPENAI_API_KEY", "enabled": false,
+    "kind": "openai"})"));
   CHECK(run_ok(db.path, {"provider", "set", "vllm", "--base-url", "http://10.0.0.2:8000/v1",
                          "--name", "Local vLLM"}) ==
         "id:          vllm\n"
         "name:        Local vLLM\n"
+        "kind:        openai\n"
         "enabled:     yes\n"
         "base url:    http://10.0.0.2:8000/v1\n"
         "api key env: -\n");
@@ -42,8 +46,23 @@ TEST_CASE("cli: provider set changes a provider and adds a new one") {
   CHECK(test::by_id(providers, "openai")["enabled"] == true);
 }
 
+TEST_CASE("cli: provider set --kind changes the API a provider speaks, and export keeps it") {
+  test::TestDatabase db;
+  test::Outcome native = outcome_of(db.path, {"--json", "provider", "set", "lab", "--kind",
+                                              "anthropic", "--base-url", "http://127.0.0.1:9/"});
+  CHECK(native.exit_code == 0);
+  CHECK(test::parse_json(native.out)["kind"] == "anthropic");
+  json providers = test::parse_json(run_ok(db.path, {"catalog", "export"}))["providers"];
+  CHECK(test::by_id(providers, "lab")["kind"] == "anthropic");
+  CHECK(test::by_id(providers, "openai")["kind"] == "openai");
+  CHECK(run_ok(db.path, {"provider", "set", "lab", "--kind", "openai"}).find("kind:        openai\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("cli: provider set refusals change nothing") {
   test::TestDatabase db;
+  CHECK(outcome_of(db.path, {"provider", "set", "openai", "--kind", "claude"}) ==
+        refused(2, "invalid provider kind 'claude': must be openai or anthropic"));
   CHECK(outcome_of(db.path, {"provider", "set", "nope", "--name", "Nope"}) ==
         refused(3, "provider 'nope' not found; give it a base URL to add it"));
   CHECK(outcome_of(db.path, {"provider", "set", "openai"}) ==

@@ -68,7 +68,7 @@ TEST_CASE("catalog: JSON export reads back the same") {
      "cached_input_price": "0.5", "context_size": 0, "max_output_tokens": 0,
      "streaming": true}]})"));
   CHECK(exported["providers"][3] == json::parse(R"({"id": "off", "name": "Off",
-    "base_url": "https://off.test/v1", "api_key_env": "", "enabled": false})"));
+    "base_url": "https://off.test/v1", "api_key_env": "", "enabled": false, "kind": "openai"})"));
 }
 
 TEST_CASE("catalog: a bad entry is refused, naming it") {
@@ -118,6 +118,10 @@ TEST_CASE("catalog: a bad entry is refused, naming it") {
        "variable name such as OPENAI_API_KEY"},
       {with(m, R"(, {"id": "q", "name": "", "base_url": ""})"),
        "file: providers[1]: provider 'q': name must be 1 to 255 characters"},
+      {with(m, R"(, {"id": "q", "name": "Q", "base_url": "", "kind": "Anthropic"})"),
+       "file: providers[1]: invalid provider kind 'Anthropic': must be openai or anthropic"},
+      {with(m, R"(, {"id": "q", "name": "Q", "base_url": "", "kind": 1})"),
+       R"(file: providers[1]: "kind" must be a string)"},
       {R"({"providers": []})", R"(file: "models" is missing)"},
       {R"({"providers": [], "models": [], "version": 2})", R"(file: unknown field "version")"},
   };

@@ -205,3 +205,18 @@ TEST_CASE("migrations: step 8 turns usage that overflowed into a REAL back into 
   CHECK(db.execAndGet("SELECT typeof(cost) || ':' || cost FROM request_log").getString() ==
         "integer:12");
 }
+
+TEST_CASE("migrations: step 9 gives the operator's providers the openai kind, and refuses "
+          "another") {
+  test::TempDir dir;
+  std::string path = dir.file("kinds.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 8);
+  db.exec("INSERT INTO catalog_providers VALUES ('anthropic', 'Anthropic', "
+          "'https://api.anthropic.com/v1', 'ANTHROPIC_API_KEY', 0)");
+  migrate(db, path, 9);
+  CHECK(db.execAndGet("SELECT kind || ' ' || base_url || ' ' || enabled FROM catalog_providers")
+            .getString() == "openai https://api.anthropic.com/v1 0");
+  CHECK(sqlite_error(db, "UPDATE catalog_providers SET kind = 'claude'") ==
+        "CHECK constraint failed: kind IN ('openai', 'anthropic')");
+}

@@ -112,6 +112,15 @@ bool Mapping::operator==(const Mapping& o) const {
                   o.max_output_tokens, o.streaming);
 }
 
+Price Mapping::cache_write_5m() const {
+  // Prices are at most k_max_per_token (1e12), so five times one is far from overflowing.
+  return Price::from_per_token((input.per_token() * 5 + 3) / 4);
+}
+
+Price Mapping::cache_write_1h() const {
+  return Price::from_per_token(input.per_token() * 2);
+}
+
 const Mapping* Model::find_mapping(std::string_view provider) const {
   for (const Mapping& m : mappings) {
     if (m.provider == provider) {
@@ -182,10 +191,12 @@ Catalog::Catalog(std::vector<Provider> providers, std::vector<Model> models)
     if (model.mappings.empty() || model.mappings.size() > k_max_mappings) {
       throw_invalid(fmt::format("{}: needs 1 to {} provider mappings", context, k_max_mappings));
     }
-    for (const Mapping& m : model.mappings) {
-      if (!find_provider(m.provider)) {
+    for (Mapping& m : model.mappings) {
+      const Provider* provider = find_provider(m.provider);
+      if (!provider) {
         throw_invalid(fmt::format("{}: unknown provider '{}'", context, m.provider));
       }
+      m.writes_cache = provider->kind == ProviderKind::anthropic;
     }
     std::sort(model.mappings.begin(), model.mappings.end(),
               [](const Mapping& a, const Mapping& b) { return a.provider < b.provider; });

@@ -45,6 +45,14 @@ struct Mapping {
   std::int64_t context_size = 0;       // tokens; 0 when unknown
   std::int64_t max_output_tokens = 0;  // tokens; 0 when unknown or not a chat model
   bool streaming = true;
+  // Set by Catalog, not compared: the provider bills prompt tokens written to its cache
+  // (kind anthropic), so a prompt token may cost a cache-write price.
+  bool writes_cache = false;
+
+  // A prompt token written to the provider's cache, kept 5 minutes or an hour: 1.25 and 2
+  // times the input price (Anthropic's published multipliers), rounded up to a picodollar.
+  Price cache_write_5m() const;
+  Price cache_write_1h() const;
 
   // Free when every price is zero; pricing rules look at each mapping on its own.
   bool is_free() const { return input.is_zero() && output.is_zero() && cached_input.is_zero(); }

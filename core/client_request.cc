@@ -39,7 +39,7 @@ std::optional<std::int64_t> token_count(const ClientRequest& request, const char
 void refuse_folded_fields(const std::vector<JsonMember>& members) {
   static constexpr const char* k_fields[] = {
       "model",     "messages", "input",      "stream", "stream_options", "max_tokens",
-      "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities"};
+      "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities", "system"};
   for (const JsonMember& m : members) {
     const std::string& key = m.key;
     std::string fold = folded_key(key);
@@ -109,7 +109,7 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   if (request.model.empty()) {
     throw_invalid("'model' is required and must be a non-empty string");
   }
-  if (endpoint == Endpoint::chat) {
+  if (endpoint != Endpoint::embeddings) {
     std::optional<JsonSlice> messages = member(request, "messages");
     std::vector<JsonSlice> items;
     if (messages && messages->kind == JsonKind::array) {
@@ -133,6 +133,15 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
       }
       request.stream = stream->text == "true";
     }
+  }
+  if (endpoint == Endpoint::messages) {
+    // Anthropic requires it, and bills no output past it: thinking is a part of it.
+    std::optional<JsonSlice> max_tokens = member(request, "max_tokens");
+    request.max_tokens = max_tokens ? json_integer(*max_tokens) : std::nullopt;
+    if (!request.max_tokens || *request.max_tokens < 1) {
+      throw_invalid("'max_tokens' is required and must be an integer of at least 1");
+    }
+  } else if (endpoint == Endpoint::chat) {
     std::optional<JsonSlice> options = member(request, "stream_options");
     if (!is_null(options)) {
       if (options->kind != JsonKind::object) {
@@ -217,14 +226,14 @@ std::string upstream_body(const ClientRequest& request, std::string_view upstrea
   for (const JsonMember& m : request.members) {
     if (m.key == "model") {
       append_member(out, m.key_text, string_literal(upstream_model));
-    } else if (request.stream && m.key == "stream_options") {
+    } else if (request.stream && request.endpoint == Endpoint::chat && m.key == "stream_options") {
       append_member(out, m.key_text, with_usage_included(m.value));
       options_sent = true;
     } else {
       append_member(out, m.key_text, m.value.text);
     }
   }
-  if (request.stream && !options_sent) {
+  if (request.stream && request.endpoint == Endpoint::chat && !options_sent) {
     append_member(out, "\"stream_options\"", with_usage_included(std::nullopt));
   }
   out += '}';

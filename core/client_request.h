@@ -1,9 +1,10 @@
 #pragma once
-// A client's request body for /v1/chat/completions or /v1/embeddings: checked once, read in
-// place, and rewritten for the upstream. The upstream receives one object member per key:
+// A client's request body for /v1/chat/completions, /v1/embeddings or /v1/messages
+// (Anthropic's Messages API): checked once, read in place, and rewritten for the upstream. The upstream receives one object member per key:
 // where the client repeated a key, only the last one goes on, which is the one read here
 // (a duplicate "model" key cannot smuggle a second model past the check). Values go on
-// as the client wrote them, but for `model` and, when streaming, stream_options.
+// as the client wrote them, but for `model` and, when a chat request streams,
+// stream_options.
 #include "core/json_scan.h"
 
 #include <cstdint>
@@ -14,7 +15,7 @@
 
 namespace llmgw {
 
-enum class Endpoint { chat, embeddings };
+enum class Endpoint { chat, embeddings, messages };
 
 // Deeper JSON is refused before it is read: reading it recurses (here, and in
 // nlohmann/json 3.11.2 when the echo model parses it), so unbounded depth could exhaust
@@ -50,12 +51,14 @@ struct ClientRequest {
 // missing, of the wrong type or with more than k_max_messages items, `input` (embeddings)
 // missing or of the wrong type, `stream` not a boolean, either max tokens not a
 // non-negative integer, `n` or `best_of` not an integer of at least 1, a key (at the top
-// or in stream_options) holding U+0000, a key that differs from a field only in case.
+// or in stream_options) holding U+0000, a key that differs from a field only in case. A
+// Messages request (`messages`) needs `max_tokens`, an integer of at least 1, and has
+// neither `n` nor stream_options.
 // The prompt bound and what cannot be bounded are prompt_bound() of the members.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 
 // The body to send upstream: the client's object with `model` set to `upstream_model`,
-// and, when streaming, stream_options.include_usage forced on.
+// and, when a chat request streams, stream_options.include_usage forced on.
 std::string upstream_body(const ClientRequest& request, std::string_view upstream_model);
 
 // The value of the body's member `name`, or nullopt.

@@ -27,9 +27,14 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
           ? "'max_tokens' times 'n' is too large: the request could cost more than llmgw "
             "can count"
           : "'max_tokens' is too large: the request could cost more than llmgw can count";
-  // A prompt token costs the input price, or the cached-input price where that is higher.
+  // A prompt token costs the input price, or the cached-input or (where the provider
+  // writes its cache) a cache-write price, where that is higher.
+  Price prompt_price = std::max(mapping.input, mapping.cached_input);
+  if (mapping.writes_cache) {
+    prompt_price = std::max({prompt_price, mapping.cache_write_5m(), mapping.cache_write_1h()});
+  }
   const Money prompt =
-      checked_cost(std::max(mapping.input, mapping.cached_input), request.prompt_tokens_estimate,
+      checked_cost(prompt_price, request.prompt_tokens_estimate,
                    "request body is too large: the request could cost more than llmgw can "
                    "count");
   const std::int64_t output_tokens = output_tokens_bound(request, mapping).value_or(0);

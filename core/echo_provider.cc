@@ -1,5 +1,6 @@
 #include "core/echo_provider.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -91,6 +92,52 @@ EchoAnswer embeddings_answer(const ClientRequest& request, std::int64_t created)
   return answer;
 }
 
+// An Anthropic Messages answer saying `text`: one text block, then its events when
+// streaming (message_start, the block's start, a delta per word, its stop, message_delta
+// with the usage, message_stop).
+void messages_answer(const ClientRequest& request, const std::string& id,
+                     const std::string& text, EchoAnswer& answer) {
+  auto usage = [&](std::int64_t output) {
+    return nlohmann::ordered_json{{"input_tokens", answer.prompt_tokens},
+                                  {"output_tokens", output}};
+  };
+  nlohmann::ordered_json message = {{"id", id},
+                                    {"type", "message"},
+                                    {"role", "assistant"},
+                                    {"model", request.model},
+                                    {"content", {{{"type", "text"}, {"text", text}}}},
+                                    {"stop_reason", "end_turn"},
+                                    {"stop_sequence", nullptr},
+                                    {"usage", usage(answer.completion_tokens)}};
+  if (!request.stream) {
+    answer.body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  auto named = [](const char* type, const nlohmann::ordered_json& data) {
+    return fmt::format("event: {}\n{}", type, event(data));
+  };
+  message["content"] = nlohmann::ordered_json::array();
+  message["stop_reason"] = nullptr;
+  message["usage"] = usage(0);
+  answer.events.push_back(named("message_start", {{"type", "message_start"}, {"message", message}}));
+  answer.events.push_back(named("content_block_start",
+                                {{"type", "content_block_start"},
+                                 {"index", 0},
+                                 {"content_block", {{"type", "text"}, {"text", ""}}}}));
+  for (const std::string& piece : words(text)) {
+    answer.events.push_back(named("content_block_delta",
+                                  {{"type", "content_block_delta"},
+                                   {"index", 0},
+                                   {"delta", {{"type", "text_delta"}, {"text", piece}}}}));
+  }
+  answer.events.push_back(named("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}));
+  answer.events.push_back(
+      named("message_delta", {{"type", "message_delta"},
+                              {"delta", {{"stop_reason", "end_turn"}, {"stop_sequence", nullptr}}},
+                              {"usage", {{"output_tokens", answer.completion_tokens}}}}));
+  answer.events.push_back(named("message_stop", {{"type", "message_stop"}}));
+}
+
 }  // namespace
 
 EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std::int64_t created) {
@@ -104,6 +151,10 @@ EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std:
   EchoAnswer answer;
   answer.prompt_tokens = echo_prompt_tokens(request);
   answer.completion_tokens = estimate_tokens(text.size());
+  if (request.endpoint == Endpoint::messages) {
+    messages_answer(request, id, text, answer);
+    return answer;
+  }
   if (!request.stream) {
     nlohmann::ordered_json body = {
         {"id", id},

@@ -1,7 +1,8 @@
 #pragma once
 // The built-in `echo` provider: answers locally, with no network and no credentials, by
 // echoing the last user message. For demos, CI pipelines and smoke tests of a deployment.
-// Its answers have the exact shape of an OpenAI-compatible upstream's, usage included.
+// Its answers have the exact shape of an OpenAI-compatible upstream's, usage included, or
+// on the Messages endpoint of Anthropic's.
 #include "core/client_request.h"
 
 #include <cstdint>
@@ -19,8 +20,9 @@ struct EchoAnswer {
   std::vector<std::string> events;  // the SSE events ("data: ...\n\n"), when streaming
 };
 
-// `created` is the Unix time in seconds the answer carries; `id` its completion id. A
-// stream carries the usage chunk only when the client asked for it, then "data: [DONE]".
+// `created` is the Unix time in seconds the answer carries; `id` its completion or
+// message id. A chat stream carries the usage chunk only when the client asked for it,
+// then "data: [DONE]"; a Messages stream ends with its message_stop event.
 EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std::int64_t created);
 
 }  // namespace llmgw

@@ -240,6 +240,14 @@ CREATE TRIGGER request_log_cost_insert BEFORE INSERT ON request_log
 ALTER TABLE catalog_providers ADD COLUMN kind TEXT NOT NULL DEFAULT 'openai'
   CHECK (kind IN ('openai', 'anthropic'));
 )sql",
+    // 10: the parts of a request's tokens (core/token_usage.h): prompt tokens written to the
+    // provider's cache for 5 minutes or an hour, and completion tokens spent reasoning.
+    // Rows logged before this step had none that llmgw knew of.
+    R"sql(
+ALTER TABLE request_log ADD COLUMN cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

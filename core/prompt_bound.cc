@@ -10,8 +10,8 @@ namespace llmgw {
 namespace {
 
 constexpr const char* k_limited_parts =
-    "whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
-    "and audio parts";
+    "whose cost llmgw cannot bound: a key with a spending limit may send only text, image, "
+    "audio, tool call, tool result and thinking parts";
 constexpr const char* k_ambiguous =
     "whose cost llmgw cannot bound: a provider may read another member than llmgw does";
 
@@ -19,8 +19,12 @@ bool is_image(std::string_view type) {
   return type == "image_url" || type == "image" || type == "input_image";
 }
 
-bool is_text(std::string_view type) {
-  return type == "text" || type == "input_text" || type == "refusal";
+// Parts whose bytes as written bound their tokens: text, and Anthropic's blocks of a
+// conversation (a tool call's input, a tool result, thinking as text or encrypted). A tool
+// result's content array is counted part by part besides.
+bool is_byte_bounded(std::string_view type) {
+  return type == "text" || type == "input_text" || type == "refusal" || type == "tool_use" ||
+         type == "tool_result" || type == "thinking" || type == "redacted_thinking";
 }
 
 // The string `name` of `members` holds, or nullopt.
@@ -64,21 +68,12 @@ bool has_inline_audio(const std::vector<JsonMember>& part) {
   return !ambiguous_keys(fields) && string_member(fields, "data").has_value();
 }
 
-// Adds the image parts of one message's content to `bound`, and says why a part cannot
-// be bounded unless an earlier one said so.
-void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
-  const std::vector<JsonMember> written = json_members(message);
-  const std::optional<std::string> ambiguous = ambiguous_keys(written);
-  if (ambiguous && !bound.unbounded) {
-    bound.unbounded = fmt::format("messages[{}] {}, {}", index, *ambiguous, k_ambiguous);
-  }
-  const auto fields = last_of_each_key(written);
-  const JsonMember* content = find_member(fields, "content");
-  if (content == nullptr || content->value.kind != JsonKind::array) {
-    return;  // a string, or nothing: its bytes are all of it
-  }
+// Adds the image parts of a content array to `bound`, and says why a part cannot be
+// bounded unless an earlier one said so. `where` names the array ("messages[2].content").
+// A tool result's own content array (Anthropic's tool_result) is counted the same way.
+void count_content(const JsonSlice& content, const std::string& where, PromptBound& bound) {
   std::size_t part_index = 0;
-  for (const JsonSlice& part : json_elements(content->value)) {
+  for (const JsonSlice& part : json_elements(content)) {
     const std::size_t at = part_index++;
     std::optional<std::string> type;
     std::vector<JsonMember> part_fields;
@@ -92,26 +87,45 @@ void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound
     if (type && is_image(*type)) {
       bound.tokens += k_image_part_tokens;
     }
+    if (type && *type == "tool_result") {
+      const JsonMember* inner = find_member(part_fields, "content");
+      if (inner != nullptr && inner->value.kind == JsonKind::array) {
+        count_content(inner->value, fmt::format("{}[{}].content", where, at), bound);
+      }
+    }
     if (bound.unbounded) {
       continue;
     }
     if (part_ambiguous) {
-      bound.unbounded =
-          fmt::format("messages[{}].content[{}] {}, {}", index, at, *part_ambiguous, k_ambiguous);
-    } else if (type && is_image(*type)) {
+      bound.unbounded = fmt::format("{}[{}] {}, {}", where, at, *part_ambiguous, k_ambiguous);
+    } else if (type && (is_image(*type) || is_byte_bounded(*type))) {
       continue;
     } else if (!type) {
-      bound.unbounded = fmt::format("messages[{}].content[{}] has no 'type', {}", index, at,
-                                    k_limited_parts);
+      bound.unbounded = fmt::format("{}[{}] has no 'type', {}", where, at, k_limited_parts);
     } else if (*type == "input_audio" && !has_inline_audio(part_fields)) {
-      bound.unbounded =
-          fmt::format("messages[{}].content[{}] is audio without inline 'data', {}",
-                                    index, at, k_limited_parts);
-    } else if (*type != "input_audio" && !is_text(*type)) {
-      bound.unbounded = fmt::format("messages[{}].content[{}] has type '{}', {}", index, at,
+      bound.unbounded = fmt::format("{}[{}] is audio without inline 'data', {}", where, at,
+                                    k_limited_parts);
+    } else if (*type != "input_audio") {
+      bound.unbounded = fmt::format("{}[{}] has type '{}', {}", where, at,
                                     logged_string(*type), k_limited_parts);
     }
   }
+}
+
+// Adds the image parts of one message's content to `bound`, and says why a part cannot
+// be bounded unless an earlier one said so.
+void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
+  const std::vector<JsonMember> written = json_members(message);
+  const std::optional<std::string> ambiguous = ambiguous_keys(written);
+  if (ambiguous && !bound.unbounded) {
+    bound.unbounded = fmt::format("messages[{}] {}, {}", index, *ambiguous, k_ambiguous);
+  }
+  const auto fields = last_of_each_key(written);
+  const JsonMember* content = find_member(fields, "content");
+  if (content == nullptr || content->value.kind != JsonKind::array) {
+    return;  // a string, or nothing: its bytes are all of it
+  }
+  count_content(content->value, fmt::format("messages[{}].content", index), bound);
 }
 
 bool asks_for_audio(const JsonSlice& modalities) {

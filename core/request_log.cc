@@ -33,6 +33,9 @@ LogEntry entry_from(SQLite::Statement& row) {
   if (!row.getColumn(17).isNull()) {
     r.ttft_ms = row.getColumn(17).getInt64();
   }
+  r.cache_write_5m_tokens = row.getColumn(18).getInt64();
+  r.cache_write_1h_tokens = row.getColumn(19).getInt64();
+  r.reasoning_tokens = row.getColumn(20).getInt64();
   return e;
 }
 
@@ -64,7 +67,8 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
   auto& select = m_store.statement(
       "SELECT id, request_id, time, key_id, requested_model, served_model, provider, status, "
       "error_code, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, streamed, "
-      "cancelled, latency_ms, ttft_ms FROM request_log "
+      "cancelled, latency_ms, ttft_ms, cache_write_5m_tokens, cache_write_1h_tokens, "
+      "reasoning_tokens FROM request_log "
       "WHERE id > :after AND id <= :up_to AND (:key IS NULL OR key_id = :key) "
       "AND (:model IS NULL OR requested_model = :model OR served_model = :model) "
       "AND (:status IS NULL OR status = :status) ORDER BY id DESC LIMIT :limit");

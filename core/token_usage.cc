@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -46,30 +48,66 @@ std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
   } else if (valid_count(find_member(fields, "total_tokens")) != prompt) {
     return std::nullopt;
   }
-  const JsonMember* details = find_member(fields, "prompt_tokens_details");
-  if (details != nullptr && details->value.kind != JsonKind::null) {
+  // A part of a count, in a details object of the usage: valid, no more than `whole`.
+  auto part = [&fields](const char* details_name, const char* name, std::int64_t whole,
+                        std::int64_t& out) {
+    const JsonMember* details = find_member(fields, details_name);
+    if (details == nullptr || details->value.kind == JsonKind::null) {
+      return true;
+    }
     if (details->value.kind != JsonKind::object) {
-      return std::nullopt;
+      return false;
     }
     const auto details_members = last_of_each_key(json_members(details->value));
-    const JsonMember* cached = find_member(details_members, "cached_tokens");
-    if (cached != nullptr) {
-      std::optional<std::int64_t> count = valid_count(cached);
-      if (!count || *count > tokens.prompt) {
-        return std::nullopt;
-      }
-      tokens.cached = *count;
+    const JsonMember* found = find_member(details_members, name);
+    if (found == nullptr || found->value.kind == JsonKind::null) {
+      return true;  // none reported
     }
+    std::optional<std::int64_t> count = valid_count(found);
+    if (!count || *count > whole) {
+      return false;
+    }
+    out = *count;
+    return true;
+  };
+  if (!part("prompt_tokens_details", "cached_tokens", tokens.prompt, tokens.cached) ||
+      !part("completion_tokens_details", "reasoning_tokens", tokens.completion,
+            tokens.reasoning)) {
+    return std::nullopt;
   }
   return tokens;
 }
 
+void record_tokens(UsageRecord& record, const TokenUsage& usage) {
+  record.prompt_tokens = usage.prompt;
+  record.completion_tokens = usage.completion;
+  record.cached_tokens = usage.cached;
+  record.cache_write_5m_tokens = usage.cache_write_5m;
+  record.cache_write_1h_tokens = usage.cache_write_1h;
+  record.reasoning_tokens = usage.reasoning;
+}
+
 Money cost_of(const Mapping& mapping, const TokenUsage& usage) {
-  if (usage.prompt < 0 || usage.completion < 0 || usage.cached < 0 || usage.cached > usage.prompt) {
-    throw_invalid("token counts must not be negative, nor cached tokens more than prompt tokens");
+  const std::int64_t counts[] = {usage.prompt,         usage.completion,     usage.cached,
+                                 usage.cache_write_5m, usage.cache_write_1h, usage.reasoning};
+  if (std::any_of(std::begin(counts), std::end(counts), [](std::int64_t c) { return c < 0; })) {
+    throw_invalid("token counts must not be negative");
   }
-  return mapping.input.cost(usage.prompt - usage.cached) +
-         mapping.cached_input.cost(usage.cached) + mapping.output.cost(usage.completion);
+  // Subtracted one by one, so no sum can overflow.
+  std::int64_t uncached = usage.prompt;
+  for (std::int64_t part : {usage.cached, usage.cache_write_5m, usage.cache_write_1h}) {
+    if (part > uncached) {
+      throw_invalid("cache reads and writes must not be more than the prompt tokens");
+    }
+    uncached -= part;
+  }
+  if (usage.reasoning > usage.completion) {
+    throw_invalid("reasoning tokens must not be more than the completion tokens");
+  }
+  return mapping.input.cost(uncached) + mapping.cached_input.cost(usage.cached) +
+         mapping.cache_write_5m().cost(usage.cache_write_5m) +
+         mapping.cache_write_1h().cost(usage.cache_write_1h) +
+         mapping.output.cost(usage.completion);
 }
 
 }  // namespace llmgw

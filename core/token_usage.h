@@ -3,6 +3,7 @@
 #include "core/catalog.h"
 #include "core/json_scan.h"
 #include "core/money.h"
+#include "core/usage.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,10 +12,16 @@
 
 namespace llmgw {
 
+// One request's tokens in one model, whatever the wire format reported them in. The parts
+// of a count are never added to it again: `prompt` holds the cache reads and writes,
+// `completion` the reasoning.
 struct TokenUsage {
-  std::int64_t prompt = 0;      // all input tokens, cached ones included
-  std::int64_t completion = 0;
-  std::int64_t cached = 0;      // the part of `prompt` read from the provider's cache
+  std::int64_t prompt = 0;          // all input tokens: uncached, cache reads, cache writes
+  std::int64_t completion = 0;      // all output tokens, reasoning included
+  std::int64_t cached = 0;          // the part of `prompt` read from the provider's cache
+  std::int64_t cache_write_5m = 0;  // the part of `prompt` written to the cache for 5 minutes
+  std::int64_t cache_write_1h = 0;  // the part of `prompt` written to the cache for an hour
+  std::int64_t reasoning = 0;       // the part of `completion` spent reasoning
 };
 
 // Responses and stream chunks nested deeper are not read (reading them recurses); no
@@ -32,16 +39,23 @@ constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
 // k_max_usage_tokens, and so is `completion_tokens`, which may be absent only when
 // `total_tokens` equals `prompt_tokens` (an embeddings answer); when
 // `prompt_tokens_details` is present and not null, it is an object, and its
-// `cached_tokens`, when present, is such an integer no greater than `prompt_tokens`.
+// `cached_tokens`, when present and not null, is such an integer no greater than
+// `prompt_tokens`; the same for `completion_tokens_details` and its `reasoning_tokens`, no
+// greater than `completion_tokens`.
 // Anything else (a fraction, a string, a negative count, null, a missing count, a count
 // past k_max_usage_tokens or 2^63) makes the whole usage invalid, to be estimated by the
 // caller as when none came.
 std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object);
 
-// Exact: uncached prompt tokens at the input price, cached ones at the cached-input price,
-// completion tokens at the output price, never negative. Throws Error(invalid) when a
-// count is negative, cached > prompt (usage_among() gives neither), or the cost is more than
-// Money holds.
+// Sets the record's token counts from `usage`.
+void record_tokens(UsageRecord& record, const TokenUsage& usage);
+
+// Exact: the prompt tokens neither read from nor written to the cache at the input price,
+// cache reads at the cached-input price, cache writes at the mapping's cache-write prices,
+// completion tokens (reasoning included) at the output price; never negative. Throws
+// Error(invalid) when a count is negative, the cache reads and writes are more than the
+// prompt, the reasoning more than the completion (no reader here gives any of these), or
+// the cost is more than Money holds.
 Money cost_of(const Mapping& mapping, const TokenUsage& usage);
 
 }  // namespace llmgw

@@ -65,8 +65,9 @@ void UsageLedger::insert(const UsageRecord& r) {
   auto& insert = m_store.statement(
       "INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
       "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
-      "estimated, streamed, cancelled, latency_ms, ttft_ms) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "estimated, streamed, cancelled, latency_ms, ttft_ms, cache_write_5m_tokens, "
+      "cache_write_1h_tokens, reasoning_tokens) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   // The texts are bound without a copy: `r` outlives the statement's run, and the next
   // use of the statement clears its bindings (Store::statement).
   insert.bindNoCopy(1, r.request_id);
@@ -90,6 +91,9 @@ void UsageLedger::insert(const UsageRecord& r) {
   } else {
     insert.bind(17);
   }
+  insert.bind(18, static_cast<std::int64_t>(r.cache_write_5m_tokens));
+  insert.bind(19, static_cast<std::int64_t>(r.cache_write_1h_tokens));
+  insert.bind(20, static_cast<std::int64_t>(r.reasoning_tokens));
   insert.exec();
 }
 

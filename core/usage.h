@@ -24,9 +24,14 @@ struct UsageRecord {
   std::string provider;      // empty when no provider was tried
   int status = 0;
   std::string error_code;    // empty on success
+  // As in TokenUsage (core/token_usage.h): the prompt holds the cache reads (`cached`)
+  // and writes, the completion holds the reasoning.
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   std::int64_t cached_tokens = 0;
+  std::int64_t cache_write_5m_tokens = 0;
+  std::int64_t cache_write_1h_tokens = 0;
+  std::int64_t reasoning_tokens = 0;
   Money cost;
   Flag estimated = Flag::no;  // tokens counted by llmgw because the upstream sent no usage
   Flag streamed = Flag::no;

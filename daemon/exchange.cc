@@ -85,7 +85,8 @@ void Exchange::fail(const HttpError& error, ErrorFormat format, httplib::Respons
   if (auto retry = error.extra().find("retry_after"); retry != error.extra().end()) {
     response.set_header("Retry-After", retry->get<std::string>());
   }
-  response.set_content(error_body(error, format, m_sdk), "application/json");
+  response.set_content(error_body(error, route_error_format(m_path, format), m_sdk),
+                       "application/json");
   finish(error.status(), error.code());
 }
 

@@ -1,5 +1,6 @@
 #include "daemon/gateway.h"
 
+#include "core/anthropic_usage.h"
 #include "core/cost_bound.h"
 #include "core/echo_provider.h"
 #include "core/error.h"
@@ -10,6 +11,7 @@
 #include "daemon/credentials.h"
 #include "daemon/event_log.h"
 #include "daemon/stream_relay.h"
+#include "daemon/upstream_call.h"
 #include "daemon/upstream_reply.h"
 
 #include <fmt/format.h>
@@ -36,6 +38,17 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
   record.prompt_tokens = request.prompt_tokens_estimate;
   record.cost = cost_bound(request, mapping);
   record.estimated = Flag::yes;
+}
+
+// The usage of a whole answer, in the wire format of its endpoint.
+std::optional<TokenUsage> usage_in_answer(const std::vector<JsonMember>& answer,
+                                          Endpoint endpoint) {
+  if (endpoint != Endpoint::messages) {
+    return usage_among(answer);
+  }
+  AnthropicUsage usage;
+  usage.add_from(answer);
+  return usage.total();
 }
 
 }  // namespace
@@ -118,7 +131,7 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
       }
       throw HttpError(403, "permission_denied", "Access denied: " + decision.reason, extra);
     }
-    forward(exchange, body, std::move(catalog), decision, response, owner);
+    forward(exchange, body, std::move(catalog), decision, request.headers, response, owner);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);
   } catch (const std::exception& e) {
@@ -133,9 +146,8 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
 
 void Gateway::forward(Exchange& exchange, ClientRequest& request,
                       std::shared_ptr<const Catalog> catalog, const Decision& decision,
+                      const httplib::Headers& client_headers,
                       httplib::Response& response, std::shared_ptr<Exchange> owner) {
-  const std::string_view path =
-      request.endpoint == Endpoint::chat ? "/chat/completions" : "/embeddings";
   std::optional<HttpError> last_failure;
   for (const Candidate& candidate : decision.candidates) {
     UsageRecord& record = exchange.record();
@@ -147,19 +159,12 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     }
     std::unique_ptr<UpstreamResponse> upstream;
     try {
-      std::optional<std::string_view> credential = m_upstreams.credential(*candidate.provider);
+      UpstreamCall call(*candidate.provider, request,
+                        m_upstreams.credential(*candidate.provider), client_headers);
       auto pool = m_upstreams.pool(*candidate.provider);
-      std::string authorization;
-      RequestFields headers;
-      headers.reserve(3);
-      headers.emplace_back("Content-Type", "application/json");
-      headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
-      if (credential) {
-        authorization.append("Bearer ").append(*credential);
-        headers.emplace_back("Authorization", authorization);
-      }
       auto sent = std::chrono::steady_clock::now();
-      upstream = pool->send("POST", path, headers, upstream_body(request, candidate.mapping->upstream_model));
+      upstream = pool->send("POST", call.path(), call.headers(),
+                            upstream_body(request, candidate.mapping->upstream_model));
       m_metrics.upstream_latency(
           candidate.provider->id,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
@@ -231,7 +236,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 "object",
                                 candidate.provider->id));
   }
-  std::optional<TokenUsage> usage = usage_among(*answer);
+  std::optional<TokenUsage> usage = usage_in_answer(*answer, request.endpoint);
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
     // the answer, which holds the generated text, up to the most output it can be billed.
@@ -239,9 +244,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
     usage = TokenUsage{request.prompt_tokens_estimate, estimated_output(body.size(), bound), 0};
     record.estimated = Flag::yes;
   }
-  record.prompt_tokens = usage->prompt;
-  record.completion_tokens = usage->completion;
-  record.cached_tokens = usage->cached;
+  record_tokens(record, *usage);
   try {
     record.cost = cost_of(*candidate.mapping, *usage);
   } catch (const Error&) {
@@ -265,7 +268,8 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
 void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
                                const Candidate& candidate, httplib::Response& response,
                                std::shared_ptr<Exchange> owner) {
-  EchoAnswer answer = echo_answer(request, "chatcmpl-" + exchange.request_id().substr(4),
+  const std::string id_prefix = request.endpoint == Endpoint::messages ? "msg_" : "chatcmpl-";
+  EchoAnswer answer = echo_answer(request, id_prefix + exchange.request_id().substr(4),
                                   unix_seconds(m_clock.now()));
   UsageRecord& record = exchange.record();
   record.prompt_tokens = answer.prompt_tokens;
@@ -291,7 +295,7 @@ void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
           }
           return true;
         }
-        owner->finish(200);  // committed before the client sees [DONE]
+        owner->finish(200);  // committed before the client sees the end of the stream
         const std::string& done = events->back();
         sink.write(done.data(), done.size());
         sink.done();

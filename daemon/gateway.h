@@ -59,6 +59,7 @@ private:
   // directory meanwhile: whatever outlives this call keeps `catalog` alive.
   void forward(Exchange& exchange, ClientRequest& request,
                std::shared_ptr<const Catalog> catalog, const Decision& decision,
+               const httplib::Headers& client_headers,
                httplib::Response& response, std::shared_ptr<Exchange> owner);
   void relay_whole(Exchange& exchange, const Candidate& candidate, const ClientRequest& request,
                    UpstreamResponse& upstream, httplib::Response& response);

@@ -36,7 +36,39 @@ OpenAiKind openai_kind(int status) {
   }
 }
 
+// Anthropic's error types, by status.
+const char* anthropic_type(int status) {
+  switch (status) {
+    case 400:
+      return "invalid_request_error";
+    case 401:
+      return "authentication_error";
+    case 402:
+      return "billing_error";
+    case 403:
+      return "permission_error";
+    case 404:
+      return "not_found_error";
+    case 413:
+      return "request_too_large";
+    case 429:
+      return "rate_limit_error";
+    case 504:
+      return "timeout_error";
+    case 529:
+      return "overloaded_error";
+    default:
+      return status >= 500 ? "api_error" : "invalid_request_error";
+  }
+}
+
 }  // namespace
+
+ErrorFormat route_error_format(std::string_view path, ErrorFormat asked) {
+  const bool anthropic_route =
+      path == "/v1/messages" || path.substr(0, 13) == "/v1/messages/";
+  return anthropic_route && asked != ErrorFormat::reference ? ErrorFormat::anthropic : asked;
+}
 
 HttpError::HttpError(int status, std::string code, const std::string& message,
                      nlohmann::json extra)
@@ -59,6 +91,13 @@ ErrorFormat parse_error_format(const std::string& text) {
 std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk) {
   // A message may quote what the client sent (a path): bytes that are not UTF-8 become
   // U+FFFD rather than failing the answer.
+  if (format == ErrorFormat::anthropic) {
+    return nlohmann::ordered_json{{"type", "error"},
+                                  {"error",
+                                   {{"type", anthropic_type(error.status())},
+                                    {"message", error.what()}}}}
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   bool openai = format == ErrorFormat::openai ||
                 (format == ErrorFormat::automatic && sdk == SdkClient::yes);
   if (openai) {

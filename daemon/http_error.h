@@ -1,12 +1,14 @@
 #pragma once
-// An error answer of the gateway, and the two shapes its body can take: the reference
-// shape {"error": true, "status": N, "message": "..."} (plus `code` and, for spent
-// budgets, `limit`, `used`, `resets_at`), and the OpenAI envelope that the official SDKs
-// can read: {"error": {"message", "type", "code", "param": null}}.
+// An error answer of the gateway, and the shapes its body can take: the reference shape
+// {"error": true, "status": N, "message": "..."} (plus `code` and, for spent budgets,
+// `limit`, `used`, `resets_at`), the OpenAI envelope that the official SDKs can read:
+// {"error": {"message", "type", "code", "param": null}}, and on Anthropic's routes
+// Anthropic's envelope: {"type": "error", "error": {"type", "message"}}.
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace llmgw::daemon {
 
@@ -26,14 +28,20 @@ private:
   nlohmann::json m_extra;
 };
 
-enum class ErrorFormat { automatic, reference, openai };
+// What --error-format asks for. `anthropic` is never asked for: it is what an Anthropic
+// route (/v1/messages...) answers unless the reference shape is asked for.
+enum class ErrorFormat { automatic, reference, openai, anthropic };
 enum class SdkClient { yes, no };
 
 // Parses --error-format: "auto", "reference", "openai"; throws Error(invalid) otherwise.
 ErrorFormat parse_error_format(const std::string& text);
 
-// The body for `error`: the OpenAI envelope when `format` says so, or when it is automatic
-// and the request came from an official SDK (it sent X-Stainless-Lang).
+// The body for `error`: Anthropic's envelope when `format` is anthropic, the OpenAI
+// envelope when it is openai, or when it is automatic and the request came from an
+// official SDK (it sent X-Stainless-Lang).
 std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk);
+
+// The format an error on `path` takes when `asked` is what --error-format asks for.
+ErrorFormat route_error_format(std::string_view path, ErrorFormat asked);
 
 }  // namespace llmgw::daemon

@@ -90,6 +90,13 @@ void install_routes(ClientServer& server, Gateway& gateway) {
           gateway.completion(q, r, Endpoint::embeddings);
         },
         admit_head}},
+      {"/v1/messages",
+       {"POST",
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
+          body_read();
+          gateway.completion(q, r, Endpoint::messages);
+        },
+        admit_head}},
       {"/v1/models",
        {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
       {"/v1/key",

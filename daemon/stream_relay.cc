@@ -50,6 +50,27 @@ DeltaBytes delta_bytes(const std::vector<JsonMember>& chunk) {
   return bytes;
 }
 
+// The same for an event of Anthropic's Messages stream: the `delta` of a
+// content_block_delta (text, thinking, a tool call's input JSON, a signature).
+DeltaBytes messages_delta_bytes(const std::vector<JsonMember>& event) {
+  DeltaBytes bytes;
+  const JsonMember* delta = find_member(event, "delta");
+  const JsonMember* type = find_member(event, "type");
+  if (delta == nullptr || delta->value.kind != JsonKind::object || type == nullptr ||
+      type->value.text != "\"content_block_delta\"") {
+    return bytes;
+  }
+  bytes.written = delta->value.text.size();
+  const auto delta_members = last_of_each_key(json_members(delta->value));
+  for (const char* field : {"text", "thinking", "partial_json"}) {
+    const JsonMember* text = find_member(delta_members, field);
+    if (text != nullptr && text->value.kind == JsonKind::string) {
+      bytes.text += json_string_value(text->value.text).size();
+    }
+  }
+  return bytes;
+}
+
 bool is_usage_only(const std::vector<JsonMember>& chunk) {
   const JsonMember* choices = find_member(chunk, "choices");
   const JsonMember* usage = find_member(chunk, "usage");
@@ -77,6 +98,7 @@ StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
       m_mapping(mapping),
       m_provider(*m_catalog->find_provider(mapping.provider)),
       m_credential(echoable_secrets(m_provider)),
+      m_messages(request.endpoint == Endpoint::messages),
       m_include_usage(request.include_usage),
       m_prompt_estimate(request.prompt_tokens_estimate),
       m_cost_bound(cost_bound(request, mapping)),
@@ -139,8 +161,8 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
     if (!m_done_event.empty()) {
       break;  // nothing follows the end of the stream
     }
-    if (event.data == "[DONE]") {
-      m_done_event = k_done_event;  // not its raw lines: an id or comment could echo anything
+    if (is_end(event)) {
+      hold_end(event);
       continue;
     }
     if (!relay(event, sink)) {
@@ -174,10 +196,15 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
   if (!chunk) {
     return chunk;
   }
-  if (auto usage = usage_among(*chunk)) {
+  if (m_messages) {
+    m_anthropic_usage.add_from(*chunk);
+    if (auto usage = m_anthropic_usage.total()) {
+      m_usage = usage;
+    }
+  } else if (auto usage = usage_among(*chunk)) {
     m_usage = usage;
   }
-  const DeltaBytes bytes = delta_bytes(*chunk);
+  const DeltaBytes bytes = m_messages ? messages_delta_bytes(*chunk) : delta_bytes(*chunk);
   m_delta_bytes += bytes.written;
   if (bytes.text > 0 && !m_first_content_seen) {
     m_first_content_seen = true;
@@ -186,9 +213,23 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
   return chunk;
 }
 
+bool StreamRelay::is_end(const SseEvent& event) const {
+  return m_messages ? event.type == "message_stop" : event.data == "[DONE]";
+}
+
+void StreamRelay::hold_end(const SseEvent& event) {
+  if (!m_messages) {
+    m_done_event = k_done_event;  // not its raw lines: an id or comment could echo anything
+    return;
+  }
+  // Relayed as it came, as every event of a Messages stream is, the credential masked.
+  std::optional<std::string> masked = m_credential.masked(event.raw);
+  m_done_event = masked ? std::move(*masked) : event.raw;
+}
+
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
   auto chunk = inspect(event);
-  if (chunk && !m_include_usage && is_usage_only(*chunk)) {
+  if (chunk && !m_messages && !m_include_usage && is_usage_only(*chunk)) {
     return true;  // forced upstream for billing; the client did not ask for it
   }
   std::string rebuilt;
@@ -208,8 +249,8 @@ void StreamRelay::abandon(std::size_t next_event) {
   try {
     // Events already read past the one that could not be sent may hold the usage.
     for (std::size_t i = next_event; i < m_events.size() && m_done_event.empty(); ++i) {
-      if (m_events[i].data == "[DONE]") {
-        m_done_event = k_done_event;
+      if (is_end(m_events[i])) {
+        hold_end(m_events[i]);
       } else {
         inspect(m_events[i]);
       }
@@ -249,8 +290,8 @@ void StreamRelay::read_on_for_usage() {
     read += m_piece.size();
     m_splitter.feed(m_piece, m_events);
     for (const SseEvent& event : m_events) {
-      if (event.data == "[DONE]") {
-        m_done_event = k_done_event;
+      if (is_end(event)) {
+        hold_end(event);
         break;
       }
       inspect(event);
@@ -267,19 +308,22 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
   const TokenUsage estimate{m_prompt_estimate,
                             estimated_output(m_delta_bytes, m_output_bound), 0};
   auto set = [&](const TokenUsage& usage, Money cost, Flag estimated) {
-    record.prompt_tokens = usage.prompt;
-    record.completion_tokens = usage.completion;
-    record.cached_tokens = usage.cached;
+    record_tokens(record, usage);
     record.cost = cost;
     record.estimated = estimated;
   };
   try {
-    // A usage is the provider's last word once its stream ended, or where it cut it short.
-    const bool ended = m_upstream_ended || !m_done_event.empty();
-    if (m_usage && (without == WithoutUsage::relayed || ended)) {
+    // A usage is the provider's last word once its stream ended, or where it cut a chat
+    // stream short; a Messages stream's counts are running totals until its message_stop.
+    const bool ended =
+        !m_done_event.empty() || (m_upstream_ended && !m_messages);
+    if (m_usage && (ended || (without == WithoutUsage::relayed && !m_messages))) {
       set(*m_usage, cost_of(m_mapping, *m_usage), Flag::no);
     } else if (without == WithoutUsage::relayed) {
-      set(estimate, cost_of(m_mapping, estimate), Flag::yes);
+      // Cut short: the prompt as reported (or its bound), and at least the output relayed.
+      TokenUsage seen = m_usage ? *m_usage : estimate;
+      seen.completion = std::max(seen.completion, estimate.completion);
+      set(seen, cost_of(m_mapping, seen), Flag::yes);
     } else {
       // The provider may run on past what llmgw saw (a usage seen may be a running
       // total): the cost bound, or what was seen where that costs more (an output with

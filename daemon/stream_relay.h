@@ -1,9 +1,11 @@
 #pragma once
 // Relays an upstream's server-sent events to the client as they arrive, event by event.
-// Usage comes from the upstream's usage chunk, which is dropped again when the client did
-// not ask for it; without one, tokens are estimated and the record says so. The usage is
-// committed before the client sees the end of the stream: the upstream's `data: [DONE]`
-// is held until the upstream has ended and the usage is recorded.
+// A chat stream's usage comes from the upstream's usage chunk, which is dropped again when
+// the client did not ask for it; a Messages stream's (Anthropic's) from message_start and
+// the message_delta events (core/anthropic_usage.h). Without one, tokens are estimated and
+// the record says so. The usage is committed before the client sees the end of the
+// stream: the upstream's `data: [DONE]` (chat) or message_stop event (Messages) is held
+// until the upstream has ended and the usage is recorded.
 //
 // Every relayed event is redacted: every fragment of the provider's credential becomes
 // "[redacted]" (SecretFragments), and an error-like event (is_error_like) is rebuilt by
@@ -18,6 +20,7 @@
 //
 // No upstream answer makes these throw: a usage whose cost Money cannot hold ends the
 // stream without [DONE] and is logged 502 upstream_error, billed the cost bound, estimated.
+#include "core/anthropic_usage.h"
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "core/money.h"
@@ -71,6 +74,9 @@ private:
   // JSON object.
   std::optional<std::vector<JsonMember>> inspect(const SseEvent& event);
   bool relay(const SseEvent& event, httplib::DataSink& sink);
+  // Whether `event` ends the stream ([DONE], or message_stop), and holding it back.
+  bool is_end(const SseEvent& event) const;
+  void hold_end(const SseEvent& event);
   // The upstream's stream is whole: records the usage, then sends [DONE] and the end.
   // False when the usage could not be billed: the stream ends without [DONE].
   bool end(httplib::DataSink& sink);
@@ -91,6 +97,7 @@ private:
   const Mapping& m_mapping;
   const Provider& m_provider;
   SecretFragments m_credential;
+  bool m_messages;  // an Anthropic Messages stream, not a chat one
   bool m_include_usage;
   std::int64_t m_prompt_estimate;
   Money m_cost_bound;
@@ -100,11 +107,12 @@ private:
   std::vector<SseEvent> m_events;
   std::string m_piece;
   std::optional<TokenUsage> m_usage;
+  AnthropicUsage m_anthropic_usage;  // of a Messages stream, read so far
   std::size_t m_delta_bytes = 0;  // of the choices' deltas as written
   bool m_first_content_seen = false;
   bool m_finished = false;
   bool m_upstream_ended = false;  // reading on reached the end of the upstream's body
-  std::string m_done_event;  // set when the upstream's [DONE] came: held back for the end
+  std::string m_done_event;  // set when the upstream's end came: held back for the end
 };
 
 }  // namespace llmgw::daemon

@@ -45,15 +45,18 @@ nlohmann::json mapping(const char* provider, const char* upstream_model, const T
           {"streaming", true}};
 }
 
-nlohmann::json provider(const char* id, const std::string& base_url, const char* key_env) {
-  return {{"id", id}, {"name", id}, {"base_url", base_url}, {"api_key_env", key_env},
-          {"enabled", true}};
+nlohmann::json provider(const char* id, const std::string& base_url, const char* key_env,
+                        const std::string& kind = "openai") {
+  return {{"id", id},          {"name", id},         {"base_url", base_url},
+          {"api_key_env", key_env}, {"enabled", true}, {"kind", kind}};
 }
 
-nlohmann::json test_catalog(const std::string& alpha_url, const std::string& beta_url) {
+nlohmann::json test_catalog(const std::string& alpha_url, const std::string& alpha_kind,
+                            const std::string& beta_url) {
   return {
       {"providers",
-       {provider("alpha", alpha_url, "ALPHA_KEY"), provider("beta", beta_url, "BETA_KEY"),
+       {provider("alpha", alpha_url, "ALPHA_KEY", alpha_kind),
+        provider("beta", beta_url, "BETA_KEY"),
         provider("echo", "", "")}},
       {"models",
        {{{"id", "shared"},
@@ -176,7 +179,7 @@ GatewayUnderTest::GatewayUnderTest() : m_db(m_dir.file("llmgw.db")) {
 
 void GatewayUnderTest::import_catalog(const std::string& alpha_url, const std::string& beta_url) {
   std::string path = m_dir.file("catalog.json");
-  write_file(path, test_catalog(alpha_url, beta_url).dump());
+  write_file(path, test_catalog(alpha_url, alpha_kind, beta_url).dump());
   cli({"catalog", "import", "--replace", path});
 }
 
@@ -220,7 +223,9 @@ std::string GatewayUnderTest::cli(const std::vector<std::string>& args) {
 void GatewayUnderTest::start(const std::vector<std::string>& serve_args) {
   alpha.start();
   beta.start();
-  import_catalog(alpha_base_url.empty() ? alpha.base_url() + "/v1" : alpha_base_url,
+  // An OpenAI-kind API is under /v1; an Anthropic-kind base URL comes before /v1/messages.
+  const std::string alpha_default = alpha.base_url() + (alpha_kind == "anthropic" ? "" : "/v1");
+  import_catalog(alpha_base_url.empty() ? alpha_default : alpha_base_url,
                  beta_base_url.empty() ? beta.base_url() + "/v1" : beta_base_url);
   restart(serve_args);
 }

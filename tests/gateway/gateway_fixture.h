@@ -102,7 +102,10 @@ public:
 
   MockUpstream alpha;
   MockUpstream beta;
-  // The base URLs the catalog gives alpha and beta; when empty, their mock's URL + "/v1".
+  // The API alpha speaks (its kind in the catalog): "openai" or "anthropic".
+  std::string alpha_kind = "openai";
+  // The base URLs the catalog gives alpha and beta; when empty, their mock's URL + "/v1"
+  // (alpha's URL alone when its kind is anthropic).
   std::string alpha_base_url;
   std::string beta_base_url;
   // The credentials start() puts in the daemon's environment for alpha and beta.

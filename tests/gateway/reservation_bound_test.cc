@@ -92,8 +92,8 @@ TEST_CASE("reservation: what no bound covers is a 400 for a limited key, served 
   gw.cli({"model", "add", "open-ended", "--provider", "alpha", "--upstream-model",
           "premium-upstream", "--input-price", "10", "--output-price", "30"});
   const std::string parts_only =
-      ", whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
-      "and audio parts";
+      ", whose cost llmgw cannot bound: a key with a spending limit may send only text, image, "
+      "audio, tool call, tool result and thinking parts";
 
   nlohmann::json file_part = premium_request();
   file_part["messages"] = {{{"role", "user"},

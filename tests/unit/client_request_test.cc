@@ -209,8 +209,8 @@ TEST_CASE("client request: what no bound covers is named") {
         .unbounded.value_or("bounded");
   };
   const std::string parts_only =
-      ", whose cost llmgw cannot bound: a key with a spending limit may send only text, image "
-      "and audio parts";
+      ", whose cost llmgw cannot bound: a key with a spending limit may send only text, image, "
+      "audio, tool call, tool result and thinking parts";
   CHECK(unbounded(R"("messages":[{"role":"user","content":"hi"},{"role":"user","content":[)"
                   R"({"type":"text","text":"x"},{"type":"file","file":{"file_id":"file-1"}}]}])") ==
         "messages[1].content[1] has type 'file'" + parts_only);
@@ -301,4 +301,61 @@ TEST_CASE("client request: members per object and messages are capped") {
   };
   CHECK(parse_client_request(messages(100000), Endpoint::chat).model == "m");
   CHECK(error_of(messages(100001)) == "'messages' has more than 100000 items");
+}
+
+TEST_CASE("client request: a Messages request needs max_tokens and goes upstream with only "
+          "its model replaced") {
+  const std::string text =
+      R"({"model":"claude","max_tokens":1024,"stream":true,"system":[{"type":"text",)"
+      R"("text":"be brief","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user",)"
+      R"("content":"hi"}],"metadata":{"user_id":"u1"}})";
+  const ClientRequest request = parse_client_request(text, Endpoint::messages);
+  CHECK(request.stream);
+  CHECK(request.max_tokens == 1024);
+  CHECK(request.choices == 1);
+  CHECK_FALSE(request.unbounded);
+  // No stream_options: Anthropic has none, and its stream always carries the usage.
+  CHECK(upstream_body(request, "claude-up") ==
+        R"({"model":"claude-up","max_tokens":1024,"stream":true,"system":[{"type":"text",)"
+        R"("text":"be brief","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user",)"
+        R"("content":"hi"}],"metadata":{"user_id":"u1"}})");
+  const std::string required = "'max_tokens' is required and must be an integer of at least 1";
+  for (const char* max_tokens : {"", R"(,"max_tokens":0)", R"(,"max_tokens":null)",
+                                 R"(,"max_tokens":"5")", R"(,"max_tokens":2.5)"}) {
+    CHECK(error_of(R"({"model":"c","messages":[{"role":"user","content":"x"}])" +
+                       std::string(max_tokens) + "}",
+                   Endpoint::messages) == required);
+  }
+  CHECK(error_of(R"({"model":"c","max_tokens":5,"messages":[]})", Endpoint::messages) ==
+        "'messages' is required and must be a non-empty array");
+  CHECK(error_of(R"({"model":"c","max_tokens":5,"System":"x","messages":[{"content":"x"}]})",
+                 Endpoint::messages) ==
+        "'System' differs from the field 'system' only in case; use 'system'");
+}
+
+TEST_CASE("client request: Anthropic's conversation blocks are bounded by their bytes, and "
+          "the images of a tool result count") {
+  auto parsed = [](const std::string& content) {
+    return parse_client_request(
+        R"({"model":"c","max_tokens":5,"messages":[{"role":"user","content":)" + content + "}]}",
+        Endpoint::messages);
+  };
+  const std::string blocks =
+      R"([{"type":"thinking","thinking":"hmm","signature":"c2ln"},)"
+      R"({"type":"redacted_thinking","data":"ZW5j"},)"
+      R"({"type":"tool_use","id":"toolu_1","name":"ls","input":{"path":"."}},)"
+      R"({"type":"tool_result","tool_use_id":"toolu_1","content":[{"type":"text","text":"a"},)"
+      R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"AA=="}}]}])";
+  const ClientRequest request = parsed(blocks);
+  CHECK_FALSE(request.unbounded);
+  const ClientRequest text_only = parsed(R"("x")");
+  // The bytes of the body, and one image's worst case.
+  CHECK(request.prompt_tokens_estimate - text_only.prompt_tokens_estimate ==
+        static_cast<std::int64_t>(blocks.size() - 3) + llmgw::k_image_part_tokens);
+  CHECK(parsed(R"([{"type":"tool_result","tool_use_id":"t","content":[{"type":"document",)"
+               R"("source":{"type":"url","url":"https://x"}}]}])")
+            .unbounded.value_or("bounded") ==
+        "messages[0].content[0].content[0] has type 'document', whose cost llmgw cannot "
+        "bound: a key with a spending limit may send only text, image, audio, tool call, tool "
+        "result and thinking parts");
 }

@@ -66,18 +66,31 @@ std::optional<TokenUsage> usage_of(const nlohmann::json& document) {
   } else if (count(*usage, "total_tokens") != prompt) {
     return std::nullopt;
   }
-  auto details = usage->find("prompt_tokens_details");
-  if (details != usage->end() && !details->is_null()) {
+  // A part of a count, in a details object: absent or null is none.
+  auto part = [&](const char* details_name, const char* name, std::int64_t whole,
+                  std::int64_t& out) {
+    auto details = usage->find(details_name);
+    if (details == usage->end() || details->is_null()) {
+      return true;
+    }
     if (!details->is_object()) {
-      return std::nullopt;
+      return false;
     }
-    if (details->contains("cached_tokens")) {
-      const std::optional<std::int64_t> cached = count(*details, "cached_tokens");
-      if (!cached || *cached > tokens.prompt) {
-        return std::nullopt;
-      }
-      tokens.cached = *cached;
+    auto found = details->find(name);
+    if (found == details->end() || found->is_null()) {
+      return true;
     }
+    const std::optional<std::int64_t> value = count(*details, name);
+    if (!value || *value > whole) {
+      return false;
+    }
+    out = *value;
+    return true;
+  };
+  if (!part("prompt_tokens_details", "cached_tokens", tokens.prompt, tokens.cached) ||
+      !part("completion_tokens_details", "reasoning_tokens", tokens.completion,
+            tokens.reasoning)) {
+    return std::nullopt;
   }
   return tokens;
 }
@@ -90,7 +103,8 @@ bool same(const std::optional<TokenUsage>& a, const std::optional<TokenUsage>& b
   if (!a || !b) {
     return !a && !b;
   }
-  return a->prompt == b->prompt && a->completion == b->completion && a->cached == b->cached;
+  return a->prompt == b->prompt && a->completion == b->completion && a->cached == b->cached &&
+         a->reasoning == b->reasoning;
 }
 
 // A random JSON text built from the names usage_of() looks for, nested a few levels, with
@@ -133,7 +147,8 @@ private:
   void object(std::string& text, int depth) {
     static const std::vector<std::string> names = {
         "usage", "prompt_tokens", "completion_tokens", "prompt_tokens_details",
-        "cached_tokens", "total_tokens", "choices"};
+        "cached_tokens", "total_tokens", "choices", "completion_tokens_details",
+        "reasoning_tokens"};
     text += "{";
     // Now and then counts that are valid, so that valid usage comes up as well.
     const bool counts = pick(2) == 0;
@@ -162,6 +177,20 @@ TEST_CASE("usage_in: the usage of an OpenAI response, cached tokens included") {
   CHECK(usage->prompt == 12);
   CHECK(usage->completion == 7);
   CHECK(usage->cached == 4);
+}
+
+TEST_CASE("usage_in: reasoning tokens are a part of the completion, never added to it") {
+  auto usage = usage_in(
+      R"({"usage":{"prompt_tokens":12,"completion_tokens":70,"total_tokens":82,)"
+      R"("completion_tokens_details":{"reasoning_tokens":64},)"
+      R"("prompt_tokens_details":{"cached_tokens":null}}})");
+  REQUIRE(usage);
+  CHECK(usage->completion == 70);
+  CHECK(usage->reasoning == 64);
+  CHECK(usage->cached == 0);  // null: none reported
+  // More reasoning than completion is no valid usage.
+  CHECK_FALSE(usage_in(R"({"usage":{"prompt_tokens":1,"completion_tokens":2,)"
+                       R"("completion_tokens_details":{"reasoning_tokens":3}}})"));
 }
 
 TEST_CASE("usage_in: says what usage_of says of the parsed document, case by case") {
@@ -213,7 +242,6 @@ TEST_CASE("usage_in: usage that is not valid is none, so that the caller estimat
       R"({"usage":{"prompt_tokens":5,"completion_tokens":true}})",
       R"({"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":6}}})",
       R"({"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":-1}}})",
-      R"({"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":null}}})",
       R"({"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":1.5}}})",
       R"({"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":3}})",
   };

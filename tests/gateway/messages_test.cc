@@ -1,0 +1,350 @@
+// POST /v1/messages, Anthropic's Messages API, passed through to an Anthropic-kind provider
+// (alpha here): the body goes on with only its model replaced, the answer and every event
+// come back byte for byte, and the usage (cache reads and writes included) is billed
+// exactly. Errors on this route take Anthropic's envelope.
+#include "tests/gateway/gateway_fixture.h"
+
+#include <doctest/doctest.h>
+
+using namespace test;
+
+namespace {
+
+const std::string k_upstream_path = "/v1/messages";
+
+// premium on alpha, in picodollars per token: input, output, cache reads, and the cache
+// writes at 1.25 and 2 times the input price.
+constexpr std::int64_t k_input = 10'000'000;
+constexpr std::int64_t k_output = 30'000'000;
+constexpr std::int64_t k_read = 5'000'000;
+constexpr std::int64_t k_write_5m = 12'500'000;
+constexpr std::int64_t k_write_1h = 20'000'000;
+
+httplib::Headers api_key(const TestKey& key) {
+  return {{"x-api-key", key.secret}, {"anthropic-version", "2023-06-01"}};
+}
+
+// A client's Messages request, compact as the SDKs send it.
+std::string messages_request(const std::string& model, bool stream = false) {
+  return R"({"model":")" + model + R"(","max_tokens":200,)" +
+         (stream ? R"("stream":true,)" : "") +
+         R"("system":[{"type":"text","text":"You are terse.","cache_control":{"type":"ephemeral"}}],)"
+         R"("messages":[{"role":"user","content":"Say hi"}]})";
+}
+
+std::string event(const std::string& type, const nlohmann::json& data) {
+  return "event: " + type + "\ndata: " + data.dump() + "\n\n";
+}
+
+nlohmann::json message_start(const nlohmann::json& usage) {
+  return {{"type", "message_start"},
+          {"message",
+           {{"id", "msg_01"}, {"type", "message"}, {"role", "assistant"},
+            {"model", "premium-upstream"}, {"content", nlohmann::json::array()},
+            {"stop_reason", nullptr}, {"usage", usage}}}};
+}
+
+nlohmann::json block_delta(int index, const nlohmann::json& delta) {
+  return {{"type", "content_block_delta"}, {"index", index}, {"delta", delta}};
+}
+
+const char* const k_log_columns =
+    "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, "
+    "cache_write_5m_tokens, cache_write_1h_tokens, cost, estimated, streamed";
+
+nlohmann::json log_row(int status, const std::string& error_code, std::int64_t prompt,
+                       std::int64_t completion, std::int64_t cached, std::int64_t write_5m,
+                       std::int64_t write_1h, std::int64_t cost, int estimated, int streamed) {
+  return {{"provider", "alpha"},          {"status", status},
+          {"error_code", error_code},     {"prompt_tokens", prompt},
+          {"completion_tokens", completion}, {"cached_tokens", cached},
+          {"cache_write_5m_tokens", write_5m}, {"cache_write_1h_tokens", write_1h},
+          {"cost", cost},                 {"estimated", estimated},
+          {"streamed", streamed}};
+}
+
+}  // namespace
+
+TEST_CASE("messages: a whole answer passes through byte for byte, billed with its cache "
+          "reads and writes") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  const std::string answer =
+      R"({"id":"msg_01","type":"message","role":"assistant","model":"premium-upstream",)"
+      R"("content":[{"type":"text","text":"Hi."}],"stop_reason":"end_turn",)"
+      R"("stop_sequence":null,"usage":{"input_tokens":20,"cache_creation_input_tokens":1000,)"
+      R"("cache_read_input_tokens":3000,"cache_creation":{"ephemeral_5m_input_tokens":600,)"
+      R"("ephemeral_1h_input_tokens":400},"output_tokens":50}})";
+  gw.alpha.answer_json("POST", k_upstream_path, 200, answer);
+  TestKey key = gw.create_key();
+  gw.start();
+  httplib::Headers headers = api_key(key);
+  headers.emplace("anthropic-beta", "prompt-caching-2024-07-31");
+  headers.emplace("anthropic-beta", "extended-cache-ttl-2025-04-11");
+  auto result = gw.client().Post("/v1/messages?beta=true", headers, messages_request("premium"),
+                                 "application/json");
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(result->body == answer);
+
+  const auto sent = gw.alpha.requests();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].path == "/v1/messages");
+  std::string expected_body = messages_request("premium-upstream");
+  CHECK(sent[0].body == expected_body);
+  CHECK(sent[0].header("x-api-key") == k_alpha_credential);
+  CHECK(sent[0].header("anthropic-version") == "2023-06-01");
+  CHECK(sent[0].header("anthropic-beta") ==
+        "prompt-caching-2024-07-31,extended-cache-ttl-2025-04-11");
+  CHECK(sent[0].header("Authorization") == "");
+
+  const std::int64_t cost =
+      20 * k_input + 3000 * k_read + 600 * k_write_5m + 400 * k_write_1h + 50 * k_output;
+  CHECK(gw.log_rows(k_log_columns) ==
+        nlohmann::json::array({log_row(200, "", 4020, 50, 3000, 600, 400, cost, 0, 0)}));
+  CHECK(gw.usage_of(key.id) == cost);
+}
+
+TEST_CASE("messages: a stream passes through event by event, billed from message_start and "
+          "the last message_delta") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  const nlohmann::json start_usage = {{"input_tokens", 30},
+                                      {"cache_creation_input_tokens", 2000},
+                                      {"cache_read_input_tokens", 5000},
+                                      {"output_tokens", 1}};
+  // Thinking with its signature, text, and a tool call whose input arrives in pieces.
+  const std::vector<std::string> events = {
+      event("message_start", message_start(start_usage)),
+      event("ping", {{"type", "ping"}}),
+      event("content_block_start",
+            {{"type", "content_block_start"}, {"index", 0},
+             {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}}),
+      event("content_block_delta",
+            block_delta(0, {{"type", "thinking_delta"}, {"thinking", "The user wants hi."}})),
+      event("content_block_delta",
+            block_delta(0, {{"type", "signature_delta"}, {"signature", "EqQBCgIYAhIM"}})),
+      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}),
+      event("content_block_start",
+            {{"type", "content_block_start"}, {"index", 1},
+             {"content_block", {{"type", "text"}, {"text", ""}}}}),
+      event("content_block_delta", block_delta(1, {{"type", "text_delta"}, {"text", "Hi."}})),
+      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 1}}),
+      event("content_block_start",
+            {{"type", "content_block_start"}, {"index", 2},
+             {"content_block",
+              {{"type", "tool_use"}, {"id", "toolu_01"}, {"name", "ls"},
+               {"input", nlohmann::json::object()}}}}),
+      event("content_block_delta",
+            block_delta(2, {{"type", "input_json_delta"}, {"partial_json", R"({"pa)"}})),
+      event("content_block_delta",
+            block_delta(2, {{"type", "input_json_delta"}, {"partial_json", R"(th": ".")"}})),
+      event("content_block_delta",
+            block_delta(2, {{"type", "input_json_delta"}, {"partial_json", "}"}})),
+      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 2}}),
+      event("message_delta", {{"type", "message_delta"},
+                              {"delta", {{"stop_reason", "tool_use"}, {"stop_sequence", nullptr}}},
+                              {"usage", {{"output_tokens", 87}}}}),
+      event("message_stop", {{"type", "message_stop"}}),
+  };
+  // Events split across pieces, as a network delivers them.
+  const std::string all = joined(events);
+  std::vector<std::string> pieces;
+  for (std::size_t at = 0; at < all.size(); at += 97) {
+    pieces.push_back(all.substr(at, 97));
+  }
+  gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(2));
+  TestKey key = gw.create_key({"--limit", "5"});
+  gw.start();
+  httplib::Request request;
+  request.method = "POST";
+  request.path = "/v1/messages?beta=true";
+  request.headers = api_key(key);
+  request.body = messages_request("premium", true);
+  std::string received;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    received.append(data, size);
+    return true;
+  };
+  auto result = gw.client().send(request);
+  REQUIRE(result);
+  CHECK(result->status == 200);
+  CHECK(result->get_header_value("Content-Type") == "text/event-stream");
+  CHECK(received == all);
+  const std::int64_t cost = 30 * k_input + 5000 * k_read + 2000 * k_write_5m + 87 * k_output;
+  CHECK(gw.log_rows(k_log_columns) ==
+        nlohmann::json::array({log_row(200, "", 7030, 87, 5000, 2000, 0, cost, 0, 1)}));
+  CHECK(gw.usage_of(key.id) == cost);
+  CHECK(gw.query_int("SELECT count(*) FROM request_log WHERE ttft_ms IS NOT NULL") == 1);
+}
+
+TEST_CASE("messages: a stream cut before message_stop is billed its reported prompt and at "
+          "least the output relayed, flagged estimated") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  const nlohmann::json delta = {{"type", "text_delta"}, {"text", "Hello there, half a rep"}};
+  const std::vector<std::string> events = {
+      event("message_start", message_start({{"input_tokens", 40},
+                                             {"cache_read_input_tokens", 100},
+                                             {"output_tokens", 1}})),
+      event("content_block_start",
+            {{"type", "content_block_start"}, {"index", 0},
+             {"content_block", {{"type", "text"}, {"text", ""}}}}),
+      event("content_block_delta", block_delta(0, delta)),
+  };
+  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
+  TestKey key = gw.create_key();
+  gw.start();
+  httplib::Request request;
+  request.method = "POST";
+  request.path = "/v1/messages";
+  request.headers = api_key(key);
+  request.body = messages_request("premium", true);
+  std::string received;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    received.append(data, size);
+    return true;
+  };
+  auto result = gw.client().send(request);
+  REQUIRE(result);
+  CHECK(received == joined(events));
+  // A token per byte of the delta object as written: no tokenizer makes more.
+  const std::int64_t output = static_cast<std::int64_t>(delta.dump().size());
+  const std::int64_t cost = 40 * k_input + 100 * k_read + output * k_output;
+  CHECK(gw.log_rows(k_log_columns) ==
+        nlohmann::json::array({log_row(200, "", 140, output, 100, 0, 0, cost, 1, 1)}));
+}
+
+TEST_CASE("messages: an error event inside a stream reaches the client, the provider's "
+          "credential masked") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  const std::vector<std::string> events = {
+      event("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
+      "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
+      "\"message\":\"Overloaded for " +
+          std::string(k_alpha_credential) + "\"}}\n\n",
+  };
+  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
+  TestKey key = gw.create_key();
+  gw.start();
+  httplib::Request request;
+  request.method = "POST";
+  request.path = "/v1/messages";
+  request.headers = api_key(key);
+  request.body = messages_request("premium", true);
+  std::string received;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    received.append(data, size);
+    return true;
+  };
+  auto result = gw.client().send(request);
+  REQUIRE(result);
+  CHECK(received ==
+        events[0] +
+            "event: error\ndata: {\"error\":{\"message\":\"Overloaded for [redacted]\","
+            "\"type\":\"overloaded_error\"},\"type\":\"error\"}\n\n");
+  CHECK(gw.log_rows("status, prompt_tokens, estimated") ==
+        nlohmann::json::array({{{"status", 200}, {"prompt_tokens", 10}, {"estimated", 1}}}));
+}
+
+TEST_CASE("messages: refusals take Anthropic's envelope with llmgw's own messages") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  TestKey denied = gw.create_key({"--deny-model", "premium"});
+  TestKey spent = gw.create_key({"--limit", "0"});
+  gw.start();
+  auto envelope = [](int status, const std::string& type, const std::string& message) {
+    return Reply{status, {{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}};
+  };
+  CHECK(gw.post("/v1/messages", messages_request("premium"), {}) ==
+        envelope(401, "authentication_error",
+                 "Missing API key: send Authorization: Bearer <key> or x-api-key: <key>"));
+  const Reply refused = gw.post("/v1/messages", messages_request("premium"), api_key(denied));
+  CHECK(refused.status == 403);
+  CHECK(refused.body["type"] == "error");
+  CHECK(refused.body["error"]["type"] == "permission_error");
+  CHECK(refused.body["error"]["message"].get<std::string>().rfind("Access denied: ", 0) == 0);
+  const Reply no_budget = gw.post("/v1/messages", messages_request("premium"), api_key(spent));
+  CHECK(no_budget.status == 402);
+  CHECK(no_budget.body["error"]["type"] == "billing_error");
+  CHECK(gw.post("/v1/messages", R"({"model":"premium","messages":[{"role":"user","content":"x"}]})",
+                {{"Authorization", "Bearer " + denied.secret}}) ==
+        envelope(400, "invalid_request_error",
+                 "'max_tokens' is required and must be an integer of at least 1"));
+  CHECK(gw.alpha.requests().empty());
+}
+
+TEST_CASE("messages: --error-format reference keeps the reference shape on this route") {
+  GatewayUnderTest gw;
+  gw.start({"--error-format", "reference"});
+  CHECK(gw.post("/v1/messages", messages_request("premium"), {}) ==
+        reference_error(401, "missing_api_key",
+                        "Missing API key: send Authorization: Bearer <key> or x-api-key: <key>"));
+}
+
+TEST_CASE("messages: a provider's kind decides which routes reach it") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  gw.alpha.answer_json("POST", k_upstream_path, 529,
+                       R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})");
+  TestKey key = gw.create_key();
+  gw.start();
+  // Chat reaches only OpenAI-kind providers.
+  CHECK(gw.chat(key, chat_request("premium")) ==
+        Reply{502, {{"error", true}, {"status", 502}, {"code", "provider_not_configured"},
+                    {"message", "Provider alpha is of kind anthropic; /v1/chat/completions "
+                                "reaches only providers of kind openai"}}});
+  // Messages reach only Anthropic-kind ones: alpha fails with a 5xx, and the fallback to
+  // beta says why it cannot serve the request.
+  const Reply fallback = gw.post("/v1/messages", messages_request("shared"), api_key(key));
+  CHECK(fallback == Reply{502, {{"type", "error"},
+                               {"error", {{"type", "api_error"},
+                                          {"message", "Provider beta is of kind openai; "
+                                                      "/v1/messages reaches only providers of "
+                                                      "kind anthropic"}}}}});
+  CHECK(gw.alpha.requests().size() == 1);
+  CHECK(gw.beta.requests().empty());
+}
+
+TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and streamed") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.start();
+  const Reply whole = gw.post("/v1/messages", messages_request("echo"), api_key(key));
+  CHECK(whole.status == 200);
+  CHECK(whole.body["type"] == "message");
+  CHECK(whole.body["content"] ==
+        nlohmann::json::array({{{"type", "text"}, {"text", "Say hi"}}}));
+  CHECK(whole.body["usage"]["output_tokens"] == 2);
+  CHECK(whole.body["id"].get<std::string>().rfind("msg_", 0) == 0);
+
+  httplib::Request request;
+  request.method = "POST";
+  request.path = "/v1/messages";
+  request.headers = api_key(key);
+  request.body = messages_request("echo", true);
+  std::string received;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    received.append(data, size);
+    return true;
+  };
+  REQUIRE(gw.client().send(request));
+  std::vector<std::string> types;
+  for (std::size_t at = received.find("event: "); at != std::string::npos;
+       at = received.find("event: ", at + 1)) {
+    types.push_back(received.substr(at + 7, received.find('\n', at) - at - 7));
+  }
+  CHECK(types == std::vector<std::string>{"message_start", "content_block_start",
+                                          "content_block_delta", "content_block_delta",
+                                          "content_block_stop", "message_delta",
+                                          "message_stop"});
+  CHECK(gw.log_rows("provider, status, completion_tokens, streamed") ==
+        nlohmann::json::array(
+            {{{"provider", "echo"}, {"status", 200}, {"completion_tokens", 2}, {"streamed", 0}},
+             {{"provider", "echo"}, {"status", 200}, {"completion_tokens", 2}, {"streamed", 1}}}));
+}

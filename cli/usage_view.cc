@@ -10,13 +10,19 @@ namespace llmgw::cli {
 
 namespace {
 
-constexpr const char* k_fields[] = {"requests",          "errors",        "prompt_tokens",
-                                    "completion_tokens", "cached_tokens", "cost"};
+constexpr const char* k_fields[] = {"requests",           "errors",           "prompt_tokens",
+                                    "completion_tokens",  "cached_tokens",    "cache_write_tokens",
+                                    "reasoning_tokens",   "cost"};
 
 nlohmann::json totals_json(const UsageTotals& t) {
-  return {{"requests", t.requests},           {"errors", t.errors},
-          {"prompt_tokens", t.prompt_tokens}, {"completion_tokens", t.completion_tokens},
-          {"cached_tokens", t.cached_tokens}, {"cost", t.cost.to_usd()}};
+  return {{"requests", t.requests},
+          {"errors", t.errors},
+          {"prompt_tokens", t.prompt_tokens},
+          {"completion_tokens", t.completion_tokens},
+          {"cached_tokens", t.cached_tokens},
+          {"cache_write_tokens", t.cache_write_tokens},
+          {"reasoning_tokens", t.reasoning_tokens},
+          {"cost", t.cost.to_usd()}};
 }
 
 nlohmann::json optional_time(const std::optional<Timestamp>& t) {
@@ -33,9 +39,10 @@ std::vector<std::string> with_group(UsageGrouping by, std::string group,
 }
 
 std::vector<std::string> cells(const UsageTotals& t, std::string cost) {
-  return {std::to_string(t.requests),      std::to_string(t.errors),
-          std::to_string(t.prompt_tokens), std::to_string(t.completion_tokens),
-          std::to_string(t.cached_tokens), std::move(cost)};
+  return {std::to_string(t.requests),           std::to_string(t.errors),
+          std::to_string(t.prompt_tokens),      std::to_string(t.completion_tokens),
+          std::to_string(t.cached_tokens),      std::to_string(t.cache_write_tokens),
+          std::to_string(t.reasoning_tokens),   std::move(cost)};
 }
 
 std::string upper(std::string_view text) {
@@ -71,7 +78,8 @@ nlohmann::json usage_json(const UsageReport& report, const UsageQuery& query) {
 
 std::string render_usage_table(const UsageReport& report, UsageGrouping by) {
   Table table(with_group(by, upper(to_string(by)),
-                         {"REQUESTS", "ERRORS", "PROMPT", "COMPLETION", "CACHED", "COST"}));
+                         {"REQUESTS", "ERRORS", "PROMPT", "COMPLETION", "CACHED",
+                          "CACHE WRITE", "REASONING", "COST"}));
   for (const UsageRow& row : report.rows) {
     table.add(with_group(by, row.group.empty() ? "-" : row.group,
                          cells(row.totals, usd(row.totals.cost))));

@@ -248,6 +248,25 @@ ALTER TABLE request_log ADD COLUMN cache_write_5m_tokens INTEGER NOT NULL DEFAUL
 ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 11: the roll-ups add up cache writes (5 minutes and an hour together) and reasoning
+    // tokens too. Rows rolled up before this step had none that llmgw knew of.
+    R"sql(
+ALTER TABLE usage_rollup ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollup ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+DROP VIEW usage_facts;
+CREATE VIEW usage_facts AS
+SELECT l.id AS log_id, l.time AS time, s.scope AS scope,
+  CASE WHEN s.by_key THEN l.key_id ELSE '' END AS key_id,
+  l.time - l.time % 3600000 AS hour,
+  CASE WHEN NOT s.by_model THEN '' WHEN l.served_model = '' THEN l.requested_model
+       ELSE l.served_model END AS model,
+  CASE WHEN s.by_provider THEN l.provider ELSE '' END AS provider,
+  l.status >= 400 AS error, l.prompt_tokens AS prompt_tokens,
+  l.completion_tokens AS completion_tokens, l.cached_tokens AS cached_tokens,
+  l.cache_write_5m_tokens + l.cache_write_1h_tokens AS cache_write_tokens,
+  l.reasoning_tokens AS reasoning_tokens, l.cost AS cost
+FROM request_log AS l CROSS JOIN usage_scopes AS s;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -66,17 +66,20 @@ std::string report_sql(const UsageQuery& query) {
   const char* key = query.key_id ? "AND key_id = :key" : "";
   return fmt::format(
       "SELECT {0}, sum(requests), sum(errors), sum(prompt_tokens), sum(completion_tokens), "
-      "sum(cached_tokens), sum(cost) FROM ("
+      "sum(cached_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(cost) FROM ("
       " SELECT key_id, hour, model, provider, requests, errors, prompt_tokens,"
-      "  completion_tokens, cached_tokens, cost FROM usage_rollup"
+      "  completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost"
+      "  FROM usage_rollup"
       "  WHERE scope = :scope {1} AND hour >= :first_hour AND hour < :end_hour"
       " UNION ALL"
       " SELECT key_id, hour, model, provider, 1, error, prompt_tokens, completion_tokens,"
-      "  cached_tokens, cost FROM usage_facts WHERE scope = :scope {1}"
+      "  cached_tokens, cache_write_tokens, reasoning_tokens, cost FROM usage_facts"
+      "  WHERE scope = :scope {1}"
       "  AND (time >= :since AND time < :first_hour OR time >= :end_hour AND time < :until)"
       " UNION ALL"
       " SELECT key_id, hour, model, provider, 1, error, prompt_tokens, completion_tokens,"
-      "  cached_tokens, cost FROM usage_facts WHERE scope = :scope {1}"
+      "  cached_tokens, cache_write_tokens, reasoning_tokens, cost FROM usage_facts"
+      "  WHERE scope = :scope {1}"
       "  AND log_id > (SELECT log_id FROM usage_rollup_progress)"
       "  AND time >= :first_hour AND time < :end_hour"
       ") GROUP BY 1 ORDER BY 1",
@@ -126,6 +129,8 @@ UsageTotals& UsageTotals::operator+=(const UsageTotals& other) {
   prompt_tokens += other.prompt_tokens;
   completion_tokens += other.completion_tokens;
   cached_tokens += other.cached_tokens;
+  cache_write_tokens += other.cache_write_tokens;
+  reasoning_tokens += other.reasoning_tokens;
   cost += other.cost;
   return *this;
 }
@@ -163,7 +168,9 @@ UsageReport usage_report(Store& store, const UsageQuery& query) {
     row.totals.prompt_tokens = select.getColumn(3).getInt64();
     row.totals.completion_tokens = select.getColumn(4).getInt64();
     row.totals.cached_tokens = select.getColumn(5).getInt64();
-    row.totals.cost = Money::from_units(select.getColumn(6).getInt64());
+    row.totals.cache_write_tokens = select.getColumn(6).getInt64();
+    row.totals.reasoning_tokens = select.getColumn(7).getInt64();
+    row.totals.cost = Money::from_units(select.getColumn(8).getInt64());
     report.total += row.totals;
     report.rows.push_back(std::move(row));
   }

@@ -29,14 +29,17 @@ struct UsageTotals {
   std::int64_t errors = 0;  // requests answered with a status of 400 or more
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
-  std::int64_t cached_tokens = 0;
+  std::int64_t cached_tokens = 0;       // prompt tokens read from a cache
+  std::int64_t cache_write_tokens = 0;  // prompt tokens written to a cache
+  std::int64_t reasoning_tokens = 0;    // completion tokens spent reasoning
   Money cost;
 
   UsageTotals& operator+=(const UsageTotals& other);
   bool operator==(const UsageTotals& o) const {
     return requests == o.requests && errors == o.errors && prompt_tokens == o.prompt_tokens &&
            completion_tokens == o.completion_tokens && cached_tokens == o.cached_tokens &&
-           cost == o.cost;
+           cache_write_tokens == o.cache_write_tokens &&
+           reasoning_tokens == o.reasoning_tokens && cost == o.cost;
   }
 };
 

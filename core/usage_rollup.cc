@@ -31,20 +31,27 @@ std::int64_t roll_up_log(Store& store, std::int64_t most) {
       "  CASE WHEN served_model = '' THEN requested_model ELSE served_model END AS model,"
       "  provider, count(*) AS requests, sum(status >= 400) AS errors,"
       "  sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,"
-      "  sum(cached_tokens) AS cached_tokens, sum(cost) AS cost"
+      "  sum(cached_tokens) AS cached_tokens,"
+      "  sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,"
+      "  sum(reasoning_tokens) AS reasoning_tokens, sum(cost) AS cost"
       " FROM request_log WHERE id > ?1 AND id <= ?2 GROUP BY 1, 2, 3, 4) "
       "INSERT INTO usage_rollup (scope, key_id, hour, model, provider, requests, errors, "
-      "  prompt_tokens, completion_tokens, cached_tokens, cost) "
+      "  prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,"
+      "  cost) "
       "SELECT s.scope, CASE WHEN s.by_key THEN g.key_id ELSE '' END, g.hour, "
       "  CASE WHEN s.by_model THEN g.model ELSE '' END, "
       "  CASE WHEN s.by_provider THEN g.provider ELSE '' END, sum(g.requests), sum(g.errors), "
-      "  sum(g.prompt_tokens), sum(g.completion_tokens), sum(g.cached_tokens), sum(g.cost) "
+      "  sum(g.prompt_tokens), sum(g.completion_tokens), sum(g.cached_tokens),"
+      "  sum(g.cache_write_tokens), sum(g.reasoning_tokens), sum(g.cost) "
       "FROM g CROSS JOIN usage_scopes AS s WHERE true GROUP BY 1, 2, 3, 4, 5 "
       "ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, "
       "  errors = errors + excluded.errors, "
       "  prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
       "  completion_tokens = completion_tokens + excluded.completion_tokens, "
-      "  cached_tokens = cached_tokens + excluded.cached_tokens, cost = cost + excluded.cost");
+      "  cached_tokens = cached_tokens + excluded.cached_tokens, "
+      "  cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, "
+      "  reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, "
+      "  cost = cost + excluded.cost");
   add.bind(1, after);
   add.bind(2, last);
   add.exec();

@@ -69,7 +69,7 @@ void Exchange::finish(int status, const std::string& code) {
     }
   }
   m_metrics.request_finished(status);
-  m_metrics.tokens(m_record.prompt_tokens, m_record.completion_tokens, m_record.cached_tokens);
+  m_metrics.tokens(m_record);
   m_metrics.cost(m_record.cost);
   if (m_access_log == AccessLog::on) {
     write_access_log(AccessEntry{m_record.request_id, m_method, m_path, status, code,

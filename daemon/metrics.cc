@@ -11,10 +11,13 @@ void Metrics::request_finished(int status) {
   }
 }
 
-void Metrics::tokens(std::int64_t prompt, std::int64_t completion, std::int64_t cached) {
-  m_prompt_tokens += static_cast<std::uint64_t>(prompt);
-  m_completion_tokens += static_cast<std::uint64_t>(completion);
-  m_cached_tokens += static_cast<std::uint64_t>(cached);
+void Metrics::tokens(const UsageRecord& record) {
+  m_prompt_tokens += static_cast<std::uint64_t>(record.prompt_tokens);
+  m_completion_tokens += static_cast<std::uint64_t>(record.completion_tokens);
+  m_cached_tokens += static_cast<std::uint64_t>(record.cached_tokens);
+  m_cache_write_tokens +=
+      static_cast<std::uint64_t>(record.cache_write_5m_tokens + record.cache_write_1h_tokens);
+  m_reasoning_tokens += static_cast<std::uint64_t>(record.reasoning_tokens);
 }
 
 void Metrics::upstream_latency(const std::string& provider, double seconds) {
@@ -53,8 +56,11 @@ std::string Metrics::render() const {
          "# TYPE llmgw_tokens_total counter\n"
          "llmgw_tokens_total{{type=\"prompt\"}} {}\n"
          "llmgw_tokens_total{{type=\"completion\"}} {}\n"
-         "llmgw_tokens_total{{type=\"cached\"}} {}\n",
-         m_prompt_tokens.load(), m_completion_tokens.load(), m_cached_tokens.load());
+         "llmgw_tokens_total{{type=\"cached\"}} {}\n"
+         "llmgw_tokens_total{{type=\"cache_write\"}} {}\n"
+         "llmgw_tokens_total{{type=\"reasoning\"}} {}\n",
+         m_prompt_tokens.load(), m_completion_tokens.load(), m_cached_tokens.load(),
+         m_cache_write_tokens.load(), m_reasoning_tokens.load());
   append("# HELP llmgw_cost_usd_total Cost accounted, in USD (exact to 1e-12).\n"
          "# TYPE llmgw_cost_usd_total counter\n"
          "llmgw_cost_usd_total {}\n",

@@ -2,6 +2,7 @@
 // Counters for GET /metrics, in the Prometheus text format. Updates are lock-free atomics
 // except the first sighting of a provider's latency histogram.
 #include "core/money.h"
+#include "core/usage.h"
 
 #include <array>
 #include <atomic>
@@ -18,7 +19,8 @@ public:
   void request_started() { ++m_in_flight; }
   void request_finished(int status);
   std::int64_t in_flight() const { return m_in_flight.load(); }
-  void tokens(std::int64_t prompt, std::int64_t completion, std::int64_t cached);
+  // The tokens of a finished request, by type (core/usage.h).
+  void tokens(const UsageRecord& record);
   void cost(Money amount) { m_cost_units += amount.units(); }
   void upstream_latency(const std::string& provider, double seconds);
 
@@ -37,6 +39,8 @@ private:
   std::atomic<std::uint64_t> m_prompt_tokens{0};
   std::atomic<std::uint64_t> m_completion_tokens{0};
   std::atomic<std::uint64_t> m_cached_tokens{0};
+  std::atomic<std::uint64_t> m_cache_write_tokens{0};
+  std::atomic<std::uint64_t> m_reasoning_tokens{0};
   std::atomic<std::int64_t> m_cost_units{0};
   mutable std::mutex m_mutex;  // guards the map, not the histograms in it
   std::map<std::string, std::unique_ptr<Histogram>> m_latency;

@@ -13,6 +13,15 @@ using test::request;
 
 namespace {
 
+// `r` with 30 prompt tokens written to a cache (20 for 5 minutes, 10 for an hour) and 6
+// completion tokens spent reasoning.
+llmgw::UsageRecord with_parts(llmgw::UsageRecord r) {
+  r.cache_write_5m_tokens = 20;
+  r.cache_write_1h_tokens = 10;
+  r.reasoning_tokens = 6;
+  return r;
+}
+
 // Two keys and five requests over two UTC days.
 struct UsageDatabase : test::TestDatabase {
   std::string a = test::create_key(path, {"-d", "a"})["id"].get<std::string>();
@@ -20,7 +29,8 @@ struct UsageDatabase : test::TestDatabase {
 
   UsageDatabase() {
     test::log_requests(
-        path, {request(a, "2026-11-27T10:05:00Z", "gpt-4o", "openai", 200, 100, 10, 5, "0.001"),
+        path, {with_parts(request(a, "2026-11-27T10:05:00Z", "gpt-4o", "openai", 200, 100, 10, 5,
+                                  "0.001")),
                request(a, "2026-11-27T23:59:59Z", "gpt-4o", "azure", 200, 200, 20, 0, "0.002"),
                request(b, "2026-11-28T00:00:00Z", "claude", "anthropic", 500, 300, 0, 0, "0"),
                request(b, "2026-11-28T01:00:00Z", "o3", "", 403),
@@ -35,8 +45,9 @@ TEST_CASE("cli: usage prints one total row") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage"}) ==
         Outcome{0,
-                "REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  COST\n"
-                "5         2       601     32          5       $0.003000000001\n",
+                "REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  REASONING  COST\n"
+                "5         2       601     32          5       30           6          "
+                "$0.003000000001\n",
                 "", false});
 }
 
@@ -44,12 +55,16 @@ TEST_CASE("cli: usage --by model prints one row per model and a TOTAL row") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "model"}) ==
         Outcome{0,
-                "MODEL   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  COST\n"
-                "a,\"b\"   1         0       1       2           0       $0.000000000001\n"
-                "claude  1         1       300     0           0       $0\n"
-                "gpt-4o  2         0       300     30          5       $0.003\n"
-                "o3      1         1       0       0           0       $0\n"
-                "TOTAL   5         2       601     32          5       $0.003000000001\n",
+                "MODEL   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  REASONING  "
+                "COST\n"
+                "a,\"b\"   1         0       1       2           0       0            0          "
+                "$0.000000000001\n"
+                "claude  1         1       300     0           0       0            0          $0\n"
+                "gpt-4o  2         0       300     30          5       30           6          "
+                "$0.003\n"
+                "o3      1         1       0       0           0       0            0          $0\n"
+                "TOTAL   5         2       601     32          5       30           6          "
+                "$0.003000000001\n",
                 "", false});
 }
 
@@ -57,11 +72,16 @@ TEST_CASE("cli: usage --by provider shows a request no provider served as -") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "provider", "--since", "2026-11-28"}) ==
         Outcome{0,
-                "PROVIDER   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  COST\n"
-                "-          1         1       0       0           0       $0\n"
-                "anthropic  1         1       300     0           0       $0\n"
-                "openai     1         0       1       2           0       $0.000000000001\n"
-                "TOTAL      3         2       301     2           0       $0.000000000001\n",
+                "PROVIDER   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  "
+                "REASONING  COST\n"
+                "-          1         1       0       0           0       0            0          "
+                "$0\n"
+                "anthropic  1         1       300     0           0       0            0          "
+                "$0\n"
+                "openai     1         0       1       2           0       0            0          "
+                "$0.000000000001\n"
+                "TOTAL      3         2       301     2           0       0            0          "
+                "$0.000000000001\n",
                 "", false});
 }
 
@@ -69,31 +89,31 @@ TEST_CASE("cli: usage --csv quotes as RFC 4180 and has no total row") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "model", "--csv"}) ==
         Outcome{0,
-                "model,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost\n"
-                "\"a,\"\"b\"\"\",1,0,1,2,0,0.000000000001\n"
-                "claude,1,1,300,0,0,0\n"
-                "gpt-4o,2,0,300,30,5,0.003\n"
-                "o3,1,1,0,0,0,0\n",
+                "model,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
+                "\"a,\"\"b\"\"\",1,0,1,2,0,0,0,0.000000000001\n"
+                "claude,1,1,300,0,0,0,0,0\n"
+                "gpt-4o,2,0,300,30,5,30,6,0.003\n"
+                "o3,1,1,0,0,0,0,0,0\n",
                 "", false});
   CHECK(outcome_of(db.path, {"usage", "--csv"}) ==
         Outcome{0,
-                "requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost\n"
-                "5,2,601,32,5,0.003000000001\n",
+                "requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
+                "5,2,601,32,5,30,6,0.003000000001\n",
                 "", false});
 }
 
 TEST_CASE("cli: usage --by day and --by hour are UTC, within --since and --until") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "day", "--csv"}).out ==
-        "day,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost\n"
-        "2026-11-27,2,0,300,30,5,0.003\n"
-        "2026-11-28,3,2,301,2,0,0.000000000001\n");
+        "day,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
+        "2026-11-27,2,0,300,30,5,30,6,0.003\n"
+        "2026-11-28,3,2,301,2,0,0,0,0.000000000001\n");
   CHECK(outcome_of(db.path, {"usage", "--by", "hour", "--csv", "--since",
                              "2026-11-27T23:59:59Z", "--until", "2026-11-28T02:30:00Z"})
-            .out == "hour,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost\n"
-                    "2026-11-27T23:00:00Z,1,0,200,20,0,0.002\n"
-                    "2026-11-28T00:00:00Z,1,1,300,0,0,0\n"
-                    "2026-11-28T01:00:00Z,1,1,0,0,0,0\n");
+            .out == "hour,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
+                    "2026-11-27T23:00:00Z,1,0,200,20,0,0,0,0.002\n"
+                    "2026-11-28T00:00:00Z,1,1,300,0,0,0,0,0\n"
+                    "2026-11-28T01:00:00Z,1,1,0,0,0,0,0,0\n");
 }
 
 TEST_CASE("cli: usage --json prints one document with the range, the rows and the total") {
@@ -102,8 +122,10 @@ TEST_CASE("cli: usage --json prints one document with the range, the rows and th
                                          "--until", "2026-11-28T02:00:00+01:00"});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
-  json totals = {{"requests", 1},     {"errors", 1},        {"prompt_tokens", 300},
-                 {"completion_tokens", 0}, {"cached_tokens", 0}, {"cost", "0"}};
+  json totals = {{"requests", 1},          {"errors", 1},
+                 {"prompt_tokens", 300},     {"completion_tokens", 0},
+                 {"cached_tokens", 0},       {"cache_write_tokens", 0},
+                 {"reasoning_tokens", 0},    {"cost", "0"}};
   json row = totals;
   row["key"] = db.b;
   CHECK(test::parse_json(r.out) == json{{"since", nullptr},
@@ -116,8 +138,10 @@ TEST_CASE("cli: usage --json prints one document with the range, the rows and th
 TEST_CASE("cli: usage --json without --by has one row, equal to the total") {
   UsageDatabase db;
   json document = test::parse_json(test::llmgw(db.path, {"--json", "usage"}).out);
-  json total = {{"requests", 5},      {"errors", 2},        {"prompt_tokens", 601},
-                {"completion_tokens", 32}, {"cached_tokens", 5}, {"cost", "0.003000000001"}};
+  json total = {{"requests", 5},         {"errors", 2},
+                {"prompt_tokens", 601},    {"completion_tokens", 32},
+                {"cached_tokens", 5},      {"cache_write_tokens", 30},
+                {"reasoning_tokens", 6},   {"cost", "0.003000000001"}};
   CHECK(document == json{{"since", nullptr},
                          {"until", nullptr},
                          {"by", nullptr},
@@ -128,9 +152,9 @@ TEST_CASE("cli: usage --json without --by has one row, equal to the total") {
 TEST_CASE("cli: usage --key counts only that key's requests") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--key", db.a, "--by", "provider", "--csv"}).out ==
-        "provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost\n"
-        "azure,1,0,200,20,0,0.002\n"
-        "openai,2,0,101,12,5,0.001000000001\n");
+        "provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
+        "azure,1,0,200,20,0,0,0,0.002\n"
+        "openai,2,0,101,12,5,30,6,0.001000000001\n");
 }
 
 TEST_CASE("cli: usage --since 7d counts from now minus 7 days") {

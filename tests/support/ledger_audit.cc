@@ -32,7 +32,8 @@ void report_rows(SQLite::Database& db, const std::string& label, const std::stri
 // every log row once per scope; usage_rollup_progress says how far the roll-ups reach).
 const char* const k_rollup_from_log =
     "SELECT scope, key_id, hour, model, provider, count(*), sum(error), sum(prompt_tokens), "
-    "sum(completion_tokens), sum(cached_tokens), sum(cost) FROM usage_facts "
+    "sum(completion_tokens), sum(cached_tokens), sum(cost), sum(cache_write_tokens), "
+    "sum(reasoning_tokens) FROM usage_facts "
     "WHERE log_id <= (SELECT log_id FROM usage_rollup_progress) "
     "GROUP BY scope, key_id, hour, model, provider";
 

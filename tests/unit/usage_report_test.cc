@@ -196,6 +196,9 @@ TEST_CASE("usage report: every grouping and range agrees with a sum over the log
                             fmt::format("m{}", pick(3)), pick(4) == 0 ? "" : "p",
                             pick(5) == 0 ? 500 : 200, pick(100), pick(100), pick(10));
     r.time = start + pick(30 * 3600) * 1000 + pick(1000);
+    r.cache_write_5m_tokens = pick(20);
+    r.cache_write_1h_tokens = pick(20);
+    r.reasoning_tokens = pick(30);
     r.cost = llmgw::Money::from_units(pick(1'000'000));
     records.push_back(r);
   }
@@ -227,8 +230,16 @@ TEST_CASE("usage report: every grouping and range agrees with a sum over the log
         continue;
       }
       UsageTotals& t = expected[group_of(r, q.by)];
-      t += UsageTotals{1, r.status >= 400 ? 1 : 0, r.prompt_tokens, r.completion_tokens,
-                       r.cached_tokens, r.cost};
+      UsageTotals one;
+      one.requests = 1;
+      one.errors = r.status >= 400 ? 1 : 0;
+      one.prompt_tokens = r.prompt_tokens;
+      one.completion_tokens = r.completion_tokens;
+      one.cached_tokens = r.cached_tokens;
+      one.cache_write_tokens = r.cache_write_5m_tokens + r.cache_write_1h_tokens;
+      one.reasoning_tokens = r.reasoning_tokens;
+      one.cost = r.cost;
+      t += one;
     }
     UsageReport want;
     for (const auto& [group, totals] : expected) {

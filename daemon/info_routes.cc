@@ -67,6 +67,13 @@ void Gateway::key_status(const httplib::Request& request, httplib::Response& res
     nlohmann::json body = to_json(current, now);
     body["reserved"] = balance.reserved.to_usd();
     body["rule_count"] = key->rules.size();
+    // The parts of the prompt and completion counts, as the request log has them.
+    const UsageTotals logged = m_keys.committed_usage(current.id);
+    body["tokens"] = {{"prompt", logged.prompt_tokens},
+                      {"completion", logged.completion_tokens},
+                      {"cached", logged.cached_tokens},
+                      {"cache_write", logged.cache_write_tokens},
+                      {"reasoning", logged.reasoning_tokens}};
     response.set_content(body.dump(), "application/json");
     exchange.finish(200);
   } catch (const HttpError& e) {

@@ -207,4 +207,11 @@ bool KeyDirectory::database_ready() {
   }
 }
 
+UsageTotals KeyDirectory::committed_usage(const std::string& key_id) {
+  UsageQuery query;
+  query.key_id = key_id;
+  std::lock_guard<std::mutex> db(m_db_mutex);
+  return usage_report(m_store, query).total;
+}
+
 }  // namespace llmgw::daemon

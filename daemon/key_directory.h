@@ -15,6 +15,7 @@
 #include "core/change_stamp.h"
 #include "core/rule.h"
 #include "core/store.h"
+#include "core/usage_report.h"
 #include "core/usage.h"
 #include "daemon/http_error.h"
 
@@ -80,6 +81,9 @@ public:
   Balance balance(const KeyConfig& config, Timestamp now);
   // True when the database answers a query.
   bool database_ready();
+  // The tokens and cost of the key's committed requests, from the request log (requests
+  // in flight are not in it yet). Throws what the database throws.
+  UsageTotals committed_usage(const std::string& key_id);
 
   // Held by the accountant from its commit to its settle(), and here while accounts are
   // reloaded from the database, so no committed cost is counted twice or missed.

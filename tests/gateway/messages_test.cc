@@ -103,6 +103,15 @@ TEST_CASE("messages: a whole answer passes through byte for byte, billed with it
   CHECK(gw.log_rows(k_log_columns) ==
         nlohmann::json::array({log_row(200, "", 4020, 50, 3000, 600, 400, cost, 0, 0)}));
   CHECK(gw.usage_of(key.id) == cost);
+  // /v1/key and /metrics show the parts of the prompt.
+  CHECK(gw.get("/v1/key", api_key(key)).body["tokens"] ==
+        nlohmann::json{{"prompt", 4020}, {"completion", 50}, {"cached", 3000},
+                       {"cache_write", 1000}, {"reasoning", 0}});
+  auto metrics = gw.client().Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("llmgw_tokens_total{type=\"cached\"} 3000\n"
+                           "llmgw_tokens_total{type=\"cache_write\"} 1000\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("messages: a stream passes through event by event, billed from message_start and "

@@ -141,6 +141,8 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     if (!request.max_tokens || *request.max_tokens < 1) {
       throw_invalid("'max_tokens' is required and must be an integer of at least 1");
     }
+  } else if (endpoint == Endpoint::count_tokens) {
+    request.stream = false;  // counted, never answered as a stream
   } else if (endpoint == Endpoint::chat) {
     std::optional<JsonSlice> options = member(request, "stream_options");
     if (!is_null(options)) {

@@ -15,7 +15,9 @@
 
 namespace llmgw {
 
-enum class Endpoint { chat, embeddings, messages };
+// The route a body came to. count_tokens is Anthropic's /v1/messages/count_tokens: a
+// Messages body without max_tokens, counted, never run.
+enum class Endpoint { chat, embeddings, messages, count_tokens };
 
 // Deeper JSON is refused before it is read: reading it recurses (here, and in
 // nlohmann/json 3.11.2 when the echo model parses it), so unbounded depth could exhaust
@@ -53,7 +55,7 @@ struct ClientRequest {
 // non-negative integer, `n` or `best_of` not an integer of at least 1, a key (at the top
 // or in stream_options) holding U+0000, a key that differs from a field only in case. A
 // Messages request (`messages`) needs `max_tokens`, an integer of at least 1, and has
-// neither `n` nor stream_options.
+// neither `n` nor stream_options; a count_tokens one needs no max_tokens.
 // The prompt bound and what cannot be bounded are prompt_bound() of the members.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 

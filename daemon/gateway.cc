@@ -74,6 +74,19 @@ std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& r
   return config;
 }
 
+void Gateway::refuse_unless_allowed(const Decision& decision) {
+  if (decision.outcome == Decision::Outcome::unknown_model) {
+    throw HttpError(400, "model_not_found", decision.reason);
+  }
+  if (decision.outcome != Decision::Outcome::allowed) {
+    nlohmann::json extra = nlohmann::json::object();
+    if (!decision.rule_ids.empty()) {
+      extra["rule_id"] = decision.rule_ids.front();
+    }
+    throw HttpError(403, "permission_denied", "Access denied: " + decision.reason, extra);
+  }
+}
+
 Money Gateway::estimate(const ClientRequest& request, const Decision& decision,
                         const ApiKey& key) const {
   Money most;
@@ -119,18 +132,7 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     bool allowed = decision.outcome == Decision::Outcome::allowed;
     exchange.reserved(
         m_keys.admit(*key, allowed ? estimate(body, decision, key->key) : Money(), now));
-    if (decision.outcome == Decision::Outcome::unknown_model) {
-      // The evaluator says which: not in the catalog, not served by the named provider, or
-      // served by no enabled provider.
-      throw HttpError(400, "model_not_found", decision.reason);
-    }
-    if (!allowed) {
-      nlohmann::json extra = nlohmann::json::object();
-      if (!decision.rule_ids.empty()) {
-        extra["rule_id"] = decision.rule_ids.front();
-      }
-      throw HttpError(403, "permission_denied", "Access denied: " + decision.reason, extra);
-    }
+    refuse_unless_allowed(decision);
     forward(exchange, body, std::move(catalog), decision, request.headers, response, owner);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);

@@ -28,6 +28,10 @@ public:
   // then has no model). False, with `response` untouched, when the body is worth reading.
   bool admit_head(const httplib::Request& request, httplib::Response& response);
   void completion(const httplib::Request& request, httplib::Response& response, Endpoint endpoint);
+  // POST /v1/messages/count_tokens: for a valid key, a model its rules allow, the count of
+  // the first allowed Anthropic-kind provider that answers, else llmgw's estimate, marked
+  // `"estimated": true`. Not a request that runs: no budget, no reservation, no log row.
+  void count_tokens(const httplib::Request& request, httplib::Response& response);
   void models(const httplib::Request& request, httplib::Response& response);
   void key_status(const httplib::Request& request, httplib::Response& response);
   void ready(const httplib::Request& request, httplib::Response& response);
@@ -45,6 +49,10 @@ public:
   const ServeOptions& options() const { return m_options; }
 
 private:
+  // Throws what a decision that is not `allowed` answers: 400 model_not_found for a model
+  // the evaluator does not find (not in the catalog, not served by the named provider, or
+  // by no enabled provider), 403 naming the rule for one the key's rules deny.
+  static void refuse_unless_allowed(const Decision& decision);
   // The calling key, checked for status and expiry. Throws HttpError 401.
   std::shared_ptr<const KeyConfig> authenticate(const httplib::Request& request, Timestamp now);
   // Throws HttpError 402 when a budget of `key` is spent now, counting the reservations

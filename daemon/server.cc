@@ -97,6 +97,11 @@ void install_routes(ClientServer& server, Gateway& gateway) {
           gateway.completion(q, r, Endpoint::messages);
         },
         admit_head}},
+      {"/v1/messages/count_tokens",
+       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+          body_read();
+          gateway.count_tokens(q, r);
+        }}},
       {"/v1/models",
        {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
       {"/v1/key",

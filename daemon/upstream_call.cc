@@ -15,6 +15,8 @@ std::string_view route_of(Endpoint endpoint) {
       return "/v1/chat/completions";
     case Endpoint::embeddings:
       return "/v1/embeddings";
+    case Endpoint::count_tokens:
+      return "/v1/messages/count_tokens";
     case Endpoint::messages:
       break;
   }
@@ -23,11 +25,16 @@ std::string_view route_of(Endpoint endpoint) {
 
 }  // namespace
 
+ProviderKind speaks(Endpoint endpoint) {
+  return endpoint == Endpoint::messages || endpoint == Endpoint::count_tokens
+             ? ProviderKind::anthropic
+             : ProviderKind::openai;
+}
+
 UpstreamCall::UpstreamCall(const Provider& provider, const ClientRequest& request,
                            std::optional<std::string_view> credential,
                            const httplib::Headers& client_headers) {
-  const ProviderKind wanted =
-      request.endpoint == Endpoint::messages ? ProviderKind::anthropic : ProviderKind::openai;
+  const ProviderKind wanted = speaks(request.endpoint);
   if (provider.kind != wanted) {
     throw HttpError(502, "provider_not_configured",
                     fmt::format("Provider {} is of kind {}; {} reaches only providers of kind {}",
@@ -45,7 +52,7 @@ UpstreamCall::UpstreamCall(const Provider& provider, const ClientRequest& reques
     }
     return;
   }
-  m_path = "/v1/messages";
+  m_path = route_of(request.endpoint);
   if (credential) {
     m_headers.emplace_back("x-api-key", *credential);
   }

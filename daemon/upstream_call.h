@@ -18,6 +18,9 @@ namespace llmgw::daemon {
 // The Messages API version llmgw speaks to Anthropic-kind providers.
 constexpr std::string_view k_anthropic_version = "2023-06-01";
 
+// The kind of provider that serves `endpoint`'s API.
+ProviderKind speaks(Endpoint endpoint);
+
 class UpstreamCall {
 public:
   // Throws HttpError 502 provider_not_configured when `provider` does not speak the API of

@@ -357,3 +357,34 @@ TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and stre
             {{{"provider", "echo"}, {"status", 200}, {"completion_tokens", 2}, {"streamed", 0}},
              {{"provider", "echo"}, {"status", 200}, {"completion_tokens", 2}, {"streamed", 1}}}));
 }
+
+TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked estimate, for "
+          "a model the key may use; nothing is logged or billed") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  gw.alpha.answer_json("POST", "/v1/messages/count_tokens", 200, R"({"input_tokens":2095})");
+  TestKey key = gw.create_key({"--limit", "0"});  // a spent budget: counting costs nothing
+  TestKey denied = gw.create_key({"--deny-model", "premium"});
+  gw.start();
+  const std::string body = R"({"model":"premium","messages":[{"role":"user","content":"Hi"}]})";
+  auto counted = gw.client().Post("/v1/messages/count_tokens", api_key(key), body,
+                                  "application/json");
+  REQUIRE(counted);
+  CHECK(counted->status == 200);
+  CHECK(counted->body == R"({"input_tokens":2095})");
+  const auto sent = gw.alpha.requests();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].body == R"({"model":"premium-upstream","messages":[{"role":"user","content":"Hi"}]})");
+  CHECK(sent[0].header("x-api-key") == k_alpha_credential);
+  // The echo model has no count: llmgw's, a token for each 4 bytes of what is read, here
+  // "messages" (10 bytes), its value (32) and 2 for the separators.
+  const std::string echo = R"({"model":"echo","messages":[{"role":"user","content":"Hi"}]})";
+  CHECK(gw.post("/v1/messages/count_tokens", echo, api_key(key)) ==
+        Reply{200, {{"input_tokens", 11}, {"estimated", true}}});
+  const Reply refused = gw.post("/v1/messages/count_tokens", body, api_key(denied));
+  CHECK(refused.status == 403);
+  CHECK(refused.body["error"]["type"] == "permission_error");
+  CHECK(gw.post("/v1/messages/count_tokens", body, {}).status == 401);
+  CHECK(gw.query_int("SELECT count(*) FROM request_log") == 0);
+  CHECK(gw.alpha.requests().size() == 1);
+}

@@ -1,6 +1,8 @@
 // The gateway driven by the official OpenAI Node SDK (tests/sdk/sdk_test.mjs): a chat
 // completion, a stream read with `for await`, models.list() and a 403 the SDK surfaces
-// with the gateway's message.
+// with the gateway's message. And by the official Anthropic Node SDK
+// (tests/sdk/anthropic_sdk_test.mjs): messages, the stream helper, tool use, countTokens,
+// and the 403, 401 and 402 as the SDK's error classes.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/process.h"
@@ -8,6 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -37,24 +40,99 @@ std::string find_node() {
   return "";
 }
 
-}  // namespace
-
-TEST_CASE("the official OpenAI Node SDK: completion, stream, models.list and a 403") {
+// Runs `script` with node, in the environment `env`; checks it printed `summary`.
+void run_sdk_script(const std::string& script, std::map<std::string, std::string> env,
+                    const std::string& summary) {
   std::string node = find_node();
   REQUIRE_MESSAGE(!node.empty(), "node is not installed: the SDK test needs Node.js 18 or later");
+  RunOptions options;
+  options.env = std::move(env);
+  options.timeout_seconds = 60;
+  Result sdk = run({node, k_sdk_dir + "/" + script}, options);
+  INFO("node stderr: ", mask_secrets(sdk.err));
+  CHECK(sdk.exit_code == 0);
+  CHECK(mask_secrets(sdk.out) == summary);
+}
+
+std::string sse_event(const std::string& type, const std::string& data) {
+  return "event: " + type + "\ndata: " + data + "\n\n";
+}
+
+// An Anthropic upstream that calls the tool `ls` with {"path": "."}: whole, or streamed
+// with the input in three pieces.
+void answer_with_tool_call(MockUpstream& upstream) {
+  upstream.handle("POST", "/v1/messages", [](const httplib::Request& request,
+                                             httplib::Response& response) {
+    const std::string usage = R"("usage":{"input_tokens":12,"output_tokens":17})";
+    if (request.body.find(R"("stream":true)") == std::string::npos) {
+      response.set_content(
+          R"({"id":"msg_1","type":"message","role":"assistant","model":"premium-upstream",)"
+          R"("content":[{"type":"tool_use","id":"toolu_1","name":"ls","input":{"path":"."}}],)"
+          R"("stop_reason":"tool_use","stop_sequence":null,)" + usage + "}",
+          "application/json");
+      return;
+    }
+    std::string events =
+        sse_event("message_start",
+                  R"({"type":"message_start","message":{"id":"msg_1","type":"message",)"
+                  R"("role":"assistant","model":"premium-upstream","content":[],)"
+                  R"("stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,)"
+                  R"("output_tokens":1}}})") +
+        sse_event("content_block_start",
+                  R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use",)"
+                  R"("id":"toolu_1","name":"ls","input":{}}})");
+    for (const char* piece : {R"({\"pa)", R"(th\": )", R"(\".\"})"}) {
+      events += sse_event("content_block_delta",
+                          std::string(R"({"type":"content_block_delta","index":0,)"
+                                      R"("delta":{"type":"input_json_delta","partial_json":")") +
+                              piece + R"("}})");
+    }
+    events += sse_event("content_block_stop", R"({"type":"content_block_stop","index":0})") +
+              sse_event("message_delta",
+                        R"({"type":"message_delta","delta":{"stop_reason":"tool_use",)"
+                        R"("stop_sequence":null},"usage":{"output_tokens":17}})") +
+              sse_event("message_stop", R"({"type":"message_stop"})");
+    response.set_content(events, "text/event-stream");
+  });
+  upstream.answer_json("POST", "/v1/messages/count_tokens", 200, R"({"input_tokens":2095})");
+}
+
+}  // namespace
+
+TEST_CASE("the official Anthropic Node SDK: messages, stream helper, tool use, countTokens, "
+          "403, 401 and 402") {
+  REQUIRE_MESSAGE(
+      ::access((k_sdk_dir + "/node_modules/@anthropic-ai/sdk/package.json").c_str(), R_OK) == 0,
+      "the Anthropic SDK is not installed: run `npm ci --prefix tests/sdk`");
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  answer_with_tool_call(gw.alpha);
+  TestKey allowed = gw.create_key({"--allow-model", "echo", "--allow-model", "premium"});
+  TestKey denied = gw.create_key({"--deny-model", "echo"});
+  TestKey spent = gw.create_key({"--limit", "0"});
+  gw.start();
+  run_sdk_script("anthropic_sdk_test.mjs",
+                 {{"LLMGW_URL", "http://127.0.0.1:" + std::to_string(gw.port())},
+                  {"LLMGW_KEY", allowed.secret},
+                  {"LLMGW_DENIED_KEY", denied.secret},
+                  {"LLMGW_SPENT_KEY", spent.secret}},
+                 "anthropic sdk: 7 passed, 0 failed\n");
+  // Both tool calls billed exactly: 12 input and 17 output tokens at premium's prices
+  // (10 and 30 USD per 1M tokens).
+  CHECK(gw.query_int("SELECT count(*) FROM request_log WHERE served_model = 'premium' AND "
+                     "status = 200 AND cost = 630000000 AND estimated = 0") == 2);
+}
+
+TEST_CASE("the official OpenAI Node SDK: completion, stream, models.list and a 403") {
   REQUIRE_MESSAGE(::access((k_sdk_dir + "/node_modules/openai/package.json").c_str(), R_OK) == 0,
                   "the OpenAI SDK is not installed: run `npm ci --prefix tests/sdk`");
   GatewayUnderTest gw;
   TestKey allowed = gw.create_key({"--allow-model", "echo"});
   TestKey denied = gw.create_key({"--deny-model", "echo"});
   gw.start();
-  RunOptions options;
-  options.env = {{"LLMGW_URL", "http://127.0.0.1:" + std::to_string(gw.port())},
-                 {"LLMGW_KEY", allowed.secret},
-                 {"LLMGW_DENIED_KEY", denied.secret}};
-  options.timeout_seconds = 60;
-  Result sdk = run({node, k_sdk_dir + "/sdk_test.mjs"}, options);
-  INFO("node stderr: ", mask_secrets(sdk.err));
-  CHECK(sdk.exit_code == 0);
-  CHECK(mask_secrets(sdk.out) == "sdk: 4 passed, 0 failed\n");
+  run_sdk_script("sdk_test.mjs",
+                 {{"LLMGW_URL", "http://127.0.0.1:" + std::to_string(gw.port())},
+                  {"LLMGW_KEY", allowed.secret},
+                  {"LLMGW_DENIED_KEY", denied.secret}},
+                 "sdk: 4 passed, 0 failed\n");
 }

@@ -20,6 +20,23 @@ bool read_count(const std::vector<JsonMember>& fields, std::string_view name,
   return true;
 }
 
+// Whether `value` reports anything: a number other than 0 anywhere in it (the counts of
+// server_tool_use), or a non-empty array (iterations).
+bool reports_something(const JsonSlice& value) {
+  if (value.kind == JsonKind::array) {
+    return !json_elements(value).empty();
+  }
+  if (value.kind == JsonKind::object) {
+    for (const JsonMember& m : json_members(value)) {
+      if (reports_something(m.value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  return value.kind == JsonKind::number && json_integer(value) != std::int64_t{0};
+}
+
 }  // namespace
 
 void AnthropicUsage::add(const JsonSlice& usage) {
@@ -45,11 +62,26 @@ void AnthropicUsage::add(const JsonSlice& usage) {
     }
   }
   m_invalid = m_invalid || !valid;
+  for (const char* unpriced : {"server_tool_use", "iterations"}) {
+    const JsonMember* found = find_member(fields, unpriced);
+    m_unpriced = m_unpriced || (found != nullptr && reports_something(found->value));
+  }
+}
+
+void AnthropicUsage::add_final(const JsonSlice& usage) {
+  const std::optional<std::int64_t> earlier = m_output;
+  m_output.reset();
+  add(usage);
+  if (m_output) {
+    m_output_final = true;
+  } else {
+    m_output = earlier;  // no output count in this one: the earlier one stays what it was
+  }
 }
 
 void AnthropicUsage::add_from(const std::vector<JsonMember>& object) {
   if (const JsonMember* usage = find_member(object, "usage")) {
-    add(usage->value);
+    add_final(usage->value);
     return;
   }
   const JsonMember* message = find_member(object, "message");

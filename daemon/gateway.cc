@@ -40,15 +40,20 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
   record.estimated = Flag::yes;
 }
 
-// The usage of a whole answer, in the wire format of its endpoint.
-std::optional<TokenUsage> usage_in_answer(const std::vector<JsonMember>& answer,
-                                          Endpoint endpoint) {
+// The usage of a whole answer, in the wire format of its endpoint, and whether it reports
+// what llmgw does not price (AnthropicUsage::has_unpriced).
+struct AnswerUsage {
+  std::optional<TokenUsage> tokens;
+  bool unpriced = false;
+};
+
+AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, Endpoint endpoint) {
   if (endpoint != Endpoint::messages) {
-    return usage_among(answer);
+    return {usage_among(answer), false};
   }
   AnthropicUsage usage;
   usage.add_from(answer);
-  return usage.total();
+  return {usage.total(), usage.has_unpriced()};
 }
 
 }  // namespace
@@ -238,7 +243,8 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 "object",
                                 candidate.provider->id));
   }
-  std::optional<TokenUsage> usage = usage_in_answer(*answer, request.endpoint);
+  const AnswerUsage reported = usage_in_answer(*answer, request.endpoint);
+  std::optional<TokenUsage> usage = reported.tokens;
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
     // the answer, which holds the generated text, up to the most output it can be billed.
@@ -249,6 +255,11 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   record_tokens(record, *usage);
   try {
     record.cost = cost_of(*candidate.mapping, *usage);
+    if (reported.unpriced) {
+      // Server tools or extra iterations, billed besides the tokens: at least the bound.
+      record.cost = std::max(record.cost, cost_bound(request, *candidate.mapping));
+      record.estimated = Flag::yes;
+    }
   } catch (const Error&) {
     // More than Money holds: the request is billed the most it could cost (which fit when
     // it was admitted), and the client gets no answer whose cost is unknown.

@@ -15,6 +15,8 @@ namespace {
 
 // The end of a stream as relayed: the upstream's own [DONE] event may carry other lines.
 constexpr std::string_view k_done_event = "data: [DONE]\n\n";
+constexpr std::string_view k_message_stop_event =
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
 // What the choices of a chunk carry: the bytes of their text (content, reasoning), and
 // the bytes of their `delta` objects as written (text, tool calls, audio, ...).
@@ -162,7 +164,7 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
       break;  // nothing follows the end of the stream
     }
     if (is_end(event)) {
-      hold_end(event);
+      hold_end();
       continue;
     }
     if (!relay(event, sink)) {
@@ -197,10 +199,9 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
     return chunk;
   }
   if (m_messages) {
+    // Every event may change it: a count that is not valid leaves no usage at all.
     m_anthropic_usage.add_from(*chunk);
-    if (auto usage = m_anthropic_usage.total()) {
-      m_usage = usage;
-    }
+    m_usage = m_anthropic_usage.total();
   } else if (auto usage = usage_among(*chunk)) {
     m_usage = usage;
   }
@@ -217,14 +218,10 @@ bool StreamRelay::is_end(const SseEvent& event) const {
   return m_messages ? event.type == "message_stop" : event.data == "[DONE]";
 }
 
-void StreamRelay::hold_end(const SseEvent& event) {
-  if (!m_messages) {
-    m_done_event = k_done_event;  // not its raw lines: an id or comment could echo anything
-    return;
-  }
-  // Relayed as it came, as every event of a Messages stream is, the credential masked.
-  std::optional<std::string> masked = m_credential.masked(event.raw);
-  m_done_event = masked ? std::move(*masked) : event.raw;
+void StreamRelay::hold_end() {
+  // As the API writes it, not the upstream's raw lines: an id or comment could echo
+  // anything.
+  m_done_event = m_messages ? k_message_stop_event : k_done_event;
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
@@ -250,7 +247,7 @@ void StreamRelay::abandon(std::size_t next_event) {
     // Events already read past the one that could not be sent may hold the usage.
     for (std::size_t i = next_event; i < m_events.size() && m_done_event.empty(); ++i) {
       if (is_end(m_events[i])) {
-        hold_end(m_events[i]);
+        hold_end();
       } else {
         inspect(m_events[i]);
       }
@@ -291,7 +288,7 @@ void StreamRelay::read_on_for_usage() {
     m_splitter.feed(m_piece, m_events);
     for (const SseEvent& event : m_events) {
       if (is_end(event)) {
-        hold_end(event);
+        hold_end();
         break;
       }
       inspect(event);
@@ -315,10 +312,18 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
   try {
     // A usage is the provider's last word once its stream ended, or where it cut a chat
     // stream short; a Messages stream's counts are running totals until its message_stop.
-    const bool ended =
-        !m_done_event.empty() || (m_upstream_ended && !m_messages);
+    // A Messages stream's counts are the last word only once a message_delta gave the
+    // output before its message_stop.
+    const bool ended = m_messages
+                           ? !m_done_event.empty() && m_anthropic_usage.output_final()
+                           : !m_done_event.empty() || m_upstream_ended;
     if (m_usage && (ended || (without == WithoutUsage::relayed && !m_messages))) {
-      set(*m_usage, cost_of(m_mapping, *m_usage), Flag::no);
+      if (m_anthropic_usage.has_unpriced()) {
+        // Server tools or extra iterations, billed besides the tokens: at least the bound.
+        set(*m_usage, std::max(cost_of(m_mapping, *m_usage), m_cost_bound), Flag::yes);
+      } else {
+        set(*m_usage, cost_of(m_mapping, *m_usage), Flag::no);
+      }
     } else if (without == WithoutUsage::relayed) {
       // Cut short: the prompt as reported (or its bound), and at least the output relayed.
       TokenUsage seen = m_usage ? *m_usage : estimate;

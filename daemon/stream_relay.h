@@ -74,9 +74,9 @@ private:
   // JSON object.
   std::optional<std::vector<JsonMember>> inspect(const SseEvent& event);
   bool relay(const SseEvent& event, httplib::DataSink& sink);
-  // Whether `event` ends the stream ([DONE], or message_stop), and holding it back.
+  // Whether `event` ends the stream ([DONE], or message_stop), and holding the end back.
   bool is_end(const SseEvent& event) const;
-  void hold_end(const SseEvent& event);
+  void hold_end();
   // The upstream's stream is whole: records the usage, then sends [DONE] and the end.
   // False when the usage could not be billed: the stream ends without [DONE].
   bool end(httplib::DataSink& sink);

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <functional>
+
 using namespace test;
 
 namespace {
@@ -46,6 +48,38 @@ nlohmann::json message_start(const nlohmann::json& usage) {
 
 nlohmann::json block_delta(int index, const nlohmann::json& delta) {
   return {{"type", "content_block_delta"}, {"index", index}, {"delta", delta}};
+}
+
+struct Streamed {
+  int status = -1;
+  std::string content_type;
+  std::string received;
+};
+
+// POSTs a Messages request and reads the answer as it comes; `each` sees all that has come
+// so far after each piece.
+Streamed stream_messages(GatewayUnderTest& gw, const httplib::Headers& headers,
+                         const std::string& body, const std::string& path = "/v1/messages",
+                         const std::function<void(const std::string&)>& each = {}) {
+  Streamed out;
+  httplib::Request request;
+  request.method = "POST";
+  request.path = path;
+  request.headers = headers;
+  request.body = body;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    out.received.append(data, size);
+    if (each) {
+      each(out.received);
+    }
+    return true;
+  };
+  if (auto result = gw.client().send(request)) {
+    out.status = result->status;
+    out.content_type = result->get_header_value("Content-Type");
+  }
+  return out;
 }
 
 const char* const k_log_columns =
@@ -165,22 +199,18 @@ TEST_CASE("messages: a stream passes through event by event, billed from message
   gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(2));
   TestKey key = gw.create_key({"--limit", "5"});
   gw.start();
-  httplib::Request request;
-  request.method = "POST";
-  request.path = "/v1/messages?beta=true";
-  request.headers = api_key(key);
-  request.body = messages_request("premium", true);
-  std::string received;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    received.append(data, size);
-    return true;
-  };
-  auto result = gw.client().send(request);
-  REQUIRE(result);
-  CHECK(result->status == 200);
-  CHECK(result->get_header_value("Content-Type") == "text/event-stream");
-  CHECK(received == all);
+  std::int64_t rows_when_stopped = -1;
+  const Streamed streamed = stream_messages(
+      gw, api_key(key), messages_request("premium", true), "/v1/messages?beta=true",
+      [&](const std::string& received) {
+        if (rows_when_stopped < 0 && received.find("event: message_stop") != std::string::npos) {
+          rows_when_stopped = gw.query_int("SELECT count(*) FROM request_log");
+        }
+      });
+  CHECK(streamed.status == 200);
+  CHECK(streamed.content_type == "text/event-stream");
+  CHECK(streamed.received == all);
+  CHECK(rows_when_stopped == 1);  // committed before the client sees message_stop
   const std::int64_t cost = 30 * k_input + 5000 * k_read + 2000 * k_write_5m + 87 * k_output;
   CHECK(gw.log_rows(k_log_columns) ==
         nlohmann::json::array({log_row(200, "", 7030, 87, 5000, 2000, 0, cost, 0, 1)}));
@@ -205,19 +235,7 @@ TEST_CASE("messages: a stream cut before message_stop is billed its reported pro
   gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
   TestKey key = gw.create_key();
   gw.start();
-  httplib::Request request;
-  request.method = "POST";
-  request.path = "/v1/messages";
-  request.headers = api_key(key);
-  request.body = messages_request("premium", true);
-  std::string received;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    received.append(data, size);
-    return true;
-  };
-  auto result = gw.client().send(request);
-  REQUIRE(result);
+  const std::string received = stream_messages(gw, api_key(key), messages_request("premium", true)).received;
   CHECK(received == joined(events));
   // A token per byte of the delta object as written: no tokenizer makes more.
   const std::int64_t output = static_cast<std::int64_t>(delta.dump().size());
@@ -235,27 +253,19 @@ TEST_CASE("messages: an error event inside a stream reaches the client, the prov
       "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
       "\"message\":\"Overloaded for " +
           std::string(k_alpha_credential) + "\"}}\n\n",
+      // An end event that carries more than Anthropic's: the client gets Anthropic's own.
+      "id: " + std::string(k_alpha_credential) +
+          "\nevent: message_stop\ndata: {\"type\":\"message_stop\",\"error\":\"x\"}\n\n",
   };
   gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
   TestKey key = gw.create_key();
   gw.start();
-  httplib::Request request;
-  request.method = "POST";
-  request.path = "/v1/messages";
-  request.headers = api_key(key);
-  request.body = messages_request("premium", true);
-  std::string received;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    received.append(data, size);
-    return true;
-  };
-  auto result = gw.client().send(request);
-  REQUIRE(result);
+  const std::string received = stream_messages(gw, api_key(key), messages_request("premium", true)).received;
   CHECK(received ==
         events[0] +
             "event: error\ndata: {\"error\":{\"message\":\"Overloaded for [redacted]\","
-            "\"type\":\"overloaded_error\"},\"type\":\"error\"}\n\n");
+            "\"type\":\"overloaded_error\"},\"type\":\"error\"}\n\n"
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
   CHECK(gw.log_rows("status, prompt_tokens, estimated") ==
         nlohmann::json::array({{{"status", 200}, {"prompt_tokens", 10}, {"estimated", 1}}}));
 }
@@ -331,18 +341,7 @@ TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and stre
   CHECK(whole.body["usage"]["output_tokens"] == 2);
   CHECK(whole.body["id"].get<std::string>().rfind("msg_", 0) == 0);
 
-  httplib::Request request;
-  request.method = "POST";
-  request.path = "/v1/messages";
-  request.headers = api_key(key);
-  request.body = messages_request("echo", true);
-  std::string received;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    received.append(data, size);
-    return true;
-  };
-  REQUIRE(gw.client().send(request));
+  const std::string received = stream_messages(gw, api_key(key), messages_request("echo", true)).received;
   std::vector<std::string> types;
   for (std::size_t at = received.find("event: "); at != std::string::npos;
        at = received.find("event: ", at + 1)) {
@@ -387,4 +386,66 @@ TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked e
   CHECK(gw.post("/v1/messages/count_tokens", body, {}).status == 401);
   CHECK(gw.query_int("SELECT count(*) FROM request_log") == 0);
   CHECK(gw.alpha.requests().size() == 1);
+}
+
+TEST_CASE("messages: a stream whose last usage is not valid, or missing, is estimated from "
+          "what was relayed, never billed message_start's placeholder output") {
+  // Fewer bytes than max_tokens (200), which caps the estimate.
+  const nlohmann::json delta = {{"type", "text_delta"}, {"text", std::string(100, 'x')}};
+  const std::int64_t relayed = static_cast<std::int64_t>(delta.dump().size());
+  struct Case {
+    std::string name;
+    std::string last_delta;  // the message_delta event, or none
+    nlohmann::json row;      // prompt_tokens, completion_tokens, estimated
+  };
+  const std::vector<Case> cases = {
+      {"an output count that is not valid: no usage at all, the prompt bound",
+       event("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}},
+                               {"usage", {{"output_tokens", -1}}}}),
+       {{"completion_tokens", relayed}, {"estimated", 1}}},
+      {"a message_delta without usage: the prompt reported",
+       event("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}}),
+       {{"prompt_tokens", 40}, {"completion_tokens", relayed}, {"estimated", 1}}},
+      {"no message_delta at all: the prompt reported",
+       "",
+       {{"prompt_tokens", 40}, {"completion_tokens", relayed}, {"estimated", 1}}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    GatewayUnderTest gw;
+    gw.alpha_kind = "anthropic";
+    gw.alpha.stream_sse(
+        "POST", k_upstream_path,
+        {event("message_start", message_start({{"input_tokens", 40}, {"output_tokens", 1}})),
+         event("content_block_delta", block_delta(0, delta)), c.last_delta,
+         event("message_stop", {{"type", "message_stop"}})},
+        std::chrono::milliseconds(1));
+    TestKey key = gw.create_key();
+    gw.start();
+    CHECK(stream_messages(gw, api_key(key), messages_request("premium", true)).status == 200);
+    const nlohmann::json rows = gw.log_rows("prompt_tokens, completion_tokens, estimated");
+    REQUIRE(rows.size() == 1);
+    for (const auto& [column, value] : c.row.items()) {
+      CHECK(rows[0][column] == value);
+    }
+  }
+}
+
+TEST_CASE("messages: usage that reports server tool uses is billed at least the request's "
+          "bound, flagged estimated; the end event is Anthropic's own") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  gw.alpha.answer_json(
+      "POST", k_upstream_path, 200,
+      R"({"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text",)"
+      R"("text":"found"}],"stop_reason":"end_turn","usage":{"input_tokens":10,)"
+      R"("output_tokens":2,"server_tool_use":{"web_search_requests":3}}})");
+  TestKey key = gw.create_key();
+  gw.start();
+  CHECK(gw.post("/v1/messages", messages_request("premium"), api_key(key)).status == 200);
+  const nlohmann::json rows = gw.log_rows("cost, estimated");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["estimated"] == 1);
+  // The bound: 200 output tokens at 30 USD per 1M alone is more than the 12 tokens cost.
+  CHECK(rows[0]["cost"].get<std::int64_t>() > 200 * k_output);
 }

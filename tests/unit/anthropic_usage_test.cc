@@ -124,3 +124,31 @@ TEST_CASE("cost_of: refuses counts no usage reader gives") {
   CHECK(refusal(TokenUsage{10, -1, 0, 0, 0, 0}) ==
         test::invalid("token counts must not be negative"));
 }
+
+TEST_CASE("anthropic usage: message_start's output count is a placeholder until a "
+          "message_delta gives one; server tool uses and iterations are reported apart") {
+  auto read = [](const std::vector<std::string>& objects) {
+    AnthropicUsage usage;
+    for (const std::string& text : objects) {
+      usage.add_from(*llmgw::json_object_members(text, llmgw::k_max_response_depth));
+    }
+    return usage;
+  };
+  const std::string start =
+      R"({"type":"message_start","message":{"usage":{"input_tokens":4,"output_tokens":1}}})";
+  CHECK_FALSE(read({start}).output_final());
+  CHECK_FALSE(read({start, R"({"type":"message_delta","usage":{"input_tokens":4}})"})
+                  .output_final());
+  CHECK(read({start, R"({"type":"message_delta","usage":{"output_tokens":9}})"}).output_final());
+  CHECK(read({R"({"type":"message","usage":{"input_tokens":1,"output_tokens":2}})"})
+            .output_final());
+  CHECK_FALSE(read({start}).has_unpriced());
+  CHECK_FALSE(read({R"({"usage":{"input_tokens":1,"output_tokens":2,)"
+                    R"("server_tool_use":{"web_search_requests":0},"iterations":[]}})"})
+                  .has_unpriced());
+  CHECK(read({R"({"usage":{"input_tokens":1,"output_tokens":2,)"
+              R"("server_tool_use":{"web_search_requests":3}}})"})
+            .has_unpriced());
+  CHECK(read({R"({"usage":{"input_tokens":1,"output_tokens":2,"iterations":[{"x":1}]}})"})
+            .has_unpriced());
+}

@@ -126,3 +126,16 @@ TEST_CASE("cost bound: an output with no bound is named, unless it is free or li
       parse_client_request(R"({"model":"m","input":"x"})", Endpoint::embeddings),
       priced(1, 1, 0), "m"));
 }
+
+TEST_CASE("cost bound: on a provider that writes its cache, a prompt token may cost the "
+          "hour's cache-write price") {
+  Mapping mapping = priced(4, 7, 1000);
+  const ClientRequest request = parse_client_request(
+      R"({"model":"m","max_tokens":20,"messages":[{"role":"user","content":"hi"}]})",
+      Endpoint::messages);
+  CHECK(cost_bound(request, mapping) ==
+        Money::from_units(request.prompt_tokens_estimate * 4 + 20 * 7));
+  mapping.writes_cache = true;  // what Catalog sets for an Anthropic-kind provider
+  CHECK(cost_bound(request, mapping) ==
+        Money::from_units(request.prompt_tokens_estimate * 8 + 20 * 7));
+}

@@ -71,8 +71,17 @@ std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
     return true;
   };
   if (!part("prompt_tokens_details", "cached_tokens", tokens.prompt, tokens.cached) ||
-      !part("completion_tokens_details", "reasoning_tokens", tokens.completion,
+      !part("completion_tokens_details", "reasoning_tokens", k_max_usage_tokens,
             tokens.reasoning)) {
+    return std::nullopt;
+  }
+  // Reasoning is a part of the completion, as OpenAI reports it; a provider that reports
+  // it beside the completion (xAI: total = prompt + completion + reasoning) has it added.
+  const std::optional<std::int64_t> total = valid_count(find_member(fields, "total_tokens"));
+  if (tokens.reasoning > 0 && total == tokens.prompt + tokens.completion + tokens.reasoning) {
+    tokens.completion += tokens.reasoning;
+  }
+  if (tokens.reasoning > tokens.completion) {
     return std::nullopt;
   }
   return tokens;

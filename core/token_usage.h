@@ -40,8 +40,10 @@ constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
 // `total_tokens` equals `prompt_tokens` (an embeddings answer); when
 // `prompt_tokens_details` is present and not null, it is an object, and its
 // `cached_tokens`, when present and not null, is such an integer no greater than
-// `prompt_tokens`; the same for `completion_tokens_details` and its `reasoning_tokens`, no
-// greater than `completion_tokens`.
+// `prompt_tokens`; the same for `completion_tokens_details` and its `reasoning_tokens`,
+// which are a part of `completion_tokens` (no more than it) unless `total_tokens` says
+// they come beside it (prompt + completion + reasoning, as xAI counts): then they are
+// added to it.
 // Anything else (a fraction, a string, a negative count, null, a missing count, a count
 // past k_max_usage_tokens or 2^63) makes the whole usage invalid, to be estimated by the
 // caller as when none came.

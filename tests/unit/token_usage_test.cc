@@ -88,8 +88,15 @@ std::optional<TokenUsage> usage_of(const nlohmann::json& document) {
     return true;
   };
   if (!part("prompt_tokens_details", "cached_tokens", tokens.prompt, tokens.cached) ||
-      !part("completion_tokens_details", "reasoning_tokens", tokens.completion,
+      !part("completion_tokens_details", "reasoning_tokens", llmgw::k_max_usage_tokens,
             tokens.reasoning)) {
+    return std::nullopt;
+  }
+  if (tokens.reasoning > 0 &&
+      count(*usage, "total_tokens") == tokens.prompt + tokens.completion + tokens.reasoning) {
+    tokens.completion += tokens.reasoning;  // reported beside the completion
+  }
+  if (tokens.reasoning > tokens.completion) {
     return std::nullopt;
   }
   return tokens;
@@ -188,9 +195,15 @@ TEST_CASE("usage_in: reasoning tokens are a part of the completion, never added 
   CHECK(usage->completion == 70);
   CHECK(usage->reasoning == 64);
   CHECK(usage->cached == 0);  // null: none reported
-  // More reasoning than completion is no valid usage.
+  // More reasoning than completion is no valid usage...
   CHECK_FALSE(usage_in(R"({"usage":{"prompt_tokens":1,"completion_tokens":2,)"
                        R"("completion_tokens_details":{"reasoning_tokens":3}}})"));
+  // ...unless the total says it comes beside the completion, as xAI reports it.
+  auto beside = usage_in(R"({"usage":{"prompt_tokens":10,"completion_tokens":2,)"
+                         R"("total_tokens":312,"completion_tokens_details":{"reasoning_tokens":300}}})");
+  REQUIRE(beside);
+  CHECK(beside->completion == 302);
+  CHECK(beside->reasoning == 300);
 }
 
 TEST_CASE("usage_in: says what usage_of says of the parsed document, case by case") {

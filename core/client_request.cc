@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/key_fold.h"
 #include "core/prompt_bound.h"
+#include "core/unpriced_features.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -173,6 +174,9 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   PromptBound bound = prompt_bound(request.members);
   request.prompt_tokens_estimate = bound.tokens;
   request.unbounded = std::move(bound.unbounded);
+  if (!request.unbounded && endpoint == Endpoint::messages) {
+    request.unbounded = unpriced_feature(request.members);
+  }
   return request;
 }
 

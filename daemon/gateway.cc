@@ -8,8 +8,10 @@
 #include "core/redact.h"
 #include "core/refusal.h"
 #include "core/token_usage.h"
+#include "core/unpriced_features.h"
 #include "daemon/credentials.h"
 #include "daemon/event_log.h"
+#include "daemon/header_scan.h"
 #include "daemon/stream_relay.h"
 #include "daemon/upstream_call.h"
 #include "daemon/upstream_reply.h"
@@ -125,8 +127,16 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
       throw HttpError(400, "invalid_request", e.what());
     }
     exchange.record().requested_model = logged_string(body.model);
-    if (body.unbounded && has_spending_limit(key->key)) {
-      throw HttpError(400, "invalid_request", *body.unbounded);
+    if (has_spending_limit(key->key)) {
+      if (!body.unbounded && body.endpoint == Endpoint::messages) {
+        for_each_header(request.headers, "anthropic-beta", [&body](const std::string& betas) {
+          body.unbounded = unpriced_beta(betas);
+          return !body.unbounded;
+        });
+      }
+      if (body.unbounded) {
+        throw HttpError(400, "invalid_request", *body.unbounded);
+      }
     }
     exchange.record().streamed = body.stream ? Flag::yes : Flag::no;
     if (!body.stream) {

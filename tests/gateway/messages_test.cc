@@ -449,3 +449,28 @@ TEST_CASE("messages: usage that reports server tool uses is billed at least the 
   // The bound: 200 output tokens at 30 USD per 1M alone is more than the 12 tokens cost.
   CHECK(rows[0]["cost"].get<std::int64_t>() > 200 * k_output);
 }
+
+TEST_CASE("messages: a key with a spending limit is refused what Anthropic bills beyond "
+          "tokens; a key without one is not") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  gw.alpha.answer_json("POST", k_upstream_path, 200,
+                       R"({"type":"message","content":[],"usage":{"input_tokens":1,"output_tokens":1}})");
+  TestKey limited = gw.create_key({"--limit", "5"});
+  TestKey unlimited = gw.create_key();
+  gw.start();
+  const std::string searching =
+      R"({"model":"premium","max_tokens":9,"messages":[{"role":"user","content":"x"}],)"
+      R"("tools":[{"type":"web_search_20250305","name":"web_search"}]})";
+  const Reply refused = gw.post("/v1/messages", searching, api_key(limited));
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"]["message"] ==
+        "tools[0] has type 'web_search_20250305', which Anthropic may bill beyond its tokens: "
+        "a key with a spending limit may not use it; send custom tools only");
+  httplib::Headers long_context = api_key(limited);
+  long_context.emplace("anthropic-beta", "context-1m-2025-08-07");
+  CHECK(gw.post("/v1/messages", messages_request("premium"), long_context).status == 400);
+  CHECK(gw.alpha.requests().empty());
+  CHECK(gw.post("/v1/messages", searching, api_key(unlimited)).status == 200);
+  CHECK(gw.alpha.requests().size() == 1);
+}

@@ -1,0 +1,59 @@
+// What a Messages request may ask for that Anthropic bills beyond its tokens
+// (core/unpriced_features.h): named, so that a key with a spending limit is refused it.
+#include "core/client_request.h"
+#include "core/unpriced_features.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using llmgw::Endpoint;
+using llmgw::parse_client_request;
+
+namespace {
+
+// Why a Messages body with `fields` is unbounded, or "bounded".
+std::string unbounded(const std::string& fields) {
+  return parse_client_request(
+             R"({"model":"m","max_tokens":9,"messages":[{"role":"user","content":"x"}])" +
+                 fields + "}",
+             Endpoint::messages)
+      .unbounded.value_or("bounded");
+}
+
+const std::string k_why =
+    ", which Anthropic may bill beyond its tokens: a key with a spending limit may not use it";
+
+}  // namespace
+
+TEST_CASE("unpriced features: server tools, MCP, containers, compaction, speed and region "
+          "are named; custom tools and clearing edits are bounded") {
+  CHECK(unbounded(R"(,"tools":[{"name":"ls","input_schema":{"type":"object"}},)"
+                  R"({"type":"custom","name":"cat","input_schema":{}}])") == "bounded");
+  CHECK(unbounded(R"(,"tools":[{"name":"ls","input_schema":{}},)"
+                  R"({"type":"web_search_20250305","name":"web_search","max_uses":50}])") ==
+        "tools[1] has type 'web_search_20250305'" + k_why + "; send custom tools only");
+  CHECK(unbounded(R"(,"mcp_servers":[{"type":"url","url":"https://x"}])") ==
+        "'mcp_servers' is set" + k_why);
+  CHECK(unbounded(R"(,"container":"c1")") == "'container' is set" + k_why);
+  CHECK(unbounded(R"(,"inference_geo":"us")") == "'inference_geo' is set" + k_why);
+  CHECK(unbounded(R"(,"speed":"fast")") == "'speed' is not \"standard\"" + k_why);
+  CHECK(unbounded(R"(,"speed":"standard","container":null)") == "bounded");
+  // What Claude Code sends: clearing old thinking, which only shrinks the prompt.
+  CHECK(unbounded(R"(,"context_management":{"edits":[{"type":"clear_thinking_20251015",)"
+                  R"("keep":"all"},{"type":"clear_tool_uses_20250919"}]})") == "bounded");
+  CHECK(unbounded(R"(,"context_management":{"edits":[{"type":"compact_20260112"}]})") ==
+        "context_management.edits[0] has type 'compact_20260112'" + k_why);
+  // Chat requests are not Anthropic's: their typed tools are functions.
+  CHECK(parse_client_request(R"({"model":"m","messages":[{"role":"user","content":"x"}],)"
+                             R"("tools":[{"type":"function","function":{"name":"f"}}]})",
+                             Endpoint::chat)
+            .unbounded.value_or("bounded") == "bounded");
+}
+
+TEST_CASE("unpriced features: the long-context beta is named among the client's betas") {
+  CHECK_FALSE(llmgw::unpriced_beta("claude-code-20250219,interleaved-thinking-2025-05-14"));
+  CHECK(llmgw::unpriced_beta("claude-code-20250219, context-1m-2025-08-07").value_or("") ==
+        "anthropic-beta 'context-1m-2025-08-07' asks for long-context prices the catalog does "
+        "not hold: a key with a spending limit may not use it");
+}

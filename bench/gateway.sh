@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The gateway against a fast mock upstream, next to the same upstream reached directly and
-# through nginx as a plain keep-alive reverse proxy (the reference). Everything runs on
-# 127.0.0.1 in a temporary folder and stops by itself.
+# through nginx as a plain keep-alive reverse proxy (the reference). The gateway is measured
+# on two lanes: chat completions (`llmgw`) and Anthropic's Messages API passed through to an
+# Anthropic-kind provider (`llmgw-msg`), on the same mock. Everything runs on 127.0.0.1 in
+# a temporary folder and stops by itself.
 #
 #   bench/gateway.sh [path/to/llmgw]      env: ROUNDS=3 DURATION=5 CONNECTIONS="1 16 64"
 #   PROMPT_BYTES=32768 bench/gateway.sh    requests whose message is that long (default: a
@@ -30,7 +32,8 @@ mock_port=$(free_port); proxy_port=$(free_port); gateway_port=$(free_port)
 
 
 start_nginx mock "server { listen 127.0.0.1:$mock_port;
-    location /v1/chat/completions { default_type application/json; return 200 '$completion'; } }"
+    location /v1/chat/completions { default_type application/json; return 200 '$completion'; }
+    location /v1/messages { default_type application/json; return 200 '$message'; } }"
 # Request bodies stay in memory (by default nginx writes those over 16 KiB to a file).
 start_nginx proxy "upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
   client_body_buffer_size 1m;
@@ -41,15 +44,22 @@ export LLMGW_DB="$work/llmgw.db"
 "$llmgw" init >/dev/null 2>&1
 cat >"$work/catalog.json" <<JSON
 {"providers": [{"id": "mock", "name": "Mock", "base_url": "http://127.0.0.1:$mock_port/v1",
-                "api_key_env": "MOCK_API_KEY", "enabled": true}],
+                "api_key_env": "MOCK_API_KEY", "enabled": true},
+               {"id": "mock-native", "name": "Mock (Messages API)", "kind": "anthropic",
+                "base_url": "http://127.0.0.1:$mock_port", "api_key_env": "MOCK_API_KEY",
+                "enabled": true}],
  "models": [{"id": "bench-model", "name": "Bench", "mappings": [
    {"provider": "mock", "upstream_model": "bench-upstream", "input_price": "0.15",
+    "output_price": "0.6", "cached_input_price": "0.075", "context_size": 128000,
+    "max_output_tokens": 16384, "streaming": true}]},
+   {"id": "bench-claude", "name": "Bench (Messages API)", "mappings": [
+   {"provider": "mock-native", "upstream_model": "bench-upstream", "input_price": "0.15",
     "output_price": "0.6", "cached_input_price": "0.075", "context_size": 128000,
     "max_output_tokens": 16384, "streaming": true}]}]}
 JSON
 "$llmgw" catalog import "$work/catalog.json" >/dev/null 2>&1
-key=$("$llmgw" key create -d bench --limit 1000000 --allow-model bench-model --allow-provider mock \
-  --max-input-price 10 2>/dev/null)
+key=$("$llmgw" key create -d bench --limit 1000000 --allow-model bench-model \
+  --allow-model bench-claude --max-input-price 10 2>/dev/null)
 MOCK_API_KEY=bench-credential "$llmgw" serve --listen "127.0.0.1:$gateway_port" --access-log off \
   2>"$work/serve.log" &
 pids+=($!)
@@ -64,19 +74,29 @@ wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"' .. co
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
 LUA
+cat >"$work/messages.lua" <<LUA
+wrk.method = "POST"
+local content = "Hello, how are you?"
+content = content .. string.rep("x", $prompt_bytes - #content)
+wrk.body = '{"model":"bench-claude","max_tokens":64,"messages":[{"role":"user","content":"' .. content .. '"}]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["x-api-key"] = "$key"
+wrk.headers["anthropic-version"] = "2023-06-01"
+LUA
 
 hz=$(getconf CLK_TCK)
 
 declare -A rps p50 p99 cpu
 run() {  # target, port, pids, connections
-  local before after out threads=$(( $4 < 2 ? 1 : 2 ))
+  local before after out threads=$(( $4 < 2 ? 1 : 2 )) script=post.lua path=/v1/chat/completions
+  if [ "$1" = llmgw-msg ]; then script=messages.lua; path=/v1/messages; fi
   before=$(cpu_ticks $3)
   local perf_pid=""
   if [ -n "${PROFILE:-}" ] && [ "$1" = llmgw ] && [ "${round:-0}" = "$rounds" ]; then
     perf record -F 499 --call-graph dwarf,8192 -p "$3" -o "$PROFILE.c$4.data" -- sleep "$duration" >/dev/null 2>&1 &
     perf_pid=$!
   fi
-  out=$(wrk -t"$threads" -c"$4" -d"${duration}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/v1/chat/completions")
+  out=$(wrk -t"$threads" -c"$4" -d"${duration}s" --latency -s "$work/$script" "http://127.0.0.1:$2$path")
   after=$(cpu_ticks $3)
   [ -n "$perf_pid" ] && wait "$perf_pid" || true
   local r=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -94,21 +114,22 @@ for c in $connections; do
     run direct "$mock_port" "$(nginx_pids mock)" "$c"
     run nginx "$proxy_port" "$(nginx_pids proxy)" "$c"
     run llmgw "$gateway_port" "$gateway_pid" "$c"
+    run llmgw-msg "$gateway_port" "$gateway_pid" "$c"
   done
 done
 
 to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1e6} else print v}'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-7s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
+printf '%-9s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
 for c in $connections; do
   nr=$(echo "${rps[nginx,$c]}" | median); nc=$(echo "${cpu[nginx,$c]}" | median)
-  for t in direct nginx llmgw; do
+  for t in direct nginx llmgw llmgw-msg; do
     r=$(echo "${rps[$t,$c]}" | median)
     a=$(for v in ${p50[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
     b=$(for v in ${p99[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
     u=$(echo "${cpu[$t,$c]}" | median)
     awk -v t="$t" -v c="$c" -v r="$r" -v a="$a" -v b="$b" -v u="$u" -v nr="$nr" -v nc="$nc" \
-      'BEGIN {printf "%-7s %4d %10.0f %9.0f %9.0f %10.1f %9.2f %9.2f\n", t, c, r, a, b, u, r / nr, (nc ? u / nc : 0)}'
+      'BEGIN {printf "%-9s %4d %10.0f %9.0f %9.0f %10.1f %9.2f %9.2f\n", t, c, r, a, b, u, r / nr, (nc ? u / nc : 0)}'
   done
 done
 echo "gateway log rows: $(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log' 2>/dev/null || echo '?')" >&2

@@ -7,6 +7,7 @@
 #   make_workspace          $work: a temporary folder; at exit every pid in $pids, every
 #                           nginx started here and the folder are gone
 #   $completion             the fixed chat.completion (with usage) the mocks answer
+#   $message                the same answer as an Anthropic Messages API message
 #   cpu_ticks <pid>...      CPU ticks (utime + stime, 1/$(getconf CLK_TCK) s) of the
 #                           processes, summed
 #   nginx_pids <name>       the pids of nginx <name>: its master and its workers
@@ -15,6 +16,7 @@
 #                           counts the wait for a CPU, which the CPU time does not.
 
 completion='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench-upstream","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the mock upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":7,"total_tokens":19}}'
+message='{"id":"msg_bench","type":"message","role":"assistant","model":"bench-upstream","content":[{"type":"text","text":"Hello from the mock upstream."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":12,"output_tokens":7}}'
 
 make_workspace() {
   work=$(mktemp -d "${TMPDIR:-/tmp}/llmgw-bench-XXXXXX")

@@ -26,6 +26,8 @@ struct MappingOptions {
   std::optional<std::string> input;
   std::optional<std::string> output;
   std::optional<std::string> cached_input;
+  std::optional<std::string> cache_write;
+  std::optional<std::string> cache_write_1h;
   std::optional<std::int64_t> context_size;
   std::optional<std::int64_t> max_output_tokens;
   bool streaming = false;
@@ -40,6 +42,8 @@ struct MappingOptions {
     c.input = price(input, "--input-price");
     c.output = price(output, "--output-price");
     c.cached_input = price(cached_input, "--cached-input-price");
+    c.cache_write_5m = price(cache_write, "--cache-write-price");
+    c.cache_write_1h = price(cache_write_1h, "--cache-write-1h-price");
     c.context_size = context_size;
     c.max_output_tokens = max_output_tokens;
     if (streaming || no_streaming) {
@@ -58,6 +62,12 @@ void add_mapping_options(CLI::App* command, MappingOptions& o) {
   add_optional(command, "--output-price", o.output, "USD per 1M output tokens");
   add_optional(command, "--cached-input-price", o.cached_input,
                "USD per 1M cached input tokens (default: the input price)");
+  add_optional(command, "--cache-write-price", o.cache_write,
+               "USD per 1M input tokens written to the cache for 5 minutes (default: 1.25 "
+               "times the input price)");
+  add_optional(command, "--cache-write-1h-price", o.cache_write_1h,
+               "USD per 1M input tokens written to the cache for an hour (default: 2 times "
+               "the input price)");
   command->add_option_function<std::int64_t>(
       "--context-size", [&o](std::int64_t v) { o.context_size = v; }, "context window in tokens");
   command->add_option_function<std::int64_t>(
@@ -136,6 +146,8 @@ void add_add(CLI::App* model, Context& context) {
     m.input = *c.input;
     m.output = *c.output;
     m.cached_input = c.cached_input.value_or(m.input);
+    m.cache_write_5m_price = c.cache_write_5m;
+    m.cache_write_1h_price = c.cache_write_1h;
     m.context_size = c.context_size.value_or(0);
     m.max_output_tokens = c.max_output_tokens.value_or(0);
     m.streaming = c.streaming.value_or(true);

@@ -17,7 +17,8 @@ _llmgw_options() {
   local rule="--allow-model --deny-model --allow-provider --deny-provider --free-only
     --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force"
   local mapping="--name --provider --upstream-model --input-price --output-price
-    --cached-input-price --context-size --max-output-tokens --streaming --no-streaming"
+    --cached-input-price --cache-write-price --cache-write-1h-price --context-size
+    --max-output-tokens --streaming --no-streaming"
   echo "--help --help-all --db --json"
   case $1 in
     "key create") echo "-d --description --limit --period-limit --period --expires $rule" ;;
@@ -67,7 +68,8 @@ _llmgw_value() {
     -d | --description | --limit | --period-limit | --period | --expires | \
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \
-      --cached-input-price | --context-size | --max-output-tokens | --listen | --threads | \
+      --cached-input-price | --cache-write-price | --cache-write-1h-price | --context-size | \
+      --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
       --header-timeout | --body-timeout | \
       --since | --until | --status) echo "text" ;;

@@ -23,7 +23,8 @@ function __llmgw_options
     set -l rule --allow-model --deny-model --allow-provider --deny-provider --free-only \
         --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force
     set -l mapping --name --provider --upstream-model --input-price --output-price \
-        --cached-input-price --context-size --max-output-tokens --streaming --no-streaming
+        --cached-input-price --cache-write-price --cache-write-1h-price --context-size \
+        --max-output-tokens --streaming --no-streaming
     echo --help --help-all --db --json
     switch "$argv[1]"
         case 'key create'
@@ -101,7 +102,8 @@ function __llmgw_value
             echo openai anthropic
         case -d --description --limit --period-limit --period --expires --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
-            --upstream-model --input-price --output-price --cached-input-price \
+            --upstream-model --input-price --output-price --cached-input-price --cache-write-price \
+            --cache-write-1h-price \
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
             --body-timeout --since --until \

@@ -108,17 +108,18 @@ bool Provider::operator==(const Provider& o) const {
 bool Mapping::operator==(const Mapping& o) const {
   return std::tie(provider, upstream_model, input, output, cached_input, context_size,
                   max_output_tokens, streaming) ==
-         std::tie(o.provider, o.upstream_model, o.input, o.output, o.cached_input, o.context_size,
-                  o.max_output_tokens, o.streaming);
+             std::tie(o.provider, o.upstream_model, o.input, o.output, o.cached_input,
+                      o.context_size, o.max_output_tokens, o.streaming) &&
+         cache_write_5m() == o.cache_write_5m() && cache_write_1h() == o.cache_write_1h();
 }
 
 Price Mapping::cache_write_5m() const {
   // Prices are at most k_max_per_token (1e12), so five times one is far from overflowing.
-  return Price::from_per_token((input.per_token() * 5 + 3) / 4);
+  return cache_write_5m_price.value_or(Price::from_per_token((input.per_token() * 5 + 3) / 4));
 }
 
 Price Mapping::cache_write_1h() const {
-  return Price::from_per_token(input.per_token() * 2);
+  return cache_write_1h_price.value_or(Price::from_per_token(input.per_token() * 2));
 }
 
 const Mapping* Model::find_mapping(std::string_view provider) const {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,10 @@ struct Mapping {
   Price input;
   Price output;
   Price cached_input;
+  // Prompt tokens written to the provider's cache, kept 5 minutes or an hour, where the
+  // catalog gives their prices; cache_write_5m() and cache_write_1h() default them.
+  std::optional<Price> cache_write_5m_price;
+  std::optional<Price> cache_write_1h_price;
   std::int64_t context_size = 0;       // tokens; 0 when unknown
   std::int64_t max_output_tokens = 0;  // tokens; 0 when unknown or not a chat model
   bool streaming = true;
@@ -49,13 +54,18 @@ struct Mapping {
   // (kind anthropic), so a prompt token may cost a cache-write price.
   bool writes_cache = false;
 
-  // A prompt token written to the provider's cache, kept 5 minutes or an hour: 1.25 and 2
-  // times the input price (Anthropic's published multipliers), rounded up to a picodollar.
+  // A prompt token written to the provider's cache, kept 5 minutes or an hour: the price the
+  // catalog gives, else 1.25 and 2 times the input price (Anthropic's published
+  // multipliers), rounded up to a picodollar.
   Price cache_write_5m() const;
   Price cache_write_1h() const;
 
   // Free when every price is zero; pricing rules look at each mapping on its own.
-  bool is_free() const { return input.is_zero() && output.is_zero() && cached_input.is_zero(); }
+  bool is_free() const {
+    return input.is_zero() && output.is_zero() && cached_input.is_zero() &&
+           cache_write_5m().is_zero() && cache_write_1h().is_zero();
+  }
+  // Compares the cache-write prices as they apply: a price given equals its default.
   bool operator==(const Mapping& o) const;
 };
 

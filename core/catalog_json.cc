@@ -47,6 +47,12 @@ Mapping read_mapping(const nlohmann::json& value, const std::string& context,
   m.input = fields.price("input_price");
   m.output = fields.price("output_price");
   m.cached_input = fields.price("cached_input_price", m.input);
+  if (fields.has("cache_write_price")) {
+    m.cache_write_5m_price = fields.price("cache_write_price");
+  }
+  if (fields.has("cache_write_1h_price")) {
+    m.cache_write_1h_price = fields.price("cache_write_1h_price");
+  }
   m.context_size = fields.integer("context_size", 0);
   m.max_output_tokens = fields.integer("max_output_tokens", 0);
   m.streaming = fields.boolean("streaming", true);
@@ -119,14 +125,22 @@ nlohmann::json to_json(const Provider& p) {
 }
 
 nlohmann::json to_json(const Mapping& m) {
-  return {{"provider", m.provider},
-          {"upstream_model", m.upstream_model},
-          {"input_price", m.input.to_string()},
-          {"output_price", m.output.to_string()},
-          {"cached_input_price", m.cached_input.to_string()},
-          {"context_size", m.context_size},
-          {"max_output_tokens", m.max_output_tokens},
-          {"streaming", m.streaming}};
+  nlohmann::json out = {{"provider", m.provider},
+                        {"upstream_model", m.upstream_model},
+                        {"input_price", m.input.to_string()},
+                        {"output_price", m.output.to_string()},
+                        {"cached_input_price", m.cached_input.to_string()},
+                        {"context_size", m.context_size},
+                        {"max_output_tokens", m.max_output_tokens},
+                        {"streaming", m.streaming}};
+  // Only where the catalog gives them: the defaults follow the input price.
+  if (m.cache_write_5m_price) {
+    out["cache_write_price"] = m.cache_write_5m_price->to_string();
+  }
+  if (m.cache_write_1h_price) {
+    out["cache_write_1h_price"] = m.cache_write_1h_price->to_string();
+  }
+  return out;
 }
 
 nlohmann::json to_json(const Model& model) {

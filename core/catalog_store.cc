@@ -49,14 +49,20 @@ Mapping read_mapping(SQLite::Statement& row) {
   m.context_size = row.getColumn(7).getInt64();
   m.max_output_tokens = row.getColumn(8).getInt64();
   m.streaming = row.getColumn(9).getInt() != 0;
+  if (!row.getColumn(10).isNull()) {
+    m.cache_write_5m_price = Price::from_per_token(row.getColumn(10).getInt64());
+  }
+  if (!row.getColumn(11).isNull()) {
+    m.cache_write_1h_price = Price::from_per_token(row.getColumn(11).getInt64());
+  }
   return m;
 }
 
 }  // namespace
 
 bool MappingChanges::empty() const {
-  return !upstream_model && !input && !output && !cached_input && !context_size &&
-         !max_output_tokens && !streaming;
+  return !upstream_model && !input && !output && !cached_input && !cache_write_5m &&
+         !cache_write_1h && !context_size && !max_output_tokens && !streaming;
 }
 
 Catalog load_catalog(Store& store) {
@@ -91,7 +97,8 @@ Catalog CatalogStore::load() {
   }
   auto& mapping_rows = m_store.statement(
       "SELECT model_id, provider, removed, upstream_model, input_price, output_price, "
-      "cached_input_price, context_size, max_output_tokens, streaming FROM catalog_mappings");
+      "cached_input_price, context_size, max_output_tokens, streaming, cache_write_price, "
+      "cache_write_1h_price FROM catalog_mappings");
   while (mapping_rows.executeStep()) {
     auto model = find_id(models, mapping_rows.getColumn(0).getString());
     if (model == models.end()) {
@@ -191,6 +198,12 @@ Model CatalogStore::update_model(const std::string& model_id,
     m->input = changes.input.value_or(m->input);
     m->output = changes.output.value_or(m->output);
     m->cached_input = changes.cached_input.value_or(m->cached_input);
+    if (changes.cache_write_5m) {
+      m->cache_write_5m_price = changes.cache_write_5m;
+    }
+    if (changes.cache_write_1h) {
+      m->cache_write_1h_price = changes.cache_write_1h;
+    }
     m->context_size = changes.context_size.value_or(m->context_size);
     m->max_output_tokens = changes.max_output_tokens.value_or(m->max_output_tokens);
     m->streaming = changes.streaming.value_or(m->streaming);
@@ -313,8 +326,8 @@ void CatalogStore::write_model(const Model& model) {
   clear.exec();
   auto& insert = m_store.statement(
       "INSERT INTO catalog_mappings (model_id, provider, removed, upstream_model, input_price, "
-      "output_price, cached_input_price, context_size, max_output_tokens, streaming) "
-      "VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?)");
+      "output_price, cached_input_price, context_size, max_output_tokens, streaming, "
+      "cache_write_price, cache_write_1h_price) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const Mapping& m : model.mappings) {
     const Mapping* same = builtin ? builtin->find_mapping(m.provider) : nullptr;
     if (same && *same == m) {
@@ -330,6 +343,14 @@ void CatalogStore::write_model(const Model& model) {
     insert.bind(7, static_cast<std::int64_t>(m.context_size));
     insert.bind(8, static_cast<std::int64_t>(m.max_output_tokens));
     insert.bind(9, m.streaming ? 1 : 0);
+    for (const auto& [index, price] :
+         {std::pair{10, m.cache_write_5m_price}, std::pair{11, m.cache_write_1h_price}}) {
+      if (price) {
+        insert.bind(index, static_cast<std::int64_t>(price->per_token()));
+      } else {
+        insert.bind(index);
+      }
+    }
     insert.exec();
   }
   if (!builtin) {

@@ -30,6 +30,8 @@ struct MappingChanges {
   std::optional<Price> input;
   std::optional<Price> output;
   std::optional<Price> cached_input;
+  std::optional<Price> cache_write_5m;
+  std::optional<Price> cache_write_1h;
   std::optional<std::int64_t> context_size;
   std::optional<std::int64_t> max_output_tokens;
   std::optional<bool> streaming;

@@ -267,6 +267,15 @@ SELECT l.id AS log_id, l.time AS time, s.scope AS scope,
   l.reasoning_tokens AS reasoning_tokens, l.cost AS cost
 FROM request_log AS l CROSS JOIN usage_scopes AS s;
 )sql",
+    // 12: a mapping's prices of prompt tokens written to the provider's cache, for 5
+    // minutes and for an hour (picodollars per token); NULL: the default, from the input
+    // price (core/catalog.h).
+    R"sql(
+ALTER TABLE catalog_mappings ADD COLUMN cache_write_price INTEGER
+  CHECK (cache_write_price >= 0);
+ALTER TABLE catalog_mappings ADD COLUMN cache_write_1h_price INTEGER
+  CHECK (cache_write_1h_price >= 0);
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -134,3 +134,23 @@ TEST_CASE("cli: model rm removes a mapping or a whole model") {
   CHECK(outcome_of(db.path, {"model", "rm", "lab-chat"}) ==
         refused(3, "model 'lab-chat' not found"));
 }
+
+TEST_CASE("cli: cache-write prices are the catalog's where it gives them, else follow the "
+          "input price") {
+  test::LabDatabase db;
+  // The built-in Claude mappings give theirs.
+  json exported = test::parse_json(run_ok(db.path, {"catalog", "export"}));
+  json haiku = test::by_id(exported["models"], "claude-haiku-4-5")["mappings"][0];
+  CHECK(haiku["cache_write_price"] == "1.25");
+  CHECK(haiku["cache_write_1h_price"] == "2");
+  // A mapping without them has none in its JSON; setting one stores it and shows it.
+  json updated = test::parse_json(
+      run_ok(db.path, {"--json", "model", "update", "lab-chat", "--provider", "lab2",
+                       "--cache-write-price", "0.7", "--cache-write-1h-price", "1.1"}));
+  CHECK(updated["mappings"][2]["cache_write_price"] == "0.7");
+  CHECK(updated["mappings"][2]["cache_write_1h_price"] == "1.1");
+  CHECK_FALSE(updated["mappings"][0].contains("cache_write_price"));
+  CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--provider", "lab2",
+                             "--cache-write-price", "-1"}) ==
+        refused(2, "invalid --cache-write-price '-1': must not be negative"));
+}

@@ -1,7 +1,7 @@
 // Fuzz target: a client's request body on its way upstream, as daemon/gateway.cc handles
 // it: parse, authorize the requested model under a key's rules, and for each allowed
-// candidate in turn rewrite and serialize the body. The input is the body, tried on both
-// endpoints under each key below, against the built-in catalog. Aborts when
+// candidate in turn rewrite and serialize the body. The input is the body, tried on the
+// chat, embeddings and Messages endpoints under each key below, against the built-in catalog. Aborts when
 // - parsing throws anything but Error(invalid), or accepts a body that nlohmann/json
 //   refuses or that nests deeper than k_max_json_depth;
 // - the model, stream flag or max tokens it extracts are not the body's own;
@@ -10,7 +10,7 @@
 // - a serialized upstream body is not a JSON object with exactly one top-level "model"
 //   key, counted as written (parsing into a value keeps one of duplicates), whose value is
 //   the candidate's upstream model; or it differs from the client's body in anything but
-//   `model` and, when streaming, stream_options.include_usage.
+//   `model` and, when a chat request streams, stream_options.include_usage.
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "core/error.h"
@@ -102,6 +102,12 @@ void check_fields(const ClientRequest& request, const json& body) {
     return;
   }
   FUZZ_CHECK(request.stream == (body.contains("stream") && body.at("stream") == true));
+  if (request.endpoint == Endpoint::messages) {
+    // Required, at least 1, and the only limit of this API.
+    FUZZ_CHECK(request.max_tokens && *request.max_tokens >= 1 &&
+               body.at("max_tokens").get<std::int64_t>() == *request.max_tokens);
+    return;
+  }
   // Both limits are checked and the larger counts; null is absent.
   std::optional<std::int64_t> max_tokens;
   for (const char* name : {"max_completion_tokens", "max_tokens"}) {
@@ -146,7 +152,7 @@ void check_upstream_body(const std::string& sent, const json& client_body, bool 
   FUZZ_CHECK(received.at("model") == upstream_model);
   json expected = client_body;
   expected["model"] = upstream_model;
-  if (stream) {
+  if (stream) {  // a chat request's: a Messages body goes on with only its model changed
     expected["stream_options"]["include_usage"] = true;
   }
   FUZZ_CHECK(received == expected);
@@ -177,7 +183,9 @@ void exercise(std::string_view text, Endpoint endpoint) {
     for (const Candidate& c : decision.candidates) {
       std::string sent = llmgw::upstream_body(request, c.mapping->upstream_model);
       FUZZ_CHECK(request.model == parsed.model);
-      check_upstream_body(sent, client_body, request.stream, c.mapping->upstream_model);
+      check_upstream_body(sent, client_body,
+                          request.stream && request.endpoint == Endpoint::chat,
+                          c.mapping->upstream_model);
     }
   }
 }
@@ -188,5 +196,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data), size);
   exercise(text, Endpoint::chat);
   exercise(text, Endpoint::embeddings);
+  exercise(text, Endpoint::messages);
   return 0;
 }

@@ -108,6 +108,11 @@ TEST_CASE("cost_of: cache writes at 1.25 and 2 times the input price, reads at t
   usage.reasoning = 4'000;  // a part of the completion: not billed again
   // 1M uncached x $3 + 200k x $0.3 + 100k x $3.75 + 50k x $6 + 10k x $15, per 1M.
   CHECK(llmgw::cost_of(m, usage).to_usd() == "3.885");
+  // Prices the catalog gives replace the defaults.
+  Mapping priced = m;
+  priced.cache_write_5m_price = Price::parse_per_million("4", "cache write");
+  priced.cache_write_1h_price = Price::parse_per_million("5", "cache write 1h");
+  CHECK(llmgw::cost_of(priced, usage).to_usd() == "3.86");
   // 1.25 times a price of one picodollar a token rounds up to two.
   Mapping tiny = m;
   tiny.input = Price::from_per_token(1);

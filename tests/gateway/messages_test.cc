@@ -358,7 +358,7 @@ TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and stre
 }
 
 TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked estimate, for "
-          "a model the key may use; nothing is logged or billed") {
+          "a model the key may use, and nothing is logged or billed") {
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   gw.alpha.answer_json("POST", "/v1/messages/count_tokens", 200, R"({"input_tokens":2095})");
@@ -432,7 +432,7 @@ TEST_CASE("messages: a stream whose last usage is not valid, or missing, is esti
 }
 
 TEST_CASE("messages: usage that reports server tool uses is billed at least the request's "
-          "bound, flagged estimated; the end event is Anthropic's own") {
+          "bound, flagged estimated, and the end event is Anthropic's own") {
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   gw.alpha.answer_json(
@@ -451,7 +451,7 @@ TEST_CASE("messages: usage that reports server tool uses is billed at least the 
 }
 
 TEST_CASE("messages: a key with a spending limit is refused what Anthropic bills beyond "
-          "tokens; a key without one is not") {
+          "tokens, a key without one is not") {
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   gw.alpha.answer_json("POST", k_upstream_path, 200,
@@ -473,4 +473,40 @@ TEST_CASE("messages: a key with a spending limit is refused what Anthropic bills
   CHECK(gw.alpha.requests().empty());
   CHECK(gw.post("/v1/messages", searching, api_key(unlimited)).status == 200);
   CHECK(gw.alpha.requests().size() == 1);
+}
+
+TEST_CASE("messages: a client that leaves a stream early is billed the usage the provider "
+          "sends after it left") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  std::vector<std::string> events = {
+      event("message_start", message_start({{"input_tokens", 30},
+                                             {"cache_read_input_tokens", 1000},
+                                             {"output_tokens", 1}}))};
+  for (int i = 0; i < 30; ++i) {
+    events.push_back(event("content_block_delta",
+                           block_delta(0, {{"type", "text_delta"},
+                                           {"text", "word" + std::to_string(i) + " "}})));
+  }
+  events.push_back(event("message_delta", {{"type", "message_delta"},
+                                           {"delta", {{"stop_reason", "end_turn"}}},
+                                           {"usage", {{"output_tokens", 150}}}}));
+  events.push_back(event("message_stop", {{"type", "message_stop"}}));
+  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+  const std::string body = messages_request("premium", true);
+  const std::string raw = "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " +
+                          key.secret + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  CHECK(read_until_then_close(gw.port(), raw, "word0 ").find("word0 ") != std::string::npos);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  const std::int64_t cost = 30 * k_input + 1000 * k_read + 150 * k_output;
+  CHECK(gw.log_rows("status, error_code, prompt_tokens, completion_tokens, cost, estimated, "
+                    "cancelled") ==
+        nlohmann::json::array({{{"status", 499}, {"error_code", "client_closed_request"},
+                                {"prompt_tokens", 1030}, {"completion_tokens", 150},
+                                {"cost", cost}, {"estimated", 0}, {"cancelled", 1}}}));
+  CHECK(gw.usage_of(key.id) == cost);
+  CHECK(gw.get("/v1/key", api_key(key)).body["reserved"] == "0");
 }

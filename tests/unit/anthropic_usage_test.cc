@@ -131,7 +131,7 @@ TEST_CASE("cost_of: refuses counts no usage reader gives") {
 }
 
 TEST_CASE("anthropic usage: message_start's output count is a placeholder until a "
-          "message_delta gives one; server tool uses and iterations are reported apart") {
+          "message_delta gives one, and server tool uses and iterations are reported apart") {
   auto read = [](const std::vector<std::string>& objects) {
     AnthropicUsage usage;
     for (const std::string& text : objects) {

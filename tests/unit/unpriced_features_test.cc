@@ -27,7 +27,7 @@ const std::string k_why =
 }  // namespace
 
 TEST_CASE("unpriced features: server tools, MCP, containers, compaction, speed and region "
-          "are named; custom tools and clearing edits are bounded") {
+          "are named, custom tools and clearing edits are bounded") {
   CHECK(unbounded(R"(,"tools":[{"name":"ls","input_schema":{"type":"object"}},)"
                   R"({"type":"custom","name":"cat","input_schema":{}}])") == "bounded");
   CHECK(unbounded(R"(,"tools":[{"name":"ls","input_schema":{}},)"

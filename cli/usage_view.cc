@@ -10,9 +10,10 @@ namespace llmgw::cli {
 
 namespace {
 
-constexpr const char* k_fields[] = {"requests",           "errors",           "prompt_tokens",
-                                    "completion_tokens",  "cached_tokens",    "cache_write_tokens",
-                                    "reasoning_tokens",   "cost"};
+// Columns added later come last, so that scripts reading by position keep working.
+constexpr const char* k_fields[] = {"requests",      "errors",       "prompt_tokens",
+                                    "completion_tokens", "cached_tokens", "cost",
+                                    "cache_write_tokens", "reasoning_tokens"};
 
 nlohmann::json totals_json(const UsageTotals& t) {
   return {{"requests", t.requests},
@@ -38,12 +39,14 @@ std::vector<std::string> with_group(UsageGrouping by, std::string group,
   return rest;
 }
 
+// In the order of k_fields (CSV); a table for people has the cost last.
 std::vector<std::string> cells(const UsageTotals& t, std::string cost) {
-  return {std::to_string(t.requests),           std::to_string(t.errors),
-          std::to_string(t.prompt_tokens),      std::to_string(t.completion_tokens),
-          std::to_string(t.cached_tokens),      std::to_string(t.cache_write_tokens),
-          std::to_string(t.reasoning_tokens),   std::move(cost)};
+  return {std::to_string(t.requests),         std::to_string(t.errors),
+          std::to_string(t.prompt_tokens),    std::to_string(t.completion_tokens),
+          std::to_string(t.cached_tokens),    std::move(cost),
+          std::to_string(t.cache_write_tokens), std::to_string(t.reasoning_tokens)};
 }
+
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -54,6 +57,12 @@ std::string upper(std::string_view text) {
 
 std::string usd(Money m) {
   return "$" + m.to_usd();
+}
+
+std::vector<std::string> table_cells(const UsageTotals& t) {
+  std::vector<std::string> out = cells(t, usd(t.cost));
+  std::rotate(out.begin() + 5, out.begin() + 6, out.end());
+  return out;
 }
 
 }  // namespace
@@ -81,11 +90,10 @@ std::string render_usage_table(const UsageReport& report, UsageGrouping by) {
                          {"REQUESTS", "ERRORS", "PROMPT", "COMPLETION", "CACHED",
                           "CACHE WRITE", "REASONING", "COST"}));
   for (const UsageRow& row : report.rows) {
-    table.add(with_group(by, row.group.empty() ? "-" : row.group,
-                         cells(row.totals, usd(row.totals.cost))));
+    table.add(with_group(by, row.group.empty() ? "-" : row.group, table_cells(row.totals)));
   }
   if (by != UsageGrouping::none) {
-    table.add(with_group(by, "TOTAL", cells(report.total, usd(report.total.cost))));
+    table.add(with_group(by, "TOTAL", table_cells(report.total)));
   }
   return table.render();
 }

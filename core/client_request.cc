@@ -40,7 +40,8 @@ std::optional<std::int64_t> token_count(const ClientRequest& request, const char
 void refuse_folded_fields(const std::vector<JsonMember>& members) {
   static constexpr const char* k_fields[] = {
       "model",     "messages", "input",      "stream", "stream_options", "max_tokens",
-      "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities", "system"};
+      "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities", "system",
+      "mcp_servers", "container", "inference_geo", "speed", "context_management"};
   for (const JsonMember& m : members) {
     const std::string& key = m.key;
     std::string fold = folded_key(key);

@@ -249,7 +249,7 @@ ALTER TABLE request_log ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAUL
 ALTER TABLE request_log ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
 )sql",
     // 11: the roll-ups add up cache writes (5 minutes and an hour together) and reasoning
-    // tokens too. Rows rolled up before this step had none that llmgw knew of.
+    // tokens too: the rows rolled up so far get them from the log (step 10 logged them).
     R"sql(
 ALTER TABLE usage_rollup ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE usage_rollup ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
@@ -266,6 +266,20 @@ SELECT l.id AS log_id, l.time AS time, s.scope AS scope,
   l.cache_write_5m_tokens + l.cache_write_1h_tokens AS cache_write_tokens,
   l.reasoning_tokens AS reasoning_tokens, l.cost AS cost
 FROM request_log AS l CROSS JOIN usage_scopes AS s;
+CREATE TEMP TABLE rolled_up_parts AS
+SELECT scope, key_id, hour, model, provider, sum(cache_write_tokens) AS cache_write_tokens,
+       sum(reasoning_tokens) AS reasoning_tokens
+FROM usage_facts
+WHERE log_id <= (SELECT log_id FROM usage_rollup_progress)
+  AND (cache_write_tokens > 0 OR reasoning_tokens > 0)
+GROUP BY scope, key_id, hour, model, provider;
+UPDATE usage_rollup SET cache_write_tokens = p.cache_write_tokens,
+  reasoning_tokens = p.reasoning_tokens
+FROM rolled_up_parts AS p
+WHERE usage_rollup.scope = p.scope AND usage_rollup.key_id = p.key_id
+  AND usage_rollup.hour = p.hour AND usage_rollup.model = p.model
+  AND usage_rollup.provider = p.provider;
+DROP TABLE rolled_up_parts;
 )sql",
     // 12: a mapping's prices of prompt tokens written to the provider's cache, for 5
     // minutes and for an hour (picodollars per token); NULL: the default, from the input

@@ -328,7 +328,9 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
       // Cut short: the prompt as reported (or its bound), and at least the output relayed.
       TokenUsage seen = m_usage ? *m_usage : estimate;
       seen.completion = std::max(seen.completion, estimate.completion);
-      set(seen, cost_of(m_mapping, seen), Flag::yes);
+      const Money cost = cost_of(m_mapping, seen);
+      set(seen, m_anthropic_usage.has_unpriced() ? std::max(cost, m_cost_bound) : cost,
+          Flag::yes);
     } else {
       // The provider may run on past what llmgw saw (a usage seen may be a running
       // total): the cost bound, or what was seen where that costs more (an output with

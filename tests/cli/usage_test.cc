@@ -89,29 +89,29 @@ TEST_CASE("cli: usage --csv quotes as RFC 4180 and has no total row") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "model", "--csv"}) ==
         Outcome{0,
-                "model,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
-                "\"a,\"\"b\"\"\",1,0,1,2,0,0,0,0.000000000001\n"
+                "model,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost,cache_write_tokens,reasoning_tokens\n"
+                "\"a,\"\"b\"\"\",1,0,1,2,0,0.000000000001,0,0\n"
                 "claude,1,1,300,0,0,0,0,0\n"
-                "gpt-4o,2,0,300,30,5,30,6,0.003\n"
+                "gpt-4o,2,0,300,30,5,0.003,30,6\n"
                 "o3,1,1,0,0,0,0,0,0\n",
                 "", false});
   CHECK(outcome_of(db.path, {"usage", "--csv"}) ==
         Outcome{0,
-                "requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
-                "5,2,601,32,5,30,6,0.003000000001\n",
+                "requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost,cache_write_tokens,reasoning_tokens\n"
+                "5,2,601,32,5,0.003000000001,30,6\n",
                 "", false});
 }
 
 TEST_CASE("cli: usage --by day and --by hour are UTC, within --since and --until") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "day", "--csv"}).out ==
-        "day,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
-        "2026-11-27,2,0,300,30,5,30,6,0.003\n"
-        "2026-11-28,3,2,301,2,0,0,0,0.000000000001\n");
+        "day,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost,cache_write_tokens,reasoning_tokens\n"
+        "2026-11-27,2,0,300,30,5,0.003,30,6\n"
+        "2026-11-28,3,2,301,2,0,0.000000000001,0,0\n");
   CHECK(outcome_of(db.path, {"usage", "--by", "hour", "--csv", "--since",
                              "2026-11-27T23:59:59Z", "--until", "2026-11-28T02:30:00Z"})
-            .out == "hour,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
-                    "2026-11-27T23:00:00Z,1,0,200,20,0,0,0,0.002\n"
+            .out == "hour,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost,cache_write_tokens,reasoning_tokens\n"
+                    "2026-11-27T23:00:00Z,1,0,200,20,0,0.002,0,0\n"
                     "2026-11-28T00:00:00Z,1,1,300,0,0,0,0,0\n"
                     "2026-11-28T01:00:00Z,1,1,0,0,0,0,0,0\n");
 }
@@ -152,9 +152,9 @@ TEST_CASE("cli: usage --json without --by has one row, equal to the total") {
 TEST_CASE("cli: usage --key counts only that key's requests") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--key", db.a, "--by", "provider", "--csv"}).out ==
-        "provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost\n"
-        "azure,1,0,200,20,0,0,0,0.002\n"
-        "openai,2,0,101,12,5,30,6,0.001000000001\n");
+        "provider,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost,cache_write_tokens,reasoning_tokens\n"
+        "azure,1,0,200,20,0,0.002,0,0\n"
+        "openai,2,0,101,12,5,0.001000000001,30,6\n");
 }
 
 TEST_CASE("cli: usage --since 7d counts from now minus 7 days") {

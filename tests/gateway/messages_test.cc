@@ -510,3 +510,23 @@ TEST_CASE("messages: a client that leaves a stream early is billed the usage the
   CHECK(gw.usage_of(key.id) == cost);
   CHECK(gw.get("/v1/key", api_key(key)).body["reserved"] == "0");
 }
+
+TEST_CASE("messages: a stream cut short after reporting server tool uses is billed at least "
+          "its bound") {
+  GatewayUnderTest gw;
+  gw.alpha_kind = "anthropic";
+  gw.alpha.stream_sse(
+      "POST", k_upstream_path,
+      {event("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
+       event("message_delta", {{"type", "message_delta"},
+                               {"usage", {{"output_tokens", 5},
+                                          {"server_tool_use", {{"web_search_requests", 2}}}}}})},
+      std::chrono::milliseconds(1));
+  TestKey key = gw.create_key();
+  gw.start();
+  CHECK(stream_messages(gw, api_key(key), messages_request("premium", true)).status == 200);
+  const nlohmann::json rows = gw.log_rows("cost, estimated");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["estimated"] == 1);
+  CHECK(rows[0]["cost"].get<std::int64_t>() > 200 * k_output);
+}

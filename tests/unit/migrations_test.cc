@@ -220,3 +220,25 @@ TEST_CASE("migrations: step 9 gives the operator's providers the openai kind, an
   CHECK(sqlite_error(db, "UPDATE catalog_providers SET kind = 'claude'") ==
         "CHECK constraint failed: kind IN ('openai', 'anthropic')");
 }
+
+TEST_CASE("migrations: step 11 rolls up the cache writes and reasoning that step 10 logged") {
+  test::TempDir dir;
+  std::string path = dir.file("parts.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 10);
+  db.exec("INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
+          "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
+          "estimated, streamed, cancelled, latency_ms, cache_write_5m_tokens, "
+          "cache_write_1h_tokens, reasoning_tokens) VALUES ('req_1', 3600000, 'key_a', 'm', "
+          "'m', 'p', 200, '', 2000, 50, 300, 7, 0, 0, 0, 1, 1200, 100, 20)");
+  // Rolled up as llmgw at version 10 did, without the parts.
+  db.exec("INSERT INTO usage_rollup SELECT scope, key_id, hour, model, provider, 1, error, "
+          "prompt_tokens, completion_tokens, cached_tokens, cost FROM usage_facts; "
+          "UPDATE usage_rollup_progress SET log_id = 1");
+  migrate(db, path);
+  CHECK(db.execAndGet("SELECT group_concat(scope || ':' || cache_write_tokens || ':' || "
+                      "reasoning_tokens, ' ') FROM (SELECT * FROM usage_rollup ORDER BY scope)")
+            .getString() ==
+        "key:1300:20 key_model:1300:20 key_provider:1300:20 model:1300:20 provider:1300:20 "
+        "total:1300:20");
+}

@@ -57,3 +57,17 @@ TEST_CASE("unpriced features: the long-context beta is named among the client's 
         "anthropic-beta 'context-1m-2025-08-07' asks for long-context prices the catalog does "
         "not hold: a key with a spending limit may not use it");
 }
+
+TEST_CASE("unpriced features: a tool or edit whose keys a provider may read otherwise is named, "
+          "and betas are matched without regard to case") {
+  const std::string ambiguous =
+      ", which a provider may read otherwise: a key with a spending limit may not send it";
+  CHECK(unbounded(R"(,"tools":[{"Type":"web_search_20250305","name":"w"}])") ==
+        "tools[0] has the key 'Type'" + ambiguous);
+  CHECK(unbounded(R"(,"tools":[{"type":"web_search_20250305","type":"custom","name":"w"}])") ==
+        "tools[0] has the key 'type' more than once" + ambiguous);
+  CHECK(unbounded(R"(,"context_management":{"edits":[{"type":"clear_thinking_20251015",)"
+                  R"("TYPE":"compact_20260112"}]})") ==
+        "context_management.edits[0] has the key 'TYPE'" + ambiguous);
+  CHECK(llmgw::unpriced_beta("Context-1M-2025-08-07").has_value());
+}

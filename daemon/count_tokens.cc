@@ -32,8 +32,10 @@ std::int64_t local_count(const ClientRequest& body) {
 void Gateway::count_tokens(const httplib::Request& request, httplib::Response& response) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
-    auto key = authenticate(request, m_clock.now());
+    const Timestamp now = m_clock.now();
+    auto key = authenticate(request, now);
     exchange.authenticated(key, nullptr);  // access-logged only: nothing runs, nothing is billed
+    refuse_if_spent(*key, now);  // as every request to a provider is
     ClientRequest body;
     try {
       body = parse_client_request(request.body, Endpoint::count_tokens);
@@ -43,30 +45,51 @@ void Gateway::count_tokens(const httplib::Request& request, httplib::Response& r
     auto catalog = m_keys.catalog();
     const Decision decision = evaluate(key->rules, *catalog, body.model);
     refuse_unless_allowed(decision);
+    std::optional<HttpError> last_failure;
     for (const Candidate& candidate : decision.candidates) {
       if (candidate.provider->kind != speaks(Endpoint::count_tokens)) {
         continue;  // echo and OpenAI-kind providers have no count: llmgw estimates
       }
-      UpstreamCall call(*candidate.provider, body, m_upstreams.credential(*candidate.provider),
-                        request.headers);
-      std::string text;
+      const Provider& provider = *candidate.provider;
       std::unique_ptr<UpstreamResponse> upstream;
       try {
-        upstream = m_upstreams.pool(*candidate.provider)
-                       ->send("POST", call.path(), call.headers(),
-                              upstream_body(body, candidate.mapping->upstream_model));
-        if (upstream->status() != 200) {
-          throw upstream_status_error(*candidate.provider, *upstream);
+        UpstreamCall call(provider, body, m_upstreams.credential(provider), request.headers);
+        upstream = m_upstreams.pool(provider)->send(
+            "POST", call.path(), call.headers(),
+            upstream_body(body, candidate.mapping->upstream_model));
+      } catch (const HttpError& e) {
+        last_failure = e;  // this provider is not configured: the next one may be
+        continue;
+      } catch (const UpstreamError& e) {
+        last_failure = upstream_failure(provider, e);
+        if (e.nothing_sent_upstream()) {
+          continue;
         }
+        throw *last_failure;
+      }
+      if (upstream->status() >= 500) {
+        last_failure = upstream_status_error(provider, *upstream);
+        continue;
+      }
+      if (upstream->status() >= 300) {
+        throw upstream_status_error(provider, *upstream);
+      }
+      if (auto refusal = unrelayable_answer(provider, *upstream)) {
+        throw *refusal;
+      }
+      std::string text;
+      try {
         text = upstream->read_all(k_max_count_body);
       } catch (const UpstreamError& e) {
-        throw upstream_failure(*candidate.provider, e);
+        throw upstream_failure(provider, e);
       }
-      std::optional<std::string> masked =
-          SecretFragments(echoable_secrets(*candidate.provider)).masked(text);
+      std::optional<std::string> masked = SecretFragments(echoable_secrets(provider)).masked(text);
       response.set_content(masked ? *masked : text, "application/json");
       exchange.finish(200);
       return;
+    }
+    if (last_failure) {
+      throw *last_failure;  // the providers that count could not be reached
     }
     response.set_content(
         nlohmann::json{{"input_tokens", local_count(body)}, {"estimated", true}}.dump(),

@@ -26,11 +26,17 @@ public:
   // malformed, unknown, disabled, deleted or expired key, 402 when a budget of the key is
   // spent (usage plus reservations in flight at or over a limit; the request-log row
   // then has no model). False, with `response` untouched, when the body is worth reading.
-  bool admit_head(const httplib::Request& request, httplib::Response& response);
+  // A refusal has a request-log row (for a known key) only where the route's requests have
+  // one.
+  enum class LogRow { yes, no };
+  bool admit_head(const httplib::Request& request, httplib::Response& response,
+                  LogRow log_row = LogRow::yes);
   void completion(const httplib::Request& request, httplib::Response& response, Endpoint endpoint);
-  // POST /v1/messages/count_tokens: for a valid key, a model its rules allow, the count of
-  // the first allowed Anthropic-kind provider that answers, else llmgw's estimate, marked
-  // `"estimated": true`. Not a request that runs: no budget, no reservation, no log row.
+  // POST /v1/messages/count_tokens: for a valid key whose budget is not spent, and a model
+  // its rules allow, the count of the first allowed Anthropic-kind provider that answers
+  // (falling back as a completion does), else, where none serves the model, llmgw's
+  // estimate, marked `"estimated": true`. Not a request that runs: nothing is reserved or
+  // logged.
   void count_tokens(const httplib::Request& request, httplib::Response& response);
   void models(const httplib::Request& request, httplib::Response& response);
   void key_status(const httplib::Request& request, httplib::Response& response);

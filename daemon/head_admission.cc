@@ -14,7 +14,8 @@ void Gateway::refuse_if_spent(const KeyConfig& key, Timestamp now) {
   }
 }
 
-bool Gateway::admit_head(const httplib::Request& request, httplib::Response& response) {
+bool Gateway::admit_head(const httplib::Request& request, httplib::Response& response,
+                         LogRow log_row) {
   std::shared_ptr<const KeyConfig> key;
   try {
     Timestamp now = m_clock.now();
@@ -22,10 +23,11 @@ bool Gateway::admit_head(const httplib::Request& request, httplib::Response& res
     refuse_if_spent(*key, now);
     return false;
   } catch (const HttpError& e) {
-    // Logged as completion() logs the same refusal: a known key's 402 has its row.
+    // Logged as the handler logs the same refusal: a known key's 402 has its row where
+    // the route's requests have rows.
     Exchange exchange(request, m_metrics, m_options.access_log);
     if (key) {
-      exchange.authenticated(key, &m_accountant);
+      exchange.authenticated(key, log_row == LogRow::yes ? &m_accountant : nullptr);
     }
     exchange.fail(e, m_options.error_format, response);
     return true;

@@ -98,9 +98,13 @@ void install_routes(ClientServer& server, Gateway& gateway) {
         },
         admit_head}},
       {"/v1/messages/count_tokens",
-       {"POST", [&gateway](const httplib::Request& q, httplib::Response& r) {
+       {"POST",
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.count_tokens(q, r);
+        },
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
+          return gateway.admit_head(q, r, Gateway::LogRow::no);
         }}},
       {"/v1/models",
        {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},

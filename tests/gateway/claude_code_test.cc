@@ -21,50 +21,40 @@ namespace {
 const std::string k_claude = std::string(LLMGW_SOURCE_DIR) + "/tests/sdk/node_modules/.bin/claude";
 const std::string k_answer = "Hello from the mock.";
 
-std::string sse_event(const std::string& type, const nlohmann::json& data) {
-  return "event: " + type + "\ndata: " + data.dump() + "\n\n";
-}
-
 // Every Messages request is answered with k_answer, streamed or whole, and a usage that
 // reads 3,400 prompt tokens from the cache and writes 1,200 to it.
 void answer_as_claude(MockUpstream& upstream) {
-  upstream.handle("POST", "/v1/messages", [](const httplib::Request& request,
-                                             httplib::Response& response) {
-    const nlohmann::json usage = {{"input_tokens", 5},
-                                  {"cache_creation_input_tokens", 1200},
-                                  {"cache_read_input_tokens", 3400},
-                                  {"output_tokens", 9}};
-    nlohmann::json message = {{"id", "msg_01"},
-                              {"type", "message"},
-                              {"role", "assistant"},
-                              {"model", "premium-upstream"},
-                              {"content", {{{"type", "text"}, {"text", k_answer}}}},
-                              {"stop_reason", "end_turn"},
-                              {"stop_sequence", nullptr},
-                              {"usage", usage}};
-    if (request.body.find(R"("stream":true)") == std::string::npos) {
-      response.set_content(message.dump(), "application/json");
-      return;
-    }
-    message["content"] = nlohmann::json::array();
-    message["stop_reason"] = nullptr;
-    message["usage"]["output_tokens"] = 1;
-    response.set_content(
-        sse_event("message_start", {{"type", "message_start"}, {"message", message}}) +
-            sse_event("content_block_start",
-                      {{"type", "content_block_start"}, {"index", 0},
-                       {"content_block", {{"type", "text"}, {"text", ""}}}}) +
-            sse_event("content_block_delta",
-                      {{"type", "content_block_delta"}, {"index", 0},
-                       {"delta", {{"type", "text_delta"}, {"text", k_answer}}}}) +
-            sse_event("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}) +
-            sse_event("message_delta", {{"type", "message_delta"},
-                                        {"delta", {{"stop_reason", "end_turn"},
-                                                   {"stop_sequence", nullptr}}},
-                                        {"usage", {{"output_tokens", 9}}}}) +
-            sse_event("message_stop", {{"type", "message_stop"}}),
-        "text/event-stream");
-  });
+  const nlohmann::json usage = {{"input_tokens", 5},
+                                {"cache_creation_input_tokens", 1200},
+                                {"cache_read_input_tokens", 3400},
+                                {"output_tokens", 9}};
+  nlohmann::json message = {{"id", "msg_01"},
+                            {"type", "message"},
+                            {"role", "assistant"},
+                            {"model", "premium-upstream"},
+                            {"content", {{{"type", "text"}, {"text", k_answer}}}},
+                            {"stop_reason", "end_turn"},
+                            {"stop_sequence", nullptr},
+                            {"usage", usage}};
+  const std::string whole = message.dump();
+  message["content"] = nlohmann::json::array();
+  message["stop_reason"] = nullptr;
+  message["usage"]["output_tokens"] = 1;
+  answer_messages(
+      upstream, whole,
+      named_sse("message_start", {{"type", "message_start"}, {"message", message}}) +
+          named_sse("content_block_start",
+                    {{"type", "content_block_start"}, {"index", 0},
+                     {"content_block", {{"type", "text"}, {"text", ""}}}}) +
+          named_sse("content_block_delta",
+                    {{"type", "content_block_delta"}, {"index", 0},
+                     {"delta", {{"type", "text_delta"}, {"text", k_answer}}}}) +
+          named_sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}) +
+          named_sse("message_delta", {{"type", "message_delta"},
+                                      {"delta", {{"stop_reason", "end_turn"},
+                                                 {"stop_sequence", nullptr}}},
+                                      {"usage", {{"output_tokens", 9}}}}) +
+          named_sse("message_stop", {{"type", "message_stop"}}));
 }
 
 // `claude -p <prompt>` with the gateway as its API, every model it picks set to premium,

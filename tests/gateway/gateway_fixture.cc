@@ -116,6 +116,22 @@ std::string sse(const nlohmann::json& chunk) {
   return "data: " + chunk.dump() + "\n\n";
 }
 
+std::string named_sse(const std::string& type, const nlohmann::json& data) {
+  return "event: " + type + "\n" + sse(data);
+}
+
+void answer_messages(MockUpstream& upstream, std::string whole, std::string events) {
+  upstream.handle("POST", "/v1/messages",
+                  [whole = std::move(whole), events = std::move(events)](
+                      const httplib::Request& request, httplib::Response& response) {
+                    if (request.body.find(R"("stream":true)") == std::string::npos) {
+                      response.set_content(whole, "application/json");
+                    } else {
+                      response.set_content(events, "text/event-stream");
+                    }
+                  });
+}
+
 nlohmann::json content_chunk(const std::string& model, const std::string& text) {
   return {{"id", "chatcmpl-upstream"},
           {"object", "chat.completion.chunk"},

@@ -60,6 +60,11 @@ std::string completion_json(const std::string& model, const std::string& content
                             const TokenCounts& usage);
 // One server-sent event: "data: <chunk>\n\n".
 std::string sse(const nlohmann::json& chunk);
+// One named event, as Anthropic's Messages API streams them: "event: <type>\ndata: ...\n\n".
+std::string named_sse(const std::string& type, const nlohmann::json& data);
+// An Anthropic-kind mock's POST /v1/messages: `whole` (application/json), or `events`
+// (text/event-stream) when the request asks for a stream.
+void answer_messages(MockUpstream& upstream, std::string whole, std::string events);
 nlohmann::json content_chunk(const std::string& model, const std::string& text);
 nlohmann::json usage_chunk(const std::string& model, const TokenCounts& usage);
 extern const char* const k_sse_done;

@@ -34,10 +34,6 @@ std::string messages_request(const std::string& model, bool stream = false) {
          R"("messages":[{"role":"user","content":"Say hi"}]})";
 }
 
-std::string event(const std::string& type, const nlohmann::json& data) {
-  return "event: " + type + "\ndata: " + data.dump() + "\n\n";
-}
-
 nlohmann::json message_start(const nlohmann::json& usage) {
   return {{"type", "message_start"},
           {"message",
@@ -158,37 +154,37 @@ TEST_CASE("messages: a stream passes through event by event, billed from message
                                       {"output_tokens", 1}};
   // Thinking with its signature, text, and a tool call whose input arrives in pieces.
   const std::vector<std::string> events = {
-      event("message_start", message_start(start_usage)),
-      event("ping", {{"type", "ping"}}),
-      event("content_block_start",
+      named_sse("message_start", message_start(start_usage)),
+      named_sse("ping", {{"type", "ping"}}),
+      named_sse("content_block_start",
             {{"type", "content_block_start"}, {"index", 0},
              {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}}),
-      event("content_block_delta",
+      named_sse("content_block_delta",
             block_delta(0, {{"type", "thinking_delta"}, {"thinking", "The user wants hi."}})),
-      event("content_block_delta",
+      named_sse("content_block_delta",
             block_delta(0, {{"type", "signature_delta"}, {"signature", "EqQBCgIYAhIM"}})),
-      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}),
-      event("content_block_start",
+      named_sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}),
+      named_sse("content_block_start",
             {{"type", "content_block_start"}, {"index", 1},
              {"content_block", {{"type", "text"}, {"text", ""}}}}),
-      event("content_block_delta", block_delta(1, {{"type", "text_delta"}, {"text", "Hi."}})),
-      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 1}}),
-      event("content_block_start",
+      named_sse("content_block_delta", block_delta(1, {{"type", "text_delta"}, {"text", "Hi."}})),
+      named_sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 1}}),
+      named_sse("content_block_start",
             {{"type", "content_block_start"}, {"index", 2},
              {"content_block",
               {{"type", "tool_use"}, {"id", "toolu_01"}, {"name", "ls"},
                {"input", nlohmann::json::object()}}}}),
-      event("content_block_delta",
+      named_sse("content_block_delta",
             block_delta(2, {{"type", "input_json_delta"}, {"partial_json", R"({"pa)"}})),
-      event("content_block_delta",
+      named_sse("content_block_delta",
             block_delta(2, {{"type", "input_json_delta"}, {"partial_json", R"(th": ".")"}})),
-      event("content_block_delta",
+      named_sse("content_block_delta",
             block_delta(2, {{"type", "input_json_delta"}, {"partial_json", "}"}})),
-      event("content_block_stop", {{"type", "content_block_stop"}, {"index", 2}}),
-      event("message_delta", {{"type", "message_delta"},
+      named_sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 2}}),
+      named_sse("message_delta", {{"type", "message_delta"},
                               {"delta", {{"stop_reason", "tool_use"}, {"stop_sequence", nullptr}}},
                               {"usage", {{"output_tokens", 87}}}}),
-      event("message_stop", {{"type", "message_stop"}}),
+      named_sse("message_stop", {{"type", "message_stop"}}),
   };
   // Events split across pieces, as a network delivers them.
   const std::string all = joined(events);
@@ -224,13 +220,13 @@ TEST_CASE("messages: a stream cut before message_stop is billed its reported pro
   gw.alpha_kind = "anthropic";
   const nlohmann::json delta = {{"type", "text_delta"}, {"text", "Hello there, half a rep"}};
   const std::vector<std::string> events = {
-      event("message_start", message_start({{"input_tokens", 40},
+      named_sse("message_start", message_start({{"input_tokens", 40},
                                              {"cache_read_input_tokens", 100},
                                              {"output_tokens", 1}})),
-      event("content_block_start",
+      named_sse("content_block_start",
             {{"type", "content_block_start"}, {"index", 0},
              {"content_block", {{"type", "text"}, {"text", ""}}}}),
-      event("content_block_delta", block_delta(0, delta)),
+      named_sse("content_block_delta", block_delta(0, delta)),
   };
   gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
   TestKey key = gw.create_key();
@@ -249,7 +245,7 @@ TEST_CASE("messages: an error event inside a stream reaches the client, the prov
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   const std::vector<std::string> events = {
-      event("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
+      named_sse("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
       "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
       "\"message\":\"Overloaded for " +
           std::string(k_alpha_credential) + "\"}}\n\n",
@@ -358,12 +354,13 @@ TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and stre
 }
 
 TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked estimate, for "
-          "a model the key may use, and nothing is logged or billed") {
+          "a key with budget left and a model it may use, and nothing is logged or billed") {
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   gw.alpha.answer_json("POST", "/v1/messages/count_tokens", 200, R"({"input_tokens":2095})");
-  TestKey key = gw.create_key({"--limit", "0"});  // a spent budget: counting costs nothing
+  TestKey key = gw.create_key();
   TestKey denied = gw.create_key({"--deny-model", "premium"});
+  TestKey spent = gw.create_key({"--limit", "0"});
   gw.start();
   const std::string body = R"({"model":"premium","messages":[{"role":"user","content":"Hi"}]})";
   auto counted = gw.client().Post("/v1/messages/count_tokens", api_key(key), body,
@@ -384,6 +381,10 @@ TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked e
   CHECK(refused.status == 403);
   CHECK(refused.body["error"]["type"] == "permission_error");
   CHECK(gw.post("/v1/messages/count_tokens", body, {}).status == 401);
+  // A spent budget reaches no provider, as on every route that does.
+  const Reply no_budget = gw.post("/v1/messages/count_tokens", body, api_key(spent));
+  CHECK(no_budget.status == 402);
+  CHECK(no_budget.body["error"]["type"] == "billing_error");
   CHECK(gw.query_int("SELECT count(*) FROM request_log") == 0);
   CHECK(gw.alpha.requests().size() == 1);
 }
@@ -400,11 +401,11 @@ TEST_CASE("messages: a stream whose last usage is not valid, or missing, is esti
   };
   const std::vector<Case> cases = {
       {"an output count that is not valid: no usage at all, the prompt bound",
-       event("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}},
+       named_sse("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}},
                                {"usage", {{"output_tokens", -1}}}}),
        {{"completion_tokens", relayed}, {"estimated", 1}}},
       {"a message_delta without usage: the prompt reported",
-       event("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}}),
+       named_sse("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}}),
        {{"prompt_tokens", 40}, {"completion_tokens", relayed}, {"estimated", 1}}},
       {"no message_delta at all: the prompt reported",
        "",
@@ -416,9 +417,9 @@ TEST_CASE("messages: a stream whose last usage is not valid, or missing, is esti
     gw.alpha_kind = "anthropic";
     gw.alpha.stream_sse(
         "POST", k_upstream_path,
-        {event("message_start", message_start({{"input_tokens", 40}, {"output_tokens", 1}})),
-         event("content_block_delta", block_delta(0, delta)), c.last_delta,
-         event("message_stop", {{"type", "message_stop"}})},
+        {named_sse("message_start", message_start({{"input_tokens", 40}, {"output_tokens", 1}})),
+         named_sse("content_block_delta", block_delta(0, delta)), c.last_delta,
+         named_sse("message_stop", {{"type", "message_stop"}})},
         std::chrono::milliseconds(1));
     TestKey key = gw.create_key();
     gw.start();
@@ -480,18 +481,18 @@ TEST_CASE("messages: a client that leaves a stream early is billed the usage the
   GatewayUnderTest gw;
   gw.alpha_kind = "anthropic";
   std::vector<std::string> events = {
-      event("message_start", message_start({{"input_tokens", 30},
+      named_sse("message_start", message_start({{"input_tokens", 30},
                                              {"cache_read_input_tokens", 1000},
                                              {"output_tokens", 1}}))};
   for (int i = 0; i < 30; ++i) {
-    events.push_back(event("content_block_delta",
+    events.push_back(named_sse("content_block_delta",
                            block_delta(0, {{"type", "text_delta"},
                                            {"text", "word" + std::to_string(i) + " "}})));
   }
-  events.push_back(event("message_delta", {{"type", "message_delta"},
+  events.push_back(named_sse("message_delta", {{"type", "message_delta"},
                                            {"delta", {{"stop_reason", "end_turn"}}},
                                            {"usage", {{"output_tokens", 150}}}}));
-  events.push_back(event("message_stop", {{"type", "message_stop"}}));
+  events.push_back(named_sse("message_stop", {{"type", "message_stop"}}));
   gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(20));
   TestKey key = gw.create_key();
   gw.start();
@@ -517,8 +518,8 @@ TEST_CASE("messages: a stream cut short after reporting server tool uses is bill
   gw.alpha_kind = "anthropic";
   gw.alpha.stream_sse(
       "POST", k_upstream_path,
-      {event("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
-       event("message_delta", {{"type", "message_delta"},
+      {named_sse("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
+       named_sse("message_delta", {{"type", "message_delta"},
                                {"usage", {{"output_tokens", 5},
                                           {"server_tool_use", {{"web_search_requests", 2}}}}}})},
       std::chrono::milliseconds(1));

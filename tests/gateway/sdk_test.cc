@@ -54,46 +54,36 @@ void run_sdk_script(const std::string& script, std::map<std::string, std::string
   CHECK(mask_secrets(sdk.out) == summary);
 }
 
-std::string sse_event(const std::string& type, const std::string& data) {
-  return "event: " + type + "\ndata: " + data + "\n\n";
-}
-
 // An Anthropic upstream that calls the tool `ls` with {"path": "."}: whole, or streamed
 // with the input in three pieces.
 void answer_with_tool_call(MockUpstream& upstream) {
-  upstream.handle("POST", "/v1/messages", [](const httplib::Request& request,
-                                             httplib::Response& response) {
-    const std::string usage = R"("usage":{"input_tokens":12,"output_tokens":17})";
-    if (request.body.find(R"("stream":true)") == std::string::npos) {
-      response.set_content(
-          R"({"id":"msg_1","type":"message","role":"assistant","model":"premium-upstream",)"
-          R"("content":[{"type":"tool_use","id":"toolu_1","name":"ls","input":{"path":"."}}],)"
-          R"("stop_reason":"tool_use","stop_sequence":null,)" + usage + "}",
-          "application/json");
-      return;
-    }
-    std::string events =
-        sse_event("message_start",
-                  R"({"type":"message_start","message":{"id":"msg_1","type":"message",)"
-                  R"("role":"assistant","model":"premium-upstream","content":[],)"
-                  R"("stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":12,)"
-                  R"("output_tokens":1}}})") +
-        sse_event("content_block_start",
-                  R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use",)"
-                  R"("id":"toolu_1","name":"ls","input":{}}})");
-    for (const char* piece : {R"({\"pa)", R"(th\": )", R"(\".\"})"}) {
-      events += sse_event("content_block_delta",
-                          std::string(R"({"type":"content_block_delta","index":0,)"
-                                      R"("delta":{"type":"input_json_delta","partial_json":")") +
-                              piece + R"("}})");
-    }
-    events += sse_event("content_block_stop", R"({"type":"content_block_stop","index":0})") +
-              sse_event("message_delta",
-                        R"({"type":"message_delta","delta":{"stop_reason":"tool_use",)"
-                        R"("stop_sequence":null},"usage":{"output_tokens":17}})") +
-              sse_event("message_stop", R"({"type":"message_stop"})");
-    response.set_content(events, "text/event-stream");
-  });
+  const nlohmann::json tool_use = {{"type", "tool_use"}, {"id", "toolu_1"}, {"name", "ls"}};
+  nlohmann::json message = {{"id", "msg_1"},          {"type", "message"},
+                            {"role", "assistant"},    {"model", "premium-upstream"},
+                            {"content", nlohmann::json::array()},
+                            {"stop_reason", nullptr}, {"stop_sequence", nullptr},
+                            {"usage", {{"input_tokens", 12}, {"output_tokens", 1}}}};
+  std::string events = named_sse("message_start", {{"type", "message_start"}, {"message", message}});
+  nlohmann::json block = tool_use;
+  block["input"] = nlohmann::json::object();
+  events += named_sse("content_block_start",
+                      {{"type", "content_block_start"}, {"index", 0}, {"content_block", block}});
+  for (const char* piece : {R"({"pa)", R"(th": )", R"("."})"}) {
+    events += named_sse("content_block_delta",
+                        {{"type", "content_block_delta"}, {"index", 0},
+                         {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}});
+  }
+  events += named_sse("content_block_stop", {{"type", "content_block_stop"}, {"index", 0}}) +
+            named_sse("message_delta", {{"type", "message_delta"},
+                                        {"delta", {{"stop_reason", "tool_use"},
+                                                   {"stop_sequence", nullptr}}},
+                                        {"usage", {{"output_tokens", 17}}}}) +
+            named_sse("message_stop", {{"type", "message_stop"}});
+  block["input"] = {{"path", "."}};
+  message["content"] = nlohmann::json::array({block});
+  message["stop_reason"] = "tool_use";
+  message["usage"]["output_tokens"] = 17;
+  answer_messages(upstream, message.dump(), events);
   upstream.answer_json("POST", "/v1/messages/count_tokens", 200, R"({"input_tokens":2095})");
 }
 

@@ -66,23 +66,27 @@ pids+=($!)
 gateway_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null && break; sleep 0.05; done
 
-cat >"$work/post.lua" <<LUA
-wrk.method = "POST"
-local content = "Hello, how are you?"
-content = content .. string.rep("x", $prompt_bytes - #content)
-wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"' .. content .. '"}],"max_tokens":64}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-LUA
-cat >"$work/messages.lua" <<LUA
-wrk.method = "POST"
-local content = "Hello, how are you?"
-content = content .. string.rep("x", $prompt_bytes - #content)
-wrk.body = '{"model":"bench-claude","max_tokens":64,"messages":[{"role":"user","content":"' .. content .. '"}]}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["x-api-key"] = "$key"
-wrk.headers["anthropic-version"] = "2023-06-01"
-LUA
+# A wrk script that POSTs `before` + the message + `after` (the message PROMPT_BYTES long, or
+# a short one), with the header fields given after them ("name: value").
+write_post_script() {  # file, before, after, fields...
+  local file=$1 before=$2 after=$3 field
+  shift 3
+  {
+    echo 'wrk.method = "POST"'
+    echo 'local content = "Hello, how are you?"'
+    echo "content = content .. string.rep(\"x\", $prompt_bytes - #content)"
+    echo "wrk.body = '$before' .. content .. '$after'"
+    echo 'wrk.headers["Content-Type"] = "application/json"'
+    for field in "$@"; do
+      echo "wrk.headers[\"${field%%: *}\"] = \"${field#*: }\""
+    done
+  } >"$file"
+}
+write_post_script "$work/post.lua" '{"model":"bench-model","messages":[{"role":"user","content":"' \
+  '"}],"max_tokens":64}' "Authorization: Bearer $key"
+write_post_script "$work/messages.lua" \
+  '{"model":"bench-claude","max_tokens":64,"messages":[{"role":"user","content":"' '"}]}' \
+  "x-api-key: $key" "anthropic-version: 2023-06-01"
 
 hz=$(getconf CLK_TCK)
 

@@ -28,6 +28,10 @@ struct MappingOptions {
   std::optional<std::string> cached_input;
   std::optional<std::string> cache_write;
   std::optional<std::string> cache_write_1h;
+  std::optional<std::int64_t> long_context_above;
+  std::optional<std::string> long_context_input;
+  std::optional<std::string> long_context_output;
+  bool no_long_context = false;
   std::optional<std::int64_t> context_size;
   std::optional<std::int64_t> max_output_tokens;
   bool streaming = false;
@@ -44,6 +48,18 @@ struct MappingOptions {
     c.cached_input = price(cached_input, "--cached-input-price");
     c.cache_write_5m = price(cache_write, "--cache-write-price");
     c.cache_write_1h = price(cache_write_1h, "--cache-write-1h-price");
+    const bool tier = long_context_above || long_context_input || long_context_output;
+    if (tier && !(long_context_above && long_context_input && long_context_output)) {
+      throw_invalid("a long-context tier needs --long-context-above, --long-context-input-price "
+                    "and --long-context-output-price together");
+    }
+    if (tier) {
+      c.long_context = LongContext{*long_context_above,
+                                   *price(long_context_input, "--long-context-input-price"),
+                                   *price(long_context_output, "--long-context-output-price")};
+    } else if (no_long_context) {
+      c.long_context = std::optional<LongContext>();
+    }
     c.context_size = context_size;
     c.max_output_tokens = max_output_tokens;
     if (streaming || no_streaming) {
@@ -68,6 +84,16 @@ void add_mapping_options(CLI::App* command, MappingOptions& o) {
   add_optional(command, "--cache-write-1h-price", o.cache_write_1h,
                "USD per 1M input tokens written to the cache for an hour (default: 2 times "
                "the input price)");
+  auto* above = command->add_option_function<std::int64_t>(
+      "--long-context-above", [&o](std::int64_t v) { o.long_context_above = v; },
+      "a long-context tier: above this many prompt tokens the whole request is priced at "
+      "the two prices below");
+  add_optional(command, "--long-context-input-price", o.long_context_input,
+               "USD per 1M input tokens of a request past the long-context tier");
+  add_optional(command, "--long-context-output-price", o.long_context_output,
+               "USD per 1M output tokens of a request past the long-context tier");
+  command->add_flag("--no-long-context", o.no_long_context, "remove the long-context tier")
+      ->excludes(above);
   command->add_option_function<std::int64_t>(
       "--context-size", [&o](std::int64_t v) { o.context_size = v; }, "context window in tokens");
   command->add_option_function<std::int64_t>(
@@ -148,6 +174,7 @@ void add_add(CLI::App* model, Context& context) {
     m.cached_input = c.cached_input.value_or(m.input);
     m.cache_write_5m_price = c.cache_write_5m;
     m.cache_write_1h_price = c.cache_write_1h;
+    m.long_context = c.long_context.value_or(std::nullopt);
     m.context_size = c.context_size.value_or(0);
     m.max_output_tokens = c.max_output_tokens.value_or(0);
     m.streaming = c.streaming.value_or(true);

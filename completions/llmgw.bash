@@ -17,7 +17,8 @@ _llmgw_options() {
   local rule="--allow-model --deny-model --allow-provider --deny-provider --free-only
     --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force"
   local mapping="--name --provider --upstream-model --input-price --output-price
-    --cached-input-price --cache-write-price --cache-write-1h-price --context-size
+    --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above
+    --long-context-input-price --long-context-output-price --no-long-context --context-size
     --max-output-tokens --streaming --no-streaming"
   echo "--help --help-all --db --json"
   case $1 in
@@ -69,6 +70,7 @@ _llmgw_value() {
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \
       --cached-input-price | --cache-write-price | --cache-write-1h-price | --context-size | \
+      --long-context-above | --long-context-input-price | --long-context-output-price | \
       --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
       --header-timeout | --body-timeout | \

@@ -23,7 +23,8 @@ function __llmgw_options
     set -l rule --allow-model --deny-model --allow-provider --deny-provider --free-only \
         --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force
     set -l mapping --name --provider --upstream-model --input-price --output-price \
-        --cached-input-price --cache-write-price --cache-write-1h-price --context-size \
+        --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above \
+        --long-context-input-price --long-context-output-price --no-long-context --context-size \
         --max-output-tokens --streaming --no-streaming
     echo --help --help-all --db --json
     switch "$argv[1]"
@@ -103,7 +104,8 @@ function __llmgw_value
         case -d --description --limit --period-limit --period --expires --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price --cache-write-price \
-            --cache-write-1h-price \
+            --cache-write-1h-price --long-context-above --long-context-input-price \
+            --long-context-output-price \
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
             --body-timeout --since --until \

@@ -110,7 +110,8 @@ bool Mapping::operator==(const Mapping& o) const {
                   max_output_tokens, streaming) ==
              std::tie(o.provider, o.upstream_model, o.input, o.output, o.cached_input,
                       o.context_size, o.max_output_tokens, o.streaming) &&
-         cache_write_5m() == o.cache_write_5m() && cache_write_1h() == o.cache_write_1h();
+         cache_write_5m() == o.cache_write_5m() && cache_write_1h() == o.cache_write_1h() &&
+         long_context == o.long_context;
 }
 
 Price Mapping::cache_write_5m() const {
@@ -120,6 +121,17 @@ Price Mapping::cache_write_5m() const {
 
 Price Mapping::cache_write_1h() const {
   return cache_write_1h_price.value_or(Price::from_per_token(input.per_token() * 2));
+}
+
+Mapping Mapping::priced_for(std::int64_t prompt_tokens) const {
+  if (!long_context || prompt_tokens <= long_context->above_tokens) {
+    return *this;
+  }
+  Mapping tier = *this;
+  tier.input = long_context->input;
+  tier.output = long_context->output;
+  tier.long_context.reset();
+  return tier;
 }
 
 const Mapping* Model::find_mapping(std::string_view provider) const {
@@ -169,6 +181,9 @@ void validate_model_fields(const Model& model) {
     check_text(where, "upstream_model", m.upstream_model, 256);
     if (m.context_size < 0 || m.max_output_tokens < 0) {
       throw_invalid(where + ": context_size and max_output_tokens must not be negative");
+    }
+    if (m.long_context && m.long_context->above_tokens < 1) {
+      throw_invalid(where + ": long_context.above_tokens must be at least 1");
     }
   }
 }

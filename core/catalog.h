@@ -36,6 +36,20 @@ struct Provider {
   bool operator==(const Provider& o) const;
 };
 
+// A price tier for long prompts: a request whose prompt has more than `above_tokens`
+// tokens is priced whole at these input and output prices (its cache reads at the
+// cached-input price as usual; cache writes, where the catalog gives no price for them, at
+// their multiples of this input price).
+struct LongContext {
+  std::int64_t above_tokens = 0;  // at least 1
+  Price input;
+  Price output;
+
+  bool operator==(const LongContext& o) const {
+    return above_tokens == o.above_tokens && input == o.input && output == o.output;
+  }
+};
+
 // One provider serving one model.
 struct Mapping {
   std::string provider;
@@ -47,6 +61,7 @@ struct Mapping {
   // catalog gives their prices; cache_write_5m() and cache_write_1h() default them.
   std::optional<Price> cache_write_5m_price;
   std::optional<Price> cache_write_1h_price;
+  std::optional<LongContext> long_context;
   std::int64_t context_size = 0;       // tokens; 0 when unknown
   std::int64_t max_output_tokens = 0;  // tokens; 0 when unknown or not a chat model
   bool streaming = true;
@@ -59,6 +74,9 @@ struct Mapping {
   // multipliers), rounded up to a picodollar.
   Price cache_write_5m() const;
   Price cache_write_1h() const;
+  // The prices of a request whose prompt has `prompt_tokens` tokens: this mapping's, or
+  // its long-context tier's (input, output and the cache-write defaults).
+  Mapping priced_for(std::int64_t prompt_tokens) const;
 
   // Free when every price is zero; pricing rules look at each mapping on its own.
   bool is_free() const {

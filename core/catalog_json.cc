@@ -53,6 +53,12 @@ Mapping read_mapping(const nlohmann::json& value, const std::string& context,
   if (fields.has("cache_write_1h_price")) {
     m.cache_write_1h_price = fields.price("cache_write_1h_price");
   }
+  if (fields.has("long_context")) {
+    JsonFields tier(fields.object("long_context"), context + ": long_context");
+    m.long_context = LongContext{tier.integer("above_tokens"), tier.price("input_price"),
+                                 tier.price("output_price")};
+    tier.finish();
+  }
   m.context_size = fields.integer("context_size", 0);
   m.max_output_tokens = fields.integer("max_output_tokens", 0);
   m.streaming = fields.boolean("streaming", true);
@@ -139,6 +145,11 @@ nlohmann::json to_json(const Mapping& m) {
   }
   if (m.cache_write_1h_price) {
     out["cache_write_1h_price"] = m.cache_write_1h_price->to_string();
+  }
+  if (m.long_context) {
+    out["long_context"] = {{"above_tokens", m.long_context->above_tokens},
+                           {"input_price", m.long_context->input.to_string()},
+                           {"output_price", m.long_context->output.to_string()}};
   }
   return out;
 }

@@ -55,6 +55,11 @@ Mapping read_mapping(SQLite::Statement& row) {
   if (!row.getColumn(11).isNull()) {
     m.cache_write_1h_price = Price::from_per_token(row.getColumn(11).getInt64());
   }
+  if (!row.getColumn(12).isNull()) {
+    m.long_context = LongContext{row.getColumn(12).getInt64(),
+                                 Price::from_per_token(row.getColumn(13).getInt64()),
+                                 Price::from_per_token(row.getColumn(14).getInt64())};
+  }
   return m;
 }
 
@@ -62,7 +67,7 @@ Mapping read_mapping(SQLite::Statement& row) {
 
 bool MappingChanges::empty() const {
   return !upstream_model && !input && !output && !cached_input && !cache_write_5m &&
-         !cache_write_1h && !context_size && !max_output_tokens && !streaming;
+         !cache_write_1h && !long_context && !context_size && !max_output_tokens && !streaming;
 }
 
 Catalog load_catalog(Store& store) {
@@ -98,7 +103,8 @@ Catalog CatalogStore::load() {
   auto& mapping_rows = m_store.statement(
       "SELECT model_id, provider, removed, upstream_model, input_price, output_price, "
       "cached_input_price, context_size, max_output_tokens, streaming, cache_write_price, "
-      "cache_write_1h_price FROM catalog_mappings");
+      "cache_write_1h_price, long_context_above, long_context_input_price, "
+      "long_context_output_price FROM catalog_mappings");
   while (mapping_rows.executeStep()) {
     auto model = find_id(models, mapping_rows.getColumn(0).getString());
     if (model == models.end()) {
@@ -203,6 +209,9 @@ Model CatalogStore::update_model(const std::string& model_id,
     }
     if (changes.cache_write_1h) {
       m->cache_write_1h_price = changes.cache_write_1h;
+    }
+    if (changes.long_context) {
+      m->long_context = *changes.long_context;
     }
     m->context_size = changes.context_size.value_or(m->context_size);
     m->max_output_tokens = changes.max_output_tokens.value_or(m->max_output_tokens);
@@ -327,7 +336,8 @@ void CatalogStore::write_model(const Model& model) {
   auto& insert = m_store.statement(
       "INSERT INTO catalog_mappings (model_id, provider, removed, upstream_model, input_price, "
       "output_price, cached_input_price, context_size, max_output_tokens, streaming, "
-      "cache_write_price, cache_write_1h_price) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "cache_write_price, cache_write_1h_price, long_context_above, long_context_input_price, "
+      "long_context_output_price) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   for (const Mapping& m : model.mappings) {
     const Mapping* same = builtin ? builtin->find_mapping(m.provider) : nullptr;
     if (same && *same == m) {
@@ -350,6 +360,15 @@ void CatalogStore::write_model(const Model& model) {
       } else {
         insert.bind(index);
       }
+    }
+    if (m.long_context) {
+      insert.bind(12, static_cast<std::int64_t>(m.long_context->above_tokens));
+      insert.bind(13, static_cast<std::int64_t>(m.long_context->input.per_token()));
+      insert.bind(14, static_cast<std::int64_t>(m.long_context->output.per_token()));
+    } else {
+      insert.bind(12);
+      insert.bind(13);
+      insert.bind(14);
     }
     insert.exec();
   }

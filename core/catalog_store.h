@@ -32,6 +32,8 @@ struct MappingChanges {
   std::optional<Price> cached_input;
   std::optional<Price> cache_write_5m;
   std::optional<Price> cache_write_1h;
+  // Set to a tier, or (an empty one) remove it.
+  std::optional<std::optional<LongContext>> long_context;
   std::optional<std::int64_t> context_size;
   std::optional<std::int64_t> max_output_tokens;
   std::optional<bool> streaming;

@@ -19,9 +19,8 @@ Money checked_cost(Price price, std::int64_t tokens, const char* too_large) {
   }
 }
 
-}  // namespace
-
-Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
+// The bound at the prices of `mapping`, whichever prompt the request has.
+Money bound_at(const ClientRequest& request, const Mapping& mapping) {
   const char* output_too_large =
       request.choices > 1
           ? "'max_tokens' times 'n' is too large: the request could cost more than llmgw "
@@ -46,6 +45,18 @@ Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
     throw_invalid(output_too_large);
   }
   return prompt + output;
+}
+
+}  // namespace
+
+Money cost_bound(const ClientRequest& request, const Mapping& mapping) {
+  // A prompt past the long-context tier is priced at it; no prompt is longer than its
+  // bound, and a shorter one may stay below the tier, so both prices bound it.
+  const Money base = bound_at(request, mapping);
+  if (!mapping.long_context || request.prompt_tokens_estimate <= mapping.long_context->above_tokens) {
+    return base;
+  }
+  return std::max(base, bound_at(request, mapping.priced_for(request.prompt_tokens_estimate)));
 }
 
 std::optional<std::int64_t> output_tokens_bound(const ClientRequest& request,

@@ -15,7 +15,7 @@ namespace llmgw {
 
 // The prompt bound (ClientRequest::prompt_tokens_estimate) at the mapping's highest
 // price of a prompt token (input, cached input, and where the mapping writes_cache, the
-// cache-write prices) plus the output bound at its output price: the larger of max_completion_tokens and
+// cache-write prices; at the long-context tier too where the prompt bound passes it) plus the output bound at its output price: the larger of max_completion_tokens and
 // max_tokens, or the mapping's max output when neither is given or it is 0 (some providers
 // read 0 as none), times the request's choices (`n`, `best_of`). Reasoning tokens are
 // output tokens. Throws Error(invalid), with a message fit for a 400 answer, when the

@@ -94,6 +94,14 @@ const nlohmann::json& JsonFields::array(const char* key) {
   return *value;
 }
 
+const nlohmann::json& JsonFields::object(const char* key) {
+  const nlohmann::json* value = field(key, true);
+  if (!value->is_object()) {
+    fail(key, "must be an object");
+  }
+  return *value;
+}
+
 std::vector<std::string> JsonFields::strings(const char* key) {
   const nlohmann::json& list = array(key);
   if (list.empty()) {

@@ -30,6 +30,8 @@ public:
   Price price(const char* key, std::optional<Price> fallback = {});
   // A required array.
   const nlohmann::json& array(const char* key);
+  // A required object.
+  const nlohmann::json& object(const char* key);
   // A required, non-empty array of non-empty strings.
   std::vector<std::string> strings(const char* key);
 

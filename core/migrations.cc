@@ -290,6 +290,16 @@ ALTER TABLE catalog_mappings ADD COLUMN cache_write_price INTEGER
 ALTER TABLE catalog_mappings ADD COLUMN cache_write_1h_price INTEGER
   CHECK (cache_write_1h_price >= 0);
 )sql",
+    // 13: a mapping's long-context tier (core/catalog.h): above how many prompt tokens a
+    // request is priced whole at these input and output prices; NULL: no tier.
+    R"sql(
+ALTER TABLE catalog_mappings ADD COLUMN long_context_above INTEGER
+  CHECK (long_context_above >= 1);
+ALTER TABLE catalog_mappings ADD COLUMN long_context_input_price INTEGER
+  CHECK (long_context_input_price >= 0);
+ALTER TABLE catalog_mappings ADD COLUMN long_context_output_price INTEGER
+  CHECK (long_context_output_price >= 0);
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

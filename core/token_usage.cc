@@ -113,10 +113,11 @@ Money cost_of(const Mapping& mapping, const TokenUsage& usage) {
   if (usage.reasoning > usage.completion) {
     throw_invalid("reasoning tokens must not be more than the completion tokens");
   }
-  return mapping.input.cost(uncached) + mapping.cached_input.cost(usage.cached) +
-         mapping.cache_write_5m().cost(usage.cache_write_5m) +
-         mapping.cache_write_1h().cost(usage.cache_write_1h) +
-         mapping.output.cost(usage.completion);
+  const Mapping priced = mapping.priced_for(usage.prompt);
+  return priced.input.cost(uncached) + priced.cached_input.cost(usage.cached) +
+         priced.cache_write_5m().cost(usage.cache_write_5m) +
+         priced.cache_write_1h().cost(usage.cache_write_1h) +
+         priced.output.cost(usage.completion);
 }
 
 }  // namespace llmgw

@@ -54,7 +54,8 @@ void record_tokens(UsageRecord& record, const TokenUsage& usage);
 
 // Exact: the prompt tokens neither read from nor written to the cache at the input price,
 // cache reads at the cached-input price, cache writes at the mapping's cache-write prices,
-// completion tokens (reasoning included) at the output price; never negative. Throws
+// completion tokens (reasoning included) at the output price, each at the mapping's
+// long-context tier where the prompt is past it (Mapping::priced_for); never negative. Throws
 // Error(invalid) when a count is negative, the cache reads and writes are more than the
 // prompt, the reasoning more than the completion (no reader here gives any of these), or
 // the cost is more than Money holds.

@@ -154,3 +154,23 @@ TEST_CASE("cli: cache-write prices are the catalog's where it gives them, else f
                              "--cache-write-price", "-1"}) ==
         refused(2, "invalid --cache-write-price '-1': must not be negative"));
 }
+
+TEST_CASE("cli: a long-context tier is set with its three options together, and removed") {
+  test::LabDatabase db;
+  json updated = test::parse_json(run_ok(
+      db.path, {"--json", "model", "update", "lab-chat", "--provider", "lab2",
+                "--long-context-above", "200000", "--long-context-input-price", "6",
+                "--long-context-output-price", "22.5"}));
+  CHECK(updated["mappings"][2]["long_context"] ==
+        json::parse(R"({"above_tokens": 200000, "input_price": "6", "output_price": "22.5"})"));
+  json exported = test::parse_json(run_ok(db.path, {"catalog", "export"}));
+  CHECK(test::by_id(exported["models"], "lab-chat")["mappings"][2]["long_context"]["above_tokens"] ==
+        200000);
+  CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--provider", "lab2",
+                             "--long-context-above", "1000"}) ==
+        refused(2, "a long-context tier needs --long-context-above, --long-context-input-price "
+                   "and --long-context-output-price together"));
+  updated = test::parse_json(run_ok(db.path, {"--json", "model", "update", "lab-chat",
+                                              "--provider", "lab2", "--no-long-context"}));
+  CHECK_FALSE(updated["mappings"][2].contains("long_context"));
+}

@@ -157,3 +157,16 @@ TEST_CASE("anthropic usage: message_start's output count is a placeholder until 
   CHECK(read({R"({"usage":{"input_tokens":1,"output_tokens":2,"iterations":[{"x":1}]}})"})
             .has_unpriced());
 }
+
+TEST_CASE("cost_of: a prompt past the long-context tier prices the whole request at it") {
+  Mapping m = sonnet_like();
+  m.long_context = llmgw::LongContext{200'000, Price::parse_per_million("6", "input"),
+                                      Price::parse_per_million("22.5", "output")};
+  TokenUsage at_tier{200'000, 1'000, 0, 0, 0, 0};
+  // 200k x $3 + 1k x $15: at the tier, not past it.
+  CHECK(llmgw::cost_of(m, at_tier).to_usd() == "0.615");
+  // 200,001 prompt tokens, 100k of them cache reads, 1k written for 5 minutes: 99,001 x $6
+  // + 100k x $0.3 + 1k x $7.5 (1.25 times the tier's input) + 1k x $22.5, per 1M.
+  TokenUsage past{200'001, 1'000, 100'000, 1'000, 0, 0};
+  CHECK(llmgw::cost_of(m, past).to_usd() == "0.654006");
+}

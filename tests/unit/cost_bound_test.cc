@@ -139,3 +139,21 @@ TEST_CASE("cost bound: on a provider that writes its cache, a prompt token may c
   CHECK(cost_bound(request, mapping) ==
         Money::from_units(request.prompt_tokens_estimate * 8 + 20 * 7));
 }
+
+TEST_CASE("cost bound: a prompt bound past the long-context tier is bounded at the higher of "
+          "both prices") {
+  Mapping mapping = priced(4, 7, 1000);
+  const ClientRequest request = parse_client_request(
+      R"({"model":"m","max_tokens":20,"messages":[{"role":"user","content":"hi"}]})",
+      Endpoint::messages);
+  const std::int64_t prompt = request.prompt_tokens_estimate;
+  mapping.long_context = llmgw::LongContext{prompt, Price::from_per_token(9),
+                                            Price::from_per_token(11)};
+  CHECK(cost_bound(request, mapping) == Money::from_units(prompt * 4 + 20 * 7));  // not past
+  mapping.long_context->above_tokens = prompt - 1;
+  CHECK(cost_bound(request, mapping) == Money::from_units(prompt * 9 + 20 * 11));
+  // A cheaper tier cannot lower the bound: the prompt may stay below it.
+  mapping.long_context->input = Price::from_per_token(1);
+  mapping.long_context->output = Price::from_per_token(1);
+  CHECK(cost_bound(request, mapping) == Money::from_units(prompt * 4 + 20 * 7));
+}

@@ -1,99 +1,13 @@
 // POST /v1/messages, Anthropic's Messages API, passed through to an Anthropic-kind provider
 // (alpha here): the body goes on with only its model replaced, the answer and every event
 // come back byte for byte, and the usage (cache reads and writes included) is billed
-// exactly. Errors on this route take Anthropic's envelope.
-#include "tests/gateway/gateway_fixture.h"
+// exactly. Errors on this route take Anthropic's envelope. How streams that end oddly are
+// billed is in messages_billing_test.cc.
+#include "tests/gateway/messages_fixture.h"
 
 #include <doctest/doctest.h>
 
-#include <functional>
-
 using namespace test;
-
-namespace {
-
-const std::string k_upstream_path = "/v1/messages";
-
-// premium on alpha, in picodollars per token: input, output, cache reads, and the cache
-// writes at 1.25 and 2 times the input price.
-constexpr std::int64_t k_input = 10'000'000;
-constexpr std::int64_t k_output = 30'000'000;
-constexpr std::int64_t k_read = 5'000'000;
-constexpr std::int64_t k_write_5m = 12'500'000;
-constexpr std::int64_t k_write_1h = 20'000'000;
-
-httplib::Headers api_key(const TestKey& key) {
-  return {{"x-api-key", key.secret}, {"anthropic-version", "2023-06-01"}};
-}
-
-// A client's Messages request, compact as the SDKs send it.
-std::string messages_request(const std::string& model, bool stream = false) {
-  return R"({"model":")" + model + R"(","max_tokens":200,)" +
-         (stream ? R"("stream":true,)" : "") +
-         R"("system":[{"type":"text","text":"You are terse.","cache_control":{"type":"ephemeral"}}],)"
-         R"("messages":[{"role":"user","content":"Say hi"}]})";
-}
-
-nlohmann::json message_start(const nlohmann::json& usage) {
-  return {{"type", "message_start"},
-          {"message",
-           {{"id", "msg_01"}, {"type", "message"}, {"role", "assistant"},
-            {"model", "premium-upstream"}, {"content", nlohmann::json::array()},
-            {"stop_reason", nullptr}, {"usage", usage}}}};
-}
-
-nlohmann::json block_delta(int index, const nlohmann::json& delta) {
-  return {{"type", "content_block_delta"}, {"index", index}, {"delta", delta}};
-}
-
-struct Streamed {
-  int status = -1;
-  std::string content_type;
-  std::string received;
-};
-
-// POSTs a Messages request and reads the answer as it comes; `each` sees all that has come
-// so far after each piece.
-Streamed stream_messages(GatewayUnderTest& gw, const httplib::Headers& headers,
-                         const std::string& body, const std::string& path = "/v1/messages",
-                         const std::function<void(const std::string&)>& each = {}) {
-  Streamed out;
-  httplib::Request request;
-  request.method = "POST";
-  request.path = path;
-  request.headers = headers;
-  request.body = body;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    out.received.append(data, size);
-    if (each) {
-      each(out.received);
-    }
-    return true;
-  };
-  if (auto result = gw.client().send(request)) {
-    out.status = result->status;
-    out.content_type = result->get_header_value("Content-Type");
-  }
-  return out;
-}
-
-const char* const k_log_columns =
-    "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, "
-    "cache_write_5m_tokens, cache_write_1h_tokens, cost, estimated, streamed";
-
-nlohmann::json log_row(int status, const std::string& error_code, std::int64_t prompt,
-                       std::int64_t completion, std::int64_t cached, std::int64_t write_5m,
-                       std::int64_t write_1h, std::int64_t cost, int estimated, int streamed) {
-  return {{"provider", "alpha"},          {"status", status},
-          {"error_code", error_code},     {"prompt_tokens", prompt},
-          {"completion_tokens", completion}, {"cached_tokens", cached},
-          {"cache_write_5m_tokens", write_5m}, {"cache_write_1h_tokens", write_1h},
-          {"cost", cost},                 {"estimated", estimated},
-          {"streamed", streamed}};
-}
-
-}  // namespace
 
 TEST_CASE("messages: a whole answer passes through byte for byte, billed with its cache "
           "reads and writes") {
@@ -212,32 +126,6 @@ TEST_CASE("messages: a stream passes through event by event, billed from message
         nlohmann::json::array({log_row(200, "", 7030, 87, 5000, 2000, 0, cost, 0, 1)}));
   CHECK(gw.usage_of(key.id) == cost);
   CHECK(gw.query_int("SELECT count(*) FROM request_log WHERE ttft_ms IS NOT NULL") == 1);
-}
-
-TEST_CASE("messages: a stream cut before message_stop is billed its reported prompt and at "
-          "least the output relayed, flagged estimated") {
-  GatewayUnderTest gw;
-  gw.alpha_kind = "anthropic";
-  const nlohmann::json delta = {{"type", "text_delta"}, {"text", "Hello there, half a rep"}};
-  const std::vector<std::string> events = {
-      named_sse("message_start", message_start({{"input_tokens", 40},
-                                             {"cache_read_input_tokens", 100},
-                                             {"output_tokens", 1}})),
-      named_sse("content_block_start",
-            {{"type", "content_block_start"}, {"index", 0},
-             {"content_block", {{"type", "text"}, {"text", ""}}}}),
-      named_sse("content_block_delta", block_delta(0, delta)),
-  };
-  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
-  TestKey key = gw.create_key();
-  gw.start();
-  const std::string received = stream_messages(gw, api_key(key), messages_request("premium", true)).received;
-  CHECK(received == joined(events));
-  // A token per byte of the delta object as written: no tokenizer makes more.
-  const std::int64_t output = static_cast<std::int64_t>(delta.dump().size());
-  const std::int64_t cost = 40 * k_input + 100 * k_read + output * k_output;
-  CHECK(gw.log_rows(k_log_columns) ==
-        nlohmann::json::array({log_row(200, "", 140, output, 100, 0, 0, cost, 1, 1)}));
 }
 
 TEST_CASE("messages: an error event inside a stream reaches the client, the provider's "
@@ -389,68 +277,6 @@ TEST_CASE("messages: count_tokens is the provider's count, else llmgw's marked e
   CHECK(gw.alpha.requests().size() == 1);
 }
 
-TEST_CASE("messages: a stream whose last usage is not valid, or missing, is estimated from "
-          "what was relayed, never billed message_start's placeholder output") {
-  // Fewer bytes than max_tokens (200), which caps the estimate.
-  const nlohmann::json delta = {{"type", "text_delta"}, {"text", std::string(100, 'x')}};
-  const std::int64_t relayed = static_cast<std::int64_t>(delta.dump().size());
-  struct Case {
-    std::string name;
-    std::string last_delta;  // the message_delta event, or none
-    nlohmann::json row;      // prompt_tokens, completion_tokens, estimated
-  };
-  const std::vector<Case> cases = {
-      {"an output count that is not valid: no usage at all, the prompt bound",
-       named_sse("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}},
-                               {"usage", {{"output_tokens", -1}}}}),
-       {{"completion_tokens", relayed}, {"estimated", 1}}},
-      {"a message_delta without usage: the prompt reported",
-       named_sse("message_delta", {{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}}),
-       {{"prompt_tokens", 40}, {"completion_tokens", relayed}, {"estimated", 1}}},
-      {"no message_delta at all: the prompt reported",
-       "",
-       {{"prompt_tokens", 40}, {"completion_tokens", relayed}, {"estimated", 1}}},
-  };
-  for (const Case& c : cases) {
-    CAPTURE(c.name);
-    GatewayUnderTest gw;
-    gw.alpha_kind = "anthropic";
-    gw.alpha.stream_sse(
-        "POST", k_upstream_path,
-        {named_sse("message_start", message_start({{"input_tokens", 40}, {"output_tokens", 1}})),
-         named_sse("content_block_delta", block_delta(0, delta)), c.last_delta,
-         named_sse("message_stop", {{"type", "message_stop"}})},
-        std::chrono::milliseconds(1));
-    TestKey key = gw.create_key();
-    gw.start();
-    CHECK(stream_messages(gw, api_key(key), messages_request("premium", true)).status == 200);
-    const nlohmann::json rows = gw.log_rows("prompt_tokens, completion_tokens, estimated");
-    REQUIRE(rows.size() == 1);
-    for (const auto& [column, value] : c.row.items()) {
-      CHECK(rows[0][column] == value);
-    }
-  }
-}
-
-TEST_CASE("messages: usage that reports server tool uses is billed at least the request's "
-          "bound, flagged estimated, and the end event is Anthropic's own") {
-  GatewayUnderTest gw;
-  gw.alpha_kind = "anthropic";
-  gw.alpha.answer_json(
-      "POST", k_upstream_path, 200,
-      R"({"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text",)"
-      R"("text":"found"}],"stop_reason":"end_turn","usage":{"input_tokens":10,)"
-      R"("output_tokens":2,"server_tool_use":{"web_search_requests":3}}})");
-  TestKey key = gw.create_key();
-  gw.start();
-  CHECK(gw.post("/v1/messages", messages_request("premium"), api_key(key)).status == 200);
-  const nlohmann::json rows = gw.log_rows("cost, estimated");
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0]["estimated"] == 1);
-  // The bound: 200 output tokens at 30 USD per 1M alone is more than the 12 tokens cost.
-  CHECK(rows[0]["cost"].get<std::int64_t>() > 200 * k_output);
-}
-
 TEST_CASE("messages: a key with a spending limit is refused what Anthropic bills beyond "
           "tokens, a key without one is not") {
   GatewayUnderTest gw;
@@ -474,60 +300,4 @@ TEST_CASE("messages: a key with a spending limit is refused what Anthropic bills
   CHECK(gw.alpha.requests().empty());
   CHECK(gw.post("/v1/messages", searching, api_key(unlimited)).status == 200);
   CHECK(gw.alpha.requests().size() == 1);
-}
-
-TEST_CASE("messages: a client that leaves a stream early is billed the usage the provider "
-          "sends after it left") {
-  GatewayUnderTest gw;
-  gw.alpha_kind = "anthropic";
-  std::vector<std::string> events = {
-      named_sse("message_start", message_start({{"input_tokens", 30},
-                                             {"cache_read_input_tokens", 1000},
-                                             {"output_tokens", 1}}))};
-  for (int i = 0; i < 30; ++i) {
-    events.push_back(named_sse("content_block_delta",
-                           block_delta(0, {{"type", "text_delta"},
-                                           {"text", "word" + std::to_string(i) + " "}})));
-  }
-  events.push_back(named_sse("message_delta", {{"type", "message_delta"},
-                                           {"delta", {{"stop_reason", "end_turn"}}},
-                                           {"usage", {{"output_tokens", 150}}}}));
-  events.push_back(named_sse("message_stop", {{"type", "message_stop"}}));
-  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(20));
-  TestKey key = gw.create_key();
-  gw.start();
-  const std::string body = messages_request("premium", true);
-  const std::string raw = "POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " +
-                          key.secret + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\n\r\n" + body;
-  CHECK(read_until_then_close(gw.port(), raw, "word0 ").find("word0 ") != std::string::npos);
-  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
-  const std::int64_t cost = 30 * k_input + 1000 * k_read + 150 * k_output;
-  CHECK(gw.log_rows("status, error_code, prompt_tokens, completion_tokens, cost, estimated, "
-                    "cancelled") ==
-        nlohmann::json::array({{{"status", 499}, {"error_code", "client_closed_request"},
-                                {"prompt_tokens", 1030}, {"completion_tokens", 150},
-                                {"cost", cost}, {"estimated", 0}, {"cancelled", 1}}}));
-  CHECK(gw.usage_of(key.id) == cost);
-  CHECK(gw.get("/v1/key", api_key(key)).body["reserved"] == "0");
-}
-
-TEST_CASE("messages: a stream cut short after reporting server tool uses is billed at least "
-          "its bound") {
-  GatewayUnderTest gw;
-  gw.alpha_kind = "anthropic";
-  gw.alpha.stream_sse(
-      "POST", k_upstream_path,
-      {named_sse("message_start", message_start({{"input_tokens", 10}, {"output_tokens", 1}})),
-       named_sse("message_delta", {{"type", "message_delta"},
-                               {"usage", {{"output_tokens", 5},
-                                          {"server_tool_use", {{"web_search_requests", 2}}}}}})},
-      std::chrono::milliseconds(1));
-  TestKey key = gw.create_key();
-  gw.start();
-  CHECK(stream_messages(gw, api_key(key), messages_request("premium", true)).status == 200);
-  const nlohmann::json rows = gw.log_rows("cost, estimated");
-  REQUIRE(rows.size() == 1);
-  CHECK(rows[0]["estimated"] == 1);
-  CHECK(rows[0]["cost"].get<std::int64_t>() > 200 * k_output);
 }

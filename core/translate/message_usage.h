@@ -1,0 +1,17 @@
+#pragma once
+// Usage shown in the other API's words, for translated answers and streams. Billing reads
+// the provider's own counts (core/token_usage.h, core/anthropic_usage.h); these are what
+// the client is told, the same tokens.
+#include "core/translate/wire_json.h"
+
+namespace llmgw {
+
+// Anthropic's usage as chat usage: prompt_tokens is input_tokens plus cache reads and
+// writes, prompt_tokens_details.cached_tokens the reads.
+WireJson chat_usage(const WireJson& anthropic_usage);
+
+// Chat usage as Anthropic's: input_tokens is prompt_tokens less cached_tokens, which are
+// cache_read_input_tokens.
+WireJson messages_usage(const WireJson& chat_usage);
+
+}  // namespace llmgw

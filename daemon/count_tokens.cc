@@ -47,16 +47,16 @@ void Gateway::count_tokens(const httplib::Request& request, httplib::Response& r
     refuse_unless_allowed(decision);
     std::optional<HttpError> last_failure;
     for (const Candidate& candidate : decision.candidates) {
-      if (candidate.provider->kind != speaks(Endpoint::count_tokens)) {
+      if (candidate.provider->kind != ProviderKind::anthropic) {
         continue;  // echo and OpenAI-kind providers have no count: llmgw estimates
       }
       const Provider& provider = *candidate.provider;
       std::unique_ptr<UpstreamResponse> upstream;
       try {
-        UpstreamCall call(provider, body, m_upstreams.credential(provider), request.headers);
-        upstream = m_upstreams.pool(provider)->send(
-            "POST", call.path(), call.headers(),
-            upstream_body(body, candidate.mapping->upstream_model));
+        UpstreamCall call(provider, *candidate.mapping, body, m_upstreams.credential(provider),
+                          request.headers);
+        upstream = m_upstreams.pool(provider)->send("POST", call.path(), call.headers(),
+                                                    call.body());
       } catch (const HttpError& e) {
         last_failure = e;  // this provider is not configured: the next one may be
         continue;

@@ -8,6 +8,9 @@
 #include "core/redact.h"
 #include "core/refusal.h"
 #include "core/token_usage.h"
+#include "core/translate/answer_to_chat.h"
+#include "core/translate/answer_to_messages.h"
+#include "core/translate/translation.h"
 #include "core/unpriced_features.h"
 #include "daemon/credentials.h"
 #include "daemon/event_log.h"
@@ -42,15 +45,15 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
   record.estimated = Flag::yes;
 }
 
-// The usage of a whole answer, in the wire format of its endpoint, and whether it reports
+// The usage of a whole answer, in the wire format of its provider's kind, and whether it reports
 // what llmgw does not price (AnthropicUsage::has_unpriced).
 struct AnswerUsage {
   std::optional<TokenUsage> tokens;
   bool unpriced = false;
 };
 
-AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, Endpoint endpoint) {
-  if (endpoint != Endpoint::messages) {
+AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, ProviderKind kind) {
+  if (kind != ProviderKind::anthropic) {
     return {usage_among(answer), false};
   }
   AnthropicUsage usage;
@@ -176,12 +179,11 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     }
     std::unique_ptr<UpstreamResponse> upstream;
     try {
-      UpstreamCall call(*candidate.provider, request,
+      UpstreamCall call(*candidate.provider, *candidate.mapping, request,
                         m_upstreams.credential(*candidate.provider), client_headers);
       auto pool = m_upstreams.pool(*candidate.provider);
       auto sent = std::chrono::steady_clock::now();
-      upstream = pool->send("POST", call.path(), call.headers(),
-                            upstream_body(request, candidate.mapping->upstream_model));
+      upstream = pool->send("POST", call.path(), call.headers(), call.body());
       m_metrics.upstream_latency(
           candidate.provider->id,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
@@ -211,9 +213,11 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
       throw *refusal;
     }
     if (request.stream) {
-      auto relay = std::make_shared<StreamRelay>(std::move(owner), std::move(upstream),
-                                                 std::move(catalog), *candidate.mapping, request,
-                                                 m_aborting);
+      auto relay = std::make_shared<StreamRelay>(
+          std::move(owner), std::move(upstream), std::move(catalog), *candidate.mapping, request,
+          stream_translation(request.endpoint, candidate.provider->kind,
+                             unix_seconds(m_clock.now()), request.include_usage),
+          m_aborting);
       response.status = 200;
       response.set_header("Cache-Control", "no-cache");
       response.set_chunked_content_provider(
@@ -253,7 +257,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 "object",
                                 candidate.provider->id));
   }
-  const AnswerUsage reported = usage_in_answer(*answer, request.endpoint);
+  const AnswerUsage reported = usage_in_answer(*answer, candidate.provider->kind);
   std::optional<TokenUsage> usage = reported.tokens;
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
@@ -278,6 +282,19 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
     throw HttpError(502, "upstream_error",
                     fmt::format("Provider {} reported usage that costs more than llmgw can count",
                                 candidate.provider->id));
+  }
+  if (translates(request.endpoint, candidate.provider->kind)) {
+    std::optional<std::string> translated =
+        request.endpoint == Endpoint::chat
+            ? chat_answer_from_messages(body, unix_seconds(m_clock.now()))
+            : messages_answer_from_chat(body);
+    if (!translated) {
+      // Billed as read above: the provider ran the request.
+      throw HttpError(502, "upstream_error",
+                      fmt::format("Provider {} answered HTTP 200 with no completion to translate",
+                                  candidate.provider->id));
+    }
+    body = std::move(*translated);
   }
   exchange.finish(200);  // committed before the client sees the body
   response.status = 200;

@@ -93,15 +93,19 @@ void log_relay_failure(const char* what) {
 StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
                          std::unique_ptr<UpstreamResponse> upstream,
                          std::shared_ptr<const Catalog> catalog, const Mapping& mapping,
-                         const ClientRequest& request, const std::atomic<bool>& aborting)
+                         const ClientRequest& request,
+                         std::unique_ptr<StreamTranslation> translation,
+                         const std::atomic<bool>& aborting)
     : m_exchange(std::move(exchange)),
       m_upstream(std::move(upstream)),
       m_catalog(std::move(catalog)),
       m_mapping(mapping),
       m_provider(*m_catalog->find_provider(mapping.provider)),
       m_credential(echoable_secrets(m_provider)),
-      m_messages(request.endpoint == Endpoint::messages),
+      m_messages(m_provider.kind == ProviderKind::anthropic),
+      m_client_messages(request.endpoint == Endpoint::messages),
       m_include_usage(request.include_usage),
+      m_translation(std::move(translation)),
       m_prompt_estimate(request.prompt_tokens_estimate),
       m_cost_bound(cost_bound(request, mapping)),
       m_output_bound(output_tokens_bound(request, mapping)),
@@ -165,6 +169,11 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
     }
     if (is_end(event)) {
       hold_end();
+      const std::string closing = m_translation ? m_translation->close() : std::string();
+      if (!closing.empty() && !write(closing, sink)) {
+        abandon(i + 1);
+        return false;
+      }
       continue;
     }
     if (!relay(event, sink)) {
@@ -221,23 +230,35 @@ bool StreamRelay::is_end(const SseEvent& event) const {
 void StreamRelay::hold_end() {
   // As the API writes it, not the upstream's raw lines: an id or comment could echo
   // anything.
-  m_done_event = m_messages ? k_message_stop_event : k_done_event;
+  m_done_event = m_client_messages ? k_message_stop_event : k_done_event;
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
   auto chunk = inspect(event);
+  if (m_translation) {
+    if (event.data.empty()) {
+      return write(m_translation->keep_alive(), sink);
+    }
+    if (is_error_like(event, chunk)) {
+      return write(m_translation->error(redacted_event_data(m_provider, event)), sink);
+    }
+    return write(m_translation->event(event), sink);
+  }
   if (chunk && !m_messages && !m_include_usage && is_usage_only(*chunk)) {
     return true;  // forced upstream for billing; the client did not ask for it
   }
-  std::string rebuilt;
-  std::string_view out = event.raw;
   if (is_error_like(event, chunk)) {  // rare: the event is rebuilt
-    rebuilt = redacted_error_event(m_provider, event);
-    out = rebuilt;
+    return write(redacted_error_event(m_provider, event), sink);
+  }
+  return write(event.raw, sink);
+}
+
+bool StreamRelay::write(std::string_view out, httplib::DataSink& sink) {
+  if (out.empty()) {
+    return true;
   }
   if (auto masked = m_credential.masked(out)) {
-    rebuilt = std::move(*masked);
-    out = rebuilt;
+    return sink.write(masked->data(), masked->size());
   }
   return sink.write(out.data(), out.size());
 }

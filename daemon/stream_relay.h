@@ -1,5 +1,8 @@
 #pragma once
-// Relays an upstream's server-sent events to the client as they arrive, event by event.
+// Relays an upstream's server-sent events to the client as they arrive, event by event,
+// as they come or, where the client speaks the other API, translated
+// (core/translate/stream_translation.h): usage and the end are read in the provider's
+// vocabulary, and the client is sent its own.
 // A chat stream's usage comes from the upstream's usage chunk, which is dropped again when
 // the client did not ask for it; a Messages stream's (Anthropic's) from message_start and
 // the message_delta events (core/anthropic_usage.h). Without one, tokens are estimated and
@@ -27,6 +30,7 @@
 #include "core/redact.h"
 #include "core/sse.h"
 #include "core/token_usage.h"
+#include "core/translate/stream_translation.h"
 #include "daemon/exchange.h"
 #include "daemon/upstream_pool.h"
 
@@ -48,7 +52,8 @@ public:
   // holds (admission computed it already).
   StreamRelay(std::shared_ptr<Exchange> exchange, std::unique_ptr<UpstreamResponse> upstream,
               std::shared_ptr<const Catalog> catalog, const Mapping& mapping,
-              const ClientRequest& request, const std::atomic<bool>& aborting);
+              const ClientRequest& request, std::unique_ptr<StreamTranslation> translation,
+              const std::atomic<bool>& aborting);
   // Settles, without reading on, a stream nobody pumped or released to its end.
   ~StreamRelay();
   StreamRelay(const StreamRelay&) = delete;
@@ -74,6 +79,8 @@ private:
   // JSON object.
   std::optional<std::vector<JsonMember>> inspect(const SseEvent& event);
   bool relay(const SseEvent& event, httplib::DataSink& sink);
+  // Writes `out` with the credential masked; "" writes nothing. False when the client is gone.
+  bool write(std::string_view out, httplib::DataSink& sink);
   // Whether `event` ends the stream ([DONE], or message_stop), and holding the end back.
   bool is_end(const SseEvent& event) const;
   void hold_end();
@@ -97,8 +104,10 @@ private:
   const Mapping& m_mapping;
   const Provider& m_provider;
   SecretFragments m_credential;
-  bool m_messages;  // an Anthropic Messages stream, not a chat one
+  bool m_messages;         // the provider's is an Anthropic Messages stream, not a chat one
+  bool m_client_messages;  // the client's is
   bool m_include_usage;
+  std::unique_ptr<StreamTranslation> m_translation;  // nullptr when relayed as it comes
   std::int64_t m_prompt_estimate;
   Money m_cost_bound;
   std::optional<std::int64_t> m_output_bound;  // output_tokens_bound()

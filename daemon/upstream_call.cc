@@ -1,5 +1,8 @@
 #include "daemon/upstream_call.h"
 
+#include "core/error.h"
+#include "core/translate/chat_request_to_messages.h"
+#include "core/translate/messages_request_to_chat.h"
 #include "daemon/header_scan.h"
 #include "daemon/http_error.h"
 
@@ -10,49 +13,71 @@ namespace llmgw::daemon {
 namespace {
 
 std::string_view route_of(Endpoint endpoint) {
+  return endpoint == Endpoint::embeddings ? "/v1/embeddings" : "/v1/messages/count_tokens";
+}
+
+// The kind of provider that alone serves `endpoint`, for the routes only one kind serves.
+std::optional<ProviderKind> only_kind(Endpoint endpoint) {
   switch (endpoint) {
-    case Endpoint::chat:
-      return "/v1/chat/completions";
     case Endpoint::embeddings:
-      return "/v1/embeddings";
+      return ProviderKind::openai;
     case Endpoint::count_tokens:
-      return "/v1/messages/count_tokens";
+      return ProviderKind::anthropic;
+    case Endpoint::chat:
     case Endpoint::messages:
       break;
   }
-  return "/v1/messages";
+  return std::nullopt;
+}
+
+std::string body_for(const Provider& provider, const Mapping& mapping,
+                     const ClientRequest& request) {
+  try {
+    if (request.endpoint == Endpoint::chat && provider.kind == ProviderKind::anthropic) {
+      return messages_request_from_chat(
+          request, mapping.upstream_model,
+          mapping.max_output_tokens > 0 ? std::optional(mapping.max_output_tokens)
+                                        : std::nullopt);
+    }
+    if (request.endpoint == Endpoint::messages && provider.kind == ProviderKind::openai) {
+      return chat_request_from_messages(request, mapping.upstream_model);
+    }
+  } catch (const Error& e) {
+    throw HttpError(400, "invalid_request",
+                    fmt::format("Provider {} speaks the {} API: {}", provider.id,
+                                provider.kind == ProviderKind::anthropic ? "Messages" : "chat",
+                                e.what()));
+  }
+  return upstream_body(request, mapping.upstream_model);
 }
 
 }  // namespace
 
-ProviderKind speaks(Endpoint endpoint) {
-  return endpoint == Endpoint::messages || endpoint == Endpoint::count_tokens
-             ? ProviderKind::anthropic
-             : ProviderKind::openai;
-}
-
-UpstreamCall::UpstreamCall(const Provider& provider, const ClientRequest& request,
+UpstreamCall::UpstreamCall(const Provider& provider, const Mapping& mapping,
+                           const ClientRequest& request,
                            std::optional<std::string_view> credential,
                            const httplib::Headers& client_headers) {
-  const ProviderKind wanted = speaks(request.endpoint);
-  if (provider.kind != wanted) {
+  const std::optional<ProviderKind> wanted = only_kind(request.endpoint);
+  if (wanted && provider.kind != *wanted) {
     throw HttpError(502, "provider_not_configured",
                     fmt::format("Provider {} is of kind {}; {} reaches only providers of kind {}",
                                 provider.id, to_string(provider.kind), route_of(request.endpoint),
-                                to_string(wanted)));
+                                to_string(*wanted)));
   }
+  m_body = body_for(provider, mapping, request);
   m_headers.reserve(5);
   m_headers.emplace_back("Content-Type", "application/json");
   m_headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
   if (provider.kind == ProviderKind::openai) {
-    m_path = request.endpoint == Endpoint::chat ? "/chat/completions" : "/embeddings";
+    m_path = request.endpoint == Endpoint::embeddings ? "/embeddings" : "/chat/completions";
     if (credential) {
       m_authorization.append("Bearer ").append(*credential);
       m_headers.emplace_back("Authorization", m_authorization);
     }
     return;
   }
-  m_path = route_of(request.endpoint);
+  m_path = request.endpoint == Endpoint::count_tokens ? "/v1/messages/count_tokens"
+                                                       : "/v1/messages";
   if (credential) {
     m_headers.emplace_back("x-api-key", *credential);
   }

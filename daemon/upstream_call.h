@@ -1,8 +1,12 @@
 #pragma once
 // How a client request goes to one provider, by the API the provider speaks
-// (ProviderKind): the path under its base URL and the header fields. An OpenAI-kind
-// provider gets the credential as a Bearer token; an Anthropic-kind one gets it in
-// x-api-key, with anthropic-version and the client's anthropic-beta fields.
+// (ProviderKind): the path under its base URL, the header fields and the body. An
+// OpenAI-kind provider gets the credential as a Bearer token; an Anthropic-kind one gets
+// it in x-api-key, with anthropic-version and the client's anthropic-beta fields.
+//
+// A chat request to an Anthropic-kind provider, and a Messages request to an OpenAI-kind
+// one, are translated (core/translate/); embeddings reach only OpenAI-kind providers and
+// token counts only Anthropic-kind ones.
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "daemon/upstream_pool.h"
@@ -18,14 +22,12 @@ namespace llmgw::daemon {
 // The Messages API version llmgw speaks to Anthropic-kind providers.
 constexpr std::string_view k_anthropic_version = "2023-06-01";
 
-// The kind of provider that serves `endpoint`'s API.
-ProviderKind speaks(Endpoint endpoint);
-
 class UpstreamCall {
 public:
-  // Throws HttpError 502 provider_not_configured when `provider` does not speak the API of
-  // `request`'s endpoint, naming both.
-  UpstreamCall(const Provider& provider, const ClientRequest& request,
+  // Throws HttpError 502 provider_not_configured when `provider` cannot serve `request`'s
+  // endpoint (naming both), and HttpError 400 invalid_request when the request has no
+  // counterpart in the provider's API (naming the provider and what).
+  UpstreamCall(const Provider& provider, const Mapping& mapping, const ClientRequest& request,
                std::optional<std::string_view> credential,
                const httplib::Headers& client_headers);
   // The fields point into this object: it stays where it was made.
@@ -34,12 +36,14 @@ public:
 
   std::string_view path() const { return m_path; }
   const RequestFields& headers() const { return m_headers; }
+  std::string_view body() const { return m_body; }
 
 private:
   std::string_view m_path;
   std::string m_authorization;
   std::string m_beta;
   RequestFields m_headers;
+  std::string m_body;
 };
 
 }  // namespace llmgw::daemon

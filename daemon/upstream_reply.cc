@@ -132,13 +132,20 @@ std::string redacted_error_event(const Provider& provider, const SseEvent& event
     data_written = true;
     out.append("data: ");
     if (check_json(event.data, k_max_response_depth).fault == JsonFault::none) {
-      out.append(redacted_stream_error(provider, nlohmann::json::parse(event.data)).dump());
+      out.append(redacted_event_data(provider, event).dump());
     } else {
       out.append(redact_secrets(event.data, secrets));
     }
     out.append("\n");
   }
   return out.append("\n");
+}
+
+nlohmann::json redacted_event_data(const Provider& provider, const SseEvent& event) {
+  if (check_json(event.data, k_max_response_depth).fault == JsonFault::none) {
+    return redacted_stream_error(provider, nlohmann::json::parse(event.data));
+  }
+  return redact_secrets(event.data, echoable_secrets(provider));
 }
 
 nlohmann::json redacted_stream_error(const Provider& provider, const nlohmann::json& error) {

@@ -52,6 +52,11 @@ bool is_error_like(const SseEvent& event, const std::optional<std::vector<JsonMe
 // else through redact_secrets as text. Ends with the blank line.
 std::string redacted_error_event(const Provider& provider, const SseEvent& event);
 
+// The data of an error-like event, redacted: as JSON with every string in it redacted
+// (redacted_stream_error) when it is JSON, else as a JSON string of the text through
+// redact_secrets.
+nlohmann::json redacted_event_data(const Provider& provider, const SseEvent& event);
+
 // The "error" of an error event inside a provider's stream ({"error": {"message": ...}}),
 // with every string in it, member names included, passed through redact_secrets like the
 // message of an error body: the client has its 200 already, but the text is the

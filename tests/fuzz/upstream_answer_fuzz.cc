@@ -2,8 +2,9 @@
 // Gateway (daemon/gateway.h) runs in this process on a database in a temporary folder; its
 // one provider listens on 127.0.0.1 in a thread of this process and answers every request
 // with the input's bytes (status line, headers, body or events, usage objects), then
-// closes. Each input is one chat request of a limited key, streamed or not, whose answer
-// the target reads as a client would, to its end. Aborts (besides any sanitizer report or
+// closes. Each input is one chat or Messages request of a limited key, streamed or not,
+// to an OpenAI-kind or an Anthropic-kind provider (passed through, or translated), whose
+// answer the target reads as a client would, to its end. Aborts (besides any sanitizer report or
 // crash of the gateway) when
 // - the client's status is not one the gateway may give for a provider's answer (200, 429,
 //   a 4xx the provider gave, 502, 504);
@@ -11,7 +12,9 @@
 // - after the request, anything stays reserved for the key, or the key's usage is not the
 //   exact sum of its logged costs, or any logged cost is negative or not an integer.
 //
-// Input layout: the first byte's lowest bit asks for a stream; the rest is the answer.
+// Input layout: the first byte's lowest bit asks for a stream, the next one sends a
+// Messages request rather than a chat one, the next one picks the Anthropic-kind
+// provider; the rest is the answer.
 #include "core/catalog_store.h"
 #include "core/key_store.h"
 #include "core/migrations.h"
@@ -132,20 +135,27 @@ Setup make_database(int port) {
   SystemClock clock;
   setup.secret = KeyStore(store, clock).create(NewKey{"fuzz", Money::parse_usd("1000000"), {}, {}}).secret;
   CatalogStore catalog(store);
-  ProviderChanges provider;
-  provider.base_url = "http://127.0.0.1:" + std::to_string(port) + "/v1";
-  provider.api_key_env = k_credential_variable;
-  provider.enabled = true;
-  catalog.set_provider("fuzz", provider);
-  Mapping mapping;
-  mapping.provider = "fuzz";
-  mapping.upstream_model = "fuzz-upstream";
-  mapping.input = Price::parse_per_million("3", "input price");
-  mapping.output = Price::parse_per_million("15", "output price");
-  mapping.cached_input = Price::parse_per_million("0.3", "cached input price");
-  mapping.context_size = 200000;
-  mapping.max_output_tokens = 64000;
-  catalog.add_mapping("fuzz-model", std::nullopt, mapping);
+  // Both providers are the one upstream above, under the paths of their kinds.
+  for (const ProviderKind kind : {ProviderKind::openai, ProviderKind::anthropic}) {
+    const std::string id = kind == ProviderKind::openai ? "fuzz" : "fuzz-native";
+    ProviderChanges provider;
+    provider.base_url = "http://127.0.0.1:" + std::to_string(port) +
+                        (kind == ProviderKind::openai ? "/v1" : "");
+    provider.api_key_env = k_credential_variable;
+    provider.enabled = true;
+    provider.kind = kind;
+    catalog.set_provider(id, provider);
+    Mapping mapping;
+    mapping.provider = id;
+    mapping.upstream_model = "fuzz-upstream";
+    mapping.input = Price::parse_per_million("3", "input price");
+    mapping.output = Price::parse_per_million("15", "output price");
+    mapping.cached_input = Price::parse_per_million("0.3", "cached input price");
+    mapping.context_size = 200000;
+    mapping.max_output_tokens = 64000;
+    catalog.add_mapping(kind == ProviderKind::openai ? "fuzz-model" : "fuzz-claude",
+                        std::nullopt, mapping);
+  }
   return setup;
 }
 
@@ -231,11 +241,14 @@ void check_books(World& world) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static World world;
   FuzzedDataProvider input(data, size);
-  const bool stream = (input.ConsumeIntegral<std::uint8_t>() & 1) != 0;
+  const std::uint8_t choices = input.ConsumeIntegral<std::uint8_t>();
+  const bool stream = (choices & 1) != 0;
+  const Endpoint endpoint = (choices & 2) != 0 ? Endpoint::messages : Endpoint::chat;
   world.upstream.set_answer(input.ConsumeRemainingBytesAsString());
 
-  httplib::Request request = world.request("POST", "/v1/chat/completions");
-  request.body = nlohmann::json{{"model", "fuzz-model"},
+  httplib::Request request = world.request(
+      "POST", endpoint == Endpoint::chat ? "/v1/chat/completions" : "/v1/messages");
+  request.body = nlohmann::json{{"model", (choices & 4) != 0 ? "fuzz-claude" : "fuzz-model"},
                                 {"messages", {{{"role", "user"}, {"content", "hello"}}}},
                                 {"max_tokens", 100},
                                 {"stream", stream}}
@@ -244,7 +257,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int status = 0;
   {
     httplib::Response response;
-    world.gateway->completion(request, response, Endpoint::chat);
+    world.gateway->completion(request, response, endpoint);
     status = response.status;
     received = read_as_client(response);
   }  // the stream's relay ends with the response, and its usage is committed

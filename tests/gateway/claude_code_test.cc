@@ -119,3 +119,43 @@ TEST_CASE("Claude Code answers through llmgw with the key as ANTHROPIC_API_KEY a
   }
   CHECK(gw.usage_of(key.id) == cost * static_cast<std::int64_t>(rows.size()));
 }
+
+TEST_CASE("Claude Code answers through llmgw from an OpenAI-kind provider, its requests "
+          "translated to chat completions and billed from the chat usage") {
+  REQUIRE_MESSAGE(::access(k_claude.c_str(), X_OK) == 0,
+                  "Claude Code is not installed: run `npm ci --prefix tests/sdk`");
+  const std::string isolated = isolate_network();
+  REQUIRE_MESSAGE(isolated.empty(), "cannot isolate the network: ", isolated);
+  GatewayUnderTest gw;  // alpha speaks the chat API
+  const TokenCounts usage{4000, 9, 3072};
+  gw.alpha.handle("POST", "/v1/chat/completions",
+                  [usage](const httplib::Request& request, httplib::Response& response) {
+                    if (request.body.find(R"("stream":true)") == std::string::npos) {
+                      response.set_content(completion_json("premium-upstream", k_answer, usage),
+                                           "application/json");
+                      return;
+                    }
+                    response.set_content(
+                        sse(content_chunk("premium-upstream", k_answer)) +
+                            sse({{"id", "chatcmpl-upstream"}, {"model", "premium-upstream"},
+                                 {"choices", {{{"index", 0}, {"delta", nlohmann::json::object()},
+                                               {"finish_reason", "stop"}}}}}) +
+                            sse(usage_chunk("premium-upstream", usage)) + k_sse_done,
+                        "text/event-stream");
+                  });
+  TestKey key = gw.create_key({"--allow-model", "premium", "--limit", "5"});
+  gw.start();
+  TempDir home;
+  const Result claude = run_claude(gw, home, "ANTHROPIC_AUTH_TOKEN", key);
+  INFO("claude stderr: ", mask_secrets(claude.err));
+  CHECK(claude.exit_code == 0);
+  CHECK(claude.out == k_answer + "\n");
+  const nlohmann::json rows =
+      gw.log_rows("status, error_code, prompt_tokens, cached_tokens, cost, estimated");
+  REQUIRE(rows.size() >= 1);
+  for (const nlohmann::json& row : rows) {
+    CHECK(row == nlohmann::json{{"status", 200}, {"error_code", ""}, {"prompt_tokens", 4000},
+                                {"cached_tokens", 3072}, {"cost", cost_of(k_premium, usage)},
+                                {"estimated", 0}});
+  }
+}

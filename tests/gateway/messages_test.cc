@@ -189,30 +189,6 @@ TEST_CASE("messages: --error-format reference keeps the reference shape on this 
                         "Missing API key: send Authorization: Bearer <key> or x-api-key: <key>"));
 }
 
-TEST_CASE("messages: a provider's kind decides which routes reach it") {
-  GatewayUnderTest gw;
-  gw.alpha_kind = "anthropic";
-  gw.alpha.answer_json("POST", k_upstream_path, 529,
-                       R"({"type":"error","error":{"type":"overloaded_error","message":"busy"}})");
-  TestKey key = gw.create_key();
-  gw.start();
-  // Chat reaches only OpenAI-kind providers.
-  CHECK(gw.chat(key, chat_request("premium")) ==
-        Reply{502, {{"error", true}, {"status", 502}, {"code", "provider_not_configured"},
-                    {"message", "Provider alpha is of kind anthropic; /v1/chat/completions "
-                                "reaches only providers of kind openai"}}});
-  // Messages reach only Anthropic-kind ones: alpha fails with a 5xx, and the fallback to
-  // beta says why it cannot serve the request.
-  const Reply fallback = gw.post("/v1/messages", messages_request("shared"), api_key(key));
-  CHECK(fallback == Reply{502, {{"type", "error"},
-                               {"error", {{"type", "api_error"},
-                                          {"message", "Provider beta is of kind openai; "
-                                                      "/v1/messages reaches only providers of "
-                                                      "kind anthropic"}}}}});
-  CHECK(gw.alpha.requests().size() == 1);
-  CHECK(gw.beta.requests().empty());
-}
-
 TEST_CASE("messages: the echo model answers in Anthropic's shape, whole and streamed") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();

@@ -300,6 +300,13 @@ ALTER TABLE catalog_mappings ADD COLUMN long_context_input_price INTEGER
 ALTER TABLE catalog_mappings ADD COLUMN long_context_output_price INTEGER
   CHECK (long_context_output_price >= 0);
 )sql",
+    // 14: the built-in `anthropic` provider speaks Anthropic's own Messages API (chat
+    // requests reach it translated), where the operator left it at the OpenAI-compatible
+    // endpoint the built-in catalog gave it before.
+    R"sql(
+UPDATE catalog_providers SET kind = 'anthropic', base_url = 'https://api.anthropic.com'
+  WHERE id = 'anthropic' AND kind = 'openai' AND base_url = 'https://api.anthropic.com/v1';
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

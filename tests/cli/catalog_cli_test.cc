@@ -55,6 +55,10 @@ TEST_CASE("cli: provider set --kind changes the API a provider speaks, and expor
   json providers = test::parse_json(run_ok(db.path, {"catalog", "export"}))["providers"];
   CHECK(test::by_id(providers, "lab")["kind"] == "anthropic");
   CHECK(test::by_id(providers, "openai")["kind"] == "openai");
+  // The built-in anthropic provider speaks Anthropic's own API.
+  const json builtin = test::by_id(providers, "anthropic");
+  CHECK(builtin["kind"] == "anthropic");
+  CHECK(builtin["base_url"] == "https://api.anthropic.com");
   CHECK(run_ok(db.path, {"provider", "set", "lab", "--kind", "openai"}).find("kind:        openai\n") !=
         std::string::npos);
 }

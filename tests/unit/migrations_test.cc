@@ -221,6 +221,34 @@ TEST_CASE("migrations: step 9 gives the operator's providers the openai kind, an
         "CHECK constraint failed: kind IN ('openai', 'anthropic')");
 }
 
+TEST_CASE("migrations: step 14 makes the built-in anthropic provider native where the "
+          "operator left it as it was") {
+  test::TempDir dir;
+  std::string path = dir.file("native.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 13);
+  db.exec("INSERT INTO catalog_providers (id, name, base_url, api_key_env, enabled) VALUES "
+          "('anthropic', 'Anthropic', 'https://api.anthropic.com/v1', 'ANTHROPIC_API_KEY', 1), "
+          "('claude-proxy', 'Proxy', 'https://api.anthropic.com/v1', 'PROXY_KEY', 1)");
+  migrate(db, path, 14);
+  // Only the built-in id is switched; another provider at the same address is the
+  // operator's own.
+  CHECK(db.execAndGet("SELECT group_concat(id || ' ' || kind || ' ' || base_url, '; ') FROM "
+                      "(SELECT * FROM catalog_providers ORDER BY id)")
+            .getString() ==
+        "anthropic anthropic https://api.anthropic.com; "
+        "claude-proxy openai https://api.anthropic.com/v1");
+
+  std::string moved = dir.file("moved.db");
+  SQLite::Database other(moved, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(other, moved, 13);
+  other.exec("INSERT INTO catalog_providers (id, name, base_url, api_key_env, enabled) VALUES "
+             "('anthropic', 'Anthropic', 'https://llm-proxy.internal/v1', 'ANTHROPIC_API_KEY', 1)");
+  migrate(other, moved, 14);
+  CHECK(other.execAndGet("SELECT kind || ' ' || base_url FROM catalog_providers").getString() ==
+        "openai https://llm-proxy.internal/v1");
+}
+
 TEST_CASE("migrations: step 11 rolls up the cache writes and reasoning that step 10 logged") {
   test::TempDir dir;
   std::string path = dir.file("parts.db");

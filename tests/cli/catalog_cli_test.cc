@@ -11,9 +11,11 @@ using test::run_ok;
 TEST_CASE("cli: providers lists the built-in providers, as a table and as JSON") {
   test::TestDatabase db;
   std::string table = run_ok(db.path, {"providers"});
-  CHECK(table.rfind("ID          NAME                    KIND    ENABLED  MODELS  BASE URL", 0) ==
+  CHECK(table.rfind("ID          NAME                    KIND       ENABLED  MODELS  BASE URL", 0) ==
         0);
-  CHECK(table.find("\nopenai      OpenAI                  openai  yes ") != std::string::npos);
+  CHECK(table.find("\nopenai      OpenAI                  openai     yes ") != std::string::npos);
+  CHECK(table.find("\nanthropic   Anthropic               anthropic  yes      4       "
+                   "https://api.anthropic.com ") != std::string::npos);
   json providers = test::parse_json(run_ok(db.path, {"--json", "providers"}))["providers"];
   REQUIRE(providers.is_array());
   CHECK(test::by_id(providers, "ollama") ==

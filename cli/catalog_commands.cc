@@ -39,6 +39,8 @@ void add_provider_set(CLI::App& app, Context& context) {
     std::optional<std::string> kind;
     bool enable = false;
     bool disable = false;
+    bool responses = false;
+    bool no_responses = false;
   };
   auto o = std::make_shared<Options>();
   auto* provider = app.add_subcommand("provider", "change the catalog's providers");
@@ -57,6 +59,11 @@ void add_provider_set(CLI::App& app, Context& context) {
                "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
   auto* enable = set->add_flag("--enable", o->enable, "let requests use it");
   set->add_flag("--disable", o->disable, "keep requests off it")->excludes(enable);
+  auto* responses = set->add_flag(
+      "--responses", o->responses,
+      "it also serves OpenAI's Responses API at {base}/responses (kind openai)");
+  set->add_flag("--no-responses", o->no_responses, "it does not serve the Responses API")
+      ->excludes(responses);
   set->callback([&context, o] {
     if (o->enable || o->disable) {
       o->changes.enabled = o->enable;
@@ -64,8 +71,11 @@ void add_provider_set(CLI::App& app, Context& context) {
     if (o->kind) {
       o->changes.kind = parse_provider_kind(*o->kind);
     }
+    if (o->responses || o->no_responses) {
+      o->changes.responses = o->responses;
+    }
     const ProviderChanges& c = o->changes;
-    if (!c.name && !c.base_url && !c.api_key_env && !c.enabled && !c.kind) {
+    if (!c.name && !c.base_url && !c.api_key_env && !c.enabled && !c.kind && !c.responses) {
       throw_invalid("nothing to change: give at least one option");
     }
     Provider p = CatalogStore(context.store()).set_provider(o->id, c);

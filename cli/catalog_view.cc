@@ -40,6 +40,7 @@ std::string render_provider_fields(const Provider& p) {
   return render_fields({{"id", p.id},
                         {"name", p.name},
                         {"kind", std::string(to_string(p.kind))},
+                        {"responses", p.responses ? "yes" : "no"},
                         {"enabled", p.enabled ? "yes" : "no"},
                         {"base url", or_dash(p.base_url)},
                         {"api key env", or_dash(p.api_key_env)}});

@@ -30,7 +30,7 @@ _llmgw_options() {
     "key delete" | "key rule rm") echo "--if-exists" ;;
     "key rule add") echo "$rule --type --value" ;;
     "key check") echo "-m --model" ;;
-    "provider set") echo "--name --base-url --kind --api-key-env --enable --disable" ;;
+    "provider set") echo "--name --base-url --kind --api-key-env --enable --disable --responses --no-responses" ;;
     "catalog import") echo "--replace" ;;
     models) echo "--provider --free" ;;
     "model add" | "model update") echo "$mapping" ;;

@@ -44,7 +44,7 @@ function __llmgw_options
         case 'key check'
             echo -- -m --model
         case 'provider set'
-            echo --name --base-url --kind --api-key-env --enable --disable
+            echo --name --base-url --kind --api-key-env --enable --disable --responses --no-responses
         case 'catalog import'
             echo --replace
         case models

@@ -101,8 +101,8 @@ ProviderKind parse_provider_kind(std::string_view text) {
 }
 
 bool Provider::operator==(const Provider& o) const {
-  return std::tie(id, name, base_url, api_key_env, enabled, kind) ==
-         std::tie(o.id, o.name, o.base_url, o.api_key_env, o.enabled, o.kind);
+  return std::tie(id, name, base_url, api_key_env, enabled, kind, responses) ==
+         std::tie(o.id, o.name, o.base_url, o.api_key_env, o.enabled, o.kind, o.responses);
 }
 
 bool Mapping::operator==(const Mapping& o) const {
@@ -168,6 +168,10 @@ void validate_provider(const Provider& p) {
         fmt::format("{}: invalid api_key_env '{}': must be an environment variable "
                     "name such as OPENAI_API_KEY",
                     context, env));
+  }
+  if (p.responses && p.kind != ProviderKind::openai) {
+    throw_invalid(fmt::format("{}: only a provider of kind openai serves the Responses API",
+                              context));
   }
 }
 

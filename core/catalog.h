@@ -32,6 +32,9 @@ struct Provider {
   std::string api_key_env;  // environment variable holding the credential; "" for none
   bool enabled = true;
   ProviderKind kind = ProviderKind::openai;
+  // It also serves OpenAI's Responses API ({base}/responses), which /v1/responses reaches
+  // as it is (an openai-kind provider only).
+  bool responses = false;
 
   bool operator==(const Provider& o) const;
 };

@@ -28,6 +28,7 @@ Provider read_provider(const nlohmann::json& value, const std::string& context) 
   p.api_key_env = fields.string("api_key_env", "");
   p.enabled = fields.boolean("enabled", true);
   const std::string kind = fields.string("kind", "openai");
+  p.responses = fields.boolean("responses", false);
   fields.finish();
   try {
     p.kind = parse_provider_kind(kind);
@@ -127,7 +128,8 @@ nlohmann::json to_json(const Provider& p) {
           {"base_url", p.base_url},
           {"api_key_env", p.api_key_env},
           {"enabled", p.enabled},
-          {"kind", to_string(p.kind)}};
+          {"kind", to_string(p.kind)},
+          {"responses", p.responses}};
 }
 
 nlohmann::json to_json(const Mapping& m) {

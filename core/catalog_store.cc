@@ -77,13 +77,15 @@ Catalog load_catalog(Store& store) {
 Catalog CatalogStore::load() {
   std::vector<Provider> providers = m_builtin.providers();
   auto& provider_rows =
-      m_store.statement("SELECT id, name, base_url, api_key_env, enabled, kind FROM catalog_providers");
+      m_store.statement("SELECT id, name, base_url, api_key_env, enabled, kind, responses FROM "
+                          "catalog_providers");
   while (provider_rows.executeStep()) {
     put(providers,
         Provider{provider_rows.getColumn(0).getString(), provider_rows.getColumn(1).getString(),
                  provider_rows.getColumn(2).getString(), provider_rows.getColumn(3).getString(),
                  provider_rows.getColumn(4).getInt() != 0,
-                 parse_provider_kind(provider_rows.getColumn(5).getString())});
+                 parse_provider_kind(provider_rows.getColumn(5).getString()),
+                 provider_rows.getColumn(6).getInt() != 0});
   }
   std::vector<Model> models = m_builtin.models();
   auto& model_rows = m_store.statement("SELECT id, name, removed FROM catalog_models");
@@ -146,7 +148,7 @@ Provider CatalogStore::set_provider(const std::string& id, const ProviderChanges
     if (!changes.base_url) {
       throw_not_found(fmt::format("provider '{}' not found; give it a base URL to add it", id));
     }
-    providers.push_back(Provider{id, id, "", "", true, ProviderKind::openai});
+    providers.push_back(Provider{id, id, "", "", true, ProviderKind::openai, false});
     it = providers.end() - 1;
   }
   it->name = changes.name.value_or(it->name);
@@ -154,6 +156,7 @@ Provider CatalogStore::set_provider(const std::string& id, const ProviderChanges
   it->api_key_env = changes.api_key_env.value_or(it->api_key_env);
   it->enabled = changes.enabled.value_or(it->enabled);
   it->kind = changes.kind.value_or(it->kind);
+  it->responses = changes.responses.value_or(it->responses);
   Catalog next = save(current, std::move(providers), current.models());
   tx.commit();
   return *next.find_provider(id);
@@ -306,14 +309,15 @@ void CatalogStore::write_provider(const Provider& p) {
     return;
   }
   auto& upsert = m_store.statement(
-      "INSERT OR REPLACE INTO catalog_providers (id, name, base_url, api_key_env, enabled, kind) "
-      "VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT OR REPLACE INTO catalog_providers (id, name, base_url, api_key_env, enabled, kind, "
+      "responses) VALUES (?, ?, ?, ?, ?, ?, ?)");
   upsert.bind(1, p.id);
   upsert.bind(2, p.name);
   upsert.bind(3, p.base_url);
   upsert.bind(4, p.api_key_env);
   upsert.bind(5, p.enabled ? 1 : 0);
   upsert.bind(6, std::string(to_string(p.kind)));
+  upsert.bind(7, p.responses ? 1 : 0);
   upsert.exec();
 }
 

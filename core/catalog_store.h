@@ -23,6 +23,7 @@ struct ProviderChanges {
   std::optional<std::string> api_key_env;
   std::optional<bool> enabled;
   std::optional<ProviderKind> kind;
+  std::optional<bool> responses;
 };
 
 struct MappingChanges {

@@ -307,6 +307,14 @@ ALTER TABLE catalog_mappings ADD COLUMN long_context_output_price INTEGER
 UPDATE catalog_providers SET kind = 'anthropic', base_url = 'https://api.anthropic.com'
   WHERE id = 'anthropic' AND kind = 'openai' AND base_url = 'https://api.anthropic.com/v1';
 )sql",
+    // 15: whether a provider also serves OpenAI's Responses API. The built-in `openai`
+    // provider does, where the operator left its base URL at OpenAI's.
+    R"sql(
+ALTER TABLE catalog_providers ADD COLUMN responses INTEGER NOT NULL DEFAULT 0
+  CHECK (responses IN (0, 1));
+UPDATE catalog_providers SET responses = 1
+  WHERE id = 'openai' AND kind = 'openai' AND base_url = 'https://api.openai.com/v1';
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -21,7 +21,8 @@ TEST_CASE("cli: providers lists the built-in providers, as a table and as JSON")
   CHECK(test::by_id(providers, "ollama") ==
         json::parse(R"j({"id": "ollama", "name": "Ollama (local)",
     "base_url": "http://127.0.0.1:11434/v1", "api_key_env": "", "enabled": true,
-    "kind": "openai"})j"));
+    "kind": "openai", "responses": false})j"));
+  CHECK(test::by_id(providers, "openai")["responses"] == true);
 }
 
 TEST_CASE("cli: provider set changes a provider and adds a new one") {
@@ -32,12 +33,13 @@ TEST_CASE("cli: provider set changes a provider and adds a new one") {
   CHECK(disabled.database_changed);
   CHECK(test::parse_json(disabled.out) == json::parse(R"({"id": "openai", "name": "OpenAI",
     "base_url": "https://api.openai.com/v1", "api_key_env": "OPENAI_API_KEY", "enabled": false,
-    "kind": "openai"})"));
+    "kind": "openai", "responses": true})"));
   CHECK(run_ok(db.path, {"provider", "set", "vllm", "--base-url", "http://10.0.0.2:8000/v1",
                          "--name", "Local vLLM"}) ==
         "id:          vllm\n"
         "name:        Local vLLM\n"
         "kind:        openai\n"
+        "responses:   no\n"
         "enabled:     yes\n"
         "base url:    http://10.0.0.2:8000/v1\n"
         "api key env: -\n");
@@ -63,6 +65,25 @@ TEST_CASE("cli: provider set --kind changes the API a provider speaks, and expor
   CHECK(builtin["base_url"] == "https://api.anthropic.com");
   CHECK(run_ok(db.path, {"provider", "set", "lab", "--kind", "openai"}).find("kind:        openai\n") !=
         std::string::npos);
+}
+
+TEST_CASE("cli: provider set --responses says a provider serves the Responses API") {
+  test::TestDatabase db;
+  run_ok(db.path, {"provider", "set", "lab", "--base-url", "http://127.0.0.1:9/v1"});
+  test::Outcome on = outcome_of(db.path, {"--json", "provider", "set", "lab", "--responses"});
+  CHECK(on.exit_code == 0);
+  CHECK(test::parse_json(on.out)["responses"] == true);
+  json providers = test::parse_json(run_ok(db.path, {"catalog", "export"}))["providers"];
+  CHECK(test::by_id(providers, "lab")["responses"] == true);
+  CHECK(run_ok(db.path, {"provider", "set", "lab", "--no-responses"}).find("responses:   no\n") !=
+        std::string::npos);
+  // Only an OpenAI-kind provider has it.
+  CHECK(outcome_of(db.path, {"provider", "set", "anthropic", "--responses"}) ==
+        refused(2, "provider 'anthropic': only a provider of kind openai serves the Responses "
+                   "API"));
+  CHECK(outcome_of(db.path, {"provider", "set", "openai", "--kind", "anthropic"}) ==
+        refused(2, "provider 'openai': only a provider of kind openai serves the Responses "
+                   "API"));
 }
 
 TEST_CASE("cli: provider set refusals change nothing") {

@@ -68,7 +68,8 @@ TEST_CASE("catalog: JSON export reads back the same") {
      "cached_input_price": "0.5", "context_size": 0, "max_output_tokens": 0,
      "streaming": true}]})"));
   CHECK(exported["providers"][3] == json::parse(R"({"id": "off", "name": "Off",
-    "base_url": "https://off.test/v1", "api_key_env": "", "enabled": false, "kind": "openai"})"));
+    "base_url": "https://off.test/v1", "api_key_env": "", "enabled": false, "kind": "openai",
+    "responses": false})"));
 }
 
 TEST_CASE("catalog: a bad entry is refused, naming it") {

@@ -249,6 +249,24 @@ TEST_CASE("migrations: step 14 makes the built-in anthropic provider native wher
         "openai https://llm-proxy.internal/v1");
 }
 
+TEST_CASE("migrations: step 15 says the built-in openai provider serves the Responses API "
+          "where the operator left it at OpenAI") {
+  test::TempDir dir;
+  std::string path = dir.file("responses.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 14);
+  db.exec("INSERT INTO catalog_providers (id, name, base_url, api_key_env, enabled) VALUES "
+          "('openai', 'OpenAI', 'https://api.openai.com/v1', 'OPENAI_API_KEY', 0), "
+          "('azure', 'Azure', 'https://api.openai.com/v1', 'AZURE_KEY', 1), "
+          "('vllm', 'vLLM', 'http://10.0.0.2:8000/v1', '', 1)");
+  migrate(db, path, 15);
+  CHECK(db.execAndGet("SELECT group_concat(id || ' ' || responses, '; ') FROM "
+                      "(SELECT * FROM catalog_providers ORDER BY id)")
+            .getString() == "azure 0; openai 1; vllm 0");
+  CHECK(sqlite_error(db, "UPDATE catalog_providers SET responses = 2") ==
+        "CHECK constraint failed: responses IN (0, 1)");
+}
+
 TEST_CASE("migrations: step 11 rolls up the cache writes and reasoning that step 10 logged") {
   test::TempDir dir;
   std::string path = dir.file("parts.db");

@@ -105,11 +105,12 @@ TEST_CASE("usage roll-up: migrating a database with a log backfills its roll-ups
   {
     llmgw::Store store(path);
     llmgw::UsageLedger(store).commit(k_requests);
-    // Back to version 4, with the log as it was: steps 5 to 13 leave exactly these objects.
+    // Back to version 4, with the log as it was: steps 5 to 15 leave exactly these objects.
     store.db().exec("DROP TABLE usage_rollup; DROP VIEW usage_facts; DROP TABLE usage_scopes; "
                     "DROP TABLE usage_rollup_progress; DROP TRIGGER api_keys_usage_insert; "
                     "DROP TRIGGER api_keys_usage_update; DROP TRIGGER request_log_cost_insert; "
                     "ALTER TABLE catalog_providers DROP COLUMN kind; "
+                    "ALTER TABLE catalog_providers DROP COLUMN responses; "
                     "ALTER TABLE catalog_mappings DROP COLUMN cache_write_price; "
                     "ALTER TABLE catalog_mappings DROP COLUMN cache_write_1h_price; "
                     "ALTER TABLE catalog_mappings DROP COLUMN long_context_above; "

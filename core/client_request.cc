@@ -41,7 +41,9 @@ void refuse_folded_fields(const std::vector<JsonMember>& members) {
   static constexpr const char* k_fields[] = {
       "model",     "messages", "input",      "stream", "stream_options", "max_tokens",
       "max_completion_tokens", "n", "best_of", "tools", "functions", "modalities", "system",
-      "mcp_servers", "container", "inference_geo", "speed", "context_management"};
+      "mcp_servers", "container", "inference_geo", "speed", "context_management",
+      "max_output_tokens", "instructions", "previous_response_id", "conversation",
+      "background", "prompt"};
   for (const JsonMember& m : members) {
     const std::string& key = m.key;
     std::string fold = folded_key(key);
@@ -75,6 +77,55 @@ std::optional<std::int64_t> choice_count(const ClientRequest& request, const cha
     throw_invalid(fmt::format("'{}' must be an integer of at least 1", name));
   }
   return count;
+}
+
+// The items of the array `name` (messages, a Responses input): at most k_max_messages, each
+// an object.
+void check_object_items(const std::vector<JsonSlice>& items, const char* name) {
+  if (items.size() > k_max_messages) {
+    throw_invalid(fmt::format("'{}' has more than {} items", name, k_max_messages));
+  }
+  for (const JsonSlice& item : items) {
+    if (item.kind != JsonKind::object) {
+      throw_invalid(fmt::format("each item of '{}' must be an object", name));
+    }
+  }
+}
+
+// The boolean `name`, false when absent or null.
+bool boolean_field(const ClientRequest& request, const char* name) {
+  std::optional<JsonSlice> found = member(request, name);
+  if (is_null(found)) {
+    return false;
+  }
+  if (found->kind != JsonKind::boolean) {
+    throw_invalid(fmt::format("'{}' must be a boolean", name));
+  }
+  return found->text == "true";
+}
+
+void read_responses_fields(ClientRequest& request) {
+  std::optional<JsonSlice> input = member(request, "input");
+  if (!input || !(input->kind == JsonKind::string || input->kind == JsonKind::array)) {
+    throw_invalid("'input' is required and must be a string or an array");
+  }
+  if (input->kind == JsonKind::array) {
+    check_object_items(json_elements(*input), "input");
+  }
+  request.stream = boolean_field(request, "stream");
+  if (boolean_field(request, "background")) {
+    throw_invalid("'background' responses are not supported: llmgw bills a response when "
+                  "it ends, and a background one ends out of its sight");
+  }
+  for (const char* stored : {"previous_response_id", "conversation"}) {
+    if (!is_null(member(request, stored))) {
+      throw_invalid(fmt::format(
+          "'{}' is not supported: llmgw does not record which key owns a stored response; "
+          "send the whole input (with 'store': false)",
+          stored));
+    }
+  }
+  request.max_tokens = token_count(request, "max_output_tokens");
 }
 
 }  // namespace
@@ -111,7 +162,9 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   if (request.model.empty()) {
     throw_invalid("'model' is required and must be a non-empty string");
   }
-  if (endpoint != Endpoint::embeddings) {
+  if (endpoint == Endpoint::responses) {
+    read_responses_fields(request);
+  } else if (endpoint != Endpoint::embeddings) {
     std::optional<JsonSlice> messages = member(request, "messages");
     std::vector<JsonSlice> items;
     if (messages && messages->kind == JsonKind::array) {
@@ -120,21 +173,8 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     if (items.empty()) {
       throw_invalid("'messages' is required and must be a non-empty array");
     }
-    if (items.size() > k_max_messages) {
-      throw_invalid(fmt::format("'messages' has more than {} items", k_max_messages));
-    }
-    for (const JsonSlice& message : items) {
-      if (message.kind != JsonKind::object) {
-        throw_invalid("each item of 'messages' must be an object");
-      }
-    }
-    std::optional<JsonSlice> stream = member(request, "stream");
-    if (!is_null(stream)) {
-      if (stream->kind != JsonKind::boolean) {
-        throw_invalid("'stream' must be a boolean");
-      }
-      request.stream = stream->text == "true";
-    }
+    check_object_items(items, "messages");
+    request.stream = boolean_field(request, "stream");
   }
   if (endpoint == Endpoint::messages) {
     // Anthropic requires it, and bills no output past it: thinking is a part of it.
@@ -166,7 +206,7 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
     // `n` answers, or `best_of` generated to return the best: each is billed.
     request.choices = std::max({std::int64_t{1}, choice_count(request, "n").value_or(1),
                                 choice_count(request, "best_of").value_or(1)});
-  } else {
+  } else if (endpoint == Endpoint::embeddings) {
     std::optional<JsonSlice> input = member(request, "input");
     if (!input || !(input->kind == JsonKind::string || input->kind == JsonKind::array)) {
       throw_invalid("'input' is required and must be a string or an array");
@@ -177,6 +217,9 @@ ClientRequest parse_client_request(std::string_view text, Endpoint endpoint) {
   request.unbounded = std::move(bound.unbounded);
   if (!request.unbounded && endpoint == Endpoint::messages) {
     request.unbounded = unpriced_feature(request.members);
+  }
+  if (!request.unbounded && endpoint == Endpoint::responses) {
+    request.unbounded = unpriced_response_feature(request.members);
   }
   return request;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// A client's request body for /v1/chat/completions, /v1/embeddings or /v1/messages
-// (Anthropic's Messages API): checked once, read in place, and rewritten for the upstream. The upstream receives one object member per key:
+// A client's request body for /v1/chat/completions, /v1/embeddings, /v1/messages
+// (Anthropic's Messages API) or /v1/responses (OpenAI's Responses API): checked once, read in place, and rewritten for the upstream. The upstream receives one object member per key:
 // where the client repeated a key, only the last one goes on, which is the one read here
 // (a duplicate "model" key cannot smuggle a second model past the check). Values go on
 // as the client wrote them, but for `model` and, when a chat request streams,
@@ -17,7 +17,7 @@ namespace llmgw {
 
 // The route a body came to. count_tokens is Anthropic's /v1/messages/count_tokens: a
 // Messages body without max_tokens, counted, never run.
-enum class Endpoint { chat, embeddings, messages, count_tokens };
+enum class Endpoint { chat, embeddings, messages, count_tokens, responses };
 
 // Deeper JSON is refused before it is read: reading it recurses (here, and in
 // nlohmann/json 3.11.2 when the echo model parses it), so unbounded depth could exhaust
@@ -36,7 +36,9 @@ struct ClientRequest {
   std::string model;
   bool stream = false;
   bool include_usage = false;              // the client asked for the usage chunk
-  std::optional<std::int64_t> max_tokens;  // the larger of max_completion_tokens and max_tokens
+  // The larger of max_completion_tokens and max_tokens (chat), max_tokens (Messages),
+  // max_output_tokens (Responses).
+  std::optional<std::int64_t> max_tokens;
   // The answers the output is billed for: the larger of `n` and `best_of`, 1 without them.
   std::int64_t choices = 1;
   // The prompt BOUND, the most input tokens a provider can bill for the body
@@ -55,7 +57,12 @@ struct ClientRequest {
 // non-negative integer, `n` or `best_of` not an integer of at least 1, a key (at the top
 // or in stream_options) holding U+0000, a key that differs from a field only in case. A
 // Messages request (`messages`) needs `max_tokens`, an integer of at least 1, and has
-// neither `n` nor stream_options; a count_tokens one needs no max_tokens.
+// neither `n` nor stream_options; a count_tokens one needs no max_tokens. A Responses
+// request needs `input`, a string or an array of objects (at most k_max_messages), may
+// give max_output_tokens (a non-negative integer), and is refused `background` true
+// (llmgw bills a response when it ends, and a background one ends unseen) and a
+// `previous_response_id` or `conversation` (stored state, which llmgw cannot yet tie to
+// the key that stored it).
 // The prompt bound and what cannot be bounded are prompt_bound() of the members.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 

@@ -83,14 +83,16 @@ std::int64_t estimated_output(std::size_t bytes, std::optional<std::int64_t> bou
 std::optional<std::string> unbounded_output(const ClientRequest& request,
                                             const Mapping& mapping, std::string_view model) {
   const bool limited = request.max_tokens && *request.max_tokens > 0;
-  if (request.endpoint != Endpoint::chat || limited || mapping.max_output_tokens > 0 ||
-      mapping.output.is_zero()) {
+  const bool open_ended =
+      request.endpoint == Endpoint::chat || request.endpoint == Endpoint::responses;
+  if (!open_ended || limited || mapping.max_output_tokens > 0 || mapping.output.is_zero()) {
     return std::nullopt;
   }
   return fmt::format(
-      "'max_tokens' is required: model {} on provider {} has no max output tokens in the "
+      "'{}' is required: model {} on provider {} has no max output tokens in the "
       "catalog, so llmgw cannot bound the cost for a key with a spending limit",
-      model, mapping.provider);
+      request.endpoint == Endpoint::chat ? "max_tokens" : "max_output_tokens", model,
+      mapping.provider);
 }
 
 }  // namespace llmgw

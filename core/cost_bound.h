@@ -32,9 +32,9 @@ std::optional<std::int64_t> output_tokens_bound(const ClientRequest& request,
 // (no tokenizer makes more tokens than bytes of generated text), at most `bound`.
 std::int64_t estimated_output(std::size_t bytes, std::optional<std::int64_t> bound);
 
-// Why the output of a chat `request` on `mapping` has no bound, when it has none: the
-// output is priced, the request gives no max tokens (or 0) and the mapping has no max
-// output. `model` is the model's id, for the message (fit for a 400 answer).
+// Why the output of a chat or Responses `request` on `mapping` has no bound, when it has
+// none: the output is priced, the request gives no max tokens (or 0) and the mapping has
+// no max output. `model` is the model's id, for the message (fit for a 400 answer).
 std::optional<std::string> unbounded_output(const ClientRequest& request,
                                             const Mapping& mapping, std::string_view model);
 

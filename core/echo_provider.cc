@@ -63,7 +63,7 @@ std::string event(const nlohmann::ordered_json& data) {
 // What the echo model reports as prompt tokens: one per 4 bytes of the messages (or the
 // input) as written.
 std::int64_t echo_prompt_tokens(const ClientRequest& request) {
-  if (request.endpoint == Endpoint::embeddings) {
+  if (request.endpoint == Endpoint::embeddings || request.endpoint == Endpoint::responses) {
     return estimate_tokens(member(request, "input")->text.size());
   }
   std::size_t bytes = 0;
@@ -138,13 +138,91 @@ void messages_answer(const ClientRequest& request, const std::string& id,
   answer.events.push_back(named("message_stop", {{"type", "message_stop"}}));
 }
 
+// The text of the last user message of a Responses `input`: the input itself when it is a
+// string.
+std::string last_input_text(const nlohmann::json& input) {
+  return input.is_string() ? input.get<std::string>() : last_user_text(input);
+}
+
+// An OpenAI Responses answer saying `text`: one message item with one output_text part,
+// then, when streaming, the events that build it (created, in progress, the item and its
+// part added, a text delta per word, their ends, completed with the usage), each named
+// and numbered as OpenAI sends them.
+void responses_answer(const ClientRequest& request, const std::string& id, std::int64_t created,
+                      const std::string& text, EchoAnswer& answer) {
+  const std::string item_id = "msg_" + id.substr(id.find('_') + 1);
+  const nlohmann::ordered_json part = {
+      {"type", "output_text"}, {"text", text}, {"annotations", nlohmann::ordered_json::array()}};
+  const nlohmann::ordered_json item = {{"id", item_id},
+                                       {"type", "message"},
+                                       {"status", "completed"},
+                                       {"role", "assistant"},
+                                       {"content", {part}}};
+  nlohmann::ordered_json response = {
+      {"id", id},
+      {"object", "response"},
+      {"created_at", created},
+      {"status", "completed"},
+      {"model", request.model},
+      {"output", {item}},
+      {"usage",
+       {{"input_tokens", answer.prompt_tokens},
+        {"input_tokens_details", {{"cached_tokens", 0}}},
+        {"output_tokens", answer.completion_tokens},
+        {"output_tokens_details", {{"reasoning_tokens", 0}}},
+        {"total_tokens", answer.prompt_tokens + answer.completion_tokens}}}};
+  if (!request.stream) {
+    answer.body = response.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  int sequence = 0;
+  auto named = [&](const char* type, nlohmann::ordered_json data) {
+    nlohmann::ordered_json out = {{"type", type}, {"sequence_number", sequence++}};
+    out.update(data);
+    return fmt::format("event: {}\n{}", type, event(out));
+  };
+  nlohmann::ordered_json started = response;
+  started["status"] = "in_progress";
+  started["output"] = nlohmann::ordered_json::array();
+  started["usage"] = nullptr;
+  answer.events.push_back(named("response.created", {{"response", started}}));
+  answer.events.push_back(named("response.in_progress", {{"response", started}}));
+  nlohmann::ordered_json open_item = item;
+  open_item["status"] = "in_progress";
+  open_item["content"] = nlohmann::ordered_json::array();
+  const nlohmann::ordered_json at = {{"item_id", item_id}, {"output_index", 0}, {"content_index", 0}};
+  answer.events.push_back(
+      named("response.output_item.added", {{"output_index", 0}, {"item", open_item}}));
+  nlohmann::ordered_json empty_part = part;
+  empty_part["text"] = "";
+  nlohmann::ordered_json added = at;
+  added["part"] = empty_part;
+  answer.events.push_back(named("response.content_part.added", added));
+  for (const std::string& piece : words(text)) {
+    nlohmann::ordered_json delta = at;
+    delta["delta"] = piece;
+    answer.events.push_back(named("response.output_text.delta", delta));
+  }
+  nlohmann::ordered_json text_done = at;
+  text_done["text"] = text;
+  answer.events.push_back(named("response.output_text.done", text_done));
+  nlohmann::ordered_json part_done = at;
+  part_done["part"] = part;
+  answer.events.push_back(named("response.content_part.done", part_done));
+  answer.events.push_back(named("response.output_item.done", {{"output_index", 0}, {"item", item}}));
+  answer.events.push_back(named("response.completed", {{"response", response}}));
+}
+
 }  // namespace
 
 EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std::int64_t created) {
   if (request.endpoint == Endpoint::embeddings) {
     return embeddings_answer(request, created);
   }
-  std::string text = last_user_text(nlohmann::json::parse(member(request, "messages")->text));
+  std::string text =
+      request.endpoint == Endpoint::responses
+          ? last_input_text(nlohmann::json::parse(member(request, "input")->text))
+          : last_user_text(nlohmann::json::parse(member(request, "messages")->text));
   if (request.max_tokens && static_cast<std::size_t>(*request.max_tokens) * 4 < text.size()) {
     text.resize(static_cast<std::size_t>(*request.max_tokens) * 4);
   }
@@ -153,6 +231,10 @@ EchoAnswer echo_answer(const ClientRequest& request, const std::string& id, std:
   answer.completion_tokens = estimate_tokens(text.size());
   if (request.endpoint == Endpoint::messages) {
     messages_answer(request, id, text, answer);
+    return answer;
+  }
+  if (request.endpoint == Endpoint::responses) {
+    responses_answer(request, id, created, text, answer);
     return answer;
   }
   if (!request.stream) {

@@ -19,11 +19,13 @@ bool is_image(std::string_view type) {
   return type == "image_url" || type == "image" || type == "input_image";
 }
 
-// Parts whose bytes as written bound their tokens: text, and Anthropic's blocks of a
+// Parts whose bytes as written bound their tokens: text (a Responses message's input_text
+// and output_text too), and Anthropic's blocks of a
 // conversation (a tool call's input, a tool result, thinking as text or encrypted). A tool
 // result's content array is counted part by part besides.
 bool is_byte_bounded(std::string_view type) {
-  return type == "text" || type == "input_text" || type == "refusal" || type == "tool_use" ||
+  return type == "text" || type == "input_text" || type == "output_text" || type == "refusal" ||
+         type == "tool_use" ||
          type == "tool_result" || type == "thinking" || type == "redacted_thinking";
 }
 
@@ -114,18 +116,58 @@ void count_content(const JsonSlice& content, const std::string& where, PromptBou
 
 // Adds the image parts of one message's content to `bound`, and says why a part cannot
 // be bounded unless an earlier one said so.
-void count_parts(const JsonSlice& message, std::size_t index, PromptBound& bound) {
+// `where` names the message ("messages[2]").
+void count_parts(const JsonSlice& message, const std::string& where, PromptBound& bound) {
   const std::vector<JsonMember> written = json_members(message);
   const std::optional<std::string> ambiguous = ambiguous_keys(written);
   if (ambiguous && !bound.unbounded) {
-    bound.unbounded = fmt::format("messages[{}] {}, {}", index, *ambiguous, k_ambiguous);
+    bound.unbounded = fmt::format("{} {}, {}", where, *ambiguous, k_ambiguous);
   }
   const auto fields = last_of_each_key(written);
   const JsonMember* content = find_member(fields, "content");
   if (content == nullptr || content->value.kind != JsonKind::array) {
     return;  // a string, or nothing: its bytes are all of it
   }
-  count_content(content->value, fmt::format("messages[{}].content", index), bound);
+  count_content(content->value, where + ".content", bound);
+}
+
+// Items of a Responses `input` whose bytes as written bound their tokens, besides
+// messages: function and custom tool calls, their outputs, and reasoning (its summary, or
+// encrypted).
+bool is_byte_bounded_item(std::string_view type) {
+  return type == "function_call" || type == "function_call_output" ||
+         type == "custom_tool_call" || type == "custom_tool_call_output" || type == "reasoning";
+}
+
+// An item of a Responses `input`: a message (with or without its type) counted as a chat
+// message is, an item whose bytes bound it (a tool output's content parts counted too), or
+// one that refers to what llmgw cannot see (item_reference) or that a provider's own tool
+// made.
+void count_item(const JsonSlice& item, std::size_t index, PromptBound& bound) {
+  const std::string where = fmt::format("input[{}]", index);
+  const auto fields = last_of_each_key(json_members(item));
+  const std::optional<std::string> type = string_member(fields, "type");
+  if (!type || *type == "message") {
+    count_parts(item, where, bound);
+    return;
+  }
+  if (!is_byte_bounded_item(*type)) {
+    if (!bound.unbounded) {
+      bound.unbounded = fmt::format(
+          "{} has type '{}', whose cost llmgw cannot bound: a key with a spending limit may "
+          "send only messages, function and custom tool calls, their outputs, and reasoning",
+          where, logged_string(*type));
+    }
+    return;
+  }
+  const std::vector<JsonMember> written = json_members(item);
+  if (auto ambiguous = ambiguous_keys(written); ambiguous && !bound.unbounded) {
+    bound.unbounded = fmt::format("{} {}, {}", where, *ambiguous, k_ambiguous);
+  }
+  const JsonMember* output = find_member(fields, "output");
+  if (output != nullptr && output->value.kind == JsonKind::array) {
+    count_content(output->value, where + ".output", bound);
+  }
 }
 
 bool asks_for_audio(const JsonSlice& modalities) {
@@ -168,7 +210,16 @@ PromptBound prompt_bound(const std::vector<JsonMember>& members) {
       std::size_t index = 0;
       for (const JsonSlice& message : json_elements(m.value)) {
         if (message.kind == JsonKind::object) {
-          count_parts(message, index, bound);
+          count_parts(message, fmt::format("messages[{}]", index), bound);
+        }
+        ++index;
+      }
+    }
+    if (m.key == "input" && m.value.kind == JsonKind::array) {
+      std::size_t index = 0;
+      for (const JsonSlice& item : json_elements(m.value)) {
+        if (item.kind == JsonKind::object) {
+          count_item(item, index, bound);
         }
         ++index;
       }

@@ -34,7 +34,9 @@ struct PromptBound {
 // k_image_part_tokens for each image part of each message's `content`. Audio parts count
 // by their bytes, which hold the audio. Unbounded: a content part of another type (or
 // with no type, or an input_audio part without inline `data`), and `modalities` asking
-// for audio output.
+// for audio output. The object items of `input` (a Responses body) count as messages
+// do, and an item other than a message, a function or custom tool call or its output, or
+// reasoning is unbounded (core/prompt_bound.cc, count_item).
 PromptBound prompt_bound(const std::vector<JsonMember>& members);
 
 }  // namespace llmgw

@@ -25,20 +25,21 @@ std::optional<std::int64_t> valid_count(const JsonMember* count) {
 
 }  // namespace
 
-std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
+std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object,
+                                      const UsageFields& names) {
   // The last of repeated keys counts, as in a parsed document (`object` has only those).
   const JsonMember* usage = find_member(object, "usage");
   if (usage == nullptr || usage->value.kind != JsonKind::object) {
     return std::nullopt;
   }
   const auto fields = last_of_each_key(json_members(usage->value));
-  const std::optional<std::int64_t> prompt = valid_count(find_member(fields, "prompt_tokens"));
+  const std::optional<std::int64_t> prompt = valid_count(find_member(fields, names.prompt));
   if (!prompt) {
     return std::nullopt;
   }
   TokenUsage tokens;
   tokens.prompt = *prompt;
-  const JsonMember* completion = find_member(fields, "completion_tokens");
+  const JsonMember* completion = find_member(fields, names.completion);
   if (completion != nullptr) {
     std::optional<std::int64_t> count = valid_count(completion);
     if (!count) {
@@ -70,8 +71,8 @@ std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object) {
     out = *count;
     return true;
   };
-  if (!part("prompt_tokens_details", "cached_tokens", tokens.prompt, tokens.cached) ||
-      !part("completion_tokens_details", "reasoning_tokens", k_max_usage_tokens,
+  if (!part(names.prompt_details, "cached_tokens", tokens.prompt, tokens.cached) ||
+      !part(names.completion_details, "reasoning_tokens", k_max_usage_tokens,
             tokens.reasoning)) {
     return std::nullopt;
   }

@@ -32,6 +32,19 @@ constexpr int k_max_response_depth = 1024;
 // small enough that no sum of counts overflows.
 constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
 
+// The names a wire format gives the counts of its "usage" object: OpenAI's chat
+// completions and embeddings, and its Responses API.
+struct UsageFields {
+  const char* prompt;
+  const char* completion;
+  const char* prompt_details;      // holds `cached_tokens`
+  const char* completion_details;  // holds `reasoning_tokens`
+};
+constexpr UsageFields k_chat_usage{"prompt_tokens", "completion_tokens", "prompt_tokens_details",
+                                   "completion_tokens_details"};
+constexpr UsageFields k_responses_usage{"input_tokens", "output_tokens", "input_tokens_details",
+                                        "output_tokens_details"};
+
 // The "usage" member of an OpenAI-compatible response or chunk read in place
 // (json_object_members, core/json_scan.h), as a parsed document has it (the last of
 // repeated keys), when it is valid; nothing when it is absent, null or not an object, or
@@ -46,8 +59,10 @@ constexpr std::int64_t k_max_usage_tokens = 1'000'000'000;
 // added to it.
 // Anything else (a fraction, a string, a negative count, null, a missing count, a count
 // past k_max_usage_tokens or 2^63) makes the whole usage invalid, to be estimated by the
-// caller as when none came.
-std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object);
+// caller as when none came. With `names` k_responses_usage, the same for a Responses
+// object, whose counts are input_tokens, output_tokens and their _details.
+std::optional<TokenUsage> usage_among(const std::vector<JsonMember>& object,
+                                      const UsageFields& names = k_chat_usage);
 
 // Sets the record's token counts from `usage`.
 void record_tokens(UsageRecord& record, const TokenUsage& usage);

@@ -49,21 +49,42 @@ std::string string_of(const JsonSlice& object, std::string_view name) {
              : "";
 }
 
-std::optional<std::string> typed_tool(const JsonSlice& tools) {
+// What a tool list may hold: the types `allowed` takes, and tools of type `group` (none
+// when null), whose own `tools` list is held to the same; `why` and `only` are for the
+// message.
+struct ToolPolicy {
+  bool (*allowed)(const std::string& type);
+  const char* group;
+  const char* why;
+  const char* only;
+};
+
+// The first tool of the list `where` (as "tools") whose type the policy does not allow: a
+// tool the provider runs itself, billed per use or by the hour.
+std::optional<std::string> typed_tool(const JsonSlice& tools, const std::string& where,
+                                      const ToolPolicy& policy) {
   if (tools.kind != JsonKind::array) {
     return std::nullopt;
   }
   std::size_t index = 0;
   for (const JsonSlice& tool : json_elements(tools)) {
-    if (auto why = ambiguity(tool, fmt::format("tools[{}]", index))) {
-      return why;
+    const std::string at = fmt::format("{}[{}]", where, index++);
+    if (auto ambiguous = ambiguity(tool, at)) {
+      return ambiguous;
     }
     const std::string type = string_of(tool, "type");
-    if (!type.empty() && type != "custom") {
-      return fmt::format("tools[{}] has type '{}', {}; send custom tools only", index,
-                         logged_string(type), k_why);
+    if (policy.group != nullptr && type == policy.group) {
+      const auto fields = last_of_each_key(json_members(tool));
+      const JsonMember* inner = find_member(fields, "tools");
+      if (inner != nullptr) {
+        if (auto why = typed_tool(inner->value, at + ".tools", policy)) {
+          return why;
+        }
+      }
+    } else if (!policy.allowed(type)) {
+      return fmt::format("{} has type '{}', {}; send {} only", at, logged_string(type),
+                         policy.why, policy.only);
     }
-    ++index;
   }
   return std::nullopt;
 }
@@ -100,7 +121,10 @@ std::optional<std::string> unpriced_feature(const std::vector<JsonMember>& membe
       continue;
     }
     if (m.key == "tools") {
-      if (auto why = typed_tool(m.value)) {
+      static constexpr ToolPolicy k_policy{
+          [](const std::string& type) { return type.empty() || type == "custom"; }, nullptr,
+          k_why, "custom tools"};
+      if (auto why = typed_tool(m.value, "tools", k_policy)) {
         return why;
       }
     } else if (m.key == "mcp_servers" || m.key == "container" || m.key == "inference_geo") {
@@ -112,6 +136,36 @@ std::optional<std::string> unpriced_feature(const std::vector<JsonMember>& membe
       if (auto why = sampling_edit(m.value)) {
         return why;
       }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> unpriced_response_feature(const std::vector<JsonMember>& members) {
+  static constexpr const char* k_response_why =
+      "which the provider may bill beyond its tokens: a key with a spending limit may not use "
+      "it";
+  for (const JsonMember& m : members) {
+    if (is_null(m.value)) {
+      continue;
+    }
+    if (m.key == "tools") {
+      // A namespace groups tools under one name (Codex sends its agent tools so).
+      static constexpr ToolPolicy k_policy{
+          [](const std::string& type) { return type == "function" || type == "custom"; },
+          "namespace", k_response_why, "function and custom tools"};
+      if (auto why = typed_tool(m.value, "tools", k_policy)) {
+        return why;
+      }
+    } else if (m.key == "previous_response_id" || m.key == "conversation" || m.key == "prompt") {
+      return fmt::format("'{}' is set, which brings in stored input whose cost llmgw cannot "
+                         "bound: a key with a spending limit may not use it",
+                         m.key);
+    } else if (m.key == "service_tier" &&
+               !(m.value.kind == JsonKind::string &&
+                 (json_string_value(m.value.text) == "auto" ||
+                  json_string_value(m.value.text) == "default"))) {
+      return fmt::format("'service_tier' is not \"auto\" or \"default\", {}", k_response_why);
     }
   }
   return std::nullopt;

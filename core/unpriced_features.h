@@ -1,7 +1,7 @@
 #pragma once
-// What a Messages request (Anthropic's API) may ask for that the provider bills beyond
-// its tokens, or prices above the catalog, so that no bound llmgw computes covers it:
-// server tools (web search, web fetch, code execution: per use or per container hour),
+// What a Messages request (Anthropic's API), or a Responses one (OpenAI's), may ask for
+// that the provider bills beyond its tokens, or prices above the catalog, so that no bound
+// llmgw computes covers it: server tools (web search, web fetch, code execution: per use or per container hour),
 // MCP servers and containers, context management that runs extra sampling (compaction),
 // a speed other than standard, an inference region, and the long-context beta
 // (context-1m-*). A key with a spending limit is refused these with a 400 naming them;
@@ -21,6 +21,13 @@ namespace llmgw {
 // Allowed: tools without a type or of type "custom", context management whose edits
 // only clear (clear_thinking_*, clear_tool_uses_*), `speed` "standard".
 std::optional<std::string> unpriced_feature(const std::vector<JsonMember>& members);
+
+// REQUIRES: `members` are the top-level members of a Responses body (OpenAI), the last of
+// each key. The same for what it may ask for: tools the provider runs itself (web and file
+// search, code interpreter, image generation, MCP, ...; function and custom tools are
+// allowed, and namespaces that group only such tools), stored input (previous_response_id, conversation, a stored prompt), and a
+// service tier other than auto or default.
+std::optional<std::string> unpriced_response_feature(const std::vector<JsonMember>& members);
 
 // Why the anthropic-beta values `betas` (comma-separated, as the client sent them) ask for
 // a price the catalog does not hold, or nothing.

@@ -45,14 +45,19 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
   record.estimated = Flag::yes;
 }
 
-// The usage of a whole answer, in the wire format of its provider's kind, and whether it reports
-// what llmgw does not price (AnthropicUsage::has_unpriced).
+// The usage of a whole answer, in the wire format of its provider's kind (or of the
+// Responses API, which goes to a provider as it is), and whether it reports what llmgw
+// does not price (AnthropicUsage::has_unpriced).
 struct AnswerUsage {
   std::optional<TokenUsage> tokens;
   bool unpriced = false;
 };
 
-AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, ProviderKind kind) {
+AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, Endpoint endpoint,
+                            ProviderKind kind) {
+  if (endpoint == Endpoint::responses) {
+    return {usage_among(answer, k_responses_usage), false};
+  }
   if (kind != ProviderKind::anthropic) {
     return {usage_among(answer), false};
   }
@@ -257,7 +262,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 "object",
                                 candidate.provider->id));
   }
-  const AnswerUsage reported = usage_in_answer(*answer, candidate.provider->kind);
+  const AnswerUsage reported = usage_in_answer(*answer, request.endpoint, candidate.provider->kind);
   std::optional<TokenUsage> usage = reported.tokens;
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of
@@ -308,7 +313,9 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
 void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
                                const Candidate& candidate, httplib::Response& response,
                                std::shared_ptr<Exchange> owner) {
-  const std::string id_prefix = request.endpoint == Endpoint::messages ? "msg_" : "chatcmpl-";
+  const std::string id_prefix = request.endpoint == Endpoint::messages    ? "msg_"
+                                : request.endpoint == Endpoint::responses ? "resp_"
+                                                                          : "chatcmpl-";
   EchoAnswer answer = echo_answer(request, id_prefix + exchange.request_id().substr(4),
                                   unix_seconds(m_clock.now()));
   UsageRecord& record = exchange.record();

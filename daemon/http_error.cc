@@ -67,7 +67,12 @@ const char* anthropic_type(int status) {
 ErrorFormat route_error_format(std::string_view path, ErrorFormat asked) {
   const bool anthropic_route =
       path == "/v1/messages" || path.substr(0, 13) == "/v1/messages/";
-  return anthropic_route && asked != ErrorFormat::reference ? ErrorFormat::anthropic : asked;
+  if (anthropic_route && asked != ErrorFormat::reference) {
+    return ErrorFormat::anthropic;
+  }
+  // Every client of the Responses API reads OpenAI's envelope; Codex is no SDK.
+  const bool responses_route = path == "/v1/responses" || path.substr(0, 14) == "/v1/responses/";
+  return responses_route && asked == ErrorFormat::automatic ? ErrorFormat::openai : asked;
 }
 
 HttpError::HttpError(int status, std::string code, const std::string& message,

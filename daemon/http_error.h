@@ -41,7 +41,9 @@ ErrorFormat parse_error_format(const std::string& text);
 // official SDK (it sent X-Stainless-Lang).
 std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk);
 
-// The format an error on `path` takes when `asked` is what --error-format asks for.
+// The format an error on `path` takes when `asked` is what --error-format asks for:
+// Anthropic's envelope on /v1/messages unless the reference shape is asked for, OpenAI's on
+// /v1/responses when nothing is.
 ErrorFormat route_error_format(std::string_view path, ErrorFormat asked);
 
 }  // namespace llmgw::daemon

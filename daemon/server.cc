@@ -97,6 +97,13 @@ void install_routes(ClientServer& server, Gateway& gateway) {
           gateway.completion(q, r, Endpoint::messages);
         },
         admit_head}},
+      {"/v1/responses",
+       {"POST",
+        [&gateway](const httplib::Request& q, httplib::Response& r) {
+          body_read();
+          gateway.completion(q, r, Endpoint::responses);
+        },
+        admit_head}},
       {"/v1/messages/count_tokens",
        {"POST",
         [&gateway](const httplib::Request& q, httplib::Response& r) {

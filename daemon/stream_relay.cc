@@ -2,6 +2,7 @@
 
 #include "core/cost_bound.h"
 #include "core/error.h"
+#include "core/responses_usage.h"
 #include "daemon/event_log.h"
 #include "daemon/upstream_reply.h"
 
@@ -73,6 +74,22 @@ DeltaBytes messages_delta_bytes(const std::vector<JsonMember>& event) {
   return bytes;
 }
 
+// The same for an event of OpenAI's Responses stream: the `delta` of a text, reasoning or
+// tool-call arguments delta event.
+DeltaBytes responses_delta_bytes(const std::vector<JsonMember>& event) {
+  DeltaBytes bytes;
+  const std::string_view type = response_event_type(event);
+  const JsonMember* delta = find_member(event, "delta");
+  constexpr std::string_view k_suffix = ".delta";
+  if (delta == nullptr || delta->value.kind != JsonKind::string || type.size() < k_suffix.size() ||
+      type.substr(type.size() - k_suffix.size()) != k_suffix) {
+    return bytes;
+  }
+  bytes.written = delta->value.text.size();
+  bytes.text = json_string_value(delta->value.text).size();
+  return bytes;
+}
+
 bool is_usage_only(const std::vector<JsonMember>& chunk) {
   const JsonMember* choices = find_member(chunk, "choices");
   const JsonMember* usage = find_member(chunk, "usage");
@@ -102,7 +119,9 @@ StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
       m_mapping(mapping),
       m_provider(*m_catalog->find_provider(mapping.provider)),
       m_credential(echoable_secrets(m_provider)),
-      m_messages(m_provider.kind == ProviderKind::anthropic),
+      m_wire(request.endpoint == Endpoint::responses      ? Wire::responses
+             : m_provider.kind == ProviderKind::anthropic ? Wire::messages
+                                                          : Wire::chat),
       m_client_messages(request.endpoint == Endpoint::messages),
       m_include_usage(request.include_usage),
       m_translation(std::move(translation)),
@@ -207,14 +226,27 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
   if (!chunk) {
     return chunk;
   }
-  if (m_messages) {
+  DeltaBytes bytes;
+  if (m_wire == Wire::messages) {
     // Every event may change it: a count that is not valid leaves no usage at all.
     m_anthropic_usage.add_from(*chunk);
     m_usage = m_anthropic_usage.total();
-  } else if (auto usage = usage_among(*chunk)) {
-    m_usage = usage;
+    bytes = messages_delta_bytes(*chunk);
+  } else if (m_wire == Wire::responses) {
+    if (ends_response(response_event_type(*chunk))) {
+      // The usage is in the event that ends the response, which is the end of the stream:
+      // held back, as the provider wrote it, until the usage is committed.
+      m_usage = response_end_usage(*chunk);
+      std::optional<std::string> masked = m_credential.masked(event.raw);
+      m_done_event = masked ? std::move(*masked) : std::string(event.raw);
+    }
+    bytes = responses_delta_bytes(*chunk);
+  } else {
+    if (auto usage = usage_among(*chunk)) {
+      m_usage = usage;
+    }
+    bytes = delta_bytes(*chunk);
   }
-  const DeltaBytes bytes = m_messages ? messages_delta_bytes(*chunk) : delta_bytes(*chunk);
   m_delta_bytes += bytes.written;
   if (bytes.text > 0 && !m_first_content_seen) {
     m_first_content_seen = true;
@@ -224,7 +256,9 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
 }
 
 bool StreamRelay::is_end(const SseEvent& event) const {
-  return m_messages ? event.type == "message_stop" : event.data == "[DONE]";
+  // A Responses stream ends with the event that ends the response (inspect()); a [DONE]
+  // without one ends it too.
+  return m_wire == Wire::messages ? event.type == "message_stop" : event.data == "[DONE]";
 }
 
 void StreamRelay::hold_end() {
@@ -235,6 +269,9 @@ void StreamRelay::hold_end() {
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
   auto chunk = inspect(event);
+  if (!m_done_event.empty()) {
+    return true;  // the end of a Responses stream, held back
+  }
   if (m_translation) {
     if (event.data.empty()) {
       return write(m_translation->keep_alive(), sink);
@@ -244,7 +281,7 @@ bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {
     }
     return write(m_translation->event(event), sink);
   }
-  if (chunk && !m_messages && !m_include_usage && is_usage_only(*chunk)) {
+  if (chunk && m_wire == Wire::chat && !m_include_usage && is_usage_only(*chunk)) {
     return true;  // forced upstream for billing; the client did not ask for it
   }
   if (is_error_like(event, chunk)) {  // rare: the event is rebuilt
@@ -335,10 +372,10 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
     // stream short; a Messages stream's counts are running totals until its message_stop.
     // A Messages stream's counts are the last word only once a message_delta gave the
     // output before its message_stop.
-    const bool ended = m_messages
-                           ? !m_done_event.empty() && m_anthropic_usage.output_final()
-                           : !m_done_event.empty() || m_upstream_ended;
-    if (m_usage && (ended || (without == WithoutUsage::relayed && !m_messages))) {
+    const bool messages = m_wire == Wire::messages;
+    const bool ended = messages ? !m_done_event.empty() && m_anthropic_usage.output_final()
+                                : !m_done_event.empty() || m_upstream_ended;
+    if (m_usage && (ended || (without == WithoutUsage::relayed && !messages))) {
       if (m_anthropic_usage.has_unpriced()) {
         // Server tools or extra iterations, billed besides the tokens: at least the bound.
         set(*m_usage, std::max(cost_of(m_mapping, *m_usage), m_cost_bound), Flag::yes);

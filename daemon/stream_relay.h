@@ -5,10 +5,12 @@
 // vocabulary, and the client is sent its own.
 // A chat stream's usage comes from the upstream's usage chunk, which is dropped again when
 // the client did not ask for it; a Messages stream's (Anthropic's) from message_start and
-// the message_delta events (core/anthropic_usage.h). Without one, tokens are estimated and
-// the record says so. The usage is committed before the client sees the end of the
-// stream: the upstream's `data: [DONE]` (chat) or message_stop event (Messages) is held
-// until the upstream has ended and the usage is recorded.
+// the message_delta events (core/anthropic_usage.h); a Responses stream's (OpenAI's) from
+// the event that ends the response (core/responses_usage.h). Without one, tokens are
+// estimated and the record says so. The usage is committed before the client sees the end
+// of the stream: the upstream's `data: [DONE]` (chat), message_stop event (Messages) or
+// response.completed, .incomplete or .failed event (Responses) is held until the upstream
+// has ended and the usage is recorded.
 //
 // Every relayed event is redacted: every fragment of the provider's credential becomes
 // "[redacted]" (SecretFragments), and an error-like event (is_error_like) is rebuilt by
@@ -104,8 +106,11 @@ private:
   const Mapping& m_mapping;
   const Provider& m_provider;
   SecretFragments m_credential;
-  bool m_messages;         // the provider's is an Anthropic Messages stream, not a chat one
-  bool m_client_messages;  // the client's is
+  // The API of the provider's stream: chat completions, Anthropic's Messages, or OpenAI's
+  // Responses (relayed as it comes).
+  enum class Wire { chat, messages, responses };
+  Wire m_wire;
+  bool m_client_messages;  // the client's is a Messages stream
   bool m_include_usage;
   std::unique_ptr<StreamTranslation> m_translation;  // nullptr when relayed as it comes
   std::int64_t m_prompt_estimate;

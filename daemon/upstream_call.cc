@@ -13,13 +13,21 @@ namespace llmgw::daemon {
 namespace {
 
 std::string_view route_of(Endpoint endpoint) {
-  return endpoint == Endpoint::embeddings ? "/v1/embeddings" : "/v1/messages/count_tokens";
+  switch (endpoint) {
+    case Endpoint::embeddings:
+      return "/v1/embeddings";
+    case Endpoint::count_tokens:
+      return "/v1/messages/count_tokens";
+    default:
+      return "/v1/responses";
+  }
 }
 
 // The kind of provider that alone serves `endpoint`, for the routes only one kind serves.
 std::optional<ProviderKind> only_kind(Endpoint endpoint) {
   switch (endpoint) {
     case Endpoint::embeddings:
+    case Endpoint::responses:
       return ProviderKind::openai;
     case Endpoint::count_tokens:
       return ProviderKind::anthropic;
@@ -64,12 +72,21 @@ UpstreamCall::UpstreamCall(const Provider& provider, const Mapping& mapping,
                                 provider.id, to_string(provider.kind), route_of(request.endpoint),
                                 to_string(*wanted)));
   }
+  if (request.endpoint == Endpoint::responses && !provider.responses) {
+    throw HttpError(502, "provider_not_configured",
+                    fmt::format("Provider {} does not serve the Responses API; /v1/responses "
+                                "reaches only providers that do (llmgw provider set {} "
+                                "--responses)",
+                                provider.id, provider.id));
+  }
   m_body = body_for(provider, mapping, request);
   m_headers.reserve(5);
   m_headers.emplace_back("Content-Type", "application/json");
   m_headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
   if (provider.kind == ProviderKind::openai) {
-    m_path = request.endpoint == Endpoint::embeddings ? "/embeddings" : "/chat/completions";
+    m_path = request.endpoint == Endpoint::embeddings  ? "/embeddings"
+             : request.endpoint == Endpoint::responses ? "/responses"
+                                                       : "/chat/completions";
     if (credential) {
       m_authorization.append("Bearer ").append(*credential);
       m_headers.emplace_back("Authorization", m_authorization);

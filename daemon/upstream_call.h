@@ -5,8 +5,9 @@
 // it in x-api-key, with anthropic-version and the client's anthropic-beta fields.
 //
 // A chat request to an Anthropic-kind provider, and a Messages request to an OpenAI-kind
-// one, are translated (core/translate/); embeddings reach only OpenAI-kind providers and
-// token counts only Anthropic-kind ones.
+// one, are translated (core/translate/); embeddings reach only OpenAI-kind providers,
+// Responses requests only OpenAI-kind ones that serve that API (Provider::responses, at
+// {base}/responses, as they are), and token counts only Anthropic-kind ones.
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "daemon/upstream_pool.h"

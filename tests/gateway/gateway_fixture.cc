@@ -45,17 +45,19 @@ nlohmann::json mapping(const char* provider, const char* upstream_model, const T
           {"streaming", true}};
 }
 
+// `responses`: it serves the Responses API too.
 nlohmann::json provider(const char* id, const std::string& base_url, const char* key_env,
-                        const std::string& kind = "openai") {
+                        const std::string& kind = "openai", bool responses = false) {
   return {{"id", id},          {"name", id},         {"base_url", base_url},
-          {"api_key_env", key_env}, {"enabled", true}, {"kind", kind}};
+          {"api_key_env", key_env}, {"enabled", true}, {"kind", kind},
+          {"responses", responses}};
 }
 
 nlohmann::json test_catalog(const std::string& alpha_url, const std::string& alpha_kind,
                             const std::string& beta_url) {
   return {
       {"providers",
-       {provider("alpha", alpha_url, "ALPHA_KEY", alpha_kind),
+       {provider("alpha", alpha_url, "ALPHA_KEY", alpha_kind, alpha_kind == "openai"),
         provider("beta", beta_url, "BETA_KEY"),
         provider("echo", "", "")}},
       {"models",
@@ -369,6 +371,30 @@ std::string read_until_then_close(int port, const std::string& request, const st
   }
   ::close(fd);
   return received;
+}
+
+Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
+                     const std::string& body, const std::string& path,
+                     const std::function<void(const std::string&)>& each) {
+  Streamed out;
+  httplib::Request request;
+  request.method = "POST";
+  request.path = path;
+  request.headers = headers;
+  request.body = body;
+  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
+                                 std::uint64_t) {
+    out.received.append(data, size);
+    if (each) {
+      each(out.received);
+    }
+    return true;
+  };
+  if (auto result = gw.client().send(request)) {
+    out.status = result->status;
+    out.content_type = result->get_header_value("Content-Type");
+  }
+  return out;
 }
 
 }  // namespace test

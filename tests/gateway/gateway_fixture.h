@@ -4,7 +4,8 @@
 // made with the CLI; requests go over HTTP to the daemon, which is stopped by its process
 // id when the test ends. Declare the mocks' routes first, then start().
 //
-// The catalog (prices in USD per 1M tokens):
+// The catalog (prices in USD per 1M tokens); alpha, when of kind openai, also serves the
+// Responses API:
 //   shared   alpha "alpha-shared-v1" 1 / 2 (cached 0.5), then beta "beta/shared" 3 / 4 / 3
 //   gratis   beta "gratis-upstream", free
 //   premium  alpha "premium-upstream" 10 / 30 (cached 5)
@@ -162,6 +163,17 @@ private:
   std::unique_ptr<DaemonProcess> m_daemon;
   std::vector<std::string> m_key_secrets;  // of every key create_key() made
 };
+
+struct Streamed {
+  int status = -1;  // -1: no answer
+  std::string content_type;
+  std::string received;
+};
+// POSTs `body` to `path` and reads the answer as it comes; `each` sees all that has come
+// so far after each piece.
+Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
+                     const std::string& body, const std::string& path,
+                     const std::function<void(const std::string&)>& each = {});
 
 // The bytes of a POST /v1/chat/completions of `body` with `key`, for a raw socket.
 std::string raw_chat_request(const TestKey& key, const nlohmann::json& body);

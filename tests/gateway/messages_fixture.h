@@ -44,36 +44,11 @@ inline nlohmann::json block_delta(int index, const nlohmann::json& delta) {
   return {{"type", "content_block_delta"}, {"index", index}, {"delta", delta}};
 }
 
-struct Streamed {
-  int status = -1;
-  std::string content_type;
-  std::string received;
-};
-
-// POSTs a Messages request and reads the answer as it comes; `each` sees all that has come
-// so far after each piece.
+// POSTs a Messages request and reads the answer as it comes (post_stream).
 inline Streamed stream_messages(GatewayUnderTest& gw, const httplib::Headers& headers,
-                         const std::string& body, const std::string& path = "/v1/messages",
-                         const std::function<void(const std::string&)>& each = {}) {
-  Streamed out;
-  httplib::Request request;
-  request.method = "POST";
-  request.path = path;
-  request.headers = headers;
-  request.body = body;
-  request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
-                                 std::uint64_t) {
-    out.received.append(data, size);
-    if (each) {
-      each(out.received);
-    }
-    return true;
-  };
-  if (auto result = gw.client().send(request)) {
-    out.status = result->status;
-    out.content_type = result->get_header_value("Content-Type");
-  }
-  return out;
+                                const std::string& body, const std::string& path = "/v1/messages",
+                                const std::function<void(const std::string&)>& each = {}) {
+  return post_stream(gw, headers, body, path, each);
 }
 
 inline const char* const k_log_columns =

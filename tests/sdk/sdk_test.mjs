@@ -1,4 +1,5 @@
-// Drives a running `llmgw serve` with the official OpenAI Node SDK. The C++ test that
+// Drives a running `llmgw serve` with the official OpenAI Node SDK: chat completions and
+// the Responses API, whole and streamed, models.list and refusals. The C++ test that
 // starts the daemon passes LLMGW_URL, LLMGW_KEY (may use echo only) and LLMGW_DENIED_KEY
 // (denied echo by a rule). Exits non-zero on the first failed check.
 import assert from 'node:assert/strict';
@@ -22,6 +23,28 @@ for await (const chunk of stream) {
 assert.equal(streamed, 'hello from the sdk');
 assert.equal(chunks > 2, true, `expected several chunks, got ${chunks}`);
 
+const response = await client.responses.create({ model: 'echo', input: 'hello from responses' });
+assert.equal(response.output_text, 'hello from responses');
+assert.equal(response.usage.input_tokens > 0, true);
+
+let responseText = '';
+let completed = null;
+const responseStream = await client.responses.create({
+  model: 'echo',
+  input: [{ role: 'user', content: [{ type: 'input_text', text: 'streamed responses' }] }],
+  stream: true,
+});
+for await (const event of responseStream) {
+  if (event.type === 'response.output_text.delta') {
+    responseText += event.delta;
+  } else if (event.type === 'response.completed') {
+    completed = event.response;
+  }
+}
+assert.equal(responseText, 'streamed responses');
+assert.equal(completed?.output_text ?? completed?.output[0].content[0].text, 'streamed responses');
+assert.equal(completed.usage.output_tokens, 5);
+
 const models = [];
 for await (const model of client.models.list()) {
   models.push(model.id);
@@ -36,4 +59,12 @@ await assert.rejects(denied.chat.completions.create({ model: 'echo', messages })
   return true;
 });
 
-console.log('sdk: 4 passed, 0 failed');
+await assert.rejects(
+  client.responses.create({ model: 'echo', input: 'x', previous_response_id: 'resp_1' }),
+  (error) => {
+    assert.equal(error.status, 400);
+    assert.match(error.message, /'previous_response_id' is not supported/);
+    return true;
+  });
+
+console.log('sdk: 7 passed, 0 failed');

@@ -359,3 +359,67 @@ TEST_CASE("client request: Anthropic's conversation blocks are bounded by their 
         "bound: a key with a spending limit may send only text, image, audio, tool call, tool "
         "result and thinking parts");
 }
+
+TEST_CASE("client request: a Responses request reads input and max_output_tokens, and goes "
+          "upstream with only its model replaced") {
+  const std::string text =
+      R"({"model":"gpt","instructions":"be brief","stream":true,"max_output_tokens":300,)"
+      R"("input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],"store":false})";
+  const ClientRequest request = parse_client_request(text, Endpoint::responses);
+  CHECK(request.stream);
+  CHECK(request.max_tokens == 300);
+  CHECK_FALSE(request.unbounded);
+  // No stream_options: the Responses stream always ends with its usage.
+  CHECK(upstream_body(request, "gpt-up") ==
+        R"({"model":"gpt-up","instructions":"be brief","stream":true,"max_output_tokens":300,)"
+        R"("input":[{"role":"user","content":[{"type":"input_text","text":"hi"}]}],)"
+        R"("store":false})");
+  CHECK_FALSE(parse_client_request(R"({"model":"gpt","input":"hi"})", Endpoint::responses)
+                  .max_tokens);
+  CHECK(error_of(R"({"model":"gpt","input":{"role":"user"}})", Endpoint::responses) ==
+        "'input' is required and must be a string or an array");
+  CHECK(error_of(R"({"model":"gpt","input":"hi","max_output_tokens":-1})",
+                 Endpoint::responses) == "'max_output_tokens' must be a non-negative integer");
+  CHECK(error_of(R"({"model":"gpt","input":"hi","stream":"yes"})", Endpoint::responses) ==
+        "'stream' must be a boolean");
+  CHECK(error_of(R"({"model":"gpt","input":"hi","background":true})", Endpoint::responses) ==
+        "'background' responses are not supported: llmgw bills a response when it ends, and a "
+        "background one ends out of its sight");
+  // false and null are no background response, and no stored state.
+  CHECK_NOTHROW(parse_client_request(
+      R"({"model":"gpt","input":"hi","background":false,"previous_response_id":null})",
+      Endpoint::responses));
+}
+
+TEST_CASE("client request: a Responses input is bounded item by item: messages, tool calls, "
+          "their outputs and reasoning by their bytes, each image its worst case") {
+  auto parsed = [](const std::string& items) {
+    return parse_client_request(R"({"model":"gpt","input":)" + items + "}", Endpoint::responses);
+  };
+  const std::string items =
+      R"([{"type":"message","role":"user","content":[{"type":"input_text","text":"a"},)"
+      R"({"type":"input_image","image_url":"data:image/png;base64,AA=="}]},)"
+      R"({"role":"assistant","content":[{"type":"output_text","text":"b"}]},)"
+      R"({"type":"reasoning","id":"rs_1","summary":[],"encrypted_content":"ZW5j"},)"
+      R"({"type":"function_call","call_id":"c1","name":"ls","arguments":"{}"},)"
+      R"({"type":"function_call_output","call_id":"c1","output":[{"type":"input_text",)"
+      R"("text":"x"},{"type":"input_image","image_url":"https://x/y.png"}]}])";
+  const ClientRequest request = parsed(items);
+  CHECK_FALSE(request.unbounded);
+  const ClientRequest text_only = parsed(R"("x")");
+  CHECK(request.prompt_tokens_estimate - text_only.prompt_tokens_estimate ==
+        static_cast<std::int64_t>(items.size() - 3) + 2 * llmgw::k_image_part_tokens);
+  CHECK(parsed(R"([{"type":"web_search_call","id":"ws_1"}])").unbounded.value_or("bounded") ==
+        "input[0] has type 'web_search_call', whose cost llmgw cannot bound: a key with a "
+        "spending limit may send only messages, function and custom tool calls, their "
+        "outputs, and reasoning");
+  CHECK(parsed(R"([{"role":"user","content":[{"type":"input_file","file_id":"f1"}]}])")
+            .unbounded.value_or("bounded") ==
+        "input[0].content[0] has type 'input_file', whose cost llmgw cannot bound: a key with "
+        "a spending limit may send only text, image, audio, tool call, tool result and "
+        "thinking parts");
+  CHECK(parsed(R"([{"type":"function_call","name":"a","Name":"b","arguments":"{}"}])")
+            .unbounded.value_or("bounded") ==
+        "input[0] has the key 'Name', which a case-blind reader takes for 'name', whose cost "
+        "llmgw cannot bound: a provider may read another member than llmgw does");
+}

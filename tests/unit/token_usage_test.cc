@@ -309,3 +309,22 @@ TEST_CASE("usage_in: a response nested deeper than 1,024 levels is not read") {
   CHECK_FALSE(usage_in(nested(1025)).has_value());
   CHECK_FALSE(usage_in(std::string(1 << 20, '[')).has_value());
 }
+
+TEST_CASE("usage_among: a Responses usage names its counts input and output tokens, cached "
+          "and reasoning tokens a part of them") {
+  const auto answer = llmgw::json_object_members(
+      R"({"object":"response","usage":{"input_tokens":1200,"input_tokens_details":)"
+      R"({"cached_tokens":1000},"output_tokens":90,"output_tokens_details":)"
+      R"({"reasoning_tokens":64},"total_tokens":1290}})",
+      llmgw::k_max_response_depth);
+  REQUIRE(answer);
+  const auto usage = llmgw::usage_among(*answer, llmgw::k_responses_usage);
+  REQUIRE(usage);
+  CHECK(usage->prompt == 1200);
+  CHECK(usage->cached == 1000);
+  CHECK(usage->completion == 90);
+  CHECK(usage->reasoning == 64);
+  // Chat's names are not a Responses usage, nor the other way round.
+  CHECK_FALSE(llmgw::usage_among(*answer));
+  CHECK_FALSE(usage_in(R"({"usage":{"input_tokens":1,"output_tokens":2}})"));
+}

@@ -1,4 +1,4 @@
-// What a Messages request may ask for that Anthropic bills beyond its tokens
+// What a Messages or Responses request may ask for that the provider bills beyond its tokens
 // (core/unpriced_features.h): named, so that a key with a spending limit is refused it.
 #include "core/client_request.h"
 #include "core/unpriced_features.h"
@@ -70,4 +70,33 @@ TEST_CASE("unpriced features: a tool or edit whose keys a provider may read othe
                   R"("TYPE":"compact_20260112"}]})") ==
         "context_management.edits[0] has the key 'TYPE'" + ambiguous);
   CHECK(llmgw::unpriced_beta("Context-1M-2025-08-07").has_value());
+}
+
+TEST_CASE("unpriced features: a Responses request may use function and custom tools, and "
+          "namespaces of them, and built-in tools, stored input and other tiers are named") {
+  auto unbounded_response = [](const std::string& fields) {
+    return parse_client_request(R"({"model":"m","input":"x")" + fields + "}",
+                                Endpoint::responses)
+        .unbounded.value_or("bounded");
+  };
+  const std::string why =
+      ", which the provider may bill beyond its tokens: a key with a spending limit may not use "
+      "it";
+  // As Codex sends them: function tools, a custom one, and a namespace of functions.
+  CHECK(unbounded_response(
+            R"(,"tools":[{"type":"function","name":"exec","parameters":{}},)"
+            R"({"type":"custom","name":"apply_patch"},{"type":"namespace","name":"agents",)"
+            R"("tools":[{"type":"function","name":"spawn","parameters":{}}]}])") == "bounded");
+  CHECK(unbounded_response(R"(,"tools":[{"type":"function","name":"a"},{"type":"web_search"}])") ==
+        "tools[1] has type 'web_search'" + why + "; send function and custom tools only");
+  CHECK(unbounded_response(R"(,"tools":[{"type":"namespace","name":"n","tools":[)"
+                           R"({"type":"function","name":"a"},{"type":"file_search"}]}])") ==
+        "tools[0].tools[1] has type 'file_search'" + why + "; send function and custom tools "
+                                                           "only");
+  CHECK(unbounded_response(R"(,"prompt":{"id":"pmpt_1"})") ==
+        "'prompt' is set, which brings in stored input whose cost llmgw cannot bound: a key "
+        "with a spending limit may not use it");
+  CHECK(unbounded_response(R"(,"service_tier":"flex")") ==
+        "'service_tier' is not \"auto\" or \"default\"" + why);
+  CHECK(unbounded_response(R"(,"service_tier":"default")") == "bounded");
 }

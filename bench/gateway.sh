@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The gateway against a fast mock upstream, next to the same upstream reached directly and
 # through nginx as a plain keep-alive reverse proxy (the reference). The gateway is measured
-# on two lanes: chat completions (`llmgw`) and Anthropic's Messages API passed through to an
-# Anthropic-kind provider (`llmgw-msg`), on the same mock. Everything runs on 127.0.0.1 in
+# on three lanes: chat completions (`llmgw`), Anthropic's Messages API passed through to an
+# Anthropic-kind provider (`llmgw-msg`), and chat completions translated to that provider's
+# Messages API and back (`llmgw-xlat`), on the same mock. Everything runs on 127.0.0.1 in
 # a temporary folder and stops by itself.
 #
 #   bench/gateway.sh [path/to/llmgw]      env: ROUNDS=3 DURATION=5 CONNECTIONS="1 16 64"
@@ -87,6 +88,8 @@ write_post_script "$work/post.lua" '{"model":"bench-model","messages":[{"role":"
 write_post_script "$work/messages.lua" \
   '{"model":"bench-claude","max_tokens":64,"messages":[{"role":"user","content":"' '"}]}' \
   "x-api-key: $key" "anthropic-version: 2023-06-01"
+write_post_script "$work/translated.lua" '{"model":"bench-claude","messages":[{"role":"user","content":"' \
+  '"}],"max_tokens":64}' "Authorization: Bearer $key"
 
 hz=$(getconf CLK_TCK)
 
@@ -94,6 +97,7 @@ declare -A rps p50 p99 cpu
 run() {  # target, port, pids, connections
   local before after out threads=$(( $4 < 2 ? 1 : 2 )) script=post.lua path=/v1/chat/completions
   if [ "$1" = llmgw-msg ]; then script=messages.lua; path=/v1/messages; fi
+  if [ "$1" = llmgw-xlat ]; then script=translated.lua; fi
   before=$(cpu_ticks $3)
   local perf_pid=""
   if [ -n "${PROFILE:-}" ] && [ "$1" = llmgw ] && [ "${round:-0}" = "$rounds" ]; then
@@ -119,21 +123,22 @@ for c in $connections; do
     run nginx "$proxy_port" "$(nginx_pids proxy)" "$c"
     run llmgw "$gateway_port" "$gateway_pid" "$c"
     run llmgw-msg "$gateway_port" "$gateway_pid" "$c"
+    run llmgw-xlat "$gateway_port" "$gateway_pid" "$c"
   done
 done
 
 to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1e6} else print v}'; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-printf '%-9s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
+printf '%-10s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
 for c in $connections; do
   nr=$(echo "${rps[nginx,$c]}" | median); nc=$(echo "${cpu[nginx,$c]}" | median)
-  for t in direct nginx llmgw llmgw-msg; do
+  for t in direct nginx llmgw llmgw-msg llmgw-xlat; do
     r=$(echo "${rps[$t,$c]}" | median)
     a=$(for v in ${p50[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
     b=$(for v in ${p99[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
     u=$(echo "${cpu[$t,$c]}" | median)
     awk -v t="$t" -v c="$c" -v r="$r" -v a="$a" -v b="$b" -v u="$u" -v nr="$nr" -v nc="$nc" \
-      'BEGIN {printf "%-9s %4d %10.0f %9.0f %9.0f %10.1f %9.2f %9.2f\n", t, c, r, a, b, u, r / nr, (nc ? u / nc : 0)}'
+      'BEGIN {printf "%-10s %4d %10.0f %9.0f %9.0f %10.1f %9.2f %9.2f\n", t, c, r, a, b, u, r / nr, (nc ? u / nc : 0)}'
   done
 done
 echo "gateway log rows: $(sqlite3 "$LLMGW_DB" 'SELECT count(*) FROM request_log' 2>/dev/null || echo '?')" >&2

@@ -2,8 +2,9 @@
 // Gateway (daemon/gateway.h) runs in this process on a database in a temporary folder; its
 // one provider listens on 127.0.0.1 in a thread of this process and answers every request
 // with the input's bytes (status line, headers, body or events, usage objects), then
-// closes. Each input is one chat or Messages request of a limited key, streamed or not,
-// to an OpenAI-kind or an Anthropic-kind provider (passed through, or translated), whose
+// closes. Each input is one chat, Messages or Responses request of a limited key, streamed
+// or not, to an OpenAI-kind or an Anthropic-kind provider (passed through, or translated),
+// whose
 // answer the target reads as a client would, to its end. Aborts (besides any sanitizer report or
 // crash of the gateway) when
 // - the client's status is not one the gateway may give for a provider's answer (200, 429,
@@ -14,7 +15,8 @@
 //
 // Input layout: the first byte's lowest bit asks for a stream, the next one sends a
 // Messages request rather than a chat one, the next one picks the Anthropic-kind
-// provider; the rest is the answer.
+// provider, the next one sends a Responses request (to the OpenAI-kind provider, which
+// serves that API, or to the other, which refuses it); the rest is the answer.
 #include "core/catalog_store.h"
 #include "core/key_store.h"
 #include "core/migrations.h"
@@ -144,6 +146,7 @@ Setup make_database(int port) {
     provider.api_key_env = k_credential_variable;
     provider.enabled = true;
     provider.kind = kind;
+    provider.responses = kind == ProviderKind::openai;
     catalog.set_provider(id, provider);
     Mapping mapping;
     mapping.provider = id;
@@ -243,16 +246,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FuzzedDataProvider input(data, size);
   const std::uint8_t choices = input.ConsumeIntegral<std::uint8_t>();
   const bool stream = (choices & 1) != 0;
-  const Endpoint endpoint = (choices & 2) != 0 ? Endpoint::messages : Endpoint::chat;
+  const Endpoint endpoint = (choices & 8) != 0   ? Endpoint::responses
+                            : (choices & 2) != 0 ? Endpoint::messages
+                                                 : Endpoint::chat;
   world.upstream.set_answer(input.ConsumeRemainingBytesAsString());
 
-  httplib::Request request = world.request(
-      "POST", endpoint == Endpoint::chat ? "/v1/chat/completions" : "/v1/messages");
-  request.body = nlohmann::json{{"model", (choices & 4) != 0 ? "fuzz-claude" : "fuzz-model"},
-                                {"messages", {{{"role", "user"}, {"content", "hello"}}}},
-                                {"max_tokens", 100},
-                                {"stream", stream}}
-                     .dump();
+  const char* model = (choices & 4) != 0 ? "fuzz-claude" : "fuzz-model";
+  httplib::Request request =
+      world.request("POST", endpoint == Endpoint::chat       ? "/v1/chat/completions"
+                            : endpoint == Endpoint::messages ? "/v1/messages"
+                                                             : "/v1/responses");
+  request.body =
+      endpoint == Endpoint::responses
+          ? nlohmann::json{{"model", model}, {"input", "hello"}, {"max_output_tokens", 100},
+                           {"stream", stream}}
+                .dump()
+          : nlohmann::json{{"model", model},
+                           {"messages", {{{"role", "user"}, {"content", "hello"}}}},
+                           {"max_tokens", 100},
+                           {"stream", stream}}
+                .dump();
   std::string received;
   int status = 0;
   {

@@ -33,6 +33,7 @@ nlohmann::json log_json(const LogEntry& entry) {
           {"request_id", r.request_id},
           {"time", format_iso(r.time)},
           {"key_id", r.key_id},
+          {"endpoint", r.endpoint},
           {"requested_model", r.requested_model},
           {"served_model", r.served_model},
           {"provider", r.provider},
@@ -49,7 +50,9 @@ nlohmann::json log_json(const LogEntry& entry) {
           {"streamed", yes(r.streamed)},
           {"cancelled", yes(r.cancelled)},
           {"latency_ms", r.latency_ms},
-          {"ttft_ms", r.ttft_ms ? nlohmann::json(*r.ttft_ms) : nlohmann::json(nullptr)}};
+          {"ttft_ms", r.ttft_ms ? nlohmann::json(*r.ttft_ms) : nlohmann::json(nullptr)},
+          {"response_id",
+           r.response_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.response_id)}};
 }
 
 std::string log_header() {

@@ -92,6 +92,38 @@ void check_object_items(const std::vector<JsonSlice>& items, const char* name) {
   }
 }
 
+// An item of a Responses `input` that the provider fills in from its store rather than
+// from the body: an item_reference, an item with neither a type nor a role (which the
+// provider reads as one), reasoning without its encrypted content. llmgw cannot tie a
+// stored item to the key that stored it, nor bound what it holds: refused for every key.
+void refuse_stored_items(const std::vector<JsonSlice>& items) {
+  std::size_t index = 0;
+  for (const JsonSlice& item : items) {
+    const auto fields = last_of_each_key(json_members(item));
+    auto string_field = [&fields](const char* name) {
+      const JsonMember* found = find_member(fields, name);
+      return found != nullptr && found->value.kind == JsonKind::string
+                 ? std::optional<std::string>(json_string_value(found->value.text))
+                 : std::nullopt;
+    };
+    const std::optional<std::string> type = string_field("type");
+    const char* why = nullptr;
+    if (type == "item_reference") {
+      why = "is an item_reference";
+    } else if (!type && !string_field("role")) {
+      why = "has neither 'type' nor 'role', which the provider reads as a reference";
+    } else if (type == "reasoning" && !string_field("encrypted_content")) {
+      why = "is reasoning without 'encrypted_content', which the provider reads from its store";
+    }
+    if (why != nullptr) {
+      throw_invalid(fmt::format("input[{}] {}: llmgw cannot tie a stored item to the key that "
+                                "stored it; send the item itself",
+                                index, why));
+    }
+    ++index;
+  }
+}
+
 // The boolean `name`, false when absent or null.
 bool boolean_field(const ClientRequest& request, const char* name) {
   std::optional<JsonSlice> found = member(request, name);
@@ -110,20 +142,26 @@ void read_responses_fields(ClientRequest& request) {
     throw_invalid("'input' is required and must be a string or an array");
   }
   if (input->kind == JsonKind::array) {
-    check_object_items(json_elements(*input), "input");
+    const std::vector<JsonSlice> items = json_elements(*input);
+    check_object_items(items, "input");
+    refuse_stored_items(items);
   }
   request.stream = boolean_field(request, "stream");
   if (boolean_field(request, "background")) {
     throw_invalid("'background' responses are not supported: llmgw bills a response when "
                   "it ends, and a background one ends out of its sight");
   }
-  for (const char* stored : {"previous_response_id", "conversation"}) {
-    if (!is_null(member(request, stored))) {
-      throw_invalid(fmt::format(
-          "'{}' is not supported: llmgw does not record which key owns a stored response; "
-          "send the whole input (with 'store': false)",
-          stored));
+  if (!is_null(member(request, "conversation"))) {
+    throw_invalid("'conversation' is not supported: llmgw does not serve the Conversations "
+                  "API that holds one; send the whole input, or continue a response with "
+                  "'previous_response_id'");
+  }
+  std::optional<JsonSlice> previous = member(request, "previous_response_id");
+  if (!is_null(previous)) {
+    if (previous->kind != JsonKind::string) {
+      throw_invalid("'previous_response_id' must be a string");
     }
+    request.previous_response_id = json_string_value(previous->text);
   }
   request.max_tokens = token_count(request, "max_output_tokens");
 }

@@ -47,6 +47,8 @@ struct ClientRequest {
   // Why no bound covers the body's cost, when none does (core/prompt_bound.h): a message
   // fit for a 400 answer to a key with a spending limit.
   std::optional<std::string> unbounded;
+  // The stored response a Responses request continues, when it gives one.
+  std::optional<std::string> previous_response_id;
 };
 
 // REQUIRES: `text` outlives the request. Throws Error(invalid) with a message fit for a
@@ -61,8 +63,10 @@ struct ClientRequest {
 // request needs `input`, a string or an array of objects (at most k_max_messages), may
 // give max_output_tokens (a non-negative integer), and is refused `background` true
 // (llmgw bills a response when it ends, and a background one ends unseen) and a
-// `previous_response_id` or `conversation` (stored state, which llmgw cannot yet tie to
-// the key that stored it).
+// `conversation` (the Conversations API, which llmgw does not serve), and an `input` item
+// the provider would fill in from its store (an item_reference, an item with neither type
+// nor role, reasoning without encrypted_content);
+// `previous_response_id`, when not null, is a string.
 // The prompt bound and what cannot be bounded are prompt_bound() of the members.
 ClientRequest parse_client_request(std::string_view text, Endpoint endpoint);
 

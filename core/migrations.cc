@@ -315,6 +315,15 @@ ALTER TABLE catalog_providers ADD COLUMN responses INTEGER NOT NULL DEFAULT 0
 UPDATE catalog_providers SET responses = 1
   WHERE id = 'openai' AND kind = 'openai' AND base_url = 'https://api.openai.com/v1';
 )sql",
+    // 16: which endpoint a request came to (its path; '' for rows logged before this step),
+    // and the id of the response a Responses request made, which ties a stored response
+    // to the key that made it.
+    R"sql(
+ALTER TABLE request_log ADD COLUMN endpoint TEXT NOT NULL DEFAULT '';
+ALTER TABLE request_log ADD COLUMN response_id TEXT;
+CREATE INDEX request_log_response_id ON request_log (response_id)
+  WHERE response_id IS NOT NULL;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

@@ -1,4 +1,6 @@
-#include "core/responses_usage.h"
+#include "core/responses_answer.h"
+
+#include <algorithm>
 
 namespace llmgw {
 
@@ -7,14 +9,13 @@ bool ends_response(std::string_view type) {
          type == "response.failed";
 }
 
-std::string_view response_event_type(const std::vector<JsonMember>& event) {
+std::string response_event_type(const std::vector<JsonMember>& event) {
   const JsonMember* type = find_member(event, "type");
-  if (type == nullptr || type->value.kind != JsonKind::string || type->value.text.size() < 2) {
-    return {};
+  if (type == nullptr || type->value.kind != JsonKind::string) {
+    return "";
   }
-  // The event types are plain ASCII: one with an escape is no type llmgw knows.
-  std::string_view text = type->value.text.substr(1, type->value.text.size() - 2);
-  return text.find('\\') == std::string_view::npos ? text : std::string_view();
+  // Decoded, as a client's parser reads it: an escape may spell a type llmgw acts on.
+  return json_string_value(type->value.text);
 }
 
 std::optional<TokenUsage> response_end_usage(const std::vector<JsonMember>& event) {
@@ -26,6 +27,30 @@ std::optional<TokenUsage> response_end_usage(const std::vector<JsonMember>& even
     return std::nullopt;
   }
   return usage_among(last_of_each_key(json_members(response->value)), k_responses_usage);
+}
+
+std::string response_id(const std::vector<JsonMember>& response) {
+  const JsonMember* id = find_member(response, "id");
+  if (id == nullptr || id->value.kind != JsonKind::string) {
+    return "";
+  }
+  // Quoted as written: an id with an escape, or of other characters, is no id llmgw keeps.
+  const std::string_view text = id->value.text.substr(1, id->value.text.size() - 2);
+  const bool plain =
+      !text.empty() && text.size() <= k_max_response_id &&
+      std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-';
+      });
+  return plain ? std::string(text) : "";
+}
+
+std::string event_response_id(const std::vector<JsonMember>& event) {
+  const JsonMember* response = find_member(event, "response");
+  if (response == nullptr || response->value.kind != JsonKind::object) {
+    return "";
+  }
+  return response_id(last_of_each_key(json_members(response->value)));
 }
 
 }  // namespace llmgw

@@ -157,6 +157,10 @@ std::optional<std::string> unpriced_response_feature(const std::vector<JsonMembe
       if (auto why = typed_tool(m.value, "tools", k_policy)) {
         return why;
       }
+    } else if (m.key == "context_management") {
+      return fmt::format("'context_management' is set: server-side compaction runs the model "
+                         "again, {}",
+                         k_response_why);
     } else if (m.key == "previous_response_id" || m.key == "conversation" || m.key == "prompt") {
       return fmt::format("'{}' is set, which brings in stored input whose cost llmgw cannot "
                          "bound: a key with a spending limit may not use it",

@@ -25,7 +25,8 @@ std::optional<std::string> unpriced_feature(const std::vector<JsonMember>& membe
 // REQUIRES: `members` are the top-level members of a Responses body (OpenAI), the last of
 // each key. The same for what it may ask for: tools the provider runs itself (web and file
 // search, code interpreter, image generation, MCP, ...; function and custom tools are
-// allowed, and namespaces that group only such tools), stored input (previous_response_id, conversation, a stored prompt), and a
+// allowed, and namespaces that group only such tools), context management (server-side
+// compaction), stored input (previous_response_id, conversation, a stored prompt), and a
 // service tier other than auto or default.
 std::optional<std::string> unpriced_response_feature(const std::vector<JsonMember>& members);
 

@@ -66,8 +66,8 @@ void UsageLedger::insert(const UsageRecord& r) {
       "INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
       "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
       "estimated, streamed, cancelled, latency_ms, ttft_ms, cache_write_5m_tokens, "
-      "cache_write_1h_tokens, reasoning_tokens) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "cache_write_1h_tokens, reasoning_tokens, endpoint, response_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   // The texts are bound without a copy: `r` outlives the statement's run, and the next
   // use of the statement clears its bindings (Store::statement).
   insert.bindNoCopy(1, r.request_id);
@@ -94,6 +94,12 @@ void UsageLedger::insert(const UsageRecord& r) {
   insert.bind(18, static_cast<std::int64_t>(r.cache_write_5m_tokens));
   insert.bind(19, static_cast<std::int64_t>(r.cache_write_1h_tokens));
   insert.bind(20, static_cast<std::int64_t>(r.reasoning_tokens));
+  insert.bindNoCopy(21, r.endpoint);
+  if (r.response_id.empty()) {
+    insert.bind(22);
+  } else {
+    insert.bindNoCopy(22, r.response_id);
+  }
   insert.exec();
 }
 

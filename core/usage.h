@@ -19,6 +19,7 @@ struct UsageRecord {
   std::string request_id;
   Timestamp time = 0;
   std::string key_id;
+  std::string endpoint;  // the path the request came to ("/v1/responses")
   std::string requested_model;
   std::string served_model;  // canonical id; empty when nothing was served
   std::string provider;      // empty when no provider was tried
@@ -38,6 +39,8 @@ struct UsageRecord {
   Flag cancelled = Flag::no;  // the client went away before the end
   std::int64_t latency_ms = 0;
   std::optional<std::int64_t> ttft_ms;
+  // The id of the response a Responses request made (the provider's), empty for none.
+  std::string response_id;
 };
 
 // A key's usage as committed, right after a charge.

@@ -19,6 +19,7 @@ Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog 
       m_access_log(access_log) {
   m_record.request_id = new_id("req");
   m_record.time = SystemClock().now();
+  m_record.endpoint = m_path;
   m_metrics.request_started();
 }
 

@@ -7,6 +7,7 @@
 #include "core/logged_string.h"
 #include "core/redact.h"
 #include "core/refusal.h"
+#include "core/responses_answer.h"
 #include "core/token_usage.h"
 #include "core/translate/answer_to_chat.h"
 #include "core/translate/answer_to_messages.h"
@@ -20,6 +21,8 @@
 #include "daemon/upstream_reply.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace llmgw::daemon {
 
@@ -120,6 +123,25 @@ Money Gateway::estimate(const ClientRequest& request, const Decision& decision,
   return most;
 }
 
+void Gateway::pin_to_maker(const ClientRequest& request, const KeyConfig& key,
+                           Decision& decision) {
+  const std::string& id = *request.previous_response_id;
+  const std::optional<KeyDirectory::ResponseMaker> maker = m_keys.response_maker(id);
+  if (!maker || maker->key_id != key.key.id) {
+    throw HttpError(404, "not_found",
+                    fmt::format("Previous response with id '{}' not found", logged_string(id)));
+  }
+  auto held = std::find_if(decision.candidates.begin(), decision.candidates.end(),
+                           [&maker](const Candidate& c) { return c.provider->id == maker->provider; });
+  if (held == decision.candidates.end()) {
+    throw HttpError(400, "invalid_request",
+                    fmt::format("Previous response '{}' is held by provider {}, which does not "
+                                "serve model {} for this key",
+                                logged_string(id), maker->provider, request.model));
+  }
+  decision.candidates = {*held};
+}
+
 void Gateway::completion(const httplib::Request& request, httplib::Response& response,
                          Endpoint endpoint) {
   auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
@@ -153,6 +175,9 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
     auto catalog = m_keys.catalog();
     Decision decision = evaluate(key->rules, *catalog, body.model);
     bool allowed = decision.outcome == Decision::Outcome::allowed;
+    if (allowed && body.previous_response_id) {
+      pin_to_maker(body, *key, decision);
+    }
     exchange.reserved(
         m_keys.admit(*key, allowed ? estimate(body, decision, key->key) : Money(), now));
     refuse_unless_allowed(decision);
@@ -263,6 +288,9 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 candidate.provider->id));
   }
   const AnswerUsage reported = usage_in_answer(*answer, request.endpoint, candidate.provider->kind);
+  if (request.endpoint == Endpoint::responses) {
+    record.response_id = response_id(*answer);  // the key that made it may continue it
+  }
   std::optional<TokenUsage> usage = reported.tokens;
   if (!usage) {
     // Never less than the provider bills: the prompt bound, and a token for each byte of

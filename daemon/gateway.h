@@ -69,6 +69,12 @@ private:
   // candidate leaves the output unbounded.
   Money estimate(const ClientRequest& request, const Decision& decision,
                  const ApiKey& key) const;
+  // A Responses request that continues a stored response (previous_response_id) is served
+  // only for the key that made that response, and only by the provider that holds it: the
+  // decision keeps that provider's candidate alone. Throws HttpError 404 for an id no
+  // logged request of this key made (another key's reads as unknown), 400 when the
+  // provider that holds it is not among the candidates.
+  void pin_to_maker(const ClientRequest& request, const KeyConfig& key, Decision& decision);
   // `decision` points into `catalog`, which a configuration change may replace in the
   // directory meanwhile: whatever outlives this call keeps `catalog` alive.
   void forward(Exchange& exchange, ClientRequest& request,

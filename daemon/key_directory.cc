@@ -214,4 +214,18 @@ UsageTotals KeyDirectory::committed_usage(const std::string& key_id) {
   return usage_report(m_store, query).total;
 }
 
+std::optional<KeyDirectory::ResponseMaker> KeyDirectory::response_maker(
+    const std::string& response_id) {
+  std::lock_guard<std::mutex> db(m_db_mutex);
+  auto& select = m_store.statement(
+      "SELECT key_id, provider FROM request_log WHERE response_id = ? ORDER BY id LIMIT 1");
+  select.bindNoCopy(1, response_id);
+  std::optional<ResponseMaker> maker;
+  if (select.executeStep()) {
+    maker = ResponseMaker{select.getColumn(0).getString(), select.getColumn(1).getString()};
+  }
+  select.reset();
+  return maker;
+}
+
 }  // namespace llmgw::daemon

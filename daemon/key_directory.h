@@ -84,6 +84,15 @@ public:
   // The tokens and cost of the key's committed requests, from the request log (requests
   // in flight are not in it yet). Throws what the database throws.
   UsageTotals committed_usage(const std::string& key_id);
+  // Who made the Responses response `response_id`, from the request log: the key and the
+  // provider of the first request logged with it (a later answer that repeats an id takes
+  // nothing from its maker). Nothing when no logged request made it. Throws what the
+  // database throws.
+  struct ResponseMaker {
+    std::string key_id;
+    std::string provider;
+  };
+  std::optional<ResponseMaker> response_maker(const std::string& response_id);
 
   // Held by the accountant from its commit to its settle(), and here while accounts are
   // reloaded from the database, so no committed cost is counted twice or missed.

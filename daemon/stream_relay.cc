@@ -2,7 +2,7 @@
 
 #include "core/cost_bound.h"
 #include "core/error.h"
-#include "core/responses_usage.h"
+#include "core/responses_answer.h"
 #include "daemon/event_log.h"
 #include "daemon/upstream_reply.h"
 
@@ -78,11 +78,14 @@ DeltaBytes messages_delta_bytes(const std::vector<JsonMember>& event) {
 // tool-call arguments delta event.
 DeltaBytes responses_delta_bytes(const std::vector<JsonMember>& event) {
   DeltaBytes bytes;
-  const std::string_view type = response_event_type(event);
   const JsonMember* delta = find_member(event, "delta");
+  if (delta == nullptr || delta->value.kind != JsonKind::string) {
+    return bytes;
+  }
+  const std::string type = response_event_type(event);
   constexpr std::string_view k_suffix = ".delta";
-  if (delta == nullptr || delta->value.kind != JsonKind::string || type.size() < k_suffix.size() ||
-      type.substr(type.size() - k_suffix.size()) != k_suffix) {
+  if (type.size() < k_suffix.size() ||
+      std::string_view(type).substr(type.size() - k_suffix.size()) != k_suffix) {
     return bytes;
   }
   bytes.written = delta->value.text.size();
@@ -233,12 +236,20 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
     m_usage = m_anthropic_usage.total();
     bytes = messages_delta_bytes(*chunk);
   } else if (m_wire == Wire::responses) {
+    std::string& id = m_exchange->record().response_id;
+    if (id.empty()) {
+      id = event_response_id(*chunk);  // the key that made it may continue it
+    }
     if (ends_response(response_event_type(*chunk))) {
       // The usage is in the event that ends the response, which is the end of the stream:
       // held back, as the provider wrote it, until the usage is committed.
       m_usage = response_end_usage(*chunk);
-      std::optional<std::string> masked = m_credential.masked(event.raw);
-      m_done_event = masked ? std::move(*masked) : std::string(event.raw);
+      if (is_error_like(event, chunk)) {
+        m_done_event = redacted_error_event(m_provider, event);  // as any error event is
+      } else {
+        std::optional<std::string> masked = m_credential.masked(event.raw);
+        m_done_event = masked ? std::move(*masked) : std::string(event.raw);
+      }
     }
     bytes = responses_delta_bytes(*chunk);
   } else {
@@ -350,6 +361,9 @@ void StreamRelay::read_on_for_usage() {
         break;
       }
       inspect(event);
+      if (!m_done_event.empty()) {
+        break;  // the event that ended a Responses stream: nothing after it counts
+      }
     }
   }
 }

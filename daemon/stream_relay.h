@@ -6,7 +6,7 @@
 // A chat stream's usage comes from the upstream's usage chunk, which is dropped again when
 // the client did not ask for it; a Messages stream's (Anthropic's) from message_start and
 // the message_delta events (core/anthropic_usage.h); a Responses stream's (OpenAI's) from
-// the event that ends the response (core/responses_usage.h). Without one, tokens are
+// the event that ends the response (core/responses_answer.h). Without one, tokens are
 // estimated and the record says so. The usage is committed before the client sees the end
 // of the stream: the upstream's `data: [DONE]` (chat), message_stop event (Messages) or
 // response.completed, .incomplete or .failed event (Responses) is held until the upstream

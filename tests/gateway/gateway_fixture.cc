@@ -375,7 +375,7 @@ std::string read_until_then_close(int port, const std::string& request, const st
 
 Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
                      const std::string& body, const std::string& path,
-                     const std::function<void(const std::string&)>& each) {
+                     const std::string& end_marker) {
   Streamed out;
   httplib::Request request;
   request.method = "POST";
@@ -385,8 +385,9 @@ Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
   request.content_receiver = [&](const char* data, std::size_t size, std::uint64_t,
                                  std::uint64_t) {
     out.received.append(data, size);
-    if (each) {
-      each(out.received);
+    if (!end_marker.empty() && out.rows_at_end < 0 &&
+        out.received.find(end_marker) != std::string::npos) {
+      out.rows_at_end = gw.query_int("SELECT count(*) FROM request_log");
     }
     return true;
   };

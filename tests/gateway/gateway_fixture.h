@@ -168,12 +168,15 @@ struct Streamed {
   int status = -1;  // -1: no answer
   std::string content_type;
   std::string received;
+  // How many request-log rows there were when the end marker first arrived; -1 when it
+  // never did (or none was given).
+  std::int64_t rows_at_end = -1;
 };
-// POSTs `body` to `path` and reads the answer as it comes; `each` sees all that has come
-// so far after each piece.
+// POSTs `body` to `path` and reads the answer as it comes, counting the request log's rows
+// when `end_marker` (the end event of a stream) first arrives.
 Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
                      const std::string& body, const std::string& path,
-                     const std::function<void(const std::string&)>& each = {});
+                     const std::string& end_marker = "");
 
 // The bytes of a POST /v1/chat/completions of `body` with `key`, for a raw socket.
 std::string raw_chat_request(const TestKey& key, const nlohmann::json& body);

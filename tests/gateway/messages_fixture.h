@@ -44,11 +44,12 @@ inline nlohmann::json block_delta(int index, const nlohmann::json& delta) {
   return {{"type", "content_block_delta"}, {"index", index}, {"delta", delta}};
 }
 
-// POSTs a Messages request and reads the answer as it comes (post_stream).
+// POSTs a Messages request and reads the answer as it comes, counting the log's rows when
+// its message_stop event arrives (post_stream).
 inline Streamed stream_messages(GatewayUnderTest& gw, const httplib::Headers& headers,
-                                const std::string& body, const std::string& path = "/v1/messages",
-                                const std::function<void(const std::string&)>& each = {}) {
-  return post_stream(gw, headers, body, path, each);
+                                const std::string& body,
+                                const std::string& path = "/v1/messages") {
+  return post_stream(gw, headers, body, path, "event: message_stop");
 }
 
 inline const char* const k_log_columns =

@@ -88,6 +88,48 @@ TEST_CASE("responses: a whole answer passes through byte for byte, billed with i
   CHECK(gw.log_rows(k_columns) ==
         nlohmann::json::array({row(200, "", 1200, 90, 1000, 64, cost, 0, 0)}));
   CHECK(gw.usage_of(key.id) == cost);
+  CHECK(gw.log_rows("endpoint, response_id") ==
+        nlohmann::json::array({{{"endpoint", "/v1/responses"}, {"response_id", "resp_01"}}}));
+}
+
+TEST_CASE("responses: a stored response is continued only by the key that made it, and "
+          "only at the provider that holds it") {
+  GatewayUnderTest gw;
+  gw.alpha.answer_json(
+      "POST", k_upstream_path, 200,
+      R"({"id":"resp_01","object":"response","status":"completed","output":[],)"
+      R"("usage":{"input_tokens":10,"output_tokens":2,"total_tokens":12}})");
+  TestKey maker = gw.create_key();
+  TestKey other = gw.create_key();
+  gw.start();
+  CHECK(gw.post("/v1/responses", R"({"model":"premium","input":"hi"})", bearer(maker)).status ==
+        200);
+  const std::string next = R"({"model":"premium","input":"and?","previous_response_id":"resp_01"})";
+  CHECK(gw.post("/v1/responses", next, bearer(maker)).status == 200);
+  REQUIRE(gw.alpha.requests().size() == 2);
+  CHECK(gw.alpha.requests()[1].body ==
+        R"({"model":"premium-upstream","input":"and?","previous_response_id":"resp_01"})");
+  // Another key's response, and one llmgw never logged, are alike unknown; nothing is sent.
+  for (const char* id : {"resp_01", "resp_02"}) {
+    CAPTURE(id);
+    Reply unknown = gw.post(
+        "/v1/responses",
+        std::string(R"({"model":"premium","input":"x","previous_response_id":")") + id + "\"}",
+        bearer(id == std::string("resp_01") ? other : maker));
+    CHECK(unknown.status == 404);
+    CHECK(unknown.body["error"]["message"] ==
+          std::string("Previous response with id '") + id + "' not found");
+  }
+  // gratis is served by beta alone: the response lives at alpha.
+  Reply elsewhere = gw.post(
+      "/v1/responses", R"({"model":"gratis","input":"x","previous_response_id":"resp_01"})",
+      bearer(maker));
+  CHECK(elsewhere.status == 400);
+  CHECK(elsewhere.body["error"]["message"] ==
+        "Previous response 'resp_01' is held by provider alpha, which does not serve model "
+        "gratis for this key");
+  CHECK(gw.alpha.requests().size() == 2);
+  CHECK(gw.beta.requests().empty());
 }
 
 TEST_CASE("responses: a stream passes through event by event, billed from the event that "
@@ -120,23 +162,50 @@ TEST_CASE("responses: a stream passes through event by event, billed from the ev
     gw.alpha.stream_sse("POST", k_upstream_path, pieces, std::chrono::milliseconds(1));
     TestKey key = gw.create_key();
     gw.start();
-    std::int64_t rows_when_ended = -1;
-    const Streamed streamed = post_stream(
-        gw, bearer(key), responses_request("premium", true), "/v1/responses",
-        [&](const std::string& received) {
-          if (rows_when_ended < 0 && received.find("event: " + ending) != std::string::npos) {
-            rows_when_ended = gw.query_int("SELECT count(*) FROM request_log");
-          }
-        });
+    const Streamed streamed = post_stream(gw, bearer(key), responses_request("premium", true),
+                                          "/v1/responses", "event: " + ending);
     CHECK(streamed.status == 200);
     CHECK(streamed.content_type == "text/event-stream");
     CHECK(streamed.received == all);
-    CHECK(rows_when_ended == 1);
+    CHECK(streamed.rows_at_end == 1);
     const std::int64_t cost = cost_of(k_premium, {500, 40, 200});
     CHECK(gw.log_rows(k_columns) ==
           nlohmann::json::array({row(200, "", 500, 40, 200, 12, cost, 0, 1)}));
     CHECK(gw.query_int("SELECT count(*) FROM request_log WHERE ttft_ms IS NOT NULL") == 1);
+    CHECK(gw.query_int("SELECT count(*) FROM request_log WHERE response_id = 'resp_01'") == 1);
   }
+}
+
+TEST_CASE("responses: an ending event that is error-like reaches the client redacted, "
+          "after the usage it carries is committed") {
+  GatewayUnderTest gw;
+  nlohmann::json failed = response_object("failed", usage(70, 0, 5, 0));
+  failed["error"] = {{"code", "server_error"},
+                     {"message", std::string("failed for ") + k_alpha_credential}};
+  // The type spelled with an escape, as a client's parser still reads it; an `error` member
+  // beside it makes the event error-like.
+  const std::string ending =
+      "event: error\ndata: {\"type\":\"response.fai\\u006ced\",\"error\":{\"message\":"
+      "\"upstream token sk-AbCdEf1234567890\"},\"response\":" + failed.dump() + "}\n\n";
+  const std::vector<std::string> events = {
+      event("response.created", {{"response", response_object("in_progress", nullptr)}}),
+      ending,
+      event("response.completed", {{"response", response_object("completed", usage(1, 0, 1, 0))}}),
+  };
+  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(1));
+  TestKey key = gw.create_key();
+  gw.start();
+  const Streamed streamed = post_stream(gw, bearer(key), responses_request("premium", true),
+                                        "/v1/responses", "event: error");
+  CHECK(streamed.rows_at_end == 1);
+  CHECK(streamed.received.rfind(events[0], 0) == 0);
+  CHECK(streamed.received.find(k_alpha_credential) == std::string::npos);
+  CHECK(streamed.received.find("sk-AbCdEf1234567890") == std::string::npos);
+  CHECK(streamed.received.find("[redacted]") != std::string::npos);
+  // Nothing after the end goes to the client or counts.
+  CHECK(streamed.received.find("response.completed") == std::string::npos);
+  CHECK(gw.log_rows(k_columns) ==
+        nlohmann::json::array({row(200, "", 70, 5, 0, 0, cost_of(k_premium, {70, 5, 0}), 0, 1)}));
 }
 
 TEST_CASE("responses: a stream cut before its end is billed the prompt bound and at least "
@@ -212,17 +281,21 @@ TEST_CASE("responses: what llmgw cannot serve, bill or tie to a key is refused b
     CHECK(reply.body["error"]["message"] == message);
     CHECK(reply.body["error"]["code"] == "invalid_request");
   };
-  refused(open, R"({"model":"premium","input":"hi","previous_response_id":"resp_9"})",
-          "'previous_response_id' is not supported: llmgw does not record which key owns a "
-          "stored response; send the whole input (with 'store': false)");
   refused(open, R"({"model":"premium","input":"hi","conversation":"conv_9"})",
-          "'conversation' is not supported: llmgw does not record which key owns a stored "
-          "response; send the whole input (with 'store': false)");
+          "'conversation' is not supported: llmgw does not serve the Conversations API that "
+          "holds one; send the whole input, or continue a response with "
+          "'previous_response_id'");
+  refused(open, R"({"model":"premium","input":"hi","previous_response_id":7})",
+          "'previous_response_id' must be a string");
   refused(open, R"({"model":"premium","input":"hi","background":true})",
           "'background' responses are not supported: llmgw bills a response when it ends, and "
           "a background one ends out of its sight");
   refused(open, R"({"model":"premium"})", "'input' is required and must be a string or an array");
   refused(open, R"({"model":"premium","input":[1]})", "each item of 'input' must be an object");
+  // What the provider would fill in from its store, another key's as well as this one's.
+  refused(open, R"({"model":"premium","input":[{"type":"item_reference","id":"msg_1"}]})",
+          "input[0] is an item_reference: llmgw cannot tie a stored item to the key that stored "
+          "it; send the item itself");
   refused(open, R"({"model":"premium","input":"hi","Max_Output_Tokens":5})",
           "'Max_Output_Tokens' differs from the field 'max_output_tokens' only in case; use "
           "'max_output_tokens'");
@@ -230,11 +303,12 @@ TEST_CASE("responses: what llmgw cannot serve, bill or tie to a key is refused b
   refused(key, R"({"model":"premium","input":"hi","tools":[{"type":"web_search"}]})",
           "tools[0] has type 'web_search', which the provider may bill beyond its tokens: a key "
           "with a spending limit may not use it; send function and custom tools only");
-  refused(key,
-          R"({"model":"premium","input":[{"type":"item_reference","id":"msg_1"}]})",
-          "input[0] has type 'item_reference', whose cost llmgw cannot bound: a key with a "
-          "spending limit may send only messages, function and custom tool calls, their "
-          "outputs, and reasoning");
+  refused(key, R"({"model":"premium","input":"hi","context_management":[{"type":"compaction"}]})",
+          "'context_management' is set: server-side compaction runs the model again, which the "
+          "provider may bill beyond its tokens: a key with a spending limit may not use it");
+  refused(key, R"({"model":"premium","input":"hi","previous_response_id":"resp_9"})",
+          "'previous_response_id' is set, which brings in stored input whose cost llmgw "
+          "cannot bound: a key with a spending limit may not use it");
   refused(key, R"({"model":"premium","input":"hi","service_tier":"priority"})",
           "'service_tier' is not \"auto\" or \"default\", which the provider may bill beyond "
           "its tokens: a key with a spending limit may not use it");

@@ -1,6 +1,6 @@
 // The gateway driven by the official OpenAI Node SDK (tests/sdk/sdk_test.mjs): a chat
 // completion, a stream read with `for await`, responses.create() whole and streamed,
-// models.list(), and a 403 and a 400 the SDK surfaces with the gateway's message. And by the official Anthropic Node SDK
+// models.list(), and a 403 and a 404 the SDK surfaces with the gateway's message. And by the official Anthropic Node SDK
 // (tests/sdk/anthropic_sdk_test.mjs): messages, the stream helper, tool use, countTokens,
 // and the 403, 401 and 402 as the SDK's error classes.
 #include "tests/gateway/gateway_fixture.h"
@@ -114,7 +114,7 @@ TEST_CASE("the official Anthropic Node SDK: messages, stream helper, tool use, c
 }
 
 TEST_CASE("the official OpenAI Node SDK: completion, stream, responses, models.list, a 403 and "
-          "a 400") {
+          "a 404") {
   REQUIRE_MESSAGE(::access((k_sdk_dir + "/node_modules/openai/package.json").c_str(), R_OK) == 0,
                   "the OpenAI SDK is not installed: run `npm ci --prefix tests/sdk`");
   GatewayUnderTest gw;

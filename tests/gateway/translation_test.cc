@@ -196,14 +196,8 @@ TEST_CASE("translation: a Messages stream from an OpenAI-kind provider, with mes
   gw.alpha.stream_sse("POST", "/v1/chat/completions", chunks, std::chrono::milliseconds(1));
   TestKey key = gw.create_key({"--limit", "5"});
   gw.start();
-  std::int64_t rows_when_stopped = -1;
-  const Streamed streamed = stream_messages(
-      gw, api_key(key), messages_request("premium", true), "/v1/messages?beta=true",
-      [&](const std::string& received) {
-        if (rows_when_stopped < 0 && received.find("event: message_stop") != std::string::npos) {
-          rows_when_stopped = gw.query_int("SELECT count(*) FROM request_log");
-        }
-      });
+  const Streamed streamed = stream_messages(gw, api_key(key), messages_request("premium", true),
+                                            "/v1/messages?beta=true");
   CHECK(streamed.status == 200);
   auto delta = [](const std::string& text) {
     return named_sse("content_block_delta",
@@ -241,7 +235,7 @@ TEST_CASE("translation: a Messages stream from an OpenAI-kind provider, with mes
                  {"usage", {{"input_tokens", 36}, {"cache_read_input_tokens", 64}, {"output_tokens", 20}}}}) +
       named_sse("message_stop", {{"type", "message_stop"}});
   CHECK(events_of(streamed.received) == events_of(expected));
-  CHECK(rows_when_stopped == 1);
+  CHECK(streamed.rows_at_end == 1);
   const std::int64_t cost = cost_of(k_premium, {100, 20, 64});
   CHECK(gw.log_rows(k_log_columns) ==
         nlohmann::json::array({log_row(200, "", 100, 20, 64, 0, 0, cost, 0, 1)}));

@@ -62,8 +62,8 @@ await assert.rejects(denied.chat.completions.create({ model: 'echo', messages })
 await assert.rejects(
   client.responses.create({ model: 'echo', input: 'x', previous_response_id: 'resp_1' }),
   (error) => {
-    assert.equal(error.status, 400);
-    assert.match(error.message, /'previous_response_id' is not supported/);
+    assert.ok(error instanceof OpenAI.NotFoundError);
+    assert.match(error.message, /Previous response with id 'resp_1' not found/);
     return true;
   });
 

@@ -409,6 +409,19 @@ TEST_CASE("client request: a Responses input is bounded item by item: messages, 
   const ClientRequest text_only = parsed(R"("x")");
   CHECK(request.prompt_tokens_estimate - text_only.prompt_tokens_estimate ==
         static_cast<std::int64_t>(items.size() - 3) + 2 * llmgw::k_image_part_tokens);
+  const std::string stored = ": llmgw cannot tie a stored item to the key that stored it; send "
+                             "the item itself";
+  CHECK(error_of(R"({"model":"gpt","input":[{"role":"user","content":"x"},)"
+                 R"({"type":"item_reference","id":"msg_1"}]})",
+                 Endpoint::responses) == "input[1] is an item_reference" + stored);
+  CHECK(error_of(R"({"model":"gpt","input":[{"id":"msg_1"}]})", Endpoint::responses) ==
+        "input[0] has neither 'type' nor 'role', which the provider reads as a reference" + stored);
+  CHECK(error_of(R"({"model":"gpt","input":[{"type":null,"id":"msg_1"}]})", Endpoint::responses) ==
+        "input[0] has neither 'type' nor 'role', which the provider reads as a reference" + stored);
+  CHECK(error_of(R"({"model":"gpt","input":[{"type":"reasoning","id":"rs_1","summary":[]}]})",
+                 Endpoint::responses) ==
+        "input[0] is reasoning without 'encrypted_content', which the provider reads from its "
+        "store" + stored);
   CHECK(parsed(R"([{"type":"web_search_call","id":"ws_1"}])").unbounded.value_or("bounded") ==
         "input[0] has type 'web_search_call', whose cost llmgw cannot bound: a key with a "
         "spending limit may send only messages, function and custom tool calls, their "

@@ -267,6 +267,28 @@ TEST_CASE("migrations: step 15 says the built-in openai provider serves the Resp
         "CHECK constraint failed: responses IN (0, 1)");
 }
 
+TEST_CASE("migrations: step 16 logs each request's endpoint and response id, and finds a "
+          "response's maker by index") {
+  test::TempDir dir;
+  std::string path = dir.file("endpoint.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 15);
+  db.exec("INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
+          "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
+          "estimated, streamed, cancelled, latency_ms) VALUES ('req_1', 1, 'key_a', 'm', 'm', "
+          "'p', 200, '', 1, 1, 0, 0, 0, 0, 0, 1)");
+  migrate(db, path, 16);
+  CHECK(db.execAndGet("SELECT endpoint || '|' || coalesce(response_id, 'NULL') FROM "
+                      "request_log").getString() == "|NULL");
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT key_id FROM request_log WHERE "
+                            "response_id = 'resp_1' ORDER BY id LIMIT 1");
+  std::string steps;
+  while (plan.executeStep()) {
+    steps += plan.getColumn(3).getString() + "\n";
+  }
+  CHECK(steps.find("USING INDEX request_log_response_id") != std::string::npos);
+}
+
 TEST_CASE("migrations: step 11 rolls up the cache writes and reasoning that step 10 logged") {
   test::TempDir dir;
   std::string path = dir.file("parts.db");

@@ -1,5 +1,6 @@
-// The usage of a Responses stream, in the event that ends it (core/responses_usage.h).
-#include "core/responses_usage.h"
+// What llmgw reads of a Responses answer (core/responses_answer.h): the usage in the event
+// that ends a stream, and the response id.
+#include "core/responses_answer.h"
 
 #include <doctest/doctest.h>
 
@@ -26,7 +27,31 @@ TEST_CASE("response_end_usage: only the event that ends a response carries its u
   CHECK_FALSE(end_usage(R"({"type":"response.in_progress","response":{)" + usage + "}}"));
   CHECK_FALSE(end_usage(R"({"type":"response.completed","response":{"usage":null}})"));
   CHECK_FALSE(end_usage(R"({"type":"response.completed","response":"x"})"));
-  CHECK_FALSE(end_usage(R"({"type":"response.complete\u0064","response":{)" + usage + "}}"));
+  // An escape spells the same type, as a client's parser reads it.
+  CHECK(end_usage(R"({"type":"response.complete\u0064","response":{)" + usage + "}}"));
   CHECK(llmgw::ends_response("response.failed"));
   CHECK_FALSE(llmgw::ends_response("response.created"));
+}
+
+TEST_CASE("response_id: a plain id of a response object, in a whole answer or a stream "
+          "event, else none") {
+  auto members = [](const std::string& text) {
+    auto read = llmgw::json_object_members(text, llmgw::k_max_response_depth);
+    REQUIRE(read);
+    return *read;
+  };
+  CHECK(llmgw::response_id(members(R"({"id":"resp_01-AbZ","object":"response"})")) ==
+        "resp_01-AbZ");
+  CHECK(llmgw::event_response_id(
+            members(R"({"type":"response.created","response":{"id":"resp_9"}})")) == "resp_9");
+  for (const char* answer :
+       {R"({"id":""})", R"({"id":7})", R"({"id":"resp 1"})", R"({"id":"resp\u005f1"})",
+        R"({"id":"resp/../x"})", R"({"object":"response"})"}) {
+    CAPTURE(answer);
+    CHECK(llmgw::response_id(members(answer)).empty());
+  }
+  CHECK(llmgw::response_id(members(R"({"id":")" + std::string(128, 'a') + "\"}")).size() ==
+        128);
+  CHECK(llmgw::response_id(members(R"({"id":")" + std::string(129, 'a') + "\"}")).empty());
+  CHECK(llmgw::event_response_id(members(R"({"type":"response.output_text.delta"})")).empty());
 }

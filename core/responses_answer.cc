@@ -4,6 +4,19 @@
 
 namespace llmgw {
 
+namespace {
+
+// The members of the response object in an event, or nothing.
+std::optional<std::vector<JsonMember>> event_response(const std::vector<JsonMember>& event) {
+  const JsonMember* response = find_member(event, "response");
+  if (response == nullptr || response->value.kind != JsonKind::object) {
+    return std::nullopt;
+  }
+  return last_of_each_key(json_members(response->value));
+}
+
+}  // namespace
+
 bool ends_response(std::string_view type) {
   return type == "response.completed" || type == "response.incomplete" ||
          type == "response.failed";
@@ -22,11 +35,31 @@ std::optional<TokenUsage> response_end_usage(const std::vector<JsonMember>& even
   if (!ends_response(response_event_type(event))) {
     return std::nullopt;
   }
-  const JsonMember* response = find_member(event, "response");
-  if (response == nullptr || response->value.kind != JsonKind::object) {
-    return std::nullopt;
+  const auto response = event_response(event);
+  return response ? usage_among(*response, k_responses_usage) : std::nullopt;
+}
+
+bool has_provider_tool_call(const std::vector<JsonMember>& response) {
+  const JsonMember* output = find_member(response, "output");
+  if (output == nullptr || output->value.kind != JsonKind::array) {
+    return false;
   }
-  return usage_among(last_of_each_key(json_members(response->value)), k_responses_usage);
+  for (const JsonSlice& item : json_elements(output->value)) {
+    if (item.kind != JsonKind::object) {
+      continue;
+    }
+    const std::string type = response_event_type(last_of_each_key(json_members(item)));
+    if (type == "web_search_call" || type == "file_search_call" ||
+        type == "code_interpreter_call" || type == "image_generation_call") {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool event_has_provider_tool_call(const std::vector<JsonMember>& event) {
+  const auto response = event_response(event);
+  return response && has_provider_tool_call(*response);
 }
 
 std::string response_id(const std::vector<JsonMember>& response) {
@@ -46,11 +79,8 @@ std::string response_id(const std::vector<JsonMember>& response) {
 }
 
 std::string event_response_id(const std::vector<JsonMember>& event) {
-  const JsonMember* response = find_member(event, "response");
-  if (response == nullptr || response->value.kind != JsonKind::object) {
-    return "";
-  }
-  return response_id(last_of_each_key(json_members(response->value)));
+  const auto response = event_response(event);
+  return response ? response_id(*response) : "";
 }
 
 }  // namespace llmgw

@@ -19,13 +19,21 @@ namespace llmgw {
 // Whether a Responses stream event of this type (its data's "type") ends the response.
 bool ends_response(std::string_view type);
 
-// The data's "type" of a Responses stream event read in place (decoded, escapes and all),
-// "" when it has none.
+// The "type" of an object read in place (a Responses stream event's data, an output item),
+// decoded, escapes and all; "" when it has none.
 std::string response_event_type(const std::vector<JsonMember>& event);
 
 // The usage of the response object in an event that ends a response, when it is valid
 // (usage_among's rules); nothing for any other event.
 std::optional<TokenUsage> response_end_usage(const std::vector<JsonMember>& event);
+
+// Whether a response object's `output` holds a call of a tool the provider runs and bills
+// per use or by the hour, besides the tokens (web search, file search, code interpreter,
+// image generation): its usage is then not all it costs.
+bool has_provider_tool_call(const std::vector<JsonMember>& response);
+
+// The same for the response object in a stream event's `response` member.
+bool event_has_provider_tool_call(const std::vector<JsonMember>& event);
 
 // The longest response id llmgw records.
 constexpr std::size_t k_max_response_id = 128;

@@ -50,7 +50,7 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
 
 // The usage of a whole answer, in the wire format of its provider's kind (or of the
 // Responses API, which goes to a provider as it is), and whether it reports what llmgw
-// does not price (AnthropicUsage::has_unpriced).
+// does not price (AnthropicUsage::has_unpriced, has_provider_tool_call).
 struct AnswerUsage {
   std::optional<TokenUsage> tokens;
   bool unpriced = false;
@@ -59,7 +59,7 @@ struct AnswerUsage {
 AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, Endpoint endpoint,
                             ProviderKind kind) {
   if (endpoint == Endpoint::responses) {
-    return {usage_among(answer, k_responses_usage), false};
+    return {usage_among(answer, k_responses_usage), has_provider_tool_call(answer)};
   }
   if (kind != ProviderKind::anthropic) {
     return {usage_among(answer), false};

@@ -244,6 +244,7 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
       // The usage is in the event that ends the response, which is the end of the stream:
       // held back, as the provider wrote it, until the usage is committed.
       m_usage = response_end_usage(*chunk);
+      m_provider_tools = event_has_provider_tool_call(*chunk);
       if (is_error_like(event, chunk)) {
         m_done_event = redacted_error_event(m_provider, event);  // as any error event is
       } else {
@@ -368,6 +369,10 @@ void StreamRelay::read_on_for_usage() {
   }
 }
 
+bool StreamRelay::unpriced() const {
+  return m_anthropic_usage.has_unpriced() || m_provider_tools;
+}
+
 bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
   UsageRecord& record = m_exchange->record();
   record.cancelled = cancelled;
@@ -390,7 +395,7 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
     const bool ended = messages ? !m_done_event.empty() && m_anthropic_usage.output_final()
                                 : !m_done_event.empty() || m_upstream_ended;
     if (m_usage && (ended || (without == WithoutUsage::relayed && !messages))) {
-      if (m_anthropic_usage.has_unpriced()) {
+      if (unpriced()) {
         // Server tools or extra iterations, billed besides the tokens: at least the bound.
         set(*m_usage, std::max(cost_of(m_mapping, *m_usage), m_cost_bound), Flag::yes);
       } else {
@@ -401,7 +406,7 @@ bool StreamRelay::record_usage(Flag cancelled, WithoutUsage without) {
       TokenUsage seen = m_usage ? *m_usage : estimate;
       seen.completion = std::max(seen.completion, estimate.completion);
       const Money cost = cost_of(m_mapping, seen);
-      set(seen, m_anthropic_usage.has_unpriced() ? std::max(cost, m_cost_bound) : cost,
+      set(seen, unpriced() ? std::max(cost, m_cost_bound) : cost,
           Flag::yes);
     } else {
       // The provider may run on past what llmgw saw (a usage seen may be a running

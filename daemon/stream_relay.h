@@ -99,6 +99,9 @@ private:
   // 502 upstream_error with the cost bound, estimated. Throws nothing.
   bool finish(int status, std::string code, Flag cancelled, WithoutUsage without);
   bool record_usage(Flag cancelled, WithoutUsage without);
+  // The usage seen reports what the provider bills beside the tokens: server tools or
+  // extra iterations (Messages), a call of a tool the provider runs (Responses).
+  bool unpriced() const;
 
   std::shared_ptr<Exchange> m_exchange;
   std::unique_ptr<UpstreamResponse> m_upstream;
@@ -122,6 +125,7 @@ private:
   std::string m_piece;
   std::optional<TokenUsage> m_usage;
   AnthropicUsage m_anthropic_usage;  // of a Messages stream, read so far
+  bool m_provider_tools = false;     // a Responses stream's end reports a provider tool call
   std::size_t m_delta_bytes = 0;  // of the choices' deltas as written
   bool m_first_content_seen = false;
   bool m_finished = false;

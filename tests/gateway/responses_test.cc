@@ -2,6 +2,7 @@
 // (alpha here): the body goes on with only its model replaced, the answer and every event
 // come back byte for byte, and the usage (cached input and reasoning included) is billed
 // exactly. What llmgw cannot bill or tie to a key is refused before anything is sent.
+#include "core/client_request.h"
 #include "tests/gateway/gateway_fixture.h"
 
 #include <doctest/doctest.h>
@@ -206,6 +207,38 @@ TEST_CASE("responses: an ending event that is error-like reaches the client reda
   CHECK(streamed.received.find("response.completed") == std::string::npos);
   CHECK(gw.log_rows(k_columns) ==
         nlohmann::json::array({row(200, "", 70, 5, 0, 0, cost_of(k_premium, {70, 5, 0}), 0, 1)}));
+}
+
+TEST_CASE("responses: an answer that reports a call of a tool the provider runs is billed at "
+          "least the request's bound, flagged estimated, whole and streamed") {
+  GatewayUnderTest gw;
+  nlohmann::json answer = response_object("completed", usage(30, 0, 4, 0));
+  answer["output"] = {{{"type", "web_search_call"}, {"id", "ws_1"}, {"status", "completed"}}};
+  gw.alpha.handle("POST", k_upstream_path,
+                  [answer](const httplib::Request& request, httplib::Response& response) {
+                    if (request.body.find(R"("stream":true)") == std::string::npos) {
+                      response.set_content(answer.dump(), "application/json");
+                      return;
+                    }
+                    response.set_content(event("response.completed", {{"response", answer}}),
+                                         "text/event-stream");
+                  });
+  TestKey key = gw.create_key();
+  gw.start();
+  const std::string whole = responses_request("premium");
+  CHECK(gw.post("/v1/responses", whole, bearer(key)).status == 200);
+  const std::string streamed = responses_request("premium", true);
+  CHECK(post_stream(gw, bearer(key), streamed, "/v1/responses").status == 200);
+  // The bound: llmgw's prompt bound at the input price and max_output_tokens (300) at the
+  // output price, far above what 30 and 4 tokens cost.
+  auto bound = [](const std::string& body) {
+    const std::int64_t prompt =
+        llmgw::parse_client_request(body, llmgw::Endpoint::responses).prompt_tokens_estimate;
+    return prompt * k_premium.input + 300 * k_premium.output;
+  };
+  CHECK(gw.log_rows(k_columns) ==
+        nlohmann::json::array({row(200, "", 30, 4, 0, 0, bound(whole), 1, 0),
+                               row(200, "", 30, 4, 0, 0, bound(streamed), 1, 1)}));
 }
 
 TEST_CASE("responses: a stream cut before its end is billed the prompt bound and at least "

@@ -55,3 +55,26 @@ TEST_CASE("response_id: a plain id of a response object, in a whole answer or a 
   CHECK(llmgw::response_id(members(R"({"id":")" + std::string(129, 'a') + "\"}")).empty());
   CHECK(llmgw::event_response_id(members(R"({"type":"response.output_text.delta"})")).empty());
 }
+
+TEST_CASE("has_provider_tool_call: a call of a tool the provider runs, not one the client "
+          "runs") {
+  auto calls = [](const std::string& output) {
+    const auto members = llmgw::json_object_members(R"({"output":)" + output + "}",
+                                                     llmgw::k_max_response_depth);
+    REQUIRE(members);
+    return llmgw::has_provider_tool_call(*members);
+  };
+  for (const char* type : {"web_search_call", "file_search_call", "code_interpreter_call",
+                           "image_generation_call", "web_search_c\\u0061ll"}) {
+    CAPTURE(type);
+    CHECK(calls(std::string(R"([{"type":"message"},{"type":")") + type + R"("}])"));
+  }
+  CHECK_FALSE(calls(R"([{"type":"message"},{"type":"function_call"},{"type":"reasoning"}])"));
+  CHECK_FALSE(calls(R"([])"));
+  CHECK_FALSE(calls(R"("web_search_call")"));
+  const auto event = llmgw::json_object_members(
+      R"({"type":"response.completed","response":{"output":[{"type":"file_search_call"}]}})",
+      llmgw::k_max_response_depth);
+  REQUIRE(event);
+  CHECK(llmgw::event_has_provider_tool_call(*event));
+}

@@ -74,18 +74,17 @@ DeltaBytes messages_delta_bytes(const std::vector<JsonMember>& event) {
   return bytes;
 }
 
-// The same for an event of OpenAI's Responses stream: the `delta` of a text, reasoning or
-// tool-call arguments delta event.
-DeltaBytes responses_delta_bytes(const std::vector<JsonMember>& event) {
+// The same for an event of OpenAI's Responses stream of `type` (response_event_type): the
+// `delta` of a text, reasoning or tool-call arguments delta event.
+DeltaBytes responses_delta_bytes(const std::vector<JsonMember>& event, std::string_view type) {
   DeltaBytes bytes;
   const JsonMember* delta = find_member(event, "delta");
   if (delta == nullptr || delta->value.kind != JsonKind::string) {
     return bytes;
   }
-  const std::string type = response_event_type(event);
   constexpr std::string_view k_suffix = ".delta";
   if (type.size() < k_suffix.size() ||
-      std::string_view(type).substr(type.size() - k_suffix.size()) != k_suffix) {
+      type.substr(type.size() - k_suffix.size()) != k_suffix) {
     return bytes;
   }
   bytes.written = delta->value.text.size();
@@ -240,7 +239,8 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
     if (id.empty()) {
       id = event_response_id(*chunk);  // the key that made it may continue it
     }
-    if (ends_response(response_event_type(*chunk))) {
+    const std::string type = response_event_type(*chunk);  // decoded once per event
+    if (ends_response(type)) {
       // The usage is in the event that ends the response, which is the end of the stream:
       // held back, as the provider wrote it, until the usage is committed.
       m_usage = response_end_usage(*chunk);
@@ -252,7 +252,7 @@ std::optional<std::vector<JsonMember>> StreamRelay::inspect(const SseEvent& even
         m_done_event = masked ? std::move(*masked) : std::string(event.raw);
       }
     }
-    bytes = responses_delta_bytes(*chunk);
+    bytes = responses_delta_bytes(*chunk, type);
   } else {
     if (auto usage = usage_among(*chunk)) {
       m_usage = usage;

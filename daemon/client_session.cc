@@ -149,8 +149,8 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
   if (routes.before && routes.before(request, response)) {
     return true;
   }
-  auto route = routes.paths.find(request.path);
-  if (route == routes.paths.end() || !route->second.answers(request.method)) {
+  const Routes::Route* route = routes.find(request.path);
+  if (route == nullptr || !route->answers(request.method)) {
     return false;
   }
   if (request.method == "POST") {
@@ -158,7 +158,7 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
       response.status = 413;
       return false;
     }
-    if (route->second.admit && route->second.admit(request, response)) {
+    if (route->admit && route->admit(request, response)) {
       return true;
     }
     if (int status = read_body(stream, settings, request); status != 0) {
@@ -166,7 +166,7 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
       return false;
     }
   }
-  route->second.handler(request, response);
+  route->handler(request, response);
   return true;
 }
 

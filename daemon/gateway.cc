@@ -28,8 +28,6 @@ namespace llmgw::daemon {
 
 namespace {
 
-constexpr std::size_t k_max_upstream_body = 64 << 20;
-
 std::int64_t unix_seconds(Timestamp t) {
   return t / k_ms_per_second;
 }
@@ -344,9 +342,12 @@ void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
   const std::string id_prefix = request.endpoint == Endpoint::messages    ? "msg_"
                                 : request.endpoint == Endpoint::responses ? "resp_"
                                                                           : "chatcmpl-";
-  EchoAnswer answer = echo_answer(request, id_prefix + exchange.request_id().substr(4),
-                                  unix_seconds(m_clock.now()));
+  const std::string id = id_prefix + exchange.request_id().substr(4);
+  EchoAnswer answer = echo_answer(request, id, unix_seconds(m_clock.now()));
   UsageRecord& record = exchange.record();
+  if (request.endpoint == Endpoint::responses) {
+    record.response_id = id;  // continued by its key alone, as any provider's
+  }
   record.prompt_tokens = answer.prompt_tokens;
   record.completion_tokens = answer.completion_tokens;
   record.cost = cost_of(*candidate.mapping, TokenUsage{answer.prompt_tokens, answer.completion_tokens, 0});

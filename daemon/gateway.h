@@ -38,6 +38,11 @@ public:
   // estimate, marked `"estimated": true`. Not a request that runs: nothing is reserved or
   // logged.
   void count_tokens(const httplib::Request& request, httplib::Response& response);
+  // GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items: a stored
+  // response, forwarded (method, path and query) to the provider that holds it, for the
+  // key that made it alone; 404 for any other key and any id llmgw did not log. Nothing is
+  // billed or logged but the access-log line.
+  void stored_response(const httplib::Request& request, httplib::Response& response);
   void models(const httplib::Request& request, httplib::Response& response);
   void key_status(const httplib::Request& request, httplib::Response& response);
   void ready(const httplib::Request& request, httplib::Response& response);

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmgw::daemon {
 
@@ -18,7 +19,7 @@ struct Routes {
   // no further. A response that a hook or handler gives `Connection: close` ends its
   // connection.
   std::function<bool(const httplib::Request&, httplib::Response&)> before;
-  // The method a path answers and its handler. A request for another path or with
+  // The methods a path answers and its handler. A request for another path or with
   // another method gets no handler (`before` answers it: 404, 405). A GET route answers
   // HEAD too, as HTTP requires: the same handler runs, and the response goes out without
   // its body.
@@ -28,17 +29,47 @@ struct Routes {
   using Admission = std::function<bool(const httplib::Request&, httplib::Response&)>;
 
   struct Route {
-    std::string method;
+    std::vector<std::string> methods;
     Handler handler;
     Admission admit = nullptr;  // none: every request that gets this far is read and handled
 
     bool answers(std::string_view request_method) const {
-      return request_method == method || (method == "GET" && request_method == "HEAD");
+      for (const std::string& method : methods) {
+        if (request_method == method || (method == "GET" && request_method == "HEAD")) {
+          return true;
+        }
+      }
+      return false;
     }
     // The methods answered, for an Allow field.
-    std::string allowed() const { return method == "GET" ? "GET, HEAD" : method; }
+    std::string allowed() const {
+      std::string list;
+      for (const std::string& method : methods) {
+        list.append(list.empty() ? "" : ", ").append(method == "GET" ? "GET, HEAD" : method);
+      }
+      return list;
+    }
   };
+  // By path. A path that ends in '/' stands for every longer path that starts with it (the
+  // members of a collection, whose handler reads the rest); an exact path comes first.
   std::map<std::string, Route, std::less<>> paths;
+
+  // The route of `path`, or null.
+  const Route* find(std::string_view path) const {
+    if (auto exact = paths.find(path); exact != paths.end()) {
+      return &exact->second;
+    }
+    const Route* found = nullptr;
+    std::size_t longest = 0;
+    for (const auto& [prefix, route] : paths) {
+      if (prefix.back() == '/' && path.size() > prefix.size() && prefix.size() > longest &&
+          path.substr(0, prefix.size()) == prefix) {
+        found = &route;
+        longest = prefix.size();
+      }
+    }
+    return found;
+  }
   // Fills in a response whose status is 400 or more (the body, when empty).
   Handler on_error;
   // A handler threw: fills in the response instead.

@@ -77,35 +77,39 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   };
   routes.paths = {
       {"/v1/chat/completions",
-       {"POST",
+       {{"POST"},
         [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::chat);
         },
         admit_head}},
       {"/v1/embeddings",
-       {"POST",
+       {{"POST"},
         [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::embeddings);
         },
         admit_head}},
       {"/v1/messages",
-       {"POST",
+       {{"POST"},
         [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::messages);
         },
         admit_head}},
       {"/v1/responses",
-       {"POST",
+       {{"POST"},
         [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.completion(q, r, Endpoint::responses);
         },
         admit_head}},
+      {"/v1/responses/",
+       {{"GET", "DELETE"}, [&gateway](const httplib::Request& q, httplib::Response& r) {
+          gateway.stored_response(q, r);
+        }}},
       {"/v1/messages/count_tokens",
-       {"POST",
+       {{"POST"},
         [&gateway](const httplib::Request& q, httplib::Response& r) {
           body_read();
           gateway.count_tokens(q, r);
@@ -114,19 +118,19 @@ void install_routes(ClientServer& server, Gateway& gateway) {
           return gateway.admit_head(q, r, Gateway::LogRow::no);
         }}},
       {"/v1/models",
-       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
+       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
       {"/v1/key",
-       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) {
+       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) {
           gateway.key_status(q, r);
         }}},
       {"/healthz",
-       {"GET", [](const httplib::Request&, httplib::Response& r) {
+       {{"GET"}, [](const httplib::Request&, httplib::Response& r) {
           r.set_content(R"({"status":"ok"})", "application/json");
         }}},
       {"/readyz",
-       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.ready(q, r); }}},
+       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.ready(q, r); }}},
       {"/metrics",
-       {"GET", [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.metrics(q, r); }}},
+       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.metrics(q, r); }}},
   };
   // Anything but a known path with its method is 404 or 405 before routing.
   routes.before = [&gateway, &routes](const httplib::Request& request,
@@ -143,17 +147,17 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       gateway.reject(request, response, *error);
       return true;
     }
-    auto route = routes.paths.find(request.path);
-    if (route == routes.paths.end()) {
+    const Routes::Route* route = routes.find(request.path);
+    if (route == nullptr) {
       gateway.reject(request, response, HttpError(404, "not_found", "Not found: " + request.path));
       return true;
     }
-    if (!route->second.answers(request.method)) {
-      response.set_header("Allow", route->second.allowed());
+    if (!route->answers(request.method)) {
+      response.set_header("Allow", route->allowed());
       gateway.reject(request, response,
                      HttpError(405, "method_not_allowed",
                                fmt::format("Method {} is not allowed on {}; use {}", request.method,
-                                           request.path, route->second.method)));
+                                           request.path, fmt::join(route->methods, " or "))));
       return true;
     }
     return false;

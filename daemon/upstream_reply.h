@@ -18,6 +18,9 @@ namespace llmgw::daemon {
 // 504 upstream_timeout for a timeout, else 502 upstream_unreachable.
 HttpError upstream_failure(const Provider& provider, const UpstreamError& error);
 
+// The most of an upstream's whole answer that is read: a longer one is no answer llmgw relays.
+constexpr std::size_t k_max_upstream_body = 64 << 20;
+
 // The most of an upstream's error body that is read: a longer one is dropped whole, and
 // the status alone says what happened.
 constexpr std::size_t k_max_error_body = 64 << 10;

@@ -125,5 +125,5 @@ TEST_CASE("the official OpenAI Node SDK: completion, stream, responses, models.l
                  {{"LLMGW_URL", "http://127.0.0.1:" + std::to_string(gw.port())},
                   {"LLMGW_KEY", allowed.secret},
                   {"LLMGW_DENIED_KEY", denied.secret}},
-                 "sdk: 7 passed, 0 failed\n");
+                 "sdk: 8 passed, 0 failed\n");
 }

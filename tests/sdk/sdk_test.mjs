@@ -1,7 +1,8 @@
 // Drives a running `llmgw serve` with the official OpenAI Node SDK: chat completions and
-// the Responses API, whole and streamed, models.list and refusals. The C++ test that
-// starts the daemon passes LLMGW_URL, LLMGW_KEY (may use echo only) and LLMGW_DENIED_KEY
-// (denied echo by a rule). Exits non-zero on the first failed check.
+// the Responses API, whole and streamed, models.list, refusals, and a stored response
+// another key cannot read. The C++ test that starts the daemon passes LLMGW_URL, LLMGW_KEY
+// (may use echo only) and LLMGW_DENIED_KEY (denied echo by a rule). Exits non-zero on the
+// first failed check.
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
@@ -67,4 +68,16 @@ await assert.rejects(
     return true;
   });
 
-console.log('sdk: 7 passed, 0 failed');
+// Another key's response is unknown to it; its maker learns that echo keeps none.
+await assert.rejects(denied.responses.retrieve(response.id), (error) => {
+  assert.ok(error instanceof OpenAI.NotFoundError);
+  assert.match(error.message, new RegExp(`Response with id '${response.id}' not found`));
+  return true;
+});
+await assert.rejects(client.responses.retrieve(response.id), (error) => {
+  assert.ok(error instanceof OpenAI.NotFoundError);
+  assert.match(error.message, /was made by provider echo, which keeps no responses/);
+  return true;
+});
+
+console.log('sdk: 8 passed, 0 failed');

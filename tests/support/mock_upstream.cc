@@ -47,7 +47,8 @@ MockUpstream::~MockUpstream() {
 void MockUpstream::record(const httplib::Request& request) {
   std::lock_guard<std::mutex> lock(m_mutex);
   m_requests.push_back(
-      {request.method, request.path, request.headers, request.body, request.remote_port});
+      {request.method, request.path, request.params, request.headers, request.body,
+       request.remote_port});
 }
 
 void MockUpstream::handle(const std::string& method, const std::string& path,

@@ -18,6 +18,7 @@ namespace test {
 struct RecordedRequest {
   std::string method;
   std::string path;
+  httplib::Params params;    // of the query
   httplib::Headers headers;  // names compared case-insensitively by httplib
   std::string body;
   int client_port = 0;       // tells the client's connections apart

@@ -9,8 +9,7 @@
 #include "core/refusal.h"
 #include "core/responses_answer.h"
 #include "core/token_usage.h"
-#include "core/translate/answer_to_chat.h"
-#include "core/translate/answer_to_messages.h"
+#include "core/translate/responses_request_to_chat.h"
 #include "core/translate/translation.h"
 #include "core/unpriced_features.h"
 #include "daemon/credentials.h"
@@ -47,24 +46,45 @@ void bill_bound(UsageRecord& record, const ClientRequest& request, const Mapping
 }
 
 // The usage of a whole answer, in the wire format of its provider's kind (or of the
-// Responses API, which goes to a provider as it is), and whether it reports what llmgw
-// does not price (AnthropicUsage::has_unpriced, has_provider_tool_call).
+// Responses API, where it went to the provider as it is), and whether it reports what
+// llmgw does not price (AnthropicUsage::has_unpriced, has_provider_tool_call).
 struct AnswerUsage {
   std::optional<TokenUsage> tokens;
   bool unpriced = false;
 };
 
 AnswerUsage usage_in_answer(const std::vector<JsonMember>& answer, Endpoint endpoint,
-                            ProviderKind kind) {
-  if (endpoint == Endpoint::responses) {
+                            const Provider& provider) {
+  if (endpoint == Endpoint::responses && !translates(endpoint, provider)) {
     return {usage_among(answer, k_responses_usage), has_provider_tool_call(answer)};
   }
-  if (kind != ProviderKind::anthropic) {
+  if (provider.kind != ProviderKind::anthropic) {
     return {usage_among(answer), false};
   }
   AnthropicUsage usage;
   usage.add_from(answer);
   return {usage.total(), usage.has_unpriced()};
+}
+
+// The id llmgw gives an answer it makes or translates: `prefix` and the request's own.
+std::string answer_id(const Exchange& exchange, std::string_view prefix) {
+  return std::string(prefix) + exchange.request_id().substr(4);
+}
+
+// What a translated answer says of itself. A Responses client's response gets an id of
+// llmgw's, logged as any response's: continuing it is refused (no stored state), reading
+// it finds no provider that keeps it.
+TranslatedAnswer shown_answer(Exchange& exchange, const ClientRequest& request,
+                              const Provider& provider, Timestamp now) {
+  TranslatedAnswer shown;
+  shown.created = unix_seconds(now);
+  shown.include_usage = request.include_usage;
+  if (request.endpoint == Endpoint::responses && translates(request.endpoint, provider)) {
+    shown.response_id = answer_id(exchange, "resp_");
+    shown.tool_namespaces = tool_namespaces(request);
+    exchange.record().response_id = shown.response_id;
+  }
+  return shown;
 }
 
 }  // namespace
@@ -243,8 +263,8 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
     if (request.stream) {
       auto relay = std::make_shared<StreamRelay>(
           std::move(owner), std::move(upstream), std::move(catalog), *candidate.mapping, request,
-          stream_translation(request.endpoint, candidate.provider->kind,
-                             unix_seconds(m_clock.now()), request.include_usage),
+          stream_translation(request.endpoint, *candidate.provider,
+                             shown_answer(exchange, request, *candidate.provider, m_clock.now())),
           m_aborting);
       response.status = 200;
       response.set_header("Cache-Control", "no-cache");
@@ -285,8 +305,8 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                                 "object",
                                 candidate.provider->id));
   }
-  const AnswerUsage reported = usage_in_answer(*answer, request.endpoint, candidate.provider->kind);
-  if (request.endpoint == Endpoint::responses) {
+  const AnswerUsage reported = usage_in_answer(*answer, request.endpoint, *candidate.provider);
+  if (request.endpoint == Endpoint::responses && !translates(request.endpoint, *candidate.provider)) {
     record.response_id = response_id(*answer);  // the key that made it may continue it
   }
   std::optional<TokenUsage> usage = reported.tokens;
@@ -314,11 +334,10 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                     fmt::format("Provider {} reported usage that costs more than llmgw can count",
                                 candidate.provider->id));
   }
-  if (translates(request.endpoint, candidate.provider->kind)) {
+  if (translates(request.endpoint, *candidate.provider)) {
     std::optional<std::string> translated =
-        request.endpoint == Endpoint::chat
-            ? chat_answer_from_messages(body, unix_seconds(m_clock.now()))
-            : messages_answer_from_chat(body);
+        translated_answer(request.endpoint, *candidate.provider, body,
+                          shown_answer(exchange, request, *candidate.provider, m_clock.now()));
     if (!translated) {
       // Billed as read above: the provider ran the request.
       throw HttpError(502, "upstream_error",
@@ -342,7 +361,7 @@ void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
   const std::string id_prefix = request.endpoint == Endpoint::messages    ? "msg_"
                                 : request.endpoint == Endpoint::responses ? "resp_"
                                                                           : "chatcmpl-";
-  const std::string id = id_prefix + exchange.request_id().substr(4);
+  const std::string id = answer_id(exchange, id_prefix);
   EchoAnswer answer = echo_answer(request, id, unix_seconds(m_clock.now()));
   UsageRecord& record = exchange.record();
   if (request.endpoint == Endpoint::responses) {

@@ -3,6 +3,7 @@
 #include "core/cost_bound.h"
 #include "core/error.h"
 #include "core/responses_answer.h"
+#include "core/translate/translation.h"
 #include "daemon/event_log.h"
 #include "daemon/upstream_reply.h"
 
@@ -13,11 +14,6 @@
 namespace llmgw::daemon {
 
 namespace {
-
-// The end of a stream as relayed: the upstream's own [DONE] event may carry other lines.
-constexpr std::string_view k_done_event = "data: [DONE]\n\n";
-constexpr std::string_view k_message_stop_event =
-    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
 // What the choices of a chunk carry: the bytes of their text (content, reasoning), and
 // the bytes of their `delta` objects as written (text, tool calls, audio, ...).
@@ -121,7 +117,8 @@ StreamRelay::StreamRelay(std::shared_ptr<Exchange> exchange,
       m_mapping(mapping),
       m_provider(*m_catalog->find_provider(mapping.provider)),
       m_credential(echoable_secrets(m_provider)),
-      m_wire(request.endpoint == Endpoint::responses      ? Wire::responses
+      m_wire(request.endpoint == Endpoint::responses && !translates(request.endpoint, m_provider)
+                 ? Wire::responses
              : m_provider.kind == ProviderKind::anthropic ? Wire::messages
                                                           : Wire::chat),
       m_client_messages(request.endpoint == Endpoint::messages),
@@ -189,8 +186,8 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
       break;  // nothing follows the end of the stream
     }
     if (is_end(event)) {
-      hold_end();
       const std::string closing = m_translation ? m_translation->close() : std::string();
+      hold_end();  // after close(): a Responses end event holds every item
       if (!closing.empty() && !write(closing, sink)) {
         abandon(i + 1);
         return false;
@@ -276,7 +273,9 @@ bool StreamRelay::is_end(const SseEvent& event) const {
 void StreamRelay::hold_end() {
   // As the API writes it, not the upstream's raw lines: an id or comment could echo
   // anything.
-  m_done_event = m_client_messages ? k_message_stop_event : k_done_event;
+  m_done_event = m_translation      ? m_translation->end_event()
+                 : m_client_messages ? std::string(k_message_stop_event)
+                                     : std::string(k_chat_done_event);
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {

@@ -3,6 +3,8 @@
 #include "core/error.h"
 #include "core/translate/chat_request_to_messages.h"
 #include "core/translate/messages_request_to_chat.h"
+#include "core/translate/responses_request_to_chat.h"
+#include "core/translate/translation.h"
 #include "daemon/header_scan.h"
 #include "daemon/http_error.h"
 
@@ -19,7 +21,7 @@ std::string_view route_of(Endpoint endpoint) {
     case Endpoint::count_tokens:
       return "/v1/messages/count_tokens";
     default:
-      return "/v1/responses";
+      return "/v1/chat/completions";
   }
 }
 
@@ -27,28 +29,41 @@ std::string_view route_of(Endpoint endpoint) {
 std::optional<ProviderKind> only_kind(Endpoint endpoint) {
   switch (endpoint) {
     case Endpoint::embeddings:
-    case Endpoint::responses:
       return ProviderKind::openai;
     case Endpoint::count_tokens:
       return ProviderKind::anthropic;
     case Endpoint::chat:
     case Endpoint::messages:
+    case Endpoint::responses:
       break;
   }
   return std::nullopt;
 }
 
+std::string messages_body(const ClientRequest& chat, const Mapping& mapping) {
+  return messages_request_from_chat(
+      chat, mapping.upstream_model,
+      mapping.max_output_tokens > 0 ? std::optional(mapping.max_output_tokens) : std::nullopt);
+}
+
 std::string body_for(const Provider& provider, const Mapping& mapping,
                      const ClientRequest& request) {
+  if (!translates(request.endpoint, provider)) {
+    return upstream_body(request, mapping.upstream_model);
+  }
   try {
-    if (request.endpoint == Endpoint::chat && provider.kind == ProviderKind::anthropic) {
-      return messages_request_from_chat(
-          request, mapping.upstream_model,
-          mapping.max_output_tokens > 0 ? std::optional(mapping.max_output_tokens)
-                                        : std::nullopt);
-    }
-    if (request.endpoint == Endpoint::messages && provider.kind == ProviderKind::openai) {
-      return chat_request_from_messages(request, mapping.upstream_model);
+    switch (request.endpoint) {
+      case Endpoint::chat:
+        return messages_body(request, mapping);
+      case Endpoint::messages:
+        return chat_request_from_messages(request, mapping.upstream_model);
+      default: {
+        std::string chat = chat_request_from_responses(request, mapping.upstream_model);
+        if (provider.kind == ProviderKind::openai) {
+          return chat;
+        }
+        return messages_body(parse_client_request(chat, Endpoint::chat), mapping);
+      }
     }
   } catch (const Error& e) {
     throw HttpError(400, "invalid_request",
@@ -56,7 +71,6 @@ std::string body_for(const Provider& provider, const Mapping& mapping,
                                 provider.kind == ProviderKind::anthropic ? "Messages" : "chat",
                                 e.what()));
   }
-  return upstream_body(request, mapping.upstream_model);
 }
 
 }  // namespace
@@ -72,21 +86,15 @@ UpstreamCall::UpstreamCall(const Provider& provider, const Mapping& mapping,
                                 provider.id, to_string(provider.kind), route_of(request.endpoint),
                                 to_string(*wanted)));
   }
-  if (request.endpoint == Endpoint::responses && !provider.responses) {
-    throw HttpError(502, "provider_not_configured",
-                    fmt::format("Provider {} does not serve the Responses API; /v1/responses "
-                                "reaches only providers that do (llmgw provider set {} "
-                                "--responses)",
-                                provider.id, provider.id));
-  }
   m_body = body_for(provider, mapping, request);
   m_headers.reserve(5);
   m_headers.emplace_back("Content-Type", "application/json");
   m_headers.emplace_back("Accept", request.stream ? "text/event-stream" : "application/json");
   if (provider.kind == ProviderKind::openai) {
-    m_path = request.endpoint == Endpoint::embeddings  ? "/embeddings"
-             : request.endpoint == Endpoint::responses ? "/responses"
-                                                       : "/chat/completions";
+    m_path = request.endpoint == Endpoint::embeddings ? "/embeddings"
+             : request.endpoint == Endpoint::responses && provider.responses
+                 ? "/responses"
+                 : "/chat/completions";
     if (credential) {
       m_authorization.append("Bearer ").append(*credential);
       m_headers.emplace_back("Authorization", m_authorization);

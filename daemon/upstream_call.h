@@ -4,10 +4,11 @@
 // OpenAI-kind provider gets the credential as a Bearer token; an Anthropic-kind one gets
 // it in x-api-key, with anthropic-version and the client's anthropic-beta fields.
 //
-// A chat request to an Anthropic-kind provider, and a Messages request to an OpenAI-kind
-// one, are translated (core/translate/); embeddings reach only OpenAI-kind providers,
-// Responses requests only OpenAI-kind ones that serve that API (Provider::responses, at
-// {base}/responses, as they are), and token counts only Anthropic-kind ones.
+// A chat request to an Anthropic-kind provider, a Messages request to an OpenAI-kind one,
+// and a Responses request to a provider that does not serve that API are translated
+// (core/translate/translation.h); a Responses request to an OpenAI-kind provider that
+// serves it (Provider::responses) goes to {base}/responses as it is. Embeddings reach only
+// OpenAI-kind providers, and token counts only Anthropic-kind ones.
 #include "core/catalog.h"
 #include "core/client_request.h"
 #include "daemon/upstream_pool.h"

@@ -5,19 +5,6 @@
 
 namespace llmgw {
 
-namespace {
-
-std::string named_event(const char* type, const WireJson& data) {
-  return std::string("event: ") + type + "\ndata: " + wire_text(data) + "\n\n";
-}
-
-std::string string_in(const WireJson& object, const char* name) {
-  const WireJson value = object.is_object() ? object.value(name, WireJson()) : WireJson();
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-}  // namespace
-
 std::string ChatStreamToMessages::event(const SseEvent& event) {
   const std::optional<WireJson> data = parsed_json(event.data);
   if (!data || !data->is_object()) {

@@ -33,6 +33,7 @@ public:
   std::string keep_alive() override;
   std::string error(const nlohmann::json& redacted) override;
   std::string close() override;
+  std::string end_event() override { return std::string(k_message_stop_event); }
 
 private:
   std::string start(const WireJson& chunk);

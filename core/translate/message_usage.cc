@@ -26,4 +26,21 @@ WireJson messages_usage(const WireJson& chat_usage) {
           {"output_tokens", shown_count(chat_usage, "completion_tokens")}};
 }
 
+WireJson responses_usage(const WireJson& chat_usage) {
+  auto details = [&chat_usage](const char* name) {
+    return chat_usage.is_object() ? chat_usage.value(name, WireJson()) : WireJson();
+  };
+  const std::int64_t input = shown_count(chat_usage, "prompt_tokens");
+  const std::int64_t output = shown_count(chat_usage, "completion_tokens");
+  return {{"input_tokens", input},
+          {"input_tokens_details",
+           {{"cached_tokens",
+             std::min(input, shown_count(details("prompt_tokens_details"), "cached_tokens"))}}},
+          {"output_tokens", output},
+          {"output_tokens_details",
+           {{"reasoning_tokens", std::min(output, shown_count(details("completion_tokens_details"),
+                                                              "reasoning_tokens"))}}},
+          {"total_tokens", input + output}};
+}
+
 }  // namespace llmgw

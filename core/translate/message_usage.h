@@ -14,4 +14,8 @@ WireJson chat_usage(const WireJson& anthropic_usage);
 // cache_read_input_tokens.
 WireJson messages_usage(const WireJson& chat_usage);
 
+// Chat usage as the Responses API's: input_tokens with input_tokens_details.cached_tokens,
+// output_tokens with output_tokens_details.reasoning_tokens, total_tokens.
+WireJson responses_usage(const WireJson& chat_usage);
+
 }  // namespace llmgw

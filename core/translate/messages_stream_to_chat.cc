@@ -22,11 +22,6 @@ void merge_usage(WireJson& usage, const WireJson& update) {
   }
 }
 
-std::string string_in(const WireJson& object, const char* name) {
-  const WireJson value = object.is_object() ? object.value(name, WireJson()) : WireJson();
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 }  // namespace
 
 std::string MessagesStreamToChat::chunk(WireJson delta, const WireJson& finish_reason) const {

@@ -41,6 +41,7 @@ public:
   std::string keep_alive() override;
   std::string error(const nlohmann::json& redacted) override;
   std::string close() override;
+  std::string end_event() override { return std::string(k_chat_done_event); }
 
 private:
   struct Block {

@@ -4,14 +4,21 @@
 // core/translate/chat_stream_to_messages.h). Each is a small state machine: it is fed
 // the provider's events in order and returns the client's, "" where one makes none. The
 // provider's own end event ([DONE], message_stop) is not fed: the relay holds the
-// client's end event until the usage is committed, and close() gives what comes before it.
+// client's end event (end_event()) until the usage is committed, and close() gives what
+// comes before it.
 #include "core/sse.h"
 
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace llmgw {
+
+// The end of a chat stream and of a Messages stream, as llmgw writes them.
+constexpr std::string_view k_chat_done_event = "data: [DONE]\n\n";
+constexpr std::string_view k_message_stop_event =
+    "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
 
 class StreamTranslation {
 public:
@@ -25,6 +32,8 @@ public:
   virtual std::string error(const nlohmann::json& redacted) = 0;
   // The provider's stream ended: the client's events before its end event.
   virtual std::string close() = 0;
+  // The client's end event, once close() gave what comes before it.
+  virtual std::string end_event() = 0;
 };
 
 // The message and type of a redacted error document, as both APIs carry them; type

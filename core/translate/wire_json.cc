@@ -9,6 +9,17 @@ std::string wire_text(const WireJson& document) {
   return document.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string named_event(std::string_view type, const WireJson& document) {
+  std::string event = "event: ";
+  event.append(type).append("\ndata: ").append(wire_text(document)).append("\n\n");
+  return event;
+}
+
+std::string string_in(const WireJson& object, const char* name) {
+  const WireJson value = object.is_object() ? object.value(name, WireJson()) : WireJson();
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
 WireJson request_document(const ClientRequest& request) {
   WireJson document = WireJson::object();
   for (const JsonMember& m : request.members) {

@@ -8,12 +8,19 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace llmgw {
 
 using WireJson = nlohmann::ordered_json;
 
 std::string wire_text(const WireJson& document);
+
+// A server-sent event named `type` whose data is `document`.
+std::string named_event(std::string_view type, const WireJson& document);
+
+// `object`'s member `name` when it is a string, else "".
+std::string string_in(const WireJson& object, const char* name);
 
 // The request's members as one document, values as the client wrote them. The request was
 // checked (parse_client_request): valid JSON, nested at most k_max_json_depth.

@@ -345,13 +345,6 @@ TEST_CASE("responses: what llmgw cannot serve, bill or tie to a key is refused b
   refused(key, R"({"model":"premium","input":"hi","service_tier":"priority"})",
           "'service_tier' is not \"auto\" or \"default\", which the provider may bill beyond "
           "its tokens: a key with a spending limit may not use it");
-  // gratis is on beta only, which does not serve the Responses API.
-  Reply unserved = gw.post("/v1/responses", R"({"model":"gratis","input":"hi"})", bearer(open));
-  CHECK(unserved.status == 502);
-  CHECK(unserved.body["error"]["code"] == "provider_not_configured");
-  CHECK(unserved.body["error"]["message"] ==
-        "Provider beta does not serve the Responses API; /v1/responses reaches only providers "
-        "that do (llmgw provider set beta --responses)");
   CHECK(gw.alpha.requests().empty());
   CHECK(gw.beta.requests().empty());
   CHECK(gw.usage_of(key.id) == 0);

@@ -1,0 +1,165 @@
+#include "core/translate/chat_stream_to_responses.h"
+
+namespace llmgw {
+
+std::string ChatStreamToResponses::emit(std::string_view type, const WireJson& fields) {
+  WireJson data = {{"type", type}};
+  for (auto& [name, value] : fields.items()) {
+    data[name] = value;
+  }
+  data["sequence_number"] = m_sequence++;
+  return named_event(type, data);
+}
+
+std::string ChatStreamToResponses::event(const SseEvent& event) {
+  const std::optional<WireJson> data = parsed_json(event.data);
+  if (!data || !data->is_object()) {
+    return "";
+  }
+  std::string out = start(*data);
+  const WireJson usage = data->value("usage", WireJson());
+  if (usage.is_object()) {
+    m_usage = usage;
+  }
+  const WireJson choices = data->value("choices", WireJson());
+  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) {
+    return out;
+  }
+  const WireJson& choice = choices[0];
+  const WireJson delta = choice.value("delta", WireJson());
+  const std::string content = string_in(delta, "content");
+  if (!content.empty()) {
+    out += text(content);
+  }
+  const WireJson calls = delta.is_object() ? delta.value("tool_calls", WireJson()) : WireJson();
+  for (const WireJson& piece : calls.is_array() ? calls : WireJson::array()) {
+    if (piece.is_object()) {
+      const WireJson index = piece.value("index", WireJson(0));
+      out += call(index.is_number_integer() ? index.get<std::int64_t>() : 0, piece);
+    }
+  }
+  const std::string finish = string_in(choice, "finish_reason");
+  if (!finish.empty()) {
+    m_finish_reason = finish;
+  }
+  return out;
+}
+
+std::string ChatStreamToResponses::start(const WireJson& chunk) {
+  if (m_started) {
+    return "";
+  }
+  m_started = true;
+  m_response.set_model(chunk.value("model", WireJson()));
+  const WireJson response = m_response.in_progress();
+  std::string out = emit("response.created", {{"response", response}});
+  return out + emit("response.in_progress", {{"response", response}});
+}
+
+std::string ChatStreamToResponses::text(const std::string& piece) {
+  std::string out;
+  if (m_open != Open::text) {
+    out += close_item();
+    m_open = Open::text;
+    m_index = m_response.next_index();
+    m_item_id = m_response.item_id("msg", m_index);
+    out += emit("response.output_item.added",
+                {{"output_index", m_index},
+                 {"item", {{"id", m_item_id},
+                           {"type", "message"},
+                           {"status", "in_progress"},
+                           {"role", "assistant"},
+                           {"content", WireJson::array()}}}});
+    out += emit("response.content_part.added",
+                {{"item_id", m_item_id},
+                 {"output_index", m_index},
+                 {"content_index", 0},
+                 {"part", {{"type", "output_text"}, {"text", ""}, {"annotations", WireJson::array()}}}});
+  }
+  m_text += piece;
+  return out + emit("response.output_text.delta", {{"item_id", m_item_id},
+                                                   {"output_index", m_index},
+                                                   {"content_index", 0},
+                                                   {"delta", piece},
+                                                   {"logprobs", WireJson::array()}});
+}
+
+std::string ChatStreamToResponses::call(std::int64_t tool, const WireJson& delta) {
+  std::string out;
+  const WireJson function = delta.value("function", WireJson::object());
+  if (m_open != Open::call || m_tool != tool) {
+    out += close_item();
+    m_open = Open::call;
+    m_tool = tool;
+    m_index = m_response.next_index();
+    m_item_id = m_response.item_id("fc", m_index);
+    m_call_id = string_in(delta, "id");
+    m_name = string_in(function, "name");
+    out += emit("response.output_item.added",
+                {{"output_index", m_index},
+                 {"item", m_response.call_item(m_item_id, m_call_id, m_name, "", "in_progress")}});
+  }
+  const std::string arguments = string_in(function, "arguments");
+  if (arguments.empty()) {
+    return out;
+  }
+  m_text += arguments;
+  return out + emit("response.function_call_arguments.delta",
+                    {{"item_id", m_item_id}, {"output_index", m_index}, {"delta", arguments}});
+}
+
+std::string ChatStreamToResponses::close_item() {
+  std::string out;
+  WireJson item;
+  if (m_open == Open::text) {
+    const WireJson part = {{"type", "output_text"}, {"text", m_text}, {"annotations", WireJson::array()}};
+    out += emit("response.output_text.done", {{"item_id", m_item_id},
+                                              {"output_index", m_index},
+                                              {"content_index", 0},
+                                              {"text", m_text},
+                                              {"logprobs", WireJson::array()}});
+    out += emit("response.content_part.done", {{"item_id", m_item_id},
+                                               {"output_index", m_index},
+                                               {"content_index", 0},
+                                               {"part", part}});
+    item = message_item(m_item_id, m_text, "completed");
+  } else if (m_open == Open::call) {
+    out += emit("response.function_call_arguments.done",
+                {{"item_id", m_item_id}, {"output_index", m_index}, {"arguments", m_text}});
+    item = m_response.call_item(m_item_id, m_call_id, m_name, m_text, "completed");
+  } else {
+    return out;
+  }
+  out += emit("response.output_item.done", {{"output_index", m_index}, {"item", item}});
+  m_response.add(std::move(item));
+  m_open = Open::none;
+  m_tool = -1;
+  m_text.clear();
+  return out;
+}
+
+std::string ChatStreamToResponses::keep_alive() {
+  return ": keep-alive\n\n";
+}
+
+std::string ChatStreamToResponses::error(const nlohmann::json& redacted) {
+  m_error = stream_error(redacted);
+  return emit("error", {{"code", m_error->type}, {"message", m_error->message}, {"param", nullptr}});
+}
+
+std::string ChatStreamToResponses::close() {
+  std::string out = start(WireJson::object());
+  return out + close_item();
+}
+
+std::string ChatStreamToResponses::end_event() {
+  if (m_error) {
+    return emit("response.failed",
+                {{"response", m_response.failed(m_error->type, m_error->message, m_usage)}});
+  }
+  const WireJson response = m_response.ended(m_finish_reason, m_usage);
+  return emit(std::string("response.") + response["status"].get<std::string>(),
+              {{"response", response}});
+}
+
+}  // namespace llmgw

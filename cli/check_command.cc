@@ -5,6 +5,7 @@
 #include "cli/output.h"
 #include "core/catalog.h"
 #include "core/catalog_json.h"
+#include "core/endpoint_service.h"
 #include "core/evaluator.h"
 #include "core/key_store.h"
 #include "core/refusal.h"
@@ -48,7 +49,18 @@ nlohmann::json candidate_json(const Candidate& c) {
   out.erase("context_size");
   out.erase("max_output_tokens");
   out.erase("streaming");
+  out["endpoints"] = endpoints_json(*c.provider);
   return out;
+}
+
+// "/v1/chat/completions, /v1/messages (translated), ...": what reaches the provider.
+std::string endpoints_text(const Provider& provider) {
+  std::vector<std::string> served;
+  const nlohmann::ordered_json endpoints = endpoints_json(provider);
+  for (const auto& [path, how] : endpoints.items()) {
+    served.push_back(how == "native" ? path : path + " (translated)");
+  }
+  return fmt::format("{}", fmt::join(served, ", "));
 }
 
 void print_check(Context& context, const std::string& key_id, const std::string& model,
@@ -86,6 +98,7 @@ void print_check(Context& context, const std::string& key_id, const std::string&
   if (chosen) {
     fields.emplace_back("provider", chosen->provider->id);
     fields.emplace_back("upstream model", chosen->mapping->upstream_model);
+    fields.emplace_back("endpoints", endpoints_text(*chosen->provider));
     std::vector<std::string> fallbacks;
     for (std::size_t i = 1; i < iam.candidates.size(); ++i) {
       fallbacks.push_back(iam.candidates[i].provider->id);

@@ -2,6 +2,7 @@
 #include "daemon/gateway.h"
 
 #include "core/catalog_json.h"
+#include "core/endpoint_service.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,10 +10,12 @@ namespace llmgw::daemon {
 
 namespace {
 
-// A provider's offer of the model: the catalog's mapping, and whether it is free.
+// A provider's offer of the model: the catalog's mapping, whether it is free, and the
+// endpoints that reach it (natively or translated).
 nlohmann::json offer_json(const Candidate& c) {
   nlohmann::json offer = to_json(*c.mapping);
   offer["free"] = c.mapping->is_free();
+  offer["endpoints"] = endpoints_json(*c.provider);
   return offer;
 }
 

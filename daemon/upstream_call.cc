@@ -1,5 +1,6 @@
 #include "daemon/upstream_call.h"
 
+#include "core/endpoint_service.h"
 #include "core/error.h"
 #include "core/translate/chat_request_to_messages.h"
 #include "core/translate/messages_request_to_chat.h"
@@ -13,32 +14,6 @@
 namespace llmgw::daemon {
 
 namespace {
-
-std::string_view route_of(Endpoint endpoint) {
-  switch (endpoint) {
-    case Endpoint::embeddings:
-      return "/v1/embeddings";
-    case Endpoint::count_tokens:
-      return "/v1/messages/count_tokens";
-    default:
-      return "/v1/chat/completions";
-  }
-}
-
-// The kind of provider that alone serves `endpoint`, for the routes only one kind serves.
-std::optional<ProviderKind> only_kind(Endpoint endpoint) {
-  switch (endpoint) {
-    case Endpoint::embeddings:
-      return ProviderKind::openai;
-    case Endpoint::count_tokens:
-      return ProviderKind::anthropic;
-    case Endpoint::chat:
-    case Endpoint::messages:
-    case Endpoint::responses:
-      break;
-  }
-  return std::nullopt;
-}
 
 std::string messages_body(const ClientRequest& chat, const Mapping& mapping) {
   return messages_request_from_chat(
@@ -79,12 +54,14 @@ UpstreamCall::UpstreamCall(const Provider& provider, const Mapping& mapping,
                            const ClientRequest& request,
                            std::optional<std::string_view> credential,
                            const httplib::Headers& client_headers) {
-  const std::optional<ProviderKind> wanted = only_kind(request.endpoint);
-  if (wanted && provider.kind != *wanted) {
+  if (service(request.endpoint, provider) == Service::none) {
+    // Served by one kind alone: the other one.
+    const ProviderKind wanted =
+        provider.kind == ProviderKind::openai ? ProviderKind::anthropic : ProviderKind::openai;
     throw HttpError(502, "provider_not_configured",
                     fmt::format("Provider {} is of kind {}; {} reaches only providers of kind {}",
-                                provider.id, to_string(provider.kind), route_of(request.endpoint),
-                                to_string(*wanted)));
+                                provider.id, to_string(provider.kind),
+                                endpoint_path(request.endpoint), to_string(wanted)));
   }
   m_body = body_for(provider, mapping, request);
   m_headers.reserve(5);

@@ -8,6 +8,15 @@ using test::outcome_of;
 using test::refused;
 using test::run_ok;
 
+namespace {
+
+// An OpenAI-kind provider without the Responses API: what reaches it, and how.
+const std::string k_openai_endpoints =
+    R"({"/v1/chat/completions": "native", "/v1/embeddings": "native",)"
+    R"( "/v1/messages": "translated", "/v1/responses": "translated"})";
+
+}  // namespace
+
 TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0") {
   test::LabDatabase db;
   std::string id = db.key({"--deny-free"});
@@ -17,6 +26,8 @@ TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0
                                "model:          lab-chat\n"
                                "provider:       lab2\n"
                                "upstream model: lab-chat\n"
+                               "endpoints:      /v1/chat/completions, /v1/embeddings, "
+                               "/v1/messages (translated), /v1/responses (translated)\n"
                                "fallbacks:      lab\n",
                                "", false});
   test::Result json_run = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat"});
@@ -25,9 +36,9 @@ TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0
     "model": "lab-chat", "decision": "allowed", "status": 200, "reason": null, "rule_ids": [],
     "provider": "lab2", "upstream_model": "lab-chat", "candidates": [
       {"provider": "lab2", "upstream_model": "lab-chat", "input_price": "0.5",
-       "output_price": "1", "cached_input_price": "0.5"},
+       "output_price": "1", "cached_input_price": "0.5", "endpoints": )" + k_openai_endpoints + R"(},
       {"provider": "lab", "upstream_model": "lab-chat", "input_price": "1",
-       "output_price": "2", "cached_input_price": "1"}]})"));
+       "output_price": "2", "cached_input_price": "1", "endpoints": )" + k_openai_endpoints + R"(}]})"));
 }
 
 TEST_CASE("cli: key check of a key without rules allows every candidate, cheapest first") {

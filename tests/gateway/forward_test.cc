@@ -33,7 +33,7 @@ std::string everything_sent(const RecordedRequest& request) {
   return text;
 }
 
-// The models /v1/models lists, each with its candidates' pricing fields.
+// The models /v1/models lists, each with its candidates' pricing fields and endpoints.
 std::map<std::string, nlohmann::json> listed_models(GatewayUnderTest& gw, const TestKey& key) {
   Reply listed = gw.get("/v1/models", bearer(key));
   REQUIRE(listed.status == 200);
@@ -44,7 +44,8 @@ std::map<std::string, nlohmann::json> listed_models(GatewayUnderTest& gw, const 
     for (const auto& p : model["providers"]) {
       candidates.push_back({{"provider", p["provider"]}, {"upstream_model", p["upstream_model"]},
                             {"input_price", p["input_price"]}, {"output_price", p["output_price"]},
-                            {"cached_input_price", p["cached_input_price"]}});
+                            {"cached_input_price", p["cached_input_price"]},
+                            {"endpoints", p["endpoints"]}});
     }
     CHECK(model["object"] == "model");
     models[model["id"].get<std::string>()] = candidates;
@@ -228,4 +229,11 @@ TEST_CASE("/v1/models lists exactly what `llmgw key check` allows, with pricing"
   CHECK(ids(keys[2]) == std::set<std::string>{"echo", "gratis"});
   CHECK(ids(keys[5]).empty());
   CHECK(listed_models(gw, keys[1])["shared"][0]["provider"] == "beta");
+  // alpha serves the Responses API, beta only chat: a Responses request to it is translated.
+  const nlohmann::json shared = listed_models(gw, keys[0])["shared"];
+  CHECK(shared[0]["endpoints"] == nlohmann::json{{"/v1/chat/completions", "native"},
+                                                 {"/v1/embeddings", "native"},
+                                                 {"/v1/messages", "translated"},
+                                                 {"/v1/responses", "native"}});
+  CHECK(shared[1]["endpoints"]["/v1/responses"] == "translated");
 }

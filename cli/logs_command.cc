@@ -3,6 +3,7 @@
 #include "cli/log_view.h"
 #include "cli/stop_signals.h"
 #include "cli/time_arguments.h"
+#include "core/endpoint_service.h"
 #include "core/error.h"
 #include "core/key_store.h"
 
@@ -51,6 +52,7 @@ void add_logs_command(CLI::App& app, Context& context) {
     std::optional<std::string> key;
     std::optional<std::string> model;
     std::optional<std::string> status;
+    std::optional<std::string> endpoint;
     std::string limit = "50";
     bool follow = false;
   };
@@ -64,6 +66,10 @@ void add_logs_command(CLI::App& app, Context& context) {
       ->type_name("<model>");
   add_optional(logs, "--status", o->status, "only requests answered with this HTTP status")
       ->type_name("<code>");
+  add_optional(logs, "--endpoint", o->endpoint,
+               "only requests to this endpoint: /v1/chat/completions, /v1/embeddings, "
+               "/v1/messages or /v1/responses")
+      ->type_name("<path>");
   logs->add_option("--limit", o->limit, "how many rows, 1 to 100000 (default 50)")
       ->type_name("<n>");
   logs->add_flag("--follow", o->follow,
@@ -75,6 +81,9 @@ void add_logs_command(CLI::App& app, Context& context) {
     filter.model = o->model;
     if (o->status) {
       filter.status = static_cast<int>(parse_count(*o->status, 100, 599, "--status"));
+    }
+    if (o->endpoint) {
+      filter.endpoint = std::string(endpoint_path(parse_logged_endpoint(*o->endpoint)));
     }
     std::int64_t limit = parse_count(o->limit, 1, 100000, "--limit");
     if (filter.key_id) {

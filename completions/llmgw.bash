@@ -38,7 +38,7 @@ _llmgw_options() {
     serve) echo "--listen --threads --max-body --upstream-connect-timeout --upstream-timeout
       --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file" ;;
     usage) echo "--key --since --until --by --csv" ;;
-    logs) echo "--key --model --status --limit --follow" ;;
+    logs) echo "--key --model --status --endpoint --limit --follow" ;;
     backup) echo "--force" ;;
   esac
 }
@@ -66,6 +66,7 @@ _llmgw_value() {
     --error-format) echo "auto reference openai" ;;
     --access-log) echo "on off" ;;
     --kind) echo "openai anthropic" ;;
+    --endpoint) echo "/v1/chat/completions /v1/embeddings /v1/messages /v1/responses" ;;
     -d | --description | --limit | --period-limit | --period | --expires | \
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \

@@ -60,7 +60,7 @@ function __llmgw_options
         case usage
             echo --key --since --until --by --csv
         case logs
-            echo --key --model --status --limit --follow
+            echo --key --model --status --endpoint --limit --follow
         case backup
             echo --force
     end
@@ -101,6 +101,8 @@ function __llmgw_value
             echo on off
         case --kind
             echo openai anthropic
+        case --endpoint
+            echo /v1/chat/completions /v1/embeddings /v1/messages /v1/responses
         case -d --description --limit --period-limit --period --expires --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price --cache-write-price \

@@ -156,6 +156,11 @@ void read_responses_fields(ClientRequest& request) {
                   "API that holds one; send the whole input, or continue a response with "
                   "'previous_response_id'");
   }
+  std::optional<JsonSlice> instructions = member(request, "instructions");
+  if (!is_null(instructions) && instructions->kind != JsonKind::string) {
+    // Items there (images among them) would escape the prompt bound, which counts `input`.
+    throw_invalid("'instructions' must be a string; send other items in 'input'");
+  }
   std::optional<JsonSlice> previous = member(request, "previous_response_id");
   if (!is_null(previous)) {
     if (previous->kind != JsonKind::string) {

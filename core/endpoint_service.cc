@@ -1,7 +1,10 @@
 #include "core/endpoint_service.h"
 
 #include "core/echo_provider.h"
+#include "core/error.h"
 #include "core/translate/translation.h"
+
+#include <fmt/format.h>
 
 namespace llmgw {
 
@@ -19,6 +22,18 @@ std::string_view endpoint_path(Endpoint endpoint) {
       return "/v1/responses";
   }
   return "";
+}
+
+Endpoint parse_logged_endpoint(std::string_view path) {
+  for (Endpoint endpoint :
+       {Endpoint::chat, Endpoint::embeddings, Endpoint::messages, Endpoint::responses}) {
+    if (endpoint_path(endpoint) == path) {
+      return endpoint;
+    }
+  }
+  throw_invalid(fmt::format("invalid --endpoint '{}': expected /v1/chat/completions, "
+                            "/v1/embeddings, /v1/messages or /v1/responses",
+                            path));
 }
 
 Service service(Endpoint endpoint, const Provider& provider) {

@@ -16,6 +16,10 @@ enum class Service { native, translated, none };
 // The gateway's path for `endpoint`: "/v1/chat/completions", "/v1/responses", ...
 std::string_view endpoint_path(Endpoint endpoint);
 
+// The endpoint whose path is `path`, among those whose requests are logged (every one but
+// count_tokens). Throws Error(invalid) listing them otherwise.
+Endpoint parse_logged_endpoint(std::string_view path);
+
 // The built-in echo model answers every endpoint in its own API, token counts aside.
 Service service(Endpoint endpoint, const Provider& provider);
 

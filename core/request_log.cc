@@ -73,7 +73,8 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
       "reasoning_tokens, endpoint, response_id FROM request_log "
       "WHERE id > :after AND id <= :up_to AND (:key IS NULL OR key_id = :key) "
       "AND (:model IS NULL OR requested_model = :model OR served_model = :model) "
-      "AND (:status IS NULL OR status = :status) ORDER BY id DESC LIMIT :limit");
+      "AND (:status IS NULL OR status = :status) "
+      "AND (:endpoint IS NULL OR endpoint = :endpoint) ORDER BY id DESC LIMIT :limit");
   select.bind(":after", after);
   select.bind(":up_to", up_to);
   if (filter.key_id) {
@@ -84,6 +85,9 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
   }
   if (filter.status) {
     select.bind(":status", *filter.status);
+  }
+  if (filter.endpoint) {
+    select.bind(":endpoint", *filter.endpoint);
   }
   select.bind(":limit", limit);
   std::vector<LogEntry> entries;

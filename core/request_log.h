@@ -22,6 +22,7 @@ struct LogFilter {
   std::optional<std::string> key_id;
   std::optional<std::string> model;  // the requested or the served model
   std::optional<int> status;
+  std::optional<std::string> endpoint;  // the path the request came to: "/v1/responses"
 };
 
 class RequestLog {

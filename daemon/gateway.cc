@@ -203,13 +203,16 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);
   } catch (const std::exception& e) {
-    // A fault of llmgw's own: this request ends as a 500 with its row and its reservation
-    // settled, and the daemon serves the others. The detail is for the operator only.
-    log_line({{"level", "error"}, {"event", "handler_exception"},
-              {"path", logged_string(request.path)}, {"error", logged_string(e.what())}});
-    exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
-                  response);
+    fail_internally(exchange, request, e, response);
   }
+}
+
+void Gateway::fail_internally(Exchange& exchange, const httplib::Request& request,
+                              const std::exception& error, httplib::Response& response) {
+  log_line({{"level", "error"}, {"event", "handler_exception"},
+            {"path", logged_string(request.path)}, {"error", logged_string(error.what())}});
+  exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
+                response);
 }
 
 void Gateway::forward(Exchange& exchange, ClientRequest& request,

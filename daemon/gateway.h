@@ -80,6 +80,10 @@ private:
   // logged request of this key made (another key's reads as unknown), 400 when the
   // provider that holds it is not among the candidates.
   void pin_to_maker(const ClientRequest& request, const KeyConfig& key, Decision& decision);
+  // A fault of llmgw's own: the request ends as a 500 with its row and its reservation
+  // settled, and the daemon serves the others. The detail goes to the operator's log only.
+  void fail_internally(Exchange& exchange, const httplib::Request& request,
+                       const std::exception& error, httplib::Response& response);
   // `decision` points into `catalog`, which a configuration change may replace in the
   // directory meanwhile: whatever outlives this call keeps `catalog` alive.
   void forward(Exchange& exchange, ClientRequest& request,

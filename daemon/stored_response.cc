@@ -118,6 +118,8 @@ void Gateway::stored_response(const httplib::Request& request, httplib::Response
     exchange.finish(200);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);
+  } catch (const std::exception& e) {
+    fail_internally(exchange, request, e, response);  // the database busy past its timeout
   }
 }
 

@@ -276,6 +276,11 @@ void StreamRelay::hold_end() {
   m_done_event = m_translation      ? m_translation->end_event()
                  : m_client_messages ? std::string(k_message_stop_event)
                                      : std::string(k_chat_done_event);
+  // A translated end may repeat the text of many deltas whole (a Responses stream's
+  // response.completed): a credential split among them shows there.
+  if (auto masked = m_credential.masked(m_done_event)) {
+    m_done_event = std::move(*masked);
+  }
 }
 
 bool StreamRelay::relay(const SseEvent& event, httplib::DataSink& sink) {

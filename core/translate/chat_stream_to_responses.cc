@@ -21,6 +21,9 @@ std::string ChatStreamToResponses::event(const SseEvent& event) {
   if (usage.is_object()) {
     m_usage = usage;
   }
+  if (m_error) {
+    return out;  // nothing is sent after an error, but the usage
+  }
   const WireJson choices = data->value("choices", WireJson());
   if (!choices.is_array() || choices.empty() || !choices[0].is_object()) {
     return out;
@@ -56,8 +59,26 @@ std::string ChatStreamToResponses::start(const WireJson& chunk) {
   return out + emit("response.in_progress", {{"response", response}});
 }
 
+bool ChatStreamToResponses::hold(std::size_t bytes, bool item, std::string& out) {
+  m_held_bytes += bytes;
+  m_held_items += item ? 1 : 0;
+  if (m_held_bytes <= k_max_held_bytes && m_held_items <= k_max_held_items) {
+    return true;
+  }
+  m_open = Open::none;  // left unclosed: it is not held whole
+  m_text.clear();
+  out += error({{"error",
+                 {{"type", "response_too_large"},
+                  {"message", "The response is larger than llmgw holds for a translated "
+                              "stream; it ends here"}}}});
+  return false;
+}
+
 std::string ChatStreamToResponses::text(const std::string& piece) {
   std::string out;
+  if (!hold(piece.size(), m_open != Open::text, out)) {
+    return out;
+  }
   if (m_open != Open::text) {
     out += close_item();
     m_open = Open::text;
@@ -87,7 +108,14 @@ std::string ChatStreamToResponses::text(const std::string& piece) {
 std::string ChatStreamToResponses::call(std::int64_t tool, const WireJson& delta) {
   std::string out;
   const WireJson function = delta.value("function", WireJson::object());
-  if (m_open != Open::call || m_tool != tool) {
+  const bool opens = m_open != Open::call || m_tool != tool;
+  const std::string arguments = string_in(function, "arguments");
+  const std::size_t named =
+      opens ? string_in(delta, "id").size() + string_in(function, "name").size() : 0;
+  if (!hold(named + arguments.size(), opens, out)) {
+    return out;
+  }
+  if (opens) {
     out += close_item();
     m_open = Open::call;
     m_tool = tool;
@@ -99,7 +127,6 @@ std::string ChatStreamToResponses::call(std::int64_t tool, const WireJson& delta
                 {{"output_index", m_index},
                  {"item", m_response.call_item(m_item_id, m_call_id, m_name, "", "in_progress")}});
   }
-  const std::string arguments = string_in(function, "arguments");
   if (arguments.empty()) {
     return out;
   }
@@ -149,7 +176,7 @@ std::string ChatStreamToResponses::error(const nlohmann::json& redacted) {
 
 std::string ChatStreamToResponses::close() {
   std::string out = start(WireJson::object());
-  return out + close_item();
+  return out + close_item();  // an item cut by the provider's error is closed as it stands
 }
 
 std::string ChatStreamToResponses::end_event() {

@@ -16,9 +16,15 @@
 //                            response.output_item.done with the whole item
 //   a comment (keep-alive) → a comment
 //   an error               → event: error {"type": "error", "code", "message"}; the
-//                            stream then ends with response.failed
+//                            stream's end is then response.failed
 //   the end                → the open item closed; end_event(): response.completed (or
 //                            .incomplete, .failed) with every item and the usage
+//
+// The ending event repeats every item, so the translation holds them: at most
+// k_max_held_bytes of text and arguments in at most k_max_held_items items. Past that, an
+// error event (code response_too_large) ends what the client is sent; the provider's
+// stream is still read for its usage, and the end is response.failed with the items
+// closed before.
 #include "core/translate/response_object.h"
 #include "core/translate/stream_translation.h"
 
@@ -31,6 +37,9 @@ namespace llmgw {
 
 class ChatStreamToResponses : public StreamTranslation {
 public:
+  static constexpr std::size_t k_max_held_bytes = 16 << 20;
+  static constexpr std::size_t k_max_held_items = 4096;
+
   // `id` is the response's, `created_at` Unix seconds, `namespaces` those of the request's
   // namespace tools.
   ChatStreamToResponses(std::string id, std::int64_t created_at,
@@ -50,6 +59,9 @@ private:
   std::string text(const std::string& piece);
   std::string call(std::int64_t tool, const WireJson& delta);
   std::string close_item();
+  // Counts `bytes` more held, and an item more when `item`: false, with the error event in
+  // `out`, once past the bounds.
+  bool hold(std::size_t bytes, bool item, std::string& out);
 
   enum class Open { none, text, call };
 
@@ -59,6 +71,8 @@ private:
   WireJson m_usage;  // the chat usage, the last one the provider sent
   std::string m_finish_reason;
   std::optional<StreamError> m_error;
+  std::size_t m_held_bytes = 0;
+  std::size_t m_held_items = 0;
   Open m_open = Open::none;
   std::size_t m_index = 0;  // of the open item
   std::string m_item_id;

@@ -15,14 +15,25 @@ namespace {
   throw_invalid(fmt::format("{} has no counterpart in the chat API", what));
 }
 
+// The longest function name the chat API takes.
+constexpr std::size_t k_max_chat_tool_name = 64;
+
 const std::set<std::string, std::less<>> k_ignored = {
     "include",          "metadata",          "client_metadata", "service_tier",
     "truncation",       "prompt_cache_key",  "safety_identifier", "stream_options",
     "store"};
 
-// The chat name of a tool `name` in the namespace `space` ("" for none).
+// The chat name of a tool `name` in the namespace `space` ("" for none), at most as long
+// as the chat API allows: a namespace's name is repeated in each of its tools.
 std::string chat_tool_name(const std::string& space, const std::string& name) {
-  return space.empty() ? name : space + std::string(k_namespace_separator) + name;
+  std::string chat = space.empty() ? name : space + std::string(k_namespace_separator) + name;
+  if (!space.empty() && chat.size() > k_max_chat_tool_name) {
+    throw_invalid(fmt::format("The tool '{}' of the namespace '{}' would be named with more "
+                              "than {} characters in the chat API",
+                              name.substr(0, k_max_chat_tool_name),
+                              space.substr(0, k_max_chat_tool_name), k_max_chat_tool_name));
+  }
+  return chat;
 }
 
 std::string type_of(const WireJson& item) {
@@ -153,6 +164,30 @@ WireJson function_tool(const WireJson& tool, const std::string& space) {
   return {{"type", "function"}, {"function", std::move(function)}};
 }
 
+// Function tools, and those of namespaces, each under a chat name of its own.
+WireJson chat_tools(const WireJson& tools) {
+  WireJson out = WireJson::array();
+  std::set<std::string, std::less<>> names;
+  auto add = [&out, &names](WireJson function) {
+    const std::string& name = function["function"]["name"].get_ref<const std::string&>();
+    if (!names.insert(name).second) {
+      throw_invalid(fmt::format("Two tools would both be named '{}' in the chat API", name));
+    }
+    out.push_back(std::move(function));
+  };
+  for (const WireJson& tool : tools) {
+    if (type_of(tool) != "namespace") {
+      add(function_tool(tool, ""));
+      continue;
+    }
+    const std::string& space = string_field(tool, "name", "A namespace tool");
+    for (const WireJson& member : tool.value("tools", WireJson::array())) {
+      add(function_tool(member, space));
+    }
+  }
+  return out;
+}
+
 WireJson tool_choice(const WireJson& choice) {
   if (choice == "auto" || choice == "none" || choice == "required") {
     return choice;
@@ -207,7 +242,7 @@ void add_reasoning(const WireJson& reasoning, WireJson& out) {
 
 std::string translated(const ClientRequest& request, std::string_view upstream_model) {
   WireJson responses = request_document(request);
-  if (responses.contains("previous_response_id")) {
+  if (!responses.value("previous_response_id", WireJson()).is_null()) {
     throw_invalid("'previous_response_id' needs the stored response, which only a provider "
                   "that serves the Responses API keeps");
   }
@@ -230,9 +265,9 @@ std::string translated(const ClientRequest& request, std::string_view upstream_m
   }
   WireJson out = {{"model", upstream_model}, {"messages", std::move(messages)}};
   for (auto& [name, value] : responses.items()) {
-    if (name == "model" || name == "input" || name == "instructions" ||
+    if (name == "model" || name == "input" || name == "instructions" || value.is_null() ||
         k_ignored.count(name) != 0) {
-      continue;
+      continue;  // null is as absent
     }
     if (name == "max_output_tokens") {
       out["max_completion_tokens"] = value;
@@ -245,17 +280,7 @@ std::string translated(const ClientRequest& request, std::string_view upstream_m
                name == "parallel_tool_calls") {
       out[name] = value;
     } else if (name == "tools") {
-      out["tools"] = WireJson::array();
-      for (const WireJson& tool : value) {
-        if (type_of(tool) != "namespace") {
-          out["tools"].push_back(function_tool(tool, ""));
-          continue;
-        }
-        const std::string& space = string_field(tool, "name", "A namespace tool");
-        for (const WireJson& member : tool.value("tools", WireJson::array())) {
-          out["tools"].push_back(function_tool(member, space));
-        }
-      }
+      out["tools"] = chat_tools(value);
     } else if (name == "tool_choice") {
       out["tool_choice"] = tool_choice(value);
     } else if (name == "text") {

@@ -28,6 +28,17 @@ struct LogsDatabase : test::TestDatabase {
   }
 };
 
+// Two more rows, each with the endpoint it came to.
+struct EndpointsDatabase : LogsDatabase {
+  EndpointsDatabase() {
+    llmgw::UsageRecord chat = request(a, "2026-11-27T10:03:00Z", "gpt-4o", "openai");
+    chat.endpoint = "/v1/chat/completions";
+    llmgw::UsageRecord responses = request(b, "2026-11-27T10:04:00Z", "gpt-4o", "openai");
+    responses.endpoint = "/v1/responses";
+    test::log_requests(path, {chat, responses});
+  }
+};
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -102,6 +113,26 @@ TEST_CASE("cli: logs filters by model and by status") {
   CHECK(ids({"--status", "500"}) == "3 ");
   CHECK(ids({"--key", db.a, "--status", "200"}) == "1 ");
   CHECK(ids({"--status", "404"}) == "");
+}
+
+TEST_CASE("cli: logs filters by the endpoint a request came to, and refuses another path") {
+  EndpointsDatabase db;
+  auto ids = [&](const std::string& endpoint) {
+    std::string out;
+    for (const auto& line :
+         split_lines(test::llmgw(db.path, {"--json", "logs", "--endpoint", endpoint}).out)) {
+      const nlohmann::json row = test::parse_json(line);
+      CHECK(row["endpoint"] == endpoint);
+      out += row["id"].dump() + " ";
+    }
+    return out;
+  };
+  CHECK(ids("/v1/responses") == "5 ");
+  CHECK(ids("/v1/chat/completions") == "4 ");
+  CHECK(ids("/v1/messages") == "");
+  CHECK(outcome_of(db.path, {"logs", "--endpoint", "responses"}) ==
+        refused(2, "invalid --endpoint 'responses': expected /v1/chat/completions, "
+                   "/v1/embeddings, /v1/messages or /v1/responses"));
 }
 
 TEST_CASE("cli: logs refuses a bad --limit and a bad --status") {

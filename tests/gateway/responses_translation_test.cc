@@ -200,3 +200,30 @@ TEST_CASE("responses translation: an Anthropic-kind provider gets a Messages req
   const std::int64_t cost = 30 * k_input + 5000 * k_read + 87 * k_output;
   CHECK(gw.log_rows(k_columns) == nlohmann::json::array({row(200, 5030, 87, 5000, cost, 1)}));
 }
+
+TEST_CASE("responses translation: a credential split over many deltas, each too short to "
+          "recognise, is masked where the ending event joins them") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces;
+  const std::string credential = k_alpha_credential;
+  for (std::size_t at = 0; at < credential.size(); at += 5) {
+    pieces.push_back(sse(chat_chunk({{"content", credential.substr(at, 5)}})));
+  }
+  pieces.push_back(sse({{"id", "chatcmpl-1"}, {"choices", nlohmann::json::array()},
+                        {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 6}}}}));
+  pieces.push_back("data: [DONE]\n\n");
+  gw.alpha.stream_sse("POST", k_chat_path, pieces, std::chrono::milliseconds(1));
+  TestKey key = gw.create_key();
+  gw.start();
+  without_responses(gw);
+  const Streamed streamed =
+      post_stream(gw, bearer(key), R"({"model":"premium","input":"hi","stream":true})",
+                  "/v1/responses", "event: response.completed");
+  CHECK(streamed.status == 200);
+  CHECK(streamed.received.find(credential) == std::string::npos);
+  const std::vector<nlohmann::json> events = events_of(streamed.received);
+  REQUIRE(!events.empty());
+  CHECK(events.back()["type"] == "response.completed");
+  CHECK(events.back()["response"]["output"][0]["content"][0]["text"].get<std::string>().find(
+            "[redacted]") != std::string::npos);
+}

@@ -387,8 +387,14 @@ TEST_CASE("client request: a Responses request reads input and max_output_tokens
         "background one ends out of its sight");
   // false and null are no background response, and no stored state.
   CHECK_NOTHROW(parse_client_request(
-      R"({"model":"gpt","input":"hi","background":false,"previous_response_id":null})",
+      R"({"model":"gpt","input":"hi","background":false,"previous_response_id":null,)"
+      R"("instructions":null})",
       Endpoint::responses));
+  // Instructions as items (an image among them) would escape the prompt bound.
+  CHECK(error_of(R"({"model":"gpt","input":"hi","instructions":[{"role":"user","content":[)"
+                 R"({"type":"input_image","image_url":"https://example.com/a.png"}]}]})",
+                 Endpoint::responses) ==
+        "'instructions' must be a string; send other items in 'input'");
 }
 
 TEST_CASE("client request: a Responses input is bounded item by item: messages, tool calls, "

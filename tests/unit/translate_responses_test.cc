@@ -134,6 +134,18 @@ TEST_CASE("translate responses: what the chat API cannot say, or what needs a st
           "A text format of type 'grammar' has no counterpart in the chat API");
   refused(R"({"model":"m","input":"hi","prompt":{"id":"pmpt_1"}})",
           "The Responses field 'prompt' has no counterpart in the chat API");
+  // A namespace's name is repeated in each of its tools: the chat API's name limit holds.
+  refused(R"({"model":"m","input":"hi","tools":[{"type":"namespace","name":")" +
+              std::string(60, 'n') + R"(","tools":[{"type":"function","name":"close"}]}]})",
+          "The tool 'close' of the namespace '" + std::string(60, 'n') +
+              "' would be named with more than 64 characters in the chat API");
+  refused(R"({"model":"m","input":"hi","tools":[{"type":"function","name":"a__b"},)"
+          R"({"type":"namespace","name":"a","tools":[{"type":"function","name":"b"}]}]})",
+          "Two tools would both be named 'a__b' in the chat API");
+  // null is as absent.
+  CHECK(to_chat(R"({"model":"m","input":"hi","previous_response_id":null,"tools":null,)"
+                R"("tool_choice":null,"text":null,"reasoning":null})") ==
+        R"({"model":"gpt-up","messages":[{"role":"user","content":"hi"}]})");
 }
 
 TEST_CASE("translate responses: a whole chat completion as a response, text and calls as "
@@ -241,6 +253,36 @@ TEST_CASE("translate responses: an error in a translated stream is an error even
   CHECK(failed["response"]["error"] ==
         nlohmann::json{{"code", "server_error"}, {"message", "overloaded"}});
   CHECK(failed["response"]["output"][0]["content"][0]["text"] == "Hi");
+}
+
+TEST_CASE("translate responses: a stream holds at most so many items for its ending event, "
+          "then ends with an error and response.failed, reading on for the usage") {
+  llmgw::ChatStreamToResponses translation("resp_7", 1);
+  std::string out;
+  const std::size_t calls = llmgw::ChatStreamToResponses::k_max_held_items + 10;
+  for (std::size_t i = 0; i < calls; ++i) {
+    out += translation.event(event(
+        "", chunk(R"({"tool_calls":[{"index":)" + std::to_string(i % 2) +
+                  R"(,"id":"c","function":{"name":"f","arguments":"{}"}}]})")));
+  }
+  out += translation.event(event(
+      "", R"({"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":9000}})"));
+  out += translation.close();
+  out += translation.end_event();
+  const std::vector<nlohmann::json> events = events_of(out);
+  std::size_t errors = 0;
+  std::size_t after_error = 0;
+  for (const nlohmann::json& e : events) {
+    after_error += errors;
+    errors += e["type"] == "error" ? 1 : 0;
+  }
+  CHECK(errors == 1);
+  CHECK(after_error == 1);  // the end alone
+  const nlohmann::json& failed = events.back();
+  CHECK(failed["type"] == "response.failed");
+  CHECK(failed["response"]["error"]["code"] == "response_too_large");
+  CHECK(failed["response"]["output"].size() == llmgw::ChatStreamToResponses::k_max_held_items - 1);
+  CHECK(failed["response"]["usage"]["output_tokens"] == 9000);
 }
 
 TEST_CASE("translate responses: an Anthropic-kind provider's stream and answer reach a "

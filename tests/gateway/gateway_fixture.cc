@@ -335,12 +335,15 @@ std::int64_t GatewayUnderTest::usage_of(const std::string& key_id) const {
   return select.getColumn(0).getInt64();
 }
 
-std::string raw_chat_request(const TestKey& key, const nlohmann::json& body) {
-  std::string text = body.dump();
-  return "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+std::string raw_post(const TestKey& key, const std::string& path, const std::string& text) {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
          "Authorization: Bearer " + key.secret + "\r\n"
          "Content-Type: application/json\r\nContent-Length: " + std::to_string(text.size()) +
          "\r\n\r\n" + text;
+}
+
+std::string raw_chat_request(const TestKey& key, const nlohmann::json& body) {
+  return raw_post(key, "/v1/chat/completions", body.dump());
 }
 
 std::string read_until_then_close(int port, const std::string& request, const std::string& marker) {

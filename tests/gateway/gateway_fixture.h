@@ -178,6 +178,8 @@ Streamed post_stream(GatewayUnderTest& gw, const httplib::Headers& headers,
                      const std::string& body, const std::string& path,
                      const std::string& end_marker = "");
 
+// The bytes of a POST of `text` to `path` with `key`, for a raw socket.
+std::string raw_post(const TestKey& key, const std::string& path, const std::string& text);
 // The bytes of a POST /v1/chat/completions of `body` with `key`, for a raw socket.
 std::string raw_chat_request(const TestKey& key, const nlohmann::json& body);
 

@@ -265,6 +265,32 @@ TEST_CASE("responses: a stream cut before its end is billed the prompt bound and
   CHECK(rows[0]["prompt_tokens"].get<std::int64_t>() > static_cast<std::int64_t>(body.size() / 2));
 }
 
+TEST_CASE("responses: a client that leaves a stream is billed the usage of the event that "
+          "ends it, read after the client left, and its reservation is released") {
+  GatewayUnderTest gw;
+  const nlohmann::json at = {{"item_id", "msg_1"}, {"output_index", 0}, {"content_index", 0}};
+  std::vector<std::string> events = {
+      event("response.created", {{"response", response_object("in_progress", nullptr)}})};
+  for (int i = 0; i < 40; ++i) {
+    events.push_back(event("response.output_text.delta", with_delta(at, "w" + std::to_string(i) + " ")));
+  }
+  events.push_back(
+      event("response.completed", {{"response", response_object("completed", usage(700, 0, 180, 20))}}));
+  gw.alpha.stream_sse("POST", k_upstream_path, events, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+  const std::string read = read_until_then_close(
+      gw.port(), raw_post(key, "/v1/responses", responses_request("premium", true)), "w0 ");
+  CHECK(read.find("w0 ") != std::string::npos);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  const std::int64_t cost = cost_of(k_premium, {700, 180, 0});
+  nlohmann::json expected = row(499, "client_closed_request", 700, 180, 0, 20, cost, 0, 1);
+  CHECK(gw.log_rows(k_columns) == nlohmann::json::array({expected}));
+  CHECK(gw.query_int("SELECT cancelled FROM request_log") == 1);
+  CHECK(gw.usage_of(key.id) == cost);
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}
+
 TEST_CASE("responses: the echo model answers in the Responses API's shape, whole and "
           "streamed") {
   GatewayUnderTest gw;

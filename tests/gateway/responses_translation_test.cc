@@ -227,3 +227,31 @@ TEST_CASE("responses translation: a credential split over many deltas, each too 
   CHECK(events.back()["response"]["output"][0]["content"][0]["text"].get<std::string>().find(
             "[redacted]") != std::string::npos);
 }
+
+TEST_CASE("responses translation: a client that leaves a translated stream is billed the "
+          "chat usage read after it left") {
+  GatewayUnderTest gw;
+  std::vector<std::string> pieces;
+  for (int i = 0; i < 40; ++i) {
+    pieces.push_back(sse(chat_chunk({{"content", "w" + std::to_string(i) + " "}})));
+  }
+  pieces.push_back(sse({{"id", "chatcmpl-1"}, {"choices", nlohmann::json::array()},
+                        {"usage", {{"prompt_tokens", 12}, {"completion_tokens", 200}}}}));
+  pieces.push_back("data: [DONE]\n\n");
+  gw.alpha.stream_sse("POST", k_chat_path, pieces, std::chrono::milliseconds(20));
+  TestKey key = gw.create_key();
+  gw.start();
+  without_responses(gw);
+  const std::string read = read_until_then_close(
+      gw.port(),
+      raw_post(key, "/v1/responses", R"({"model":"premium","input":"hi","stream":true})"),
+      "w0 ");
+  CHECK(read.find("response.output_text.delta") != std::string::npos);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  const std::int64_t cost = cost_of(k_premium, {12, 200, 0});
+  CHECK(gw.log_rows("status, prompt_tokens, completion_tokens, cost, estimated, cancelled") ==
+        nlohmann::json::array({{{"status", 499}, {"prompt_tokens", 12},
+                                {"completion_tokens", 200}, {"cost", cost}, {"estimated", 0},
+                                {"cancelled", 1}}}));
+  CHECK(gw.get("/v1/key", bearer(key)).body["reserved"] == "0");
+}

@@ -12,11 +12,11 @@ std::optional<std::string> messages_answer_from_chat(std::string_view answer) {
     return std::nullopt;
   }
   const WireJson& chat = *parsed;
-  if (!chat.is_object() || !chat.contains("choices") || !chat["choices"].is_array() ||
-      chat["choices"].empty() || !chat["choices"][0].is_object()) {
+  const WireJson* first = first_choice(chat);
+  if (first == nullptr) {
     return std::nullopt;
   }
-  const WireJson& choice = chat["choices"][0];
+  const WireJson& choice = *first;
   const WireJson reply = choice.value("message", WireJson::object());
   WireJson content = WireJson::array();
   if (reply.is_object()) {

@@ -13,13 +13,13 @@ std::optional<std::string> responses_answer_from_chat(std::string_view answer,
     return std::nullopt;
   }
   const WireJson& chat = *parsed;
-  if (!chat.is_object() || !chat.contains("choices") || !chat["choices"].is_array() ||
-      chat["choices"].empty() || !chat["choices"][0].is_object()) {
+  const WireJson* first = first_choice(chat);
+  if (first == nullptr) {
     return std::nullopt;
   }
   ResponseObject response(id, created_at, std::move(namespaces));
   response.set_model(chat.value("model", WireJson()));
-  const WireJson& choice = chat["choices"][0];
+  const WireJson& choice = *first;
   const WireJson reply = choice.value("message", WireJson::object());
   const std::string text = string_in(reply, "content");
   if (!text.empty()) {

@@ -15,11 +15,11 @@ std::string ChatStreamToMessages::event(const SseEvent& event) {
   if (usage.is_object()) {
     m_usage = usage;
   }
-  const WireJson choices = data->value("choices", WireJson());
-  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) {
+  const WireJson* first = first_choice(*data);
+  if (first == nullptr) {
     return out;
   }
-  const WireJson& choice = choices[0];
+  const WireJson& choice = *first;
   out += delta(choice.value("delta", WireJson()));
   const std::string finish = string_in(choice, "finish_reason");
   if (!finish.empty()) {

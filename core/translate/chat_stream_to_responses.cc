@@ -24,11 +24,11 @@ std::string ChatStreamToResponses::event(const SseEvent& event) {
   if (m_error) {
     return out;  // nothing is sent after an error, but the usage
   }
-  const WireJson choices = data->value("choices", WireJson());
-  if (!choices.is_array() || choices.empty() || !choices[0].is_object()) {
+  const WireJson* first = first_choice(*data);
+  if (first == nullptr) {
     return out;
   }
-  const WireJson& choice = choices[0];
+  const WireJson& choice = *first;
   const WireJson delta = choice.value("delta", WireJson());
   const std::string content = string_in(delta, "content");
   if (!content.empty()) {

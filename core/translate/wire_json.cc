@@ -20,6 +20,18 @@ std::string string_in(const WireJson& object, const char* name) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
+const WireJson* first_choice(const WireJson& document) {
+  if (!document.is_object()) {
+    return nullptr;
+  }
+  auto choices = document.find("choices");
+  if (choices == document.end() || !choices->is_array() || choices->empty() ||
+      !(*choices)[0].is_object()) {
+    return nullptr;
+  }
+  return &(*choices)[0];
+}
+
 WireJson request_document(const ClientRequest& request) {
   WireJson document = WireJson::object();
   for (const JsonMember& m : request.members) {

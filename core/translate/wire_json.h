@@ -19,6 +19,10 @@ std::string wire_text(const WireJson& document);
 // A server-sent event named `type` whose data is `document`.
 std::string named_event(std::string_view type, const WireJson& document);
 
+// The first choice of a chat completion or chunk: null unless `document` is an object
+// whose `choices` array holds an object first.
+const WireJson* first_choice(const WireJson& document);
+
 // `object`'s member `name` when it is a string, else "".
 std::string string_in(const WireJson& object, const char* name);
 

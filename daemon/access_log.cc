@@ -1,7 +1,7 @@
 #include "daemon/access_log.h"
 
 #include "core/timestamp.h"
-#include "daemon/event_log.h"
+#include "daemon/runtime/event_log.h"
 
 
 namespace llmgw::daemon {

@@ -26,7 +26,7 @@ struct AccessEntry {
   std::int64_t latency_ms = 0;
 };
 
-// Writes the line to the daemon's log (daemon/event_log.h).
+// Writes the line to the daemon's log (daemon/runtime/event_log.h).
 void write_access_log(const AccessEntry& entry);
 
 }  // namespace llmgw::daemon

@@ -1,7 +1,7 @@
 #include "daemon/accountant.h"
 
 #include "core/usage_rollup.h"
-#include "daemon/event_log.h"
+#include "daemon/runtime/event_log.h"
 
 #include <pthread.h>
 

@@ -27,7 +27,7 @@
 // first of fewer, and when it stops.
 #include "core/store.h"
 #include "core/usage.h"
-#include "daemon/commit_ticket.h"
+#include "daemon/runtime/commit_ticket.h"
 #include "daemon/key_directory.h"
 
 #include <chrono>

@@ -1,7 +1,7 @@
 #include "daemon/credentials.h"
 
 #include "core/secret.h"
-#include "daemon/header_scan.h"
+#include "daemon/http/header_scan.h"
 #include "daemon/http_error.h"
 
 namespace llmgw::daemon {

@@ -3,8 +3,8 @@
 #include "core/logged_string.h"
 #include "core/random.h"
 #include "daemon/accountant.h"
-#include "daemon/client_server.h"
-#include "daemon/header_scan.h"
+#include "daemon/http/client_server.h"
+#include "daemon/http/header_scan.h"
 #include "daemon/metrics.h"
 
 namespace llmgw::daemon {

@@ -1,4 +1,6 @@
 #pragma once
+// daemon/: the gateway itself, over the runtime, HTTP and upstream rooms.
+//
 // The gateway's request handling, free of the HTTP server around it: authenticate, check
 // status and expiry, admit against the budget, apply IAM, route, relay, account.
 #include "core/client_request.h"

@@ -1,6 +1,6 @@
 #include "daemon/request_framing.h"
 
-#include "daemon/header_scan.h"
+#include "daemon/http/header_scan.h"
 
 #include <fmt/format.h>
 

@@ -2,8 +2,8 @@
 
 #include "core/logged_string.h"
 #include "core/store.h"
-#include "daemon/client_server.h"
-#include "daemon/event_log.h"
+#include "daemon/http/client_server.h"
+#include "daemon/runtime/event_log.h"
 #include "daemon/gateway.h"
 #include "daemon/request_framing.h"
 

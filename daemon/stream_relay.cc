@@ -4,7 +4,7 @@
 #include "core/error.h"
 #include "core/responses_answer.h"
 #include "core/translate/translation.h"
-#include "daemon/event_log.h"
+#include "daemon/runtime/event_log.h"
 #include "daemon/upstream_reply.h"
 
 #include <algorithm>

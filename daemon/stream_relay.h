@@ -34,7 +34,7 @@
 #include "core/token_usage.h"
 #include "core/translate/stream_translation.h"
 #include "daemon/exchange.h"
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include <httplib.h>
 

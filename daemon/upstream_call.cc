@@ -6,7 +6,7 @@
 #include "core/translate/messages_request_to_chat.h"
 #include "core/translate/responses_request_to_chat.h"
 #include "core/translate/translation.h"
-#include "daemon/header_scan.h"
+#include "daemon/http/header_scan.h"
 #include "daemon/http_error.h"
 
 #include <fmt/format.h>

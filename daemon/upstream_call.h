@@ -11,7 +11,7 @@
 // OpenAI-kind providers, and token counts only Anthropic-kind ones.
 #include "core/catalog.h"
 #include "core/client_request.h"
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include <httplib.h>
 

@@ -3,7 +3,7 @@
 #include "core/json_check.h"
 #include "core/redact.h"
 #include "core/token_usage.h"
-#include "daemon/header_scan.h"
+#include "daemon/http/header_scan.h"
 #include "daemon/upstreams.h"
 
 #include <fmt/format.h>

@@ -6,8 +6,8 @@
 #include "core/json_scan.h"
 #include "core/sse.h"
 #include "daemon/http_error.h"
-#include "daemon/upstream_error.h"
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_error.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include <optional>
 #include <string>

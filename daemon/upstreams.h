@@ -2,7 +2,7 @@
 // The upstream providers as the gateway reaches them: one keep-alive pool per provider
 // base URL, and each provider's credential, which goes to that provider only.
 #include "core/catalog.h"
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include <chrono>
 #include <map>

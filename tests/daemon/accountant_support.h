@@ -1,7 +1,7 @@
 #pragma once
 // What the accountant's tests share: a usage record, and a wait for a commit ticket.
 #include "core/usage.h"
-#include "daemon/commit_ticket.h"
+#include "daemon/runtime/commit_ticket.h"
 
 #include <string>
 

@@ -4,8 +4,8 @@
 // roll-ups follow the log.
 #include "daemon/accountant.h"
 #include "core/store.h"
-#include "daemon/client_stream.h"
-#include "daemon/commit_ticket.h"
+#include "daemon/http/client_stream.h"
+#include "daemon/runtime/commit_ticket.h"
 #include "daemon/key_directory.h"
 #include "tests/daemon/accountant_support.h"
 #include "tests/support/socket_pair.h"

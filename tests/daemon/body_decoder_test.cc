@@ -1,6 +1,6 @@
-#include "daemon/body_decoder.h"
+#include "daemon/http/body_decoder.h"
 
-#include "daemon/upstream_error.h"
+#include "daemon/upstream/upstream_error.h"
 
 #include <doctest/doctest.h>
 

@@ -1,9 +1,9 @@
-// The fibers client connections run on (daemon/fiber_pool.h): many waiting tasks on one
+// The fibers client connections run on (daemon/runtime/fiber_pool.h): many waiting tasks on one
 // thread, each woken by its own descriptor or its timeout, latches, the bound on tasks at
 // once, per-fiber state (task_local, the exception being handled), descriptors closed
 // and reused between waits, and watched (edge-triggered) descriptors.
-#include "daemon/fiber_pool.h"
-#include "daemon/fiber_scheduler.h"
+#include "daemon/runtime/fiber_pool.h"
+#include "daemon/runtime/fiber_scheduler.h"
 
 #include "tests/support/socket_pair.h"
 

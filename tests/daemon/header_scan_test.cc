@@ -1,4 +1,4 @@
-#include "daemon/header_scan.h"
+#include "daemon/http/header_scan.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/origin.h"
+#include "daemon/upstream/origin.h"
 
 #include "core/error.h"
 

@@ -1,4 +1,4 @@
-#include "daemon/request_head.h"
+#include "daemon/http/request_head.h"
 
 #include <doctest/doctest.h>
 

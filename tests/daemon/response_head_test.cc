@@ -1,6 +1,6 @@
-#include "daemon/response_head.h"
+#include "daemon/http/response_head.h"
 
-#include "daemon/upstream_error.h"
+#include "daemon/upstream/upstream_error.h"
 
 #include <doctest/doctest.h>
 

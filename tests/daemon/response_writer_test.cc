@@ -1,4 +1,4 @@
-#include "daemon/response_writer.h"
+#include "daemon/http/response_writer.h"
 
 #include "tests/support/socket_pair.h"
 

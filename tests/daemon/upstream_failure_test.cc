@@ -1,5 +1,5 @@
 // The upstream client against upstreams that misbehave: raw sockets in the test.
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include "tests/support/raw_upstream.h"
 

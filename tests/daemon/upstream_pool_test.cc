@@ -1,5 +1,5 @@
 // The upstream client against a well-behaved upstream: an httplib server in the test.
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include "core/error.h"
 #include "tests/support/mock_upstream.h"

@@ -1,6 +1,6 @@
 // The upstream client over TLS, against an httplib::SSLServer with a certificate made by
 // the test (and a raw listener that never answers the handshake).
-#include "daemon/upstream_pool.h"
+#include "daemon/upstream/upstream_pool.h"
 
 #include "core/error.h"
 #include "tests/support/mock_upstream.h"

@@ -1,5 +1,5 @@
 // Fuzz target: finding the gateway key in a request's headers. The input is the header
-// lines of a request head, read by the daemon's own parser (daemon/request_head.h), whose
+// lines of a request head, read by the daemon's own parser (daemon/http/request_head.h), whose
 // fields must come out with a token for a name and a value trimmed of blanks, without LF
 // (a CR may stay in a value, for the key parser to refuse). presented_secret
 // (daemon/credentials.cc) must then agree with the rule stated here on its own:
@@ -11,7 +11,7 @@
 // A refusal's message is the fixed one for its reason, so it never echoes what was sent.
 #include "daemon/credentials.h"
 #include "daemon/http_error.h"
-#include "daemon/request_head.h"
+#include "daemon/http/request_head.h"
 #include "tests/fuzz/check.h"
 
 #include <httplib.h>
@@ -38,7 +38,7 @@ bool is_clean_field(const std::string& name, const std::string& value) {
          (value.empty() || (!is_blank(value.front()) && !is_blank(value.back())));
 }
 
-// ASCII letters lowered, the others kept: written apart from daemon/header_scan.h, whose
+// ASCII letters lowered, the others kept: written apart from daemon/http/header_scan.h, whose
 // comparison this target checks.
 std::string lowered(std::string_view text) {
   std::string out(text);

@@ -1,0 +1,58 @@
+#pragma once
+// daemon/http/: the server side of HTTP/1.1, over the fiber runtime.
+//
+// cpp-httplib's server (it binds, listens and accepts) with llmgw's own loop for each
+// client connection, a virtual function replaced here: requests are read, routed and
+// answered by ClientSession, within the bounds of ClientStream. A connection ends after a
+// response that left the request's body unread (the body would otherwise be read as the
+// next request), and idle keep-alive connections end when a shutdown begins. The
+// connections run on fibers (FiberPool), at most `most_connections` at once with a
+// request under way; connections waiting for a request hold no turn (leave_turn()). A
+// new connection that sends nothing within ClientLimits::first_byte is closed.
+#include "daemon/http/client_session.h"
+#include "daemon/http/client_stream.h"
+#include "daemon/http/routes.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstddef>
+
+namespace llmgw::daemon {
+
+class ClientServer final : public httplib::Server {
+public:
+  ClientServer(const ClientLimits& limits, const SessionSettings& settings,
+               std::size_t most_connections);
+  ~ClientServer() override;
+  ClientServer(const ClientServer&) = delete;
+  ClientServer& operator=(const ClientServer&) = delete;
+
+  // Stops taking connections at once: `listener` (the bound socket) stops listening, so
+  // new connections are refused and listen_after_bind() returns once every connection has
+  // ended. Idle connections are closed now, busy ones after their current response.
+  void begin_drain(int listener);
+  bool draining() const { return m_draining; }
+  // Ends every connection still open at its next read or write.
+  void abort();
+
+  // What requests are answered with; set before listening.
+  Routes& routes() { return m_routes; }
+
+  // The stream of the request the calling thread serves; nullptr outside one. Handlers
+  // use it to learn the request's phase and the bound a client overstepped.
+  static ClientStream* current_stream();
+
+private:
+  bool process_and_close_socket(socket_t socket) override;
+
+  ClientLimits m_limits;
+  SessionSettings m_settings;
+  Routes m_routes;
+  std::atomic<bool> m_draining{false};
+  int m_drain_event;  // readable once draining
+  int m_abort_event;  // readable once aborted
+  std::atomic<bool> m_aborted{false};
+};
+
+}  // namespace llmgw::daemon

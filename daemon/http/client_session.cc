@@ -1,0 +1,260 @@
+#include "daemon/http/client_session.h"
+
+#include "daemon/http/body_decoder.h"
+#include "daemon/http/header_scan.h"
+#include "daemon/http/http_syntax.h"
+#include "daemon/http/request_head.h"
+#include "daemon/http/response_writer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+namespace llmgw::daemon {
+
+namespace {
+
+// The first value of header `name`, or "" without one.
+std::string_view header_value(const httplib::Headers& headers, const char* name) {
+  const std::string* value = find_header(headers, name);
+  return value != nullptr ? std::string_view(*value) : std::string_view();
+}
+
+// Whether bytes of a body may follow the head: a chunked body, a Content-Length other
+// than 0, or a POST, PUT or PATCH that states neither (refused as such before routing).
+bool has_body(const httplib::Request& request) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
+    return true;
+  }
+  if (find_header(request.headers, "Content-Length") == nullptr) {
+    return request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
+  }
+  return !for_each_header(request.headers, "Content-Length",
+                          [](const std::string& length) { return length == "0"; });
+}
+
+// Whether the client wants the connection closed after the response: a Connection
+// header lists `close`, or it speaks HTTP/1.0 and does not list keep-alive.
+bool client_closes(const httplib::Request& request) {
+  bool close = false;
+  bool keep_alive = false;
+  for_each_header(request.headers, "Connection", [&](const std::string& value) {
+    for_each_list_element(value, [&](std::string_view option) {
+      close = close || equals_ignoring_case(option, "close");
+      keep_alive = keep_alive || equals_ignoring_case(option, "keep-alive");
+    });
+    return true;
+  });
+  return close || (request.version == "HTTP/1.0" && !keep_alive);
+}
+
+// Reads the rest of a head whose request line (`line` bytes) is in; its length, or 0 when
+// it did not arrive whole (the breach, if any, tells why).
+std::size_t read_head(ClientStream& stream, std::size_t line) {
+  std::size_t scanned = line;
+  for (;;) {
+    if (auto end = head_end(stream.buffered(), line, scanned)) {
+      return *end;
+    }
+    scanned = stream.buffered().size();
+    if (!stream.read_more()) {
+      return 0;
+    }
+  }
+}
+
+// Reads a body of `length` bytes into `request.body`, growing it as the bytes arrive: a
+// Content-Length alone reserves no memory.
+bool read_sized_body(ClientStream& stream, std::size_t length, httplib::Request& request) {
+  while (request.body.size() < length) {
+    std::string_view ready = stream.buffered();
+    if (ready.empty()) {
+      if (!stream.read_more()) {
+        return false;
+      }
+      continue;
+    }
+    std::size_t take = std::min(ready.size(), length - request.body.size());
+    request.body.append(ready.data(), take);
+    stream.consume(take);
+  }
+  return true;
+}
+
+// Reads a chunked body into `request.body`; on failure, the status to answer with: 413
+// once it decodes to more than `max_bytes`, 400 when it is malformed or does not arrive
+// whole (the stream's breach may say more).
+int read_chunked_body(ClientStream& stream, std::size_t max_bytes, httplib::Request& request) {
+  BodyDecoder decoder = BodyDecoder::chunked();
+  try {
+    for (;;) {
+      stream.consume(decoder.decode(stream.buffered(), request.body));
+      if (request.body.size() > max_bytes) {
+        return 413;
+      }
+      if (decoder.done()) {
+        return 0;
+      }
+      if (!stream.read_more()) {
+        return 400;
+      }
+    }
+  } catch (const MalformedRequestBody&) {
+    return 400;
+  }
+}
+
+// Tells a client that waits for it (Expect: 100-continue, HTTP/1.1) to send its body,
+// once the request is known to be read: after the routes' checks and the size limit.
+bool invite_body(ClientStream& stream, const httplib::Request& request) {
+  if (request.version != "HTTP/1.1" ||
+      !equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
+    return true;
+  }
+  return stream.write("HTTP/1.1 100 Continue\r\n\r\n");
+}
+
+// Whether the head announces a body over the limit (Content-Length; a chunked body is
+// only known too large as it arrives).
+bool announced_too_large(const SessionSettings& settings, const httplib::Request& request) {
+  const std::string* length = find_header(request.headers, "Content-Length");
+  return length != nullptr && std::stoull(*length) > settings.max_body_bytes;  // see framing_error
+}
+
+// Reads the body the head announced; on failure, the status to answer with.
+// REQUIRES: not announced_too_large().
+int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Request& request) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
+    return invite_body(stream, request)
+               ? read_chunked_body(stream, settings.max_body_bytes, request)
+               : 400;
+  }
+  const std::string* length = find_header(request.headers, "Content-Length");
+  if (length == nullptr) {
+    return 0;
+  }
+  std::size_t bytes = std::stoull(*length);  // digits only: see framing_error
+  if (bytes == 0) {
+    return 0;
+  }
+  return invite_body(stream, request) && read_sized_body(stream, bytes, request) ? 0 : 400;
+}
+
+// The routes, as far as they go; false when the request got no handler (or its body
+// could not be read).
+bool route(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+           httplib::Request& request, httplib::Response& response) {
+  if (routes.before && routes.before(request, response)) {
+    return true;
+  }
+  const Routes::Route* route = routes.find(request.path);
+  if (route == nullptr || !route->answers(request.method)) {
+    return false;
+  }
+  if (request.method == "POST") {
+    if (announced_too_large(settings, request)) {
+      response.status = 413;
+      return false;
+    }
+    if (route->admit && route->admit(request, response)) {
+      return true;
+    }
+    if (int status = read_body(stream, settings, request); status != 0) {
+      response.status = status;
+      return false;
+    }
+  }
+  route->handler(request, response);
+  return true;
+}
+
+// The fields every response carries, the error body and the last hook; then the response
+// goes out.
+bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+             const httplib::Request& request, httplib::Response& response, bool closing) {
+  if (response.status >= 400 && routes.on_error) {
+    routes.on_error(request, response);
+  }
+  // A body left unread must not be taken for another request: the connection ends.
+  closing = closing || stream.phase() != RequestPhase::handled;
+  if (closing) {
+    response.headers.erase("Connection");
+    response.set_header("Connection", "close");
+  } else {
+    if (request.version == "HTTP/1.0") {
+      response.set_header("Connection", "keep-alive");  // a 1.0 client assumes close without
+    }
+    response.set_header("Keep-Alive",
+                        fmt::format("timeout={}, max=100000", settings.keep_alive.count()));
+  }
+  const bool chunked = static_cast<bool>(response.content_provider_);
+  if (!response.has_header("Content-Type") && (!response.body.empty() || chunked)) {
+    response.set_header("Content-Type", "text/plain");
+  }
+  if (chunked) {
+    if (!body_ends_with_connection(request, response)) {
+      response.set_header("Transfer-Encoding", "chunked");
+    }
+  } else {
+    response.set_header("Content-Length", std::to_string(response.body.size()));
+  }
+  if (routes.after) {
+    routes.after(request, response);
+  }
+  return write_response(stream, request, response);
+}
+
+}  // namespace
+
+Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings) {
+  Served served;
+  std::optional<std::size_t> line;
+  for (std::size_t scanned = 0; !(line = line_end(stream.buffered(), scanned));) {
+    scanned = stream.buffered().size();
+    if (!stream.read_more()) {
+      return served;  // no request line: nothing to answer
+    }
+  }
+  httplib::Request request;
+  httplib::Response response;
+  if (*line > k_max_request_line_bytes) {
+    stream.consume(read_head(stream, *line));
+    response.status = 414;
+    served.connection_ends = true;  // what follows cannot be told from the rest of this head
+    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+    return served;
+  }
+  const bool request_line_ok = parse_request_line(stream.buffered().substr(0, *line), request);
+  std::size_t head = request_line_ok ? read_head(stream, *line) : 0;
+  if (head == 0 ||
+      !parse_header_lines(stream.buffered().substr(*line, head - *line - 2), request)) {
+    stream.consume(head);
+    response.status = 400;
+    served.connection_ends = true;
+    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+    return served;
+  }
+  stream.consume(head);
+  served.connection_ends = client_closes(request);
+  stream.end_head(has_body(request));
+  bool routed = false;
+  try {
+    routed = route(stream, routes, settings, request, response);
+  } catch (...) {
+    if (routes.on_exception) {
+      routes.on_exception(request, response, std::current_exception());
+    }
+    routed = true;
+  }
+  if (response.status == -1) {
+    response.status = routed ? 200 : 404;
+  }
+  served.connection_ends = served.connection_ends || body_ends_with_connection(request, response) ||
+                           equals_ignoring_case(header_value(response.headers, "Connection"), "close");
+  served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+  return served;
+}
+
+}  // namespace llmgw::daemon

@@ -1,0 +1,30 @@
+#pragma once
+// One request on a client's connection, from its head to the end of its response: the
+// head and the body read within the connection's bounds (ClientStream), the routes run,
+// the response written (response_writer.h). HTTP/1.1 and 1.0, bodies sized by
+// Content-Length or chunked, Expect: 100-continue, keep-alive.
+#include "daemon/http/client_stream.h"
+#include "daemon/http/routes.h"
+
+#include <chrono>
+#include <cstddef>
+
+namespace llmgw::daemon {
+
+struct SessionSettings {
+  std::size_t max_body_bytes = 4 << 20;          // --max-body: a larger body gets 413
+  std::chrono::seconds keep_alive{5};            // stated in each response's Keep-Alive
+};
+
+struct Served {
+  bool written = false;        // the response went out whole
+  // The connection ends after it: the client asked, or the body ends with the connection.
+  bool connection_ends = false;
+};
+
+// Serves the request whose first byte has arrived on `stream` (begin_head() called).
+// A request line that never ends (the head's time or size runs out first) gets no
+// answer; any other request gets one.
+Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings);
+
+}  // namespace llmgw::daemon

@@ -2,7 +2,7 @@
 
 #include "core/hex_digit.h"
 #include "daemon/http/header_scan.h"
-#include "daemon/upstream/upstream_error.h"
+#include "daemon/http/malformed_response.h"
 
 #include <algorithm>
 #include <optional>
@@ -15,8 +15,7 @@ namespace {
 constexpr std::size_t k_max_chunk_line = 4096;
 
 [[noreturn]] void malformed_response(const std::string& what) {
-  throw UpstreamError(UpstreamFailure::protocol, "malformed response: " + what,
-                      RequestSent::yes);
+  throw MalformedResponse(MalformedResponse::Kind::malformed, "malformed response: " + what);
 }
 
 std::uint64_t parse_content_length(std::string_view text) {
@@ -216,8 +215,8 @@ void BodyDecoder::end_of_input() {
     m_state = State::done;
   }
   if (m_state != State::done) {
-    throw UpstreamError(UpstreamFailure::reset, "connection closed before the end of the body",
-                        RequestSent::yes);
+    throw MalformedResponse(MalformedResponse::Kind::cut_short,
+                            "connection closed before the end of the body");
   }
 }
 

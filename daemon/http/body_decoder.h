@@ -2,6 +2,7 @@
 // How a response body is delimited (RFC 9112 section 6.3) and the incremental decoding
 // of it: bytes go in as they arrive, body bytes come out, so a stream of any length is
 // relayed in bounded memory.
+#include "daemon/http/malformed_response.h"
 #include "daemon/http/response_head.h"
 
 #include <cstdint>
@@ -28,7 +29,7 @@ enum class BodyFraming {
 
 class BodyDecoder {
 public:
-  // The framing of the response to a `method` request. Throws UpstreamError(protocol) on
+  // The framing of the response to a `method` request. Throws MalformedResponse(malformed) on
   // an invalid Content-Length, differing Content-Lengths, or Content-Length together with
   // Transfer-Encoding (the classic request-smuggling ambiguity).
   static BodyDecoder for_response(const ResponseHead& head, std::string_view method);
@@ -42,12 +43,12 @@ public:
   // bytes of `in` it used. It stops at the end of the body, and uses nothing when it
   // needs more bytes to go on (an incomplete chunk-size line or trailer): the caller
   // then appends more input and calls again. Throws on malformed chunking:
-  // UpstreamError(protocol) for a response (whose lines may end in a bare LF),
+  // MalformedResponse(malformed) for a response (whose lines may end in a bare LF),
   // MalformedRequestBody for a request.
   std::size_t decode(std::string_view in, std::string& out);
 
   // The upstream closed the connection: fine for until_close (the body is complete),
-  // UpstreamError(reset) for any other framing that is not done.
+  // MalformedResponse(cut_short) for any other framing that is not done.
   void end_of_input();
 
   bool done() const { return m_state == State::done; }

@@ -2,7 +2,7 @@
 
 #include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
-#include "daemon/upstream/upstream_error.h"
+#include "daemon/http/malformed_response.h"
 
 #include <algorithm>
 
@@ -11,8 +11,7 @@ namespace llmgw::daemon {
 namespace {
 
 [[noreturn]] void malformed(const std::string& what) {
-  throw UpstreamError(UpstreamFailure::protocol, "malformed response: " + what,
-                      RequestSent::yes);
+  throw MalformedResponse(MalformedResponse::Kind::malformed, "malformed response: " + what);
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -1,6 +1,7 @@
 #pragma once
 // The status line and header fields of an HTTP/1.x response, parsed from bytes. Pure
 // functions: no socket, so every malformed case is tested directly.
+#include "daemon/http/malformed_response.h"
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -33,11 +34,11 @@ struct ResponseHead {
 };
 
 // The length of the head at the start of `data`, blank line included; nullopt while it
-// is incomplete. Throws UpstreamError(protocol) once `data` holds k_max_head_bytes with
+// is incomplete. Throws MalformedResponse(malformed) once `data` holds k_max_head_bytes with
 // no end in sight.
 std::optional<std::size_t> find_head_end(std::string_view data);
 
-// Parses a complete head (as delimited by find_head_end). Throws UpstreamError(protocol)
+// Parses a complete head (as delimited by find_head_end). Throws MalformedResponse(malformed)
 // on a malformed status line or field; the message never repeats a field value.
 ResponseHead parse_response_head(std::string_view head);
 

@@ -30,6 +30,13 @@ bool UpstreamError::answer_given_up() const {
           m_failure == UpstreamFailure::protocol);
 }
 
+UpstreamError upstream_error_of(const MalformedResponse& error) {
+  return UpstreamError(error.kind() == MalformedResponse::Kind::malformed
+                           ? UpstreamFailure::protocol
+                           : UpstreamFailure::reset,
+                       error.what(), RequestSent::yes);
+}
+
 UpstreamError in_context(const std::string& origin, const UpstreamError& error) {
   return UpstreamError(error.failure(), "upstream " + origin + ": " + error.what(),
                        error.nothing_sent_upstream() ? RequestSent::no : RequestSent::yes);

@@ -2,6 +2,8 @@
 // The one failure type of the upstream client. The caller decides from it whether the
 // next provider may be tried: a request that never left us can be sent elsewhere
 // without risking a double charge.
+#include "daemon/http/malformed_response.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -41,6 +43,10 @@ private:
   UpstreamFailure m_failure;
   RequestSent m_sent;
 };
+
+// A parser's MalformedResponse as the upstream client reports it: protocol for a malformed
+// answer, reset for one cut short; the request was sent.
+UpstreamError upstream_error_of(const MalformedResponse& error);
 
 // `error` with "upstream <origin>: " in front of its message, for the logs.
 UpstreamError in_context(const std::string& origin, const UpstreamError& error);

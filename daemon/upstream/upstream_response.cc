@@ -12,6 +12,16 @@ bool is_interim(int status) { return status >= 100 && status < 200 && status != 
 std::unique_ptr<UpstreamResponse> UpstreamResponse::receive(
     std::unique_ptr<UpstreamConnection>& connection, std::string_view method,
     std::weak_ptr<IdleConnections> idle, std::string origin) {
+  try {
+    return receive_head(connection, method, std::move(idle), std::move(origin));
+  } catch (const MalformedResponse& error) {
+    throw upstream_error_of(error);
+  }
+}
+
+std::unique_ptr<UpstreamResponse> UpstreamResponse::receive_head(
+    std::unique_ptr<UpstreamConnection>& connection, std::string_view method,
+    std::weak_ptr<IdleConnections> idle, std::string origin) {
   while (true) {
     if (auto end = find_head_end(connection->buffered())) {
       ResponseHead head = parse_response_head(connection->buffered().substr(0, *end));
@@ -85,17 +95,24 @@ bool UpstreamResponse::read_some(std::string& out) {
         m_body.end_of_input();
       }
     }
+  } catch (const MalformedResponse& error) {
+    return failed_after(before, out, upstream_error_of(error));
   } catch (const UpstreamError& error) {
-    if (out.size() == before) {
-      fail(error);
-    }
-    // The good bytes decoded before the failure go out first; the next call throws.
-    m_connection.reset();
-    m_error = in_context(m_origin, error);
-    return true;
+    return failed_after(before, out, error);
   }
   release_if_complete();
   return out.size() > before;
+}
+
+bool UpstreamResponse::failed_after(std::size_t before, const std::string& out,
+                                    const UpstreamError& error) {
+  if (out.size() == before) {
+    fail(error);
+  }
+  // The good bytes decoded before the failure go out first; the next call throws.
+  m_connection.reset();
+  m_error = in_context(m_origin, error);
+  return true;
 }
 
 void UpstreamResponse::end_waits_by(std::chrono::steady_clock::time_point deadline) {

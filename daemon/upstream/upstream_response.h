@@ -71,6 +71,13 @@ private:
   // Hands the connection to the pool once the body is complete and it can be reused.
   void release_if_complete();
   [[noreturn]] void fail(const UpstreamError& error);
+  // read_some() met `error` with `out` at `before` bytes: throws it when nothing new was
+  // decoded, else keeps it for the next call and returns true.
+  bool failed_after(std::size_t before, const std::string& out, const UpstreamError& error);
+  // receive() itself, the parsers' MalformedResponse not yet reported as an UpstreamError.
+  static std::unique_ptr<UpstreamResponse> receive_head(
+      std::unique_ptr<UpstreamConnection>& connection, std::string_view method,
+      std::weak_ptr<IdleConnections> idle, std::string origin);
 
   std::unique_ptr<UpstreamConnection> m_connection;  // null once released or failed
   ResponseHead m_head;

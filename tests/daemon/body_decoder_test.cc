@@ -34,7 +34,8 @@ std::string decode_in_steps(BodyDecoder decoder, std::string_view wire, std::siz
     if (!decoder.done()) {
       decoder.end_of_input();
     }
-  } catch (const UpstreamError& error) {
+  } catch (const MalformedResponse& malformed) {
+    const UpstreamError error = upstream_error_of(malformed);  // as the client reports it
     return body + " | " + to_string(error.failure()) + ": " + error.what();
   }
   return body + " | done, left '" + pending + "'";
@@ -67,8 +68,8 @@ TEST_CASE("body decoder: ambiguous lengths are protocol errors") {
   auto error_of = [](std::string_view head) {
     try {
       decoder_for(head);
-    } catch (const UpstreamError& error) {
-      CHECK(error.failure() == UpstreamFailure::protocol);
+    } catch (const MalformedResponse& error) {
+      CHECK(error.kind() == MalformedResponse::Kind::malformed);
       return std::string(error.what());
     }
     return std::string("no error");

@@ -1,6 +1,6 @@
 #include "daemon/http/response_head.h"
 
-#include "daemon/upstream/upstream_error.h"
+#include "daemon/http/malformed_response.h"
 
 #include <doctest/doctest.h>
 
@@ -20,8 +20,8 @@ std::string render(const ResponseHead& head) {
 std::string protocol_error_of(std::string_view head) {
   try {
     parse_response_head(head);
-  } catch (const UpstreamError& error) {
-    CHECK(error.failure() == UpstreamFailure::protocol);
+  } catch (const MalformedResponse& error) {
+    CHECK(error.kind() == MalformedResponse::Kind::malformed);
     return error.what();
   }
   return "no error";
@@ -74,8 +74,8 @@ TEST_CASE("response head: a head over 64 KiB is refused") {
   try {
     find_head_end(big);
     FAIL("no error");
-  } catch (const UpstreamError& error) {
-    CHECK(error.failure() == UpstreamFailure::protocol);
+  } catch (const MalformedResponse& error) {
+    CHECK(error.kind() == MalformedResponse::Kind::malformed);
     CHECK(std::string(error.what()) ==
           "malformed response: header section larger than 65536 bytes");
   }

@@ -13,7 +13,10 @@ namespace llmgw::daemon {
 FiberPool::FiberPool(std::size_t most_tasks, std::size_t threads, std::vector<int> latches)
     : m_most_tasks(std::max<std::size_t>(most_tasks, 1)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) {
-    m_schedulers.push_back(std::make_unique<FiberScheduler>(*this, latches));
+    m_schedulers.push_back(std::make_unique<FiberScheduler>(
+        Turns{[this](FiberScheduler& scheduler) { turn_ended(scheduler); },
+              [this] { take_turn(); }},
+        latches));
   }
 }
 

@@ -46,7 +46,6 @@ public:
   void shutdown() override;
 
 private:
-  friend class FiberScheduler;
   // A task on `scheduler`'s thread ended or left its turn: the turn goes to the first
   // task waiting to take one back, else to the next task waiting to start (there), else
   // it is free.

@@ -2,7 +2,6 @@
 
 #include "daemon/runtime/event_signal.h"
 #include "daemon/runtime/event_log.h"
-#include "daemon/runtime/fiber_pool.h"
 
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -91,8 +90,8 @@ void*& task_local() {
   return fiber != nullptr ? fiber->local : t_local;
 }
 
-FiberScheduler::FiberScheduler(FiberPool& pool, const std::vector<int>& latches)
-    : m_pool(pool),
+FiberScheduler::FiberScheduler(Turns turns, const std::vector<int>& latches)
+    : m_turns(std::move(turns)),
       m_epoll(::epoll_create1(EPOLL_CLOEXEC)),
       m_wake(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       m_latches(latches) {
@@ -210,20 +209,20 @@ void FiberScheduler::end(Fiber& fiber) {
     retry_deferred();  // a task that got no stack takes this one
   }
   if (held_turn) {
-    m_pool.turn_ended(*this);
+    m_turns.ended(*this);
   }
 }
 
 void FiberScheduler::leave_turn(Fiber& fiber) {
   if (fiber.holds_turn) {
     fiber.holds_turn = false;
-    m_pool.turn_ended(*this);
+    m_turns.ended(*this);
   }
 }
 
 void FiberScheduler::take_turn(Fiber& fiber) {
   if (!fiber.holds_turn) {
-    m_pool.take_turn();
+    m_turns.take();
     fiber.holds_turn = true;
   }
 }

@@ -22,7 +22,7 @@
 
 namespace llmgw::daemon {
 
-class FiberPool;
+class FiberScheduler;
 
 // Like poll(2), with the timeout in milliseconds (negative: none). On a fiber, the fiber
 // waits and its thread runs other fibers meanwhile; elsewhere this is poll(2).
@@ -65,12 +65,18 @@ void take_turn();
 // thread_local would be shared by every fiber of a thread.)
 void*& task_local();
 
+// How a scheduler hands turns back and forth with the pool it belongs to (FiberPool).
+struct Turns {
+  std::function<void(FiberScheduler&)> ended;  // a task of that scheduler ended or left its turn
+  std::function<void()> take;                  // returns once the calling task holds one again
+};
+
 class FiberScheduler {
 public:
   using Clock = Fiber::Clock;
 
-  // `pool` hears of every task that ends; `latches` as FiberPool says.
-  FiberScheduler(FiberPool& pool, const std::vector<int>& latches);
+  // `turns` hears of every task that ends; `latches` as FiberPool says.
+  FiberScheduler(Turns turns, const std::vector<int>& latches);
   ~FiberScheduler();
   FiberScheduler(const FiberScheduler&) = delete;
   FiberScheduler& operator=(const FiberScheduler&) = delete;
@@ -119,7 +125,7 @@ private:
     std::uint32_t ready = 0;  // of a watched one: events reported since it was drained
   };
 
-  FiberPool& m_pool;
+  Turns m_turns;
   int m_epoll;
   int m_wake;  // an eventfd: tasks to start, or stop
   std::vector<int> m_latches;

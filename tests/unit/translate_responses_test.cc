@@ -9,6 +9,7 @@
 #include "core/translate/chat_stream_to_responses.h"
 #include "core/translate/responses_request_to_chat.h"
 #include "core/translate/translation.h"
+#include "tests/support/sse_event.h"
 #include "tests/support/thrown.h"
 
 #include <doctest/doctest.h>
@@ -26,14 +27,6 @@ namespace {
 std::string to_chat(const std::string& responses) {
   return llmgw::chat_request_from_responses(parse_client_request(responses, Endpoint::responses),
                                             "gpt-up");
-}
-
-llmgw::SseEvent event(const std::string& type, const std::string& data) {
-  llmgw::SseEvent e;
-  e.type = type;
-  e.data = data;
-  e.raw = (type.empty() ? "" : "event: " + type + "\n") + "data: " + data + "\n\n";
-  return e;
 }
 
 std::string chunk(const std::string& delta, const std::string& finish = "null") {
@@ -189,7 +182,7 @@ TEST_CASE("translate responses: a chat stream as Responses events, one item open
         chunk("{}", R"("tool_calls")"),
         std::string(R"({"id":"chatcmpl-1","choices":[],"usage":{"prompt_tokens":500,)"
                     R"("completion_tokens":40,"prompt_tokens_details":{"cached_tokens":200}}})")}) {
-    out += translation.event(event("", data));
+    out += translation.event(test::sse_event("", data));
   }
   out += translation.keep_alive();
   out += translation.close();
@@ -237,7 +230,7 @@ TEST_CASE("translate responses: a chat stream as Responses events, one item open
 TEST_CASE("translate responses: an error in a translated stream is an error event, and the "
           "stream ends failed") {
   llmgw::ChatStreamToResponses translation("resp_7", 1);
-  std::string out = translation.event(event("", chunk(R"({"content":"Hi"})")));
+  std::string out = translation.event(test::sse_event("", chunk(R"({"content":"Hi"})")));
   out += translation.error({{"error", {{"message", "overloaded"}, {"type", "server_error"}}}});
   out += translation.close();
   out += translation.end_event();
@@ -261,11 +254,11 @@ TEST_CASE("translate responses: a stream holds at most so many items for its end
   std::string out;
   const std::size_t calls = llmgw::ChatStreamToResponses::k_max_held_items + 10;
   for (std::size_t i = 0; i < calls; ++i) {
-    out += translation.event(event(
+    out += translation.event(test::sse_event(
         "", chunk(R"({"tool_calls":[{"index":)" + std::to_string(i % 2) +
                   R"(,"id":"c","function":{"name":"f","arguments":"{}"}}]})")));
   }
-  out += translation.event(event(
+  out += translation.event(test::sse_event(
       "", R"({"choices":[],"usage":{"prompt_tokens":7,"completion_tokens":9000}})"));
   out += translation.close();
   out += translation.end_event();
@@ -305,7 +298,7 @@ TEST_CASE("translate responses: an Anthropic-kind provider's stream and answer r
            {"content_block_stop", R"({"type":"content_block_stop","index":0})"},
            {"message_delta",
             R"({"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":9}})"}}) {
-    out += translation->event(event(type, data));
+    out += translation->event(test::sse_event(type, data));
   }
   out += translation->close();
   out += translation->end_event();

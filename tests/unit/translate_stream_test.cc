@@ -4,6 +4,7 @@
 // many deltas, pings, errors inside the stream, and the usage at the end.
 #include "core/translate/chat_stream_to_messages.h"
 #include "core/translate/messages_stream_to_chat.h"
+#include "tests/support/sse_event.h"
 
 #include <doctest/doctest.h>
 
@@ -12,14 +13,6 @@
 #include <vector>
 
 namespace {
-
-llmgw::SseEvent event(const std::string& type, const std::string& data) {
-  llmgw::SseEvent e;
-  e.type = type;
-  e.data = data;
-  e.raw = (type.empty() ? "" : "event: " + type + "\n") + "data: " + data + "\n\n";
-  return e;
-}
 
 std::string chunk(const std::string& delta, const std::string& finish = "null") {
   return R"(data: {"id":"msg_01","object":"chat.completion.chunk","created":1700000000,)"
@@ -66,7 +59,7 @@ TEST_CASE("translate stream: a Messages stream as chat chunks, the usage chunk a
   llmgw::MessagesStreamToChat translation(1700000000, true);
   std::string out;
   for (const auto& [type, data] : k_messages_stream) {
-    out += translation.event(event(type, data));
+    out += translation.event(test::sse_event(type, data));
   }
   out += translation.close();
   CHECK(out == chunk(R"({"role":"assistant","content":""})") + ": ping\n\n" +
@@ -86,15 +79,15 @@ TEST_CASE("translate stream: a Messages stream as chat chunks, the usage chunk a
 TEST_CASE("translate stream: a chat client that did not ask for usage gets no usage chunk, "
           "and an error event keeps its message and type") {
   llmgw::MessagesStreamToChat translation(1700000000, false);
-  std::string out = translation.event(event("message_start", k_messages_stream[0].second));
+  std::string out = translation.event(test::sse_event("message_start", k_messages_stream[0].second));
   out += translation.error(nlohmann::json::parse(
       R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
   out += translation.close();
   CHECK(out == chunk(R"({"role":"assistant","content":""})") +
                    R"(data: {"error":{"message":"Overloaded","type":"overloaded_error"}})" "\n\n");
   // Events the chat API has nothing for make nothing.
-  CHECK(translation.event(event("", "not json")) == "");
-  CHECK(translation.event(event("content_block_delta", R"({"type":"content_block_delta","index":9,"delta":{"type":"text_delta","text":"x"}})")) == "");
+  CHECK(translation.event(test::sse_event("", "not json")) == "");
+  CHECK(translation.event(test::sse_event("content_block_delta", R"({"type":"content_block_delta","index":9,"delta":{"type":"text_delta","text":"x"}})")) == "");
 }
 
 TEST_CASE("translate stream: chat chunks as a Messages stream, one block open at a time") {
@@ -110,7 +103,7 @@ TEST_CASE("translate stream: chat chunks as a Messages stream, one block open at
            R"({"id":"chatcmpl-1","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","type":"function","function":{"name":"pwd","arguments":"{}"}}]},"finish_reason":null}]})",
            R"({"id":"chatcmpl-1","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})",
            R"({"id":"chatcmpl-1","choices":[],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_tokens_details":{"cached_tokens":64}}})"}) {
-    out += translation.event(event("", data));
+    out += translation.event(test::sse_event("", data));
   }
   out += translation.keep_alive();
   out += translation.close();
@@ -149,7 +142,7 @@ TEST_CASE("translate stream: chat chunks as a Messages stream, one block open at
 TEST_CASE("translate stream: a chat stream's first chunk with usage gives message_start its "
           "real input counts, and an error becomes Anthropic's error event") {
   llmgw::ChatStreamToMessages translation;
-  std::string out = translation.event(event(
+  std::string out = translation.event(test::sse_event(
       "", R"({"id":"c","model":"g","choices":[{"index":0,"delta":{"content":"x"}}],)"
           R"("usage":{"prompt_tokens":50,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":10}}})"));
   out += translation.error(nlohmann::json::parse(R"({"error":{"message":"boom"}})"));
@@ -178,17 +171,17 @@ TEST_CASE("translate stream: a chat stream's first chunk with usage gives messag
 TEST_CASE("translate stream: a thinking block too large to hold is relayed as reasoning, "
           "without the whole block") {
   llmgw::MessagesStreamToChat translation(1700000000, false);
-  translation.event(event("message_start", k_messages_stream[0].second));
-  translation.event(event("content_block_start", k_messages_stream[2].second));
+  translation.event(test::sse_event("message_start", k_messages_stream[0].second));
+  translation.event(test::sse_event("content_block_start", k_messages_stream[2].second));
   const std::string piece(1 << 20, 'a');
   std::size_t relayed = 0;
   for (std::size_t i = 0; i <= llmgw::MessagesStreamToChat::k_max_thinking_bytes / piece.size(); ++i) {
     relayed += translation
-                   .event(event("content_block_delta",
+                   .event(test::sse_event("content_block_delta",
                                 R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":")" +
                                     piece + R"("}})"))
                    .size();
   }
   CHECK(relayed > llmgw::MessagesStreamToChat::k_max_thinking_bytes);
-  CHECK(translation.event(event("content_block_stop", k_messages_stream[5].second)) == "");
+  CHECK(translation.event(test::sse_event("content_block_stop", k_messages_stream[5].second)) == "");
 }

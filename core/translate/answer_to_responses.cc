@@ -25,6 +25,11 @@ std::optional<std::string> responses_answer_from_chat(std::string_view answer,
   if (!text.empty()) {
     response.add(message_item(response.item_id("msg", response.next_index()), text, "completed"));
   }
+  const std::string refusal = string_in(reply, "refusal");
+  if (!refusal.empty()) {
+    response.add(message_item(response.item_id("msg", response.next_index()), refusal,
+                              "completed", "refusal"));
+  }
   const WireJson calls = reply.is_object() ? reply.value("tool_calls", WireJson()) : WireJson();
   for (const WireJson& call : calls.is_array() ? calls : WireJson::array()) {
     const WireJson function = call.is_object() ? call.value("function", WireJson()) : WireJson();

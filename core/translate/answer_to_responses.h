@@ -1,6 +1,7 @@
 #pragma once
 // An OpenAI chat completion (a whole one, not streamed) rewritten as a Responses API
 // response, from its first choice: content → a message item with one output_text part;
+// refusal → a message item with one refusal part;
 // tool_calls → function_call items (call_id, name, arguments as written); reasoning
 // content is dropped (a chat provider gives no encrypted reasoning a later request could
 // hand back); finish_reason → status (length → incomplete, max_output_tokens); usage →

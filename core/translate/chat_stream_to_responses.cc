@@ -32,7 +32,11 @@ std::string ChatStreamToResponses::event(const SseEvent& event) {
   const WireJson delta = choice.value("delta", WireJson());
   const std::string content = string_in(delta, "content");
   if (!content.empty()) {
-    out += text(content);
+    out += text(content, false);
+  }
+  const std::string refusal = string_in(delta, "refusal");
+  if (!refusal.empty()) {
+    out += text(refusal, true);
   }
   const WireJson calls = delta.is_object() ? delta.value("tool_calls", WireJson()) : WireJson();
   for (const WireJson& piece : calls.is_array() ? calls : WireJson::array()) {
@@ -74,14 +78,16 @@ bool ChatStreamToResponses::hold(std::size_t bytes, bool item, std::string& out)
   return false;
 }
 
-std::string ChatStreamToResponses::text(const std::string& piece) {
+std::string ChatStreamToResponses::text(const std::string& piece, bool refusal) {
+  const Open kind = refusal ? Open::refusal : Open::text;
+  const char* part_type = refusal ? "refusal" : "output_text";
   std::string out;
-  if (!hold(piece.size(), m_open != Open::text, out)) {
+  if (!hold(piece.size(), m_open != kind, out)) {
     return out;
   }
-  if (m_open != Open::text) {
+  if (m_open != kind) {
     out += close_item();
-    m_open = Open::text;
+    m_open = kind;
     m_index = m_response.next_index();
     m_item_id = m_response.item_id("msg", m_index);
     out += emit("response.output_item.added",
@@ -95,14 +101,17 @@ std::string ChatStreamToResponses::text(const std::string& piece) {
                 {{"item_id", m_item_id},
                  {"output_index", m_index},
                  {"content_index", 0},
-                 {"part", {{"type", "output_text"}, {"text", ""}, {"annotations", WireJson::array()}}}});
+                 {"part", message_part("", part_type)}});
   }
   m_text += piece;
-  return out + emit("response.output_text.delta", {{"item_id", m_item_id},
-                                                   {"output_index", m_index},
-                                                   {"content_index", 0},
-                                                   {"delta", piece},
-                                                   {"logprobs", WireJson::array()}});
+  WireJson delta = {{"item_id", m_item_id},
+                    {"output_index", m_index},
+                    {"content_index", 0},
+                    {"delta", piece}};
+  if (!refusal) {
+    delta["logprobs"] = WireJson::array();
+  }
+  return out + emit(refusal ? "response.refusal.delta" : "response.output_text.delta", delta);
 }
 
 std::string ChatStreamToResponses::call(std::int64_t tool, const WireJson& delta) {
@@ -138,18 +147,22 @@ std::string ChatStreamToResponses::call(std::int64_t tool, const WireJson& delta
 std::string ChatStreamToResponses::close_item() {
   std::string out;
   WireJson item;
-  if (m_open == Open::text) {
-    const WireJson part = {{"type", "output_text"}, {"text", m_text}, {"annotations", WireJson::array()}};
-    out += emit("response.output_text.done", {{"item_id", m_item_id},
-                                              {"output_index", m_index},
-                                              {"content_index", 0},
-                                              {"text", m_text},
-                                              {"logprobs", WireJson::array()}});
+  if (m_open == Open::text || m_open == Open::refusal) {
+    const bool refusal = m_open == Open::refusal;
+    const char* part_type = refusal ? "refusal" : "output_text";
+    WireJson done = {{"item_id", m_item_id}, {"output_index", m_index}, {"content_index", 0}};
+    if (refusal) {
+      done["refusal"] = m_text;
+    } else {
+      done["text"] = m_text;
+      done["logprobs"] = WireJson::array();
+    }
+    out += emit(refusal ? "response.refusal.done" : "response.output_text.done", done);
     out += emit("response.content_part.done", {{"item_id", m_item_id},
                                                {"output_index", m_index},
                                                {"content_index", 0},
-                                               {"part", part}});
-    item = message_item(m_item_id, m_text, "completed");
+                                               {"part", message_part(m_text, part_type)}});
+    item = message_item(m_item_id, m_text, "completed", part_type);
   } else if (m_open == Open::call) {
     out += emit("response.function_call_arguments.done",
                 {{"item_id", m_item_id}, {"output_index", m_index}, {"arguments", m_text}});

@@ -7,11 +7,13 @@
 //   the first chunk        → response.created, response.in_progress (status in_progress)
 //   delta.content          → a message item: response.output_item.added,
 //                            response.content_part.added, then response.output_text.delta
+//   delta.refusal          → the same with a refusal part, and response.refusal.delta
 //   delta.tool_calls       → a function_call item per call (call_id and name at its
 //                            start): response.output_item.added, then each piece of the
 //                            arguments a response.function_call_arguments.delta
 //   delta.reasoning_content → dropped (no encrypted reasoning to hand back later)
-//   closing an item        → response.output_text.done, response.content_part.done, or
+//   closing an item        → response.output_text.done (or .refusal.done) and
+//                            response.content_part.done, or
 //                            response.function_call_arguments.done; then
 //                            response.output_item.done with the whole item
 //   a comment (keep-alive) → a comment
@@ -56,14 +58,15 @@ private:
   // The event `type` with `fields` and the next sequence number.
   std::string emit(std::string_view type, const WireJson& fields);
   std::string start(const WireJson& chunk);
-  std::string text(const std::string& piece);
+  // A piece of the open message's output text, or of its refusal when `refusal`.
+  std::string text(const std::string& piece, bool refusal);
   std::string call(std::int64_t tool, const WireJson& delta);
   std::string close_item();
   // Counts `bytes` more held, and an item more when `item`: false, with the error event in
   // `out`, once past the bounds.
   bool hold(std::size_t bytes, bool item, std::string& out);
 
-  enum class Open { none, text, call };
+  enum class Open { none, text, refusal, call };
 
   ResponseObject m_response;
   bool m_started = false;

@@ -52,14 +52,20 @@ WireJson ResponseObject::failed(const std::string& code, const std::string& mess
   return response;
 }
 
-WireJson message_item(const std::string& id, const std::string& text, std::string_view status) {
+WireJson message_part(const std::string& text, std::string_view part_type) {
+  if (part_type == "refusal") {
+    return {{"type", "refusal"}, {"refusal", text}};
+  }
+  return {{"type", "output_text"}, {"text", text}, {"annotations", WireJson::array()}};
+}
+
+WireJson message_item(const std::string& id, const std::string& text, std::string_view status,
+                      std::string_view part_type) {
   return {{"id", id},
           {"type", "message"},
           {"status", status},
           {"role", "assistant"},
-          {"content", WireJson::array({{{"type", "output_text"},
-                                        {"text", text},
-                                        {"annotations", WireJson::array()}}})}};
+          {"content", WireJson::array({message_part(text, part_type)})}};
 }
 
 WireJson ResponseObject::call_item(const std::string& id, const std::string& call_id,

@@ -51,7 +51,12 @@ private:
   WireJson m_output = WireJson::array();
 };
 
-// An assistant message item holding `text` as its one output_text part.
-WireJson message_item(const std::string& id, const std::string& text, std::string_view status);
+// An assistant message item holding `text` as its one part: an output_text part, or with
+// `part_type` "refusal", a refusal part (the model declined).
+WireJson message_item(const std::string& id, const std::string& text, std::string_view status,
+                      std::string_view part_type = "output_text");
+// The part a message item holds `text` in: {"type": "output_text", "text", "annotations"}
+// or {"type": "refusal", "refusal"}.
+WireJson message_part(const std::string& text, std::string_view part_type);
 
 }  // namespace llmgw

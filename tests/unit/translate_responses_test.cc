@@ -354,3 +354,41 @@ TEST_CASE("translate responses: a namespace's tools reach chat as functions name
   CHECK(answer["output"][1]["name"] == "ls");
   CHECK_FALSE(answer["output"][1].contains("namespace"));
 }
+
+TEST_CASE("translate responses: a refusal is a message item with a refusal part, whole and "
+          "streamed") {
+  const auto whole = nlohmann::json::parse(*llmgw::responses_answer_from_chat(
+      R"({"choices":[{"message":{"content":null,"refusal":"I can't help with that."},)"
+      R"("finish_reason":"stop"}]})",
+      "resp_7", 1));
+  CHECK(whole["output"] ==
+        nlohmann::json::array({{{"id", "msg_7_0"}, {"type", "message"}, {"status", "completed"},
+                                {"role", "assistant"},
+                                {"content", {{{"type", "refusal"},
+                                              {"refusal", "I can't help with that."}}}}}}));
+  llmgw::ChatStreamToResponses translation("resp_7", 1);
+  std::string out;
+  for (const std::string& data :
+       {chunk(R"({"refusal":"I can't"})"), chunk(R"({"refusal":" help."})"),
+        chunk("{}", R"("stop")")}) {
+    out += translation.event(test::sse_event("", data));
+  }
+  out += translation.close();
+  out += translation.end_event();
+  const std::vector<nlohmann::json> events = events_of(out);
+  std::vector<std::string> types;
+  for (const nlohmann::json& e : events) {
+    types.push_back(e["type"]);
+  }
+  CHECK(types == std::vector<std::string>{
+                     "response.created", "response.in_progress", "response.output_item.added",
+                     "response.content_part.added", "response.refusal.delta",
+                     "response.refusal.delta", "response.refusal.done",
+                     "response.content_part.done", "response.output_item.done",
+                     "response.completed"});
+  REQUIRE(events.size() == 10);
+  CHECK(events[3]["part"] == nlohmann::json{{"type", "refusal"}, {"refusal", ""}});
+  CHECK(events[6]["refusal"] == "I can't help.");
+  CHECK(events[9]["response"]["output"][0]["content"][0] ==
+        nlohmann::json{{"type", "refusal"}, {"refusal", "I can't help."}});
+}

@@ -34,7 +34,7 @@ void Gateway::count_tokens(const httplib::Request& request, httplib::Response& r
   try {
     const Timestamp now = m_clock.now();
     auto key = authenticate(request, now);
-    exchange.authenticated(key, nullptr);  // access-logged only: nothing runs, nothing is billed
+    exchange.authenticated(key);  // access-logged only: nothing runs, nothing is billed
     refuse_if_spent(*key, now);  // as every request to a provider is
     ClientRequest body;
     try {

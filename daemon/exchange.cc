@@ -3,7 +3,7 @@
 #include "core/logged_string.h"
 #include "core/random.h"
 #include "daemon/accountant.h"
-#include "daemon/http/client_server.h"
+#include "daemon/http/client_stream.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/metrics.h"
 
@@ -36,10 +36,16 @@ std::int64_t Exchange::elapsed_ms() const {
       .count();
 }
 
-void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant* accountant) {
+void Exchange::authenticated(std::shared_ptr<const KeyConfig> key) {
   m_record.key_id = key->key.id;
   m_key = std::move(key);
-  m_accountant = accountant;
+}
+
+void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant& accountant,
+                             ClientStream* connection) {
+  authenticated(std::move(key));
+  m_accountant = &accountant;
+  m_connection = connection;
 }
 
 void Exchange::announce() {
@@ -63,8 +69,8 @@ void Exchange::finish(int status, const std::string& code) {
     std::shared_ptr<CommitTicket> commit = m_accountant->submit(
         m_record, std::move(reservation), m_announced ? Announced::yes : Announced::no);
     // On a client's connection the response waits for the commit, not this thread.
-    if (ClientStream* stream = ClientServer::current_stream()) {
-      stream->send_after(std::move(commit));
+    if (m_connection != nullptr) {
+      m_connection->send_after(std::move(commit));
     } else {
       commit->finish();
     }

@@ -161,13 +161,13 @@ void Gateway::pin_to_maker(const ClientRequest& request, const KeyConfig& key,
 }
 
 void Gateway::completion(const httplib::Request& request, httplib::Response& response,
-                         Endpoint endpoint) {
+                         ClientStream* connection, Endpoint endpoint) {
   auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
   Exchange& exchange = *owner;
   try {
     Timestamp now = m_clock.now();
     auto key = authenticate(request, now);
-    exchange.authenticated(key, &m_accountant);
+    exchange.authenticated(key, m_accountant, connection);
     ClientRequest body;
     try {
       body = parse_client_request(request.body, endpoint);

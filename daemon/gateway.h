@@ -29,11 +29,13 @@ public:
   // spent (usage plus reservations in flight at or over a limit; the request-log row
   // then has no model). False, with `response` untouched, when the body is worth reading.
   // A refusal has a request-log row (for a known key) only where the route's requests have
-  // one.
+  // one. `connection` is the client's the request came on (null off one): a response
+  // that must wait for its request-log row waits there (Exchange::finish).
   enum class LogRow { yes, no };
   bool admit_head(const httplib::Request& request, httplib::Response& response,
-                  LogRow log_row = LogRow::yes);
-  void completion(const httplib::Request& request, httplib::Response& response, Endpoint endpoint);
+                  ClientStream* connection, LogRow log_row = LogRow::yes);
+  void completion(const httplib::Request& request, httplib::Response& response,
+                  ClientStream* connection, Endpoint endpoint);
   // POST /v1/messages/count_tokens: for a valid key whose budget is not spent, and a model
   // its rules allow, the count of the first allowed Anthropic-kind provider that answers
   // (falling back as a completion does), else, where none serves the model, llmgw's

@@ -15,7 +15,7 @@ void Gateway::refuse_if_spent(const KeyConfig& key, Timestamp now) {
 }
 
 bool Gateway::admit_head(const httplib::Request& request, httplib::Response& response,
-                         LogRow log_row) {
+                         ClientStream* connection, LogRow log_row) {
   std::shared_ptr<const KeyConfig> key;
   try {
     Timestamp now = m_clock.now();
@@ -26,8 +26,10 @@ bool Gateway::admit_head(const httplib::Request& request, httplib::Response& res
     // Logged as the handler logs the same refusal: a known key's 402 has its row where
     // the route's requests have rows.
     Exchange exchange(request, m_metrics, m_options.access_log);
-    if (key) {
-      exchange.authenticated(key, log_row == LogRow::yes ? &m_accountant : nullptr);
+    if (key && log_row == LogRow::yes) {
+      exchange.authenticated(key, m_accountant, connection);
+    } else if (key) {
+      exchange.authenticated(key);
     }
     exchange.fail(e, m_options.error_format, response);
     return true;

@@ -25,7 +25,7 @@ void Gateway::models(const httplib::Request& request, httplib::Response& respons
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());
-    exchange.authenticated(key, nullptr);
+    exchange.authenticated(key);
     auto catalog = m_keys.catalog();
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
     for (const Model& model : catalog->models()) {
@@ -57,7 +57,7 @@ void Gateway::key_status(const httplib::Request& request, httplib::Response& res
   try {
     Timestamp now = m_clock.now();
     auto key = authenticate(request, now);
-    exchange.authenticated(key, nullptr);
+    exchange.authenticated(key);
     // The configuration as loaded, with the usage as the daemon counts it right now.
     ApiKey current = key->key;
     KeyDirectory::Balance balance = m_keys.balance(*key, now);

@@ -63,78 +63,51 @@ std::optional<HttpError> error_for_breach(Breach breach) {
   return std::nullopt;
 }
 
-// The connection of the calling thread may serve another request.
-void body_read() {
-  ClientServer::current_stream()->end_body();
-}
-
 void install_routes(ClientServer& server, Gateway& gateway) {
+  using httplib::Request;
+  using httplib::Response;
   Routes& routes = server.routes();
   // A key refused, or its budget spent, is answered from the head, before the body is
   // invited or read.
-  Routes::Admission admit_head = [&gateway](const httplib::Request& q, httplib::Response& r) {
-    return gateway.admit_head(q, r);
+  Routes::Admission admit_head = [&gateway](const Request& q, Response& r, ClientStream& c) {
+    return gateway.admit_head(q, r, &c);
+  };
+  auto completion = [&gateway](Endpoint endpoint) {
+    return [&gateway, endpoint](const Request& q, Response& r, ClientStream& c) {
+      gateway.completion(q, r, &c, endpoint);
+    };
   };
   routes.paths = {
-      {"/v1/chat/completions",
-       {{"POST"},
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          body_read();
-          gateway.completion(q, r, Endpoint::chat);
-        },
-        admit_head}},
-      {"/v1/embeddings",
-       {{"POST"},
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          body_read();
-          gateway.completion(q, r, Endpoint::embeddings);
-        },
-        admit_head}},
-      {"/v1/messages",
-       {{"POST"},
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          body_read();
-          gateway.completion(q, r, Endpoint::messages);
-        },
-        admit_head}},
-      {"/v1/responses",
-       {{"POST"},
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          body_read();
-          gateway.completion(q, r, Endpoint::responses);
-        },
-        admit_head}},
+      {"/v1/chat/completions", {{"POST"}, completion(Endpoint::chat), admit_head}},
+      {"/v1/embeddings", {{"POST"}, completion(Endpoint::embeddings), admit_head}},
+      {"/v1/messages", {{"POST"}, completion(Endpoint::messages), admit_head}},
+      {"/v1/responses", {{"POST"}, completion(Endpoint::responses), admit_head}},
       {"/v1/responses/",
-       {{"GET", "DELETE"}, [&gateway](const httplib::Request& q, httplib::Response& r) {
-          gateway.stored_response(q, r);
-        }}},
+       {{"GET", "DELETE"},
+        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.stored_response(q, r); }}},
       {"/v1/messages/count_tokens",
        {{"POST"},
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          body_read();
-          gateway.count_tokens(q, r);
-        },
-        [&gateway](const httplib::Request& q, httplib::Response& r) {
-          return gateway.admit_head(q, r, Gateway::LogRow::no);
+        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.count_tokens(q, r); },
+        [&gateway](const Request& q, Response& r, ClientStream& c) {
+          return gateway.admit_head(q, r, &c, Gateway::LogRow::no);
         }}},
       {"/v1/models",
-       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.models(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.models(q, r); }}},
       {"/v1/key",
-       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) {
-          gateway.key_status(q, r);
-        }}},
+       {{"GET"},
+        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.key_status(q, r); }}},
       {"/healthz",
-       {{"GET"}, [](const httplib::Request&, httplib::Response& r) {
+       {{"GET"},
+        [](const Request&, Response& r, ClientStream&) {
           r.set_content(R"({"status":"ok"})", "application/json");
         }}},
       {"/readyz",
-       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.ready(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.ready(q, r); }}},
       {"/metrics",
-       {{"GET"}, [&gateway](const httplib::Request& q, httplib::Response& r) { gateway.metrics(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.metrics(q, r); }}},
   };
   // Anything but a known path with its method is 404 or 405 before routing.
-  routes.before = [&gateway, &routes](const httplib::Request& request,
-                                      httplib::Response& response) {
+  routes.before = [&gateway, &routes](const Request& request, Response& response, ClientStream&) {
     if (gateway.draining()) {
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
@@ -164,8 +137,9 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   };
   // Errors the session answers itself (400, 404, 413, 414) get the JSON body too; so do
   // the bounds of the connection, which the session sees as a failed read.
-  routes.on_error = [&gateway](const httplib::Request& request, httplib::Response& response) {
-    if (auto error = error_for_breach(ClientServer::current_stream()->breach())) {
+  routes.on_error = [&gateway](const Request& request, Response& response,
+                               ClientStream& connection) {
+    if (auto error = error_for_breach(connection.breach())) {
       response.status = error->status();
       gateway.reject(request, response, *error);
     } else if (response.body.empty()) {
@@ -174,14 +148,14 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   };
   // A response after which the connection is closed says so; the session says it of
   // its own reasons, this of the daemon's: it is draining.
-  routes.after = [&server](const httplib::Request&, httplib::Response& response) {
+  routes.after = [&server](const Request&, Response& response, ClientStream&) {
     if (server.draining() && response.get_header_value("Connection") != "close") {
       response.headers.erase("Connection");
       response.headers.erase("Keep-Alive");
       response.set_header("Connection", "close");
     }
   };
-  routes.on_exception = [&gateway](const httplib::Request& request, httplib::Response& response,
+  routes.on_exception = [&gateway](const Request& request, Response& response, ClientStream&,
                                    std::exception_ptr error) {
     std::string what = "unknown";
     try {

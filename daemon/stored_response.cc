@@ -71,7 +71,7 @@ void Gateway::stored_response(const httplib::Request& request, httplib::Response
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());
-    exchange.authenticated(key, nullptr);  // access-logged only: nothing runs, nothing is billed
+    exchange.authenticated(key);  // access-logged only: nothing runs, nothing is billed
     std::optional<StoredPath> path = stored_path(request.path);
     if (!path || (path->input_items && request.method == "DELETE")) {
       throw HttpError(404, "not_found", "Not found: " + logged_string(request.path));

@@ -60,10 +60,6 @@ ClientServer::~ClientServer() {
   ::close(m_abort_event);
 }
 
-ClientStream* ClientServer::current_stream() {
-  return static_cast<ClientStream*>(task_local());
-}
-
 void ClientServer::begin_drain(int listener) {
   m_draining = true;
   signal_event(m_drain_event);
@@ -85,26 +81,7 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
   {
     // The stream's life ends before the socket's (it watches the socket meanwhile).
     ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
-    task_local() = &stream;
-    std::chrono::milliseconds idle = m_limits.first_byte;
-    for (;;) {
-      // A connection holds a turn (one of `most_connections`) only while a request is
-      // under way: waiting for one costs its fiber and socket, and holds up no one.
-      leave_turn();
-      if (!stream.await_request(idle, m_drain_event)) {
-        break;
-      }
-      take_turn();
-      idle = m_limits.keep_alive;
-      stream.begin_head();
-      Served served = serve_request(stream, m_routes, m_settings);
-      ok = served.written;
-      if (!ok || served.connection_ends || m_draining || stream.phase() != RequestPhase::handled) {
-        break;
-      }
-    }
-    task_local() = nullptr;
-    ok = stream.settle() && ok;  // the last response may still wait for its commit
+    ok = serve_connection(stream, m_routes, m_settings, m_drain_event, m_draining);
     unread_body = stream.phase() != RequestPhase::handled;
   }
   if (unread_body) {

@@ -39,10 +39,6 @@ public:
   // What requests are answered with; set before listening.
   Routes& routes() { return m_routes; }
 
-  // The stream of the request the calling thread serves; nullptr outside one. Handlers
-  // use it to learn the request's phase and the bound a client overstepped.
-  static ClientStream* current_stream();
-
 private:
   bool process_and_close_socket(socket_t socket) override;
 

@@ -5,6 +5,7 @@
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/request_head.h"
 #include "daemon/http/response_writer.h"
+#include "daemon/runtime/fiber_scheduler.h"
 
 #include <fmt/format.h>
 
@@ -146,7 +147,7 @@ int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Re
 // could not be read).
 bool route(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
            httplib::Request& request, httplib::Response& response) {
-  if (routes.before && routes.before(request, response)) {
+  if (routes.before && routes.before(request, response, stream)) {
     return true;
   }
   const Routes::Route* route = routes.find(request.path);
@@ -158,15 +159,16 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
       response.status = 413;
       return false;
     }
-    if (route->admit && route->admit(request, response)) {
+    if (route->admit && route->admit(request, response, stream)) {
       return true;
     }
     if (int status = read_body(stream, settings, request); status != 0) {
       response.status = status;
       return false;
     }
+    stream.end_body();  // the connection may serve another request
   }
-  route->handler(request, response);
+  route->handler(request, response, stream);
   return true;
 }
 
@@ -175,7 +177,7 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
 bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
              const httplib::Request& request, httplib::Response& response, bool closing) {
   if (response.status >= 400 && routes.on_error) {
-    routes.on_error(request, response);
+    routes.on_error(request, response, stream);
   }
   // A body left unread must not be taken for another request: the connection ends.
   closing = closing || stream.phase() != RequestPhase::handled;
@@ -201,7 +203,7 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
     response.set_header("Content-Length", std::to_string(response.body.size()));
   }
   if (routes.after) {
-    routes.after(request, response);
+    routes.after(request, response, stream);
   }
   return write_response(stream, request, response);
 }
@@ -244,7 +246,7 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
     routed = route(stream, routes, settings, request, response);
   } catch (...) {
     if (routes.on_exception) {
-      routes.on_exception(request, response, std::current_exception());
+      routes.on_exception(request, response, stream, std::current_exception());
     }
     routed = true;
   }
@@ -255,6 +257,29 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
                            equals_ignoring_case(header_value(response.headers, "Connection"), "close");
   served.written = respond(stream, routes, settings, request, response, served.connection_ends);
   return served;
+}
+
+bool serve_connection(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+                      int stop, const std::atomic<bool>& draining) {
+  bool ok = false;
+  std::chrono::milliseconds idle = stream.limits().first_byte;
+  for (;;) {
+    // A connection holds a turn (one of the pool's) only while a request is under way:
+    // waiting for one costs its fiber and socket, and holds up no one.
+    leave_turn();
+    if (!stream.await_request(idle, stop)) {
+      break;
+    }
+    take_turn();
+    idle = stream.limits().keep_alive;
+    stream.begin_head();
+    Served served = serve_request(stream, routes, settings);
+    ok = served.written;
+    if (!ok || served.connection_ends || draining || stream.phase() != RequestPhase::handled) {
+      break;
+    }
+  }
+  return stream.settle() && ok;  // the last response may still wait for its commit
 }
 
 }  // namespace llmgw::daemon

@@ -6,6 +6,7 @@
 #include "daemon/http/client_stream.h"
 #include "daemon/http/routes.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 
@@ -26,5 +27,14 @@ struct Served {
 // A request line that never ends (the head's time or size runs out first) gets no
 // answer; any other request gets one.
 Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings);
+
+// Serves the requests that arrive on `stream`, one after the other, until the client
+// closes or idles past its limits (first_byte before the first request, keep_alive
+// after), a response ends the connection or fails, `stop` (a file descriptor) turns
+// readable while it waits for a request, or `draining` is true after a response. The
+// connection holds a turn of its fiber pool only while a request is under way. Then
+// waits for the last response's commit. True when every response went out whole.
+bool serve_connection(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+                      int stop, const std::atomic<bool>& draining);
 
 }  // namespace llmgw::daemon

@@ -88,6 +88,7 @@ public:
   bool read_more();
 
   RequestPhase phase() const { return m_phase; }
+  const ClientLimits& limits() const { return m_limits; }
   Breach breach() const { return m_breach; }
 
 private:

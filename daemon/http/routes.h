@@ -1,6 +1,9 @@
 #pragma once
 // What the daemon does with a request once its head is in (see ClientSession): its
-// handlers by method and path, and the hooks around them.
+// handlers by method and path, and the hooks around them. Each is given the connection the
+// request came on, to learn what it overstepped or to hold the response for a commit.
+#include "daemon/http/client_stream.h"
+
 #include <httplib.h>
 
 #include <exception>
@@ -13,20 +16,20 @@
 namespace llmgw::daemon {
 
 struct Routes {
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&, ClientStream&)>;
 
   // Before the body is read: true when it answered the request itself, which then goes
   // no further. A response that a hook or handler gives `Connection: close` ends its
   // connection.
-  std::function<bool(const httplib::Request&, httplib::Response&)> before;
-  // The methods a path answers and its handler. A request for another path or with
-  // another method gets no handler (`before` answers it: 404, 405). A GET route answers
-  // HEAD too, as HTTP requires: the same handler runs, and the response goes out without
-  // its body.
+  std::function<bool(const httplib::Request&, httplib::Response&, ClientStream&)> before;
+  // The methods a path answers and its handler, which runs once the body (a POST's) was
+  // read whole. A request for another path or with another method gets no handler
+  // (`before` answers it: 404, 405). A GET route answers HEAD too, as HTTP requires: the
+  // same handler runs, and the response goes out without its body.
   // Before the body is read, once `before` passed the request and its declared length is
   // within the limit: true when it answered the request itself (a refusal the head alone
   // decides), which then goes no further and leaves the body unread.
-  using Admission = std::function<bool(const httplib::Request&, httplib::Response&)>;
+  using Admission = std::function<bool(const httplib::Request&, httplib::Response&, ClientStream&)>;
 
   struct Route {
     std::vector<std::string> methods;
@@ -70,10 +73,11 @@ struct Routes {
     }
     return found;
   }
-  // Fills in a response whose status is 400 or more (the body, when empty).
+  // Fills in a response whose status is 400 or more (the body, when empty); the
+  // connection's breach() tells a bound the client overstepped.
   Handler on_error;
   // A handler threw: fills in the response instead.
-  std::function<void(const httplib::Request&, httplib::Response&, std::exception_ptr)>
+  std::function<void(const httplib::Request&, httplib::Response&, ClientStream&, std::exception_ptr)>
       on_exception;
   // Last, before the response is written.
   Handler after;

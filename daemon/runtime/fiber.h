@@ -39,7 +39,6 @@ struct Fiber {
   ExecutionContext& back;  // where the fiber goes when its task has ended
   char* stack;
   std::function<void()> task;
-  void* local = nullptr;  // task_local()
   bool holds_turn = true;  // one of its pool's turns (see leave_turn())
   ExceptionState exceptions;
   bool ended = false;

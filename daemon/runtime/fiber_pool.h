@@ -15,8 +15,8 @@
 // - Other blocking calls (a futex, SQLite's busy wait) hold up every fiber of the thread
 //   while they last, so they must be short; a host name lookup runs on a thread of its own
 //   (UpstreamConnection).
-// - Per-thread state is shared by the fibers of a thread: a task's own pointer is
-//   task_local(); the C++ runtime's exception state is switched with the fiber.
+// - Per-thread state (thread_local) is shared by the fibers of a thread; the C++ runtime's
+//   exception state is switched with the fiber.
 #include "daemon/runtime/fiber_scheduler.h"
 
 #include <httplib.h>

@@ -31,7 +31,6 @@ std::system_error system_error(const char* what) {
 }
 
 thread_local FiberScheduler* t_scheduler = nullptr;  // on a scheduler's thread
-thread_local void* t_local = nullptr;                // task_local() off fibers
 
 Fiber* current_fiber() {
   return t_scheduler != nullptr ? t_scheduler->current() : nullptr;
@@ -83,11 +82,6 @@ void take_turn() {
   if (Fiber* fiber = current_fiber()) {
     t_scheduler->take_turn(*fiber);
   }
-}
-
-void*& task_local() {
-  Fiber* fiber = current_fiber();
-  return fiber != nullptr ? fiber->local : t_local;
 }
 
 FiberScheduler::FiberScheduler(Turns turns, const std::vector<int>& latches)

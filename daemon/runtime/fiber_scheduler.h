@@ -61,10 +61,6 @@ void yield_if_due();
 void leave_turn();
 void take_turn();
 
-// A pointer the running task has to itself: one per fiber, or per thread off fibers. (A
-// thread_local would be shared by every fiber of a thread.)
-void*& task_local();
-
 // How a scheduler hands turns back and forth with the pool it belongs to (FiberPool).
 struct Turns {
   std::function<void(FiberScheduler&)> ended;  // a task of that scheduler ended or left its turn

@@ -270,7 +270,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   int status = 0;
   {
     httplib::Response response;
-    world.gateway->completion(request, response, endpoint);
+    world.gateway->completion(request, response, nullptr, endpoint);  // off a connection
     status = response.status;
     received = read_as_client(response);
   }  // the stream's relay ends with the response, and its usage is committed

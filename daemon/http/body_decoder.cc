@@ -11,7 +11,8 @@ namespace llmgw::daemon {
 
 namespace {
 
-// Chunk-size lines are tiny ("1f4;ext=x"); trailers are headers.
+// Chunk-size lines are tiny ("1f4;ext=x"); trailers are headers. The bytes of a line
+// before its LF (its CR included).
 constexpr std::size_t k_max_chunk_line = 4096;
 
 [[noreturn]] void malformed_response(const std::string& what) {
@@ -62,11 +63,13 @@ std::uint64_t BodyDecoder::parse_chunk_size(std::string_view line) const {
 
 std::optional<std::pair<std::string_view, std::size_t>> BodyDecoder::next_line(
     std::string_view in) const {
+  // Too long whether its end is in or not, so that the verdict does not depend on how
+  // the bytes arrive.
   auto end = in.find('\n');
+  if ((end == std::string_view::npos ? in.size() : end) > k_max_chunk_line) {
+    malformed("chunk-size line or trailer too long");
+  }
   if (end == std::string_view::npos) {
-    if (in.size() > k_max_chunk_line) {
-      malformed("chunk-size line or trailer too long");
-    }
     return std::nullopt;
   }
   std::string_view line = in.substr(0, end);
@@ -118,18 +121,18 @@ BodyDecoder BodyDecoder::for_response(const ResponseHead& head, std::string_view
     return BodyDecoder(BodyFraming::until_close, 0, Sender::upstream);
   }
   if (has_length) {
-    std::optional<std::uint64_t> length;
+    // One value, or a list of identical ones (RFC 9110 8.6): "3, 03" is refused.
+    std::optional<std::string_view> length;
     head.for_each_token("Content-Length", [&](std::string_view text) {
-      std::uint64_t value = parse_content_length(text);
-      if (length && value != *length) {
+      if (length && text != *length) {
         malformed_response("differing Content-Length values");
       }
-      length = value;
+      length = text;
     });
     if (!length) {
       malformed_response("bad Content-Length");
     }
-    return BodyDecoder(BodyFraming::length, *length, Sender::upstream);
+    return BodyDecoder(BodyFraming::length, parse_content_length(*length), Sender::upstream);
   }
   return BodyDecoder(BodyFraming::until_close, 0, Sender::upstream);
 }

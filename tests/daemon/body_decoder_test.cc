@@ -78,6 +78,10 @@ TEST_CASE("body decoder: ambiguous lengths are protocol errors") {
         "malformed response: both Content-Length and Transfer-Encoding");
   CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n") ==
         "malformed response: differing Content-Length values");
+  // Repeated values must be identical, not only equal as numbers.
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 3, 03\r\n\r\n") ==
+        "malformed response: differing Content-Length values");
+  CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\nContent-Length: 3\r\n\r\n") == "no error");
   CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") ==
         "malformed response: bad Content-Length");
   CHECK(error_of("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n") ==
@@ -114,6 +118,18 @@ TEST_CASE("body decoder: malformed chunking is a protocol error") {
   CHECK(outcome("3\r\nabc\r\n" + std::string(5000, '1')) ==
         "abc | protocol: malformed response: chunk-size line or trailer too long");
   CHECK(outcome("5\r\nab") == "ab | reset: connection closed before the end of the body");
+}
+
+TEST_CASE("body decoder: a chunk line over the limit is refused whether its end arrived or not") {
+  const std::string extension(4096, 'x');
+  for (std::size_t step : {1, 4, 8192}) {
+    CAPTURE(step);
+    CHECK(decode_in_steps(decoder_for(k_chunked_head), "1;" + extension + "\r\na\r\n0\r\n\r\n", step) ==
+          " | protocol: malformed response: chunk-size line or trailer too long");
+  }
+  // 4096 bytes before the LF, its CR included, is the most.
+  CHECK(decode_in_steps(decoder_for(k_chunked_head),
+                        "1;" + extension.substr(3) + "\r\na\r\n0\r\n\r\n", 8192) == "a | done, left ''");
 }
 
 TEST_CASE("body decoder: until-close bodies end with the connection") {

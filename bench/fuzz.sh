@@ -4,7 +4,7 @@
 # at the first failure; the build folder keeps the input (<target>-crash-*) and the whole
 # output (<target>.log).
 #
-#   bench/fuzz.sh <seconds per target> [build folder]   env: TARGETS="request_path authorization sse upstream_answer"
+#   bench/fuzz.sh <seconds per target> [build folder]   env: TARGETS="request_head sse" (default: every target)
 #
 # The build folder defaults to build/tests/fuzz, the one CTest's "fuzz: build" makes.
 set -euo pipefail
@@ -16,7 +16,8 @@ seconds=$1
 build=${2:-build/tests/fuzz}
 fuzz=$(cd "$(dirname "$0")/../tests/fuzz" && pwd)
 sh "$fuzz/build.sh" "$build"
-for target in ${TARGETS:-request_path authorization sse upstream_answer}; do
+every_target=$(cd "$build" && ls -- *_fuzz | sed 's/_fuzz$//')
+for target in ${TARGETS:-$every_target}; do
   echo "== $target: $seconds s"
   sh "$fuzz/run.sh" "$build" "$target" "$seconds" >"$build/$target.log" 2>&1 ||
     { grep -E 'property violated|ERROR|SUMMARY|artifact_prefix' "$build/$target.log"; exit 1; }

@@ -1,6 +1,7 @@
 #include "daemon/runtime/fiber.h"
 
 #include <cxxabi.h>
+#include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 
 #include <utility>
@@ -16,13 +17,11 @@ ExceptionState& thread_exception_state() {
   return *reinterpret_cast<ExceptionState*>(abi::__cxa_get_globals());
 }
 
-void run_fiber(void* argument) {
-  auto* fiber = static_cast<Fiber*>(argument);
-  fiber->task();  // an exception escaping a task ends the daemon, as on a thread
-  fiber->task = nullptr;
-  fiber->ended = true;
-  fiber->suspend(fiber->back);  // for good: the scheduler, in resume(), frees the stack
-}
+// The stacks are the scheduler's, which keeps spares: Boost.Context, which frees a
+// fiber's stack when it ends, leaves them be.
+struct SchedulerStack {
+  void deallocate(boost::context::stack_context&) noexcept {}
+};
 
 }  // namespace
 
@@ -44,19 +43,38 @@ void free_fiber_stack(char* stack) {
   ::munmap(stack, k_stack_bytes);
 }
 
-Fiber::Fiber(std::function<void()> task_to_run, char* stack_to_use, ExecutionContext& back_to)
-    : back(back_to), stack(stack_to_use), task(std::move(task_to_run)) {
-  prepare_context(context, stack + k_guard_bytes, k_stack_bytes - k_guard_bytes, &run_fiber, this);
+Fiber::Fiber(std::function<void()> task_to_run, char* stack_to_use)
+    : stack(stack_to_use), task(std::move(task_to_run)) {
+  // A stack that served another fiber still bears AddressSanitizer's marks of that
+  // fiber's frames, which never returned (nothing without the sanitizer).
+  ASAN_UNPOISON_MEMORY_REGION(stack + k_guard_bytes, k_stack_bytes - k_guard_bytes);
+  boost::context::stack_context usable;
+  usable.sp = stack + k_stack_bytes;  // stacks grow down from their top
+  usable.size = k_stack_bytes - k_guard_bytes;
+  context = boost::context::fiber(std::allocator_arg, boost::context::preallocated(usable.sp, usable.size, usable),
+                           SchedulerStack(), [this](boost::context::fiber&& resumer) {
+                             caller = std::move(resumer);
+                             task();  // an exception escaping a task ends the daemon, as on a thread
+                             task = nullptr;
+                             ended = true;
+                             return std::move(caller);
+                           });
 }
 
-void Fiber::resume(ExecutionContext& from) {
+void Fiber::resume() {
   std::swap(thread_exception_state(), exceptions);
-  switch_context(from, context);
+  context = std::move(context).resume();
   std::swap(thread_exception_state(), exceptions);
+  if (ended) {
+    // Boost's record of the fiber lies on its stack. The fcontext backend has destroyed it
+    // already; the ucontext one leaves it to the fiber handle: gone now, before the stack
+    // goes back to the scheduler.
+    context = boost::context::fiber();
+  }
 }
 
-void Fiber::suspend(ExecutionContext& to) {
-  switch_context(context, to);
+void Fiber::suspend() {
+  caller = std::move(caller).resume();
 }
 
 }  // namespace llmgw::daemon

@@ -1,10 +1,15 @@
 #pragma once
 // One fiber: a task on a stack of its own (8 MiB reserved like a thread's, with a guard
-// page), switched in user space (see context_switch.h), and what a FiberScheduler keeps of it
+// page), switched in user space by Boost.Context, and what a FiberScheduler keeps of it
 // while it waits. The C++ runtime's exception state is per thread; a fiber that waits
 // inside a catch block must find its own exception there when it resumes, whatever other
-// fibers of the thread threw and caught meanwhile, so each fiber carries its own.
-#include "daemon/runtime/context_switch.h"
+// fibers of the thread threw and caught meanwhile, so each fiber carries its own. A fiber
+// runs on the thread that started it, to its end.
+//
+// Boost.Context switches with its own assembly (fcontext), shadow stacks included where
+// the build enables them; the sanitized build (tests/fuzz) uses its ucontext backend,
+// which tells AddressSanitizer of every switch (BOOST_USE_UCONTEXT, BOOST_USE_ASAN).
+#include <boost/context/fiber.hpp>
 
 #include <poll.h>
 
@@ -24,19 +29,19 @@ struct ExceptionState {
 struct Fiber {
   using Clock = std::chrono::steady_clock;
 
-  // A fiber that runs `task` on `stack` (from new_fiber_stack) once resumed, and switches
-  // to `back` when the task returns.
-  Fiber(std::function<void()> task, char* stack, ExecutionContext& back);
+  // A fiber that runs `task` on `stack` (from new_fiber_stack, which it does not own) once
+  // resumed.
+  Fiber(std::function<void()> task, char* stack);
   Fiber(const Fiber&) = delete;
   Fiber& operator=(const Fiber&) = delete;
 
-  // Switches from `from` into the fiber, until it switches back or its task ends.
-  void resume(ExecutionContext& from);
-  // From inside the fiber: switches back to `to`, until resumed.
-  void suspend(ExecutionContext& to);
+  // From the thread's own stack: runs the fiber until it suspends or its task ends.
+  void resume();
+  // From inside the fiber: back to where it was resumed, until resumed again.
+  void suspend();
 
-  ExecutionContext context;
-  ExecutionContext& back;  // where the fiber goes when its task has ended
+  boost::context::fiber context;  // the fiber, where it stopped; empty once it ended
+  boost::context::fiber caller;   // while it runs: where resume() was called
   char* stack;
   std::function<void()> task;
   bool holds_turn = true;  // one of its pool's turns (see leave_turn())

@@ -167,7 +167,7 @@ void FiberScheduler::begin(std::function<void()> task) {
   } else {
     m_stack_failing = false;
   }
-  auto fiber = std::make_unique<Fiber>(std::move(task), stack, m_main);
+  auto fiber = std::make_unique<Fiber>(std::move(task), stack);
   m_fibers.insert(fiber.get());
   m_runnable.push_back(fiber.release());
 }
@@ -183,7 +183,7 @@ void FiberScheduler::retry_deferred() {
 void FiberScheduler::resume(Fiber& fiber) {
   m_current = &fiber;
   m_resumed_at = Clock::now();
-  fiber.resume(m_main);
+  fiber.resume();
   m_current = nullptr;
   if (fiber.ended) {
     end(fiber);
@@ -356,7 +356,7 @@ void FiberScheduler::yield_if_due(Fiber& fiber) {
     return;
   }
   m_runnable.push_back(&fiber);
-  fiber.suspend(m_main);
+  fiber.suspend();
 }
 
 bool FiberScheduler::is_latch(int fd) const {

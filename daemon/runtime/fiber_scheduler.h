@@ -126,7 +126,6 @@ private:
   int m_wake;  // an eventfd: tasks to start, or stop
   std::vector<int> m_latches;
   std::vector<int> m_fired;  // latches seen readable
-  ExecutionContext m_main;  // the thread's own stack, where loop() runs
   Fiber* m_current = nullptr;
   Clock::time_point m_resumed_at;  // of m_current
   std::unordered_set<Fiber*> m_fibers;

@@ -134,7 +134,7 @@ int FiberScheduler::wait(Fiber& fiber, pollfd* fds, nfds_t count, int timeout_ms
     fiber.ready = 0;
     fiber.recheck = false;
     fiber.parked = true;
-    fiber.suspend(m_main);  // until an event or the timeout
+    fiber.suspend();  // until an event or the timeout
     fiber.fds = nullptr;
     fiber.count = 0;
   }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 using namespace llmgw::daemon;
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -65,7 +66,7 @@ TEST_CASE("response head: malformed heads are protocol errors that never echo va
         "malformed response: bad header field name");
   CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nA: b\r\n folded: sk-secret\r\n\r\n") ==
         "malformed response: folded header field");
-  CHECK(protocol_error_of(std::string_view("HTTP/1.1 200 OK\r\nA: sk-\0secret\r\n\r\n", 37)) ==
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nA: sk-\0secret\r\n\r\n"sv) ==
         "malformed response: control character in header field 'A'");
 }
 

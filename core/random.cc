@@ -53,7 +53,7 @@ std::uint64_t seed_from_csprng() {
 std::string new_id(std::string_view kind) {
   // Ids must not repeat; they are printed and logged, so they are no secrets. A generator
   // per thread, seeded from the CSPRNG, spares every request a CSPRNG call (a lock, a
-  // reseed check and AES blocks: 5 % of the daemon's CPU at 1,024 connections).
+  // reseed check and AES blocks).
   thread_local std::uint64_t state = seed_from_csprng();
   std::uint64_t bits = split_mix(state);
   std::string id(kind);

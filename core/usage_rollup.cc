@@ -21,7 +21,7 @@ std::int64_t roll_up_log(Store& store, std::int64_t most) {
   }
   // What the view usage_facts says per log row and scope, but grouped by key, hour,
   // model and provider first and spread over the six scopes after: the sort is then over
-  // the log rows (about 1 us each), not over six facts per row (about 5 us per row).
+  // the log rows, not over six facts per row.
   // tests/unit/usage_rollup_test.cc and the ledger audit of the gateway suites check that
   // the roll-ups equal what usage_facts adds up. An upsert from a SELECT needs a WHERE
   // clause, or SQLite takes ON CONFLICT for a join's ON.

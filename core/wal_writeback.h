@@ -4,10 +4,9 @@
 // WAL, and that fsync, which runs under the write lock (see core/store.cc), then has to
 // write everything committed since the last one. Every k_frames frames this asks the
 // kernel to start writing the WAL out (sync_file_range, SYNC_FILE_RANGE_WRITE: it does
-// not wait), so the checkpoint finds little left to write. Measured with one client
-// (an A/B of two daemons on one mock, 3 rounds): p99 2.6 -> 0.75 ms, the checkpoints'
-// stalls being what set it. Durability is unchanged: this only writes earlier what the
-// checkpoint's fsync writes anyway.
+// not wait), so the checkpoint finds little left to write and stalls the writers for
+// less (bench/README.md, "Figures behind the design"). Durability is unchanged: this only
+// writes earlier what the checkpoint's fsync writes anyway.
 #include <string>
 
 struct sqlite3;

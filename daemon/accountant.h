@@ -8,19 +8,16 @@
 // commits, and goes back to its connection (it does wait when it must write after that
 // response: the end of a stream, a pipelined request, or before closing).
 //
-// A transaction costs far more than a row (some 30 us of page writes and locks against a
-// few us per row, and every page it changes goes to the WAL and then to disk whole).
+// A transaction costs far more than a row (page writes and locks, and every page it
+// changes goes to the WAL and then to disk whole).
 // Batches form by themselves: what arrives while one commits is the next batch. Besides,
 // while non-streamed requests are under way (announced once their body is parsed), the
 // writer waits up to BatchWait::most for a small batch to fill up to BatchWait::rows, or
 // for every announced request to hand its record in. A lone client never waits (no other
 // request is under way), and streams, which may last minutes, are not announced; with
-// requests to slow providers under way, a small batch waits the whole 200 us, next to
-// their seconds. With 16 clients on the 2-CPU bench machine batches grew from 2.4 to 10
-// rows, and the daemon's CPU per request fell by an eighth (see bench/README.md).
-// Measured before that, with a thread per connection: committing on the writer rather
-// than on the request's own thread took 45 us off a lone client's median response time
-// (the response is prepared during the commit).
+// requests to slow providers under way, a small batch waits the whole BatchWait::most,
+// next to their seconds. What batching and the writer thread gained is in bench/README.md
+// ("Figures behind the design").
 //
 // The writer also keeps the hourly roll-ups (core/usage_rollup.h), apart from the
 // requests' commits: once k_rollup_rows rows are logged, or k_rollup_interval after the

@@ -275,9 +275,9 @@ int serve(const ServeOptions& options) {
   // 128 KiB, and maps each block of 128 KiB or more on its own, so every request with a
   // long prompt (a few buffers of its size) faulted in pages the one before gave back.
   // Blocks up to 4 MiB (a body's limit) now come from the heaps, which keep up to 8 MiB
-  // free each: that much memory at most, for a quarter of the CPU per request with 32 KiB
-  // prompts and almost half with 256 KiB ones (bench/README.md). Setting either value
-  // stops glibc from adjusting them itself, so both are set.
+  // free each: that much memory at most, for less CPU per request with long prompts
+  // (bench/README.md, "Figures behind the design"). Setting either value stops glibc from
+  // adjusting them itself, so both are set.
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 8 << 20);
   // Signals are taken by one thread with sigwait; every other thread blocks them.

@@ -13,9 +13,11 @@
 #include "daemon/http_error.h"
 #include "daemon/http/request_head.h"
 #include "tests/fuzz/check.h"
+#include "tests/fuzz/http_rules.h"
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,19 +25,11 @@
 
 namespace {
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t';
-}
-
 // The fields as the parser must leave them.
 bool is_clean_field(const std::string& name, const std::string& value) {
-  bool token = !name.empty();
-  for (char c : name) {
-    token = token && c > ' ' && c < 0x7f && std::string_view("\"(),/:;<=>?@[\\]{}").find(c) ==
-                                                std::string_view::npos;
-  }
-  return token && value.find('\n') == std::string::npos &&
-         (value.empty() || (!is_blank(value.front()) && !is_blank(value.back())));
+  bool token = !name.empty() && std::all_of(name.begin(), name.end(),
+                                            [](char c) { return fuzz::is_tchar(c); });
+  return token && value.find('\n') == std::string::npos && fuzz::trimmed(value) == value;
 }
 
 // ASCII letters lowered, the others kept: written apart from daemon/http/header_scan.h, whose

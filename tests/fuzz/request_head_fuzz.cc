@@ -18,6 +18,7 @@
 // are where an earlier read stopped; the rest, from the start, is the bytes of the head.
 #include "daemon/http/request_head.h"
 #include "tests/fuzz/check.h"
+#include "tests/fuzz/http_rules.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 #include <httplib.h>
@@ -32,17 +33,14 @@
 
 namespace {
 
+using fuzz::is_tchar;
+using fuzz::trimmed;
 using llmgw::daemon::head_end;
 using llmgw::daemon::k_max_header_line_bytes;
 using llmgw::daemon::line_end;
 
 bool is_control(unsigned char c) {
   return c < 0x20 || c == 0x7f;
-}
-
-bool is_tchar(unsigned char c) {
-  return c > ' ' && c < 0x7f && std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) ==
-                                    std::string_view::npos;
 }
 
 int hex(char c) {
@@ -96,12 +94,6 @@ std::optional<RequestLine> expected_request_line(std::string_view line) {
     return std::nullopt;
   }
   return expected;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 std::optional<httplib::Headers> expected_fields(std::string_view lines) {

@@ -20,6 +20,7 @@
 #include "daemon/http/body_decoder.h"
 #include "daemon/http/response_head.h"
 #include "tests/fuzz/check.h"
+#include "tests/fuzz/http_rules.h"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -33,17 +34,14 @@
 
 namespace {
 
+using fuzz::is_tchar;
+using fuzz::trimmed;
 using llmgw::daemon::BodyDecoder;
 using llmgw::daemon::BodyFraming;
 using llmgw::daemon::HeaderFields;
 using llmgw::daemon::k_max_head_bytes;
 using llmgw::daemon::MalformedResponse;
 using llmgw::daemon::ResponseHead;
-
-bool is_tchar(unsigned char c) {
-  return c > ' ' && c < 0x7f && std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) ==
-                                    std::string_view::npos;
-}
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -54,12 +52,6 @@ std::string lowered(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
   return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 // The lines of `head`, without their LF or CRLF; the last one may have no end.

@@ -5,7 +5,7 @@
 #include "cli/output.h"
 #include "core/catalog.h"
 #include "core/catalog_json.h"
-#include "core/endpoint_service.h"
+#include "core/wire/endpoint_service.h"
 #include "core/evaluator.h"
 #include "core/key_store.h"
 #include "core/refusal.h"

@@ -3,7 +3,7 @@
 #include "cli/log_view.h"
 #include "cli/stop_signals.h"
 #include "cli/time_arguments.h"
-#include "core/endpoint_service.h"
+#include "core/wire/endpoint_service.h"
 #include "core/error.h"
 #include "core/key_store.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // A JSON text checked once and then read in place: values are slices of the text, not a
-// built document. Clients' request bodies (core/client_request.h), providers' responses
-// and stream chunks (core/token_usage.h) are read this way: nlohmann/json would build
+// built document. Clients' request bodies (core/wire/client_request.h), providers' responses
+// and stream chunks (core/wire/token_usage.h) are read this way: nlohmann/json would build
 // every string and object of a body to read a few fields, and serialize all of it again
 // for the upstream (bench/README.md, "Figures behind the design").
 //

@@ -240,7 +240,7 @@ CREATE TRIGGER request_log_cost_insert BEFORE INSERT ON request_log
 ALTER TABLE catalog_providers ADD COLUMN kind TEXT NOT NULL DEFAULT 'openai'
   CHECK (kind IN ('openai', 'anthropic'));
 )sql",
-    // 10: the parts of a request's tokens (core/token_usage.h): prompt tokens written to the
+    // 10: the parts of a request's tokens (core/wire/token_usage.h): prompt tokens written to the
     // provider's cache for 5 minutes or an hour, and completion tokens spent reasoning.
     // Rows logged before this step had none that llmgw knew of.
     R"sql(

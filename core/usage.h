@@ -25,7 +25,7 @@ struct UsageRecord {
   std::string provider;      // empty when no provider was tried
   int status = 0;
   std::string error_code;    // empty on success
-  // As in TokenUsage (core/token_usage.h): the prompt holds the cache reads (`cached`)
+  // As in TokenUsage (core/wire/token_usage.h): the prompt holds the cache reads (`cached`)
   // and writes, the completion holds the reasoning.
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;

@@ -3,7 +3,7 @@
 //
 // The gateway's request handling, free of the HTTP server around it: authenticate, check
 // status and expiry, admit against the budget, apply IAM, route, relay, account.
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/evaluator.h"
 #include "daemon/accountant.h"
 #include "daemon/exchange.h"

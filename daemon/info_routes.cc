@@ -2,7 +2,7 @@
 #include "daemon/gateway.h"
 
 #include "core/catalog_json.h"
-#include "core/endpoint_service.h"
+#include "core/wire/endpoint_service.h"
 
 #include <nlohmann/json.hpp>
 

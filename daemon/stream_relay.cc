@@ -1,9 +1,9 @@
 #include "daemon/stream_relay.h"
 
-#include "core/cost_bound.h"
+#include "core/wire/cost_bound.h"
 #include "core/error.h"
-#include "core/responses_answer.h"
-#include "core/translate/translation.h"
+#include "core/wire/responses_answer.h"
+#include "core/wire/translate/translation.h"
 #include "daemon/runtime/event_log.h"
 #include "daemon/upstream_reply.h"
 

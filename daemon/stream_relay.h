@@ -1,12 +1,12 @@
 #pragma once
 // Relays an upstream's server-sent events to the client as they arrive, event by event,
 // as they come or, where the client speaks the other API, translated
-// (core/translate/stream_translation.h): usage and the end are read in the provider's
+// (core/wire/translate/stream_translation.h): usage and the end are read in the provider's
 // vocabulary, and the client is sent its own.
 // A chat stream's usage comes from the upstream's usage chunk, which is dropped again when
 // the client did not ask for it; a Messages stream's (Anthropic's) from message_start and
-// the message_delta events (core/anthropic_usage.h); a Responses stream's (OpenAI's) from
-// the event that ends the response (core/responses_answer.h). Without one, tokens are
+// the message_delta events (core/wire/anthropic_usage.h); a Responses stream's (OpenAI's) from
+// the event that ends the response (core/wire/responses_answer.h). Without one, tokens are
 // estimated and the record says so. The usage is committed before the client sees the end
 // of the stream: the upstream's `data: [DONE]` (chat), message_stop event (Messages) or
 // response.completed, .incomplete or .failed event (Responses) is held until the upstream
@@ -25,14 +25,14 @@
 //
 // No upstream answer makes these throw: a usage whose cost Money cannot hold ends the
 // stream without [DONE] and is logged 502 upstream_error, billed the cost bound, estimated.
-#include "core/anthropic_usage.h"
+#include "core/wire/anthropic_usage.h"
 #include "core/catalog.h"
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/money.h"
 #include "core/redact.h"
-#include "core/sse.h"
-#include "core/token_usage.h"
-#include "core/translate/stream_translation.h"
+#include "core/wire/sse.h"
+#include "core/wire/token_usage.h"
+#include "core/wire/translate/stream_translation.h"
 #include "daemon/exchange.h"
 #include "daemon/upstream/upstream_pool.h"
 

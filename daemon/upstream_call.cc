@@ -1,11 +1,11 @@
 #include "daemon/upstream_call.h"
 
-#include "core/endpoint_service.h"
+#include "core/wire/endpoint_service.h"
 #include "core/error.h"
-#include "core/translate/chat_request_to_messages.h"
-#include "core/translate/messages_request_to_chat.h"
-#include "core/translate/responses_request_to_chat.h"
-#include "core/translate/translation.h"
+#include "core/wire/translate/chat_request_to_messages.h"
+#include "core/wire/translate/messages_request_to_chat.h"
+#include "core/wire/translate/responses_request_to_chat.h"
+#include "core/wire/translate/translation.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/http_error.h"
 

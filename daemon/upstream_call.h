@@ -6,11 +6,11 @@
 //
 // A chat request to an Anthropic-kind provider, a Messages request to an OpenAI-kind one,
 // and a Responses request to a provider that does not serve that API are translated
-// (core/translate/translation.h); a Responses request to an OpenAI-kind provider that
+// (core/wire/translate/translation.h); a Responses request to an OpenAI-kind provider that
 // serves it (Provider::responses) goes to {base}/responses as it is. Embeddings reach only
 // OpenAI-kind providers, and token counts only Anthropic-kind ones.
 #include "core/catalog.h"
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "daemon/upstream/upstream_pool.h"
 
 #include <httplib.h>

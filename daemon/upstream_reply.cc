@@ -2,7 +2,7 @@
 
 #include "core/json_check.h"
 #include "core/redact.h"
-#include "core/token_usage.h"
+#include "core/wire/token_usage.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/upstreams.h"
 

@@ -4,7 +4,7 @@
 // credential, which is the operator's business, not the client's.
 #include "core/catalog.h"
 #include "core/json_scan.h"
-#include "core/sse.h"
+#include "core/wire/sse.h"
 #include "daemon/http_error.h"
 #include "daemon/upstream/upstream_error.h"
 #include "daemon/upstream/upstream_pool.h"

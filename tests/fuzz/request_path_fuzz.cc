@@ -12,7 +12,7 @@
 //   the candidate's upstream model; or it differs from the client's body in anything but
 //   `model` and, when a chat request streams, stream_options.include_usage.
 #include "core/catalog.h"
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/error.h"
 #include "core/evaluator.h"
 #include "core/rule.h"

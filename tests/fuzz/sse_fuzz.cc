@@ -1,4 +1,4 @@
-// Fuzz target: server-sent events split out of an upstream's bytes (core/sse.cc). The same
+// Fuzz target: server-sent events split out of an upstream's bytes (core/wire/sse.cc). The same
 // stream goes to three splitters with the same event limit: whole, one byte at a time, and
 // in chunks of fuzzer-chosen lengths (empty ones included). Aborts when
 // - they disagree: other events, another tail left pending, or one refuses the stream (an
@@ -15,7 +15,7 @@
 // of chunk lengths, and the bytes before it are the lengths, the first one last; the rest,
 // from the start, is the stream.
 #include "core/error.h"
-#include "core/sse.h"
+#include "core/wire/sse.h"
 #include "tests/fuzz/check.h"
 
 #include <fuzzer/FuzzedDataProvider.h>

@@ -8,7 +8,7 @@
 #include "tests/gateway/key_books.h"
 #include "tests/support/process.h"
 
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/money.h"
 
 #include <doctest/doctest.h>

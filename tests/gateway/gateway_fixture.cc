@@ -1,6 +1,6 @@
 #include "tests/gateway/gateway_fixture.h"
 
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/price.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/process.h"

@@ -2,7 +2,7 @@
 // concurrency (PRODUCT.md section 3).
 #include "tests/gateway/gateway_fixture.h"
 
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/money.h"
 
 #include <doctest/doctest.h>

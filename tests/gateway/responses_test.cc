@@ -2,7 +2,7 @@
 // (alpha here): the body goes on with only its model replaced, the answer and every event
 // come back byte for byte, and the usage (cached input and reasoning included) is billed
 // exactly. What llmgw cannot bill or tie to a key is refused before anything is sent.
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "tests/gateway/gateway_fixture.h"
 
 #include <doctest/doctest.h>

@@ -9,7 +9,7 @@
 #include "tests/support/http_chunks.h"
 #include "tests/support/raw_upstream.h"
 
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/money.h"
 
 #include <doctest/doctest.h>

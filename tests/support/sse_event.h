@@ -1,6 +1,6 @@
 #pragma once
 // A server-sent event as core's SseSplitter gives it, for feeding a stream translation.
-#include "core/sse.h"
+#include "core/wire/sse.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
-// Anthropic's usage read into llmgw's token model (core/anthropic_usage.h), and what it
-// costs (cost_of, core/token_usage.h): input_tokens exclude cache reads and writes, which
+// Anthropic's usage read into llmgw's token model (core/wire/anthropic_usage.h), and what it
+// costs (cost_of, core/wire/token_usage.h): input_tokens exclude cache reads and writes, which
 // are added to the prompt once, and writes kept an hour are priced apart.
-#include "core/anthropic_usage.h"
+#include "core/wire/anthropic_usage.h"
 #include "core/catalog.h"
 #include "core/error.h"
 #include "tests/support/thrown.h"

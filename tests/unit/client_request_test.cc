@@ -1,10 +1,10 @@
-// A client's body read in place and rewritten for the upstream (core/client_request.h).
+// A client's body read in place and rewritten for the upstream (core/wire/client_request.h).
 // What the upstream is sent must parse to the client's document with only `model` and,
 // when streaming, stream_options.include_usage changed, and hold one "model" key.
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 
 #include "core/error.h"
-#include "core/prompt_bound.h"
+#include "core/wire/prompt_bound.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

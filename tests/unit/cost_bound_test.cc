@@ -1,5 +1,5 @@
-// The most a request can cost on a mapping (core/cost_bound.h).
-#include "core/cost_bound.h"
+// The most a request can cost on a mapping (core/wire/cost_bound.h).
+#include "core/wire/cost_bound.h"
 
 #include "core/error.h"
 #include "core/price.h"

@@ -1,6 +1,6 @@
-// How each kind of provider serves each endpoint (core/endpoint_service.h), as /v1/models
+// How each kind of provider serves each endpoint (core/wire/endpoint_service.h), as /v1/models
 // and `llmgw key check` show it and the gateway routes by it.
-#include "core/endpoint_service.h"
+#include "core/wire/endpoint_service.h"
 
 #include <doctest/doctest.h>
 

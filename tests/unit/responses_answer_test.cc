@@ -1,6 +1,6 @@
-// What llmgw reads of a Responses answer (core/responses_answer.h): the usage in the event
+// What llmgw reads of a Responses answer (core/wire/responses_answer.h): the usage in the event
 // that ends a stream, and the response id.
-#include "core/responses_answer.h"
+#include "core/wire/responses_answer.h"
 
 #include <doctest/doctest.h>
 

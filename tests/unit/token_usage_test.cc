@@ -1,8 +1,8 @@
-// Reading a response's usage (core/token_usage.h): usage_in() below, usage_among() on the
+// Reading a response's usage (core/wire/token_usage.h): usage_in() below, usage_among() on the
 // text read in place, must say exactly what usage_of() below, the reference written on
 // nlohmann/json's parsed document, says: for well-formed bodies, odd ones (keys given
 // twice, counts that are not integers, usage where it does not count) and broken ones.
-#include "core/token_usage.h"
+#include "core/wire/token_usage.h"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

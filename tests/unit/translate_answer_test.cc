@@ -1,7 +1,7 @@
-// Whole answers translated between the two APIs (core/translate/answer_to_chat.h,
-// core/translate/answer_to_messages.h): golden bodies, usage in the other API's words.
-#include "core/translate/answer_to_chat.h"
-#include "core/translate/answer_to_messages.h"
+// Whole answers translated between the two APIs (core/wire/translate/answer_to_chat.h,
+// core/wire/translate/answer_to_messages.h): golden bodies, usage in the other API's words.
+#include "core/wire/translate/answer_to_chat.h"
+#include "core/wire/translate/answer_to_messages.h"
 
 #include <doctest/doctest.h>
 

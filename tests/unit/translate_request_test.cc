@@ -1,10 +1,10 @@
-// Requests translated between the two APIs (core/translate/chat_request_to_messages.h,
-// core/translate/messages_request_to_chat.h): golden bodies for every part each maps,
+// Requests translated between the two APIs (core/wire/translate/chat_request_to_messages.h,
+// core/wire/translate/messages_request_to_chat.h): golden bodies for every part each maps,
 // and the exact refusal of what has no counterpart.
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/error.h"
-#include "core/translate/chat_request_to_messages.h"
-#include "core/translate/messages_request_to_chat.h"
+#include "core/wire/translate/chat_request_to_messages.h"
+#include "core/wire/translate/messages_request_to_chat.h"
 #include "tests/support/thrown.h"
 
 #include <doctest/doctest.h>

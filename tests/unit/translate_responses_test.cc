@@ -1,14 +1,14 @@
 // A Responses client's request, answer and stream translated to and from the chat API
-// (core/translate/responses_request_to_chat.h, answer_to_responses.h,
+// (core/wire/translate/responses_request_to_chat.h, answer_to_responses.h,
 // chat_stream_to_responses.h), and through chat on to and from the Messages API
-// (core/translate/translation.h): golden bodies and event sequences, and the exact
+// (core/wire/translate/translation.h): golden bodies and event sequences, and the exact
 // refusal of what has no counterpart.
-#include "core/client_request.h"
+#include "core/wire/client_request.h"
 #include "core/error.h"
-#include "core/translate/answer_to_responses.h"
-#include "core/translate/chat_stream_to_responses.h"
-#include "core/translate/responses_request_to_chat.h"
-#include "core/translate/translation.h"
+#include "core/wire/translate/answer_to_responses.h"
+#include "core/wire/translate/chat_stream_to_responses.h"
+#include "core/wire/translate/responses_request_to_chat.h"
+#include "core/wire/translate/translation.h"
 #include "tests/support/sse_event.h"
 #include "tests/support/thrown.h"
 

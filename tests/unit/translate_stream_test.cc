@@ -1,9 +1,9 @@
 // Streams translated between the two APIs, as state machines fed one event at a time
-// (core/translate/messages_stream_to_chat.h, core/translate/chat_stream_to_messages.h):
+// (core/wire/translate/messages_stream_to_chat.h, core/wire/translate/chat_stream_to_messages.h):
 // golden event sequences with thinking and its signature, tool arguments split over
 // many deltas, pings, errors inside the stream, and the usage at the end.
-#include "core/translate/chat_stream_to_messages.h"
-#include "core/translate/messages_stream_to_chat.h"
+#include "core/wire/translate/chat_stream_to_messages.h"
+#include "core/wire/translate/messages_stream_to_chat.h"
 #include "tests/support/sse_event.h"
 
 #include <doctest/doctest.h>

@@ -1,7 +1,7 @@
 // What a Messages or Responses request may ask for that the provider bills beyond its tokens
-// (core/unpriced_features.h): named, so that a key with a spending limit is refused it.
-#include "core/client_request.h"
-#include "core/unpriced_features.h"
+// (core/wire/unpriced_features.h): named, so that a key with a spending limit is refused it.
+#include "core/wire/client_request.h"
+#include "core/wire/unpriced_features.h"
 
 #include <doctest/doctest.h>
 

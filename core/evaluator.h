@@ -1,7 +1,8 @@
 #pragma once
-// IAM evaluation (PRODUCT.md section 2): which provider mappings of the requested model a
-// key's rules let serve a request, or why none may. Pure: no I/O, no clock, no locks, so
-// the daemon runs it on every request and /v1/models lists exactly what it allows.
+// IAM evaluation (README, "Keys and rules"; llmgw-key(1)): which provider mappings of
+// the requested model a key's rules let serve a request, or why none may. Pure: no I/O,
+// no clock, no locks, so the daemon runs it on every request and /v1/models lists
+// exactly what it allows.
 //
 // 1. The model string is "provider/model" when the part before the first '/' is a provider
 //    id of the catalog, else a canonical model id.

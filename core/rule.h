@@ -1,5 +1,5 @@
 #pragma once
-// An IAM rule of a key, as PRODUCT.md section 1 describes it. Its value is stored as JSON:
+// An IAM rule of a key (README, "Keys and rules"; llmgw-key(1)). Its value is stored as JSON:
 //   allow_models, deny_models        {"models": ["gpt-4o", ...]}
 //   allow_providers, deny_providers  {"providers": ["openai", ...]}
 //   allow_pricing                    {"pricingType": "free"|"paid", "maxInputPrice": N,

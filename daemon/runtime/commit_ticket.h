@@ -1,6 +1,6 @@
 #pragma once
 // One request's usage commit, as its response waits for it. A response must not end
-// before its usage is committed (PRODUCT.md §4). Rather than sleeping until the commit,
+// before its usage is committed (README, "Guarantees"). Rather than sleeping until the commit,
 // a request hands its whole response to the ticket and goes on to wait for the
 // client's next request; the thread that commits the batch sends the response right
 // after the commit. The socket stays open until the ticket is done: the connection calls

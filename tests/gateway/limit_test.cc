@@ -1,5 +1,5 @@
 // Spending limits at request time: 402 once a budget is spent, and hard limits under
-// concurrency (PRODUCT.md section 3).
+// concurrency (README, "Guarantees").
 #include "tests/gateway/gateway_fixture.h"
 
 #include "core/wire/client_request.h"

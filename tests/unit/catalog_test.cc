@@ -17,7 +17,7 @@ std::optional<test::Thrown> refusal_of(const char* text) {
 
 }  // namespace
 
-TEST_CASE("catalog: the built-in catalog is valid and has what PRODUCT.md promises") {
+TEST_CASE("catalog: the built-in catalog is valid and has the providers the README names") {
   const Catalog& catalog = llmgw::builtin_catalog();
   for (const char* id : {"openai", "anthropic", "google", "mistral", "groq", "deepseek", "xai",
                          "together", "openrouter", "ollama", "echo"}) {

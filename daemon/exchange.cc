@@ -3,7 +3,7 @@
 #include "core/logged_string.h"
 #include "core/random.h"
 #include "daemon/accountant.h"
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/metrics.h"
 
@@ -42,7 +42,7 @@ void Exchange::authenticated(std::shared_ptr<const KeyConfig> key) {
 }
 
 void Exchange::authenticated(std::shared_ptr<const KeyConfig> key, Accountant& accountant,
-                             ClientStream* connection) {
+                             ClientConnection* connection) {
   authenticated(std::move(key));
   m_accountant = &accountant;
   m_connection = connection;

@@ -17,7 +17,7 @@
 namespace llmgw::daemon {
 
 class Accountant;
-class ClientStream;
+class ClientConnection;
 class Metrics;
 
 class Exchange {
@@ -37,7 +37,7 @@ public:
   // off one) waits for the commit; without, it is only access-logged.
   void authenticated(std::shared_ptr<const KeyConfig> key);
   void authenticated(std::shared_ptr<const KeyConfig> key, Accountant& accountant,
-                     ClientStream* connection);
+                     ClientConnection* connection);
   // The request will be answered soon, not streamed: the accountant may wait a moment for
   // its record before committing a small batch (Accountant::announce).
   void announce();
@@ -48,7 +48,7 @@ public:
 
   // Commits the usage record (when a key was authenticated), settles the reservation and
   // writes the access-log line. On a client's connection it returns before the commit,
-  // and the response written next waits for it (ClientStream::send_after); off one it
+  // and the response written next waits for it (ClientConnection::send_after); off one it
   // returns once committed. Safe to call more than once; only the first counts.
   void finish(int status, const std::string& code = "");
 
@@ -63,7 +63,7 @@ private:
   std::string m_path;
   std::shared_ptr<const KeyConfig> m_key;
   Accountant* m_accountant = nullptr;
-  ClientStream* m_connection = nullptr;
+  ClientConnection* m_connection = nullptr;
   bool m_announced = false;
   std::optional<Reservation> m_reservation;
   UsageRecord m_record;

@@ -161,7 +161,7 @@ void Gateway::pin_to_maker(const ClientRequest& request, const KeyConfig& key,
 }
 
 void Gateway::completion(const httplib::Request& request, httplib::Response& response,
-                         ClientStream* connection, Endpoint endpoint) {
+                         ClientConnection* connection, Endpoint endpoint) {
   auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
   Exchange& exchange = *owner;
   try {

@@ -33,9 +33,9 @@ public:
   // that must wait for its request-log row waits there (Exchange::finish).
   enum class LogRow { yes, no };
   bool admit_head(const httplib::Request& request, httplib::Response& response,
-                  ClientStream* connection, LogRow log_row = LogRow::yes);
+                  ClientConnection* connection, LogRow log_row = LogRow::yes);
   void completion(const httplib::Request& request, httplib::Response& response,
-                  ClientStream* connection, Endpoint endpoint);
+                  ClientConnection* connection, Endpoint endpoint);
   // POST /v1/messages/count_tokens: for a valid key whose budget is not spent, and a model
   // its rules allow, the count of the first allowed Anthropic-kind provider that answers
   // (falling back as a completion does), else, where none serves the model, llmgw's

@@ -15,7 +15,7 @@ void Gateway::refuse_if_spent(const KeyConfig& key, Timestamp now) {
 }
 
 bool Gateway::admit_head(const httplib::Request& request, httplib::Response& response,
-                         ClientStream* connection, LogRow log_row) {
+                         ClientConnection* connection, LogRow log_row) {
   std::shared_ptr<const KeyConfig> key;
   try {
     Timestamp now = m_clock.now();

@@ -66,14 +66,15 @@ std::optional<HttpError> error_for_breach(Breach breach) {
 void install_routes(ClientServer& server, Gateway& gateway) {
   using httplib::Request;
   using httplib::Response;
+  using Connection = ClientConnection;
   Routes& routes = server.routes();
   // A key refused, or its budget spent, is answered from the head, before the body is
   // invited or read.
-  Routes::Admission admit_head = [&gateway](const Request& q, Response& r, ClientStream& c) {
+  Routes::Admission admit_head = [&gateway](const Request& q, Response& r, Connection& c) {
     return gateway.admit_head(q, r, &c);
   };
   auto completion = [&gateway](Endpoint endpoint) {
-    return [&gateway, endpoint](const Request& q, Response& r, ClientStream& c) {
+    return [&gateway, endpoint](const Request& q, Response& r, Connection& c) {
       gateway.completion(q, r, &c, endpoint);
     };
   };
@@ -84,30 +85,30 @@ void install_routes(ClientServer& server, Gateway& gateway) {
       {"/v1/responses", {{"POST"}, completion(Endpoint::responses), admit_head}},
       {"/v1/responses/",
        {{"GET", "DELETE"},
-        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.stored_response(q, r); }}},
+        [&gateway](const Request& q, Response& r, Connection&) { gateway.stored_response(q, r); }}},
       {"/v1/messages/count_tokens",
        {{"POST"},
-        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.count_tokens(q, r); },
-        [&gateway](const Request& q, Response& r, ClientStream& c) {
+        [&gateway](const Request& q, Response& r, Connection&) { gateway.count_tokens(q, r); },
+        [&gateway](const Request& q, Response& r, Connection& c) {
           return gateway.admit_head(q, r, &c, Gateway::LogRow::no);
         }}},
       {"/v1/models",
-       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.models(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, Connection&) { gateway.models(q, r); }}},
       {"/v1/key",
        {{"GET"},
-        [&gateway](const Request& q, Response& r, ClientStream&) { gateway.key_status(q, r); }}},
+        [&gateway](const Request& q, Response& r, Connection&) { gateway.key_status(q, r); }}},
       {"/healthz",
        {{"GET"},
-        [](const Request&, Response& r, ClientStream&) {
+        [](const Request&, Response& r, Connection&) {
           r.set_content(R"({"status":"ok"})", "application/json");
         }}},
       {"/readyz",
-       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.ready(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, Connection&) { gateway.ready(q, r); }}},
       {"/metrics",
-       {{"GET"}, [&gateway](const Request& q, Response& r, ClientStream&) { gateway.metrics(q, r); }}},
+       {{"GET"}, [&gateway](const Request& q, Response& r, Connection&) { gateway.metrics(q, r); }}},
   };
   // Anything but a known path with its method is 404 or 405 before routing.
-  routes.before = [&gateway, &routes](const Request& request, Response& response, ClientStream&) {
+  routes.before = [&gateway, &routes](const Request& request, Response& response, Connection&) {
     if (gateway.draining()) {
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
@@ -138,7 +139,7 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   // Errors the session answers itself (400, 404, 413, 414) get the JSON body too; so do
   // the bounds of the connection, which the session sees as a failed read.
   routes.on_error = [&gateway](const Request& request, Response& response,
-                               ClientStream& connection) {
+                               Connection& connection) {
     if (auto error = error_for_breach(connection.breach())) {
       response.status = error->status();
       gateway.reject(request, response, *error);
@@ -148,14 +149,14 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   };
   // A response after which the connection is closed says so; the session says it of
   // its own reasons, this of the daemon's: it is draining.
-  routes.after = [&server](const Request&, Response& response, ClientStream&) {
+  routes.after = [&server](const Request&, Response& response, Connection&) {
     if (server.draining() && response.get_header_value("Connection") != "close") {
       response.headers.erase("Connection");
       response.headers.erase("Keep-Alive");
       response.set_header("Connection", "close");
     }
   };
-  routes.on_exception = [&gateway](const Request& request, Response& response, ClientStream&,
+  routes.on_exception = [&gateway](const Request& request, Response& response, Connection&,
                                    std::exception_ptr error) {
     std::string what = "unknown";
     try {

@@ -79,10 +79,10 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
   bool ok = false;
   bool unread_body = false;
   {
-    // The stream's life ends before the socket's (it watches the socket meanwhile).
-    ClientStream stream(socket, m_limits, m_abort_event, m_aborted);
-    ok = serve_connection(stream, m_routes, m_settings, m_drain_event, m_draining);
-    unread_body = stream.phase() != RequestPhase::handled;
+    // The connection's life ends before the socket's (it watches the socket meanwhile).
+    ClientConnection connection(socket, m_limits, m_abort_event, m_aborted);
+    ok = serve_connection(connection, m_routes, m_settings, m_drain_event, m_draining);
+    unread_body = connection.phase() != RequestPhase::handled;
   }
   if (unread_body) {
     close_after_unread_body(socket, m_abort_event);

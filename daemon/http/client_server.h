@@ -3,14 +3,14 @@
 //
 // cpp-httplib's server (it binds, listens and accepts) with llmgw's own loop for each
 // client connection, a virtual function replaced here: requests are read, routed and
-// answered by ClientSession, within the bounds of ClientStream. A connection ends after a
+// answered by ClientSession, within the bounds of ClientConnection. A connection ends after a
 // response that left the request's body unread (the body would otherwise be read as the
 // next request), and idle keep-alive connections end when a shutdown begins. The
 // connections run on fibers (FiberPool), at most `most_connections` at once with a
 // request under way; connections waiting for a request hold no turn (leave_turn()). A
 // new connection that sends nothing within ClientLimits::first_byte is closed.
 #include "daemon/http/client_session.h"
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 #include "daemon/http/routes.h"
 
 #include <httplib.h>

@@ -53,14 +53,14 @@ bool client_closes(const httplib::Request& request) {
 
 // Reads the rest of a head whose request line (`line` bytes) is in; its length, or 0 when
 // it did not arrive whole (the breach, if any, tells why).
-std::size_t read_head(ClientStream& stream, std::size_t line) {
+std::size_t read_head(ClientConnection& connection, std::size_t line) {
   std::size_t scanned = line;
   for (;;) {
-    if (auto end = head_end(stream.buffered(), line, scanned)) {
+    if (auto end = head_end(connection.buffered(), line, scanned)) {
       return *end;
     }
-    scanned = stream.buffered().size();
-    if (!stream.read_more()) {
+    scanned = connection.buffered().size();
+    if (!connection.read_more()) {
       return 0;
     }
   }
@@ -68,37 +68,38 @@ std::size_t read_head(ClientStream& stream, std::size_t line) {
 
 // Reads a body of `length` bytes into `request.body`, growing it as the bytes arrive: a
 // Content-Length alone reserves no memory.
-bool read_sized_body(ClientStream& stream, std::size_t length, httplib::Request& request) {
+bool read_sized_body(ClientConnection& connection, std::size_t length, httplib::Request& request) {
   while (request.body.size() < length) {
-    std::string_view ready = stream.buffered();
+    std::string_view ready = connection.buffered();
     if (ready.empty()) {
-      if (!stream.read_more()) {
+      if (!connection.read_more()) {
         return false;
       }
       continue;
     }
     std::size_t take = std::min(ready.size(), length - request.body.size());
     request.body.append(ready.data(), take);
-    stream.consume(take);
+    connection.consume(take);
   }
   return true;
 }
 
 // Reads a chunked body into `request.body`; on failure, the status to answer with: 413
 // once it decodes to more than `max_bytes`, 400 when it is malformed or does not arrive
-// whole (the stream's breach may say more).
-int read_chunked_body(ClientStream& stream, std::size_t max_bytes, httplib::Request& request) {
+// whole (the connection's breach may say more).
+int read_chunked_body(ClientConnection& connection, std::size_t max_bytes,
+                      httplib::Request& request) {
   BodyDecoder decoder = BodyDecoder::chunked();
   try {
     for (;;) {
-      stream.consume(decoder.decode(stream.buffered(), request.body));
+      connection.consume(decoder.decode(connection.buffered(), request.body));
       if (request.body.size() > max_bytes) {
         return 413;
       }
       if (decoder.done()) {
         return 0;
       }
-      if (!stream.read_more()) {
+      if (!connection.read_more()) {
         return 400;
       }
     }
@@ -109,12 +110,12 @@ int read_chunked_body(ClientStream& stream, std::size_t max_bytes, httplib::Requ
 
 // Tells a client that waits for it (Expect: 100-continue, HTTP/1.1) to send its body,
 // once the request is known to be read: after the routes' checks and the size limit.
-bool invite_body(ClientStream& stream, const httplib::Request& request) {
+bool invite_body(ClientConnection& connection, const httplib::Request& request) {
   if (request.version != "HTTP/1.1" ||
       !equals_ignoring_case(header_value(request.headers, "Expect"), "100-continue")) {
     return true;
   }
-  return stream.write("HTTP/1.1 100 Continue\r\n\r\n");
+  return connection.write("HTTP/1.1 100 Continue\r\n\r\n");
 }
 
 // Whether the head announces a body over the limit (Content-Length; a chunked body is
@@ -126,10 +127,11 @@ bool announced_too_large(const SessionSettings& settings, const httplib::Request
 
 // Reads the body the head announced; on failure, the status to answer with.
 // REQUIRES: not announced_too_large().
-int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Request& request) {
+int read_body(ClientConnection& connection, const SessionSettings& settings,
+              httplib::Request& request) {
   if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
-    return invite_body(stream, request)
-               ? read_chunked_body(stream, settings.max_body_bytes, request)
+    return invite_body(connection, request)
+               ? read_chunked_body(connection, settings.max_body_bytes, request)
                : 400;
   }
   const std::string* length = find_header(request.headers, "Content-Length");
@@ -140,14 +142,14 @@ int read_body(ClientStream& stream, const SessionSettings& settings, httplib::Re
   if (bytes == 0) {
     return 0;
   }
-  return invite_body(stream, request) && read_sized_body(stream, bytes, request) ? 0 : 400;
+  return invite_body(connection, request) && read_sized_body(connection, bytes, request) ? 0 : 400;
 }
 
 // The routes, as far as they go; false when the request got no handler (or its body
 // could not be read).
-bool route(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+bool route(ClientConnection& connection, const Routes& routes, const SessionSettings& settings,
            httplib::Request& request, httplib::Response& response) {
-  if (routes.before && routes.before(request, response, stream)) {
+  if (routes.before && routes.before(request, response, connection)) {
     return true;
   }
   const Routes::Route* route = routes.find(request.path);
@@ -159,28 +161,28 @@ bool route(ClientStream& stream, const Routes& routes, const SessionSettings& se
       response.status = 413;
       return false;
     }
-    if (route->admit && route->admit(request, response, stream)) {
+    if (route->admit && route->admit(request, response, connection)) {
       return true;
     }
-    if (int status = read_body(stream, settings, request); status != 0) {
+    if (int status = read_body(connection, settings, request); status != 0) {
       response.status = status;
       return false;
     }
-    stream.end_body();  // the connection may serve another request
+    connection.end_body();  // the connection may serve another request
   }
-  route->handler(request, response, stream);
+  route->handler(request, response, connection);
   return true;
 }
 
 // The fields every response carries, the error body and the last hook; then the response
 // goes out.
-bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
+bool respond(ClientConnection& connection, const Routes& routes, const SessionSettings& settings,
              const httplib::Request& request, httplib::Response& response, bool closing) {
   if (response.status >= 400 && routes.on_error) {
-    routes.on_error(request, response, stream);
+    routes.on_error(request, response, connection);
   }
   // A body left unread must not be taken for another request: the connection ends.
-  closing = closing || stream.phase() != RequestPhase::handled;
+  closing = closing || connection.phase() != RequestPhase::handled;
   if (closing) {
     response.headers.erase("Connection");
     response.set_header("Connection", "close");
@@ -203,50 +205,53 @@ bool respond(ClientStream& stream, const Routes& routes, const SessionSettings& 
     response.set_header("Content-Length", std::to_string(response.body.size()));
   }
   if (routes.after) {
-    routes.after(request, response, stream);
+    routes.after(request, response, connection);
   }
-  return write_response(stream, request, response);
+  return write_response(connection, request, response);
 }
 
 }  // namespace
 
-Served serve_request(ClientStream& stream, const Routes& routes, const SessionSettings& settings) {
+Served serve_request(ClientConnection& connection, const Routes& routes,
+                     const SessionSettings& settings) {
   Served served;
   std::optional<std::size_t> line;
-  for (std::size_t scanned = 0; !(line = line_end(stream.buffered(), scanned));) {
-    scanned = stream.buffered().size();
-    if (!stream.read_more()) {
+  for (std::size_t scanned = 0; !(line = line_end(connection.buffered(), scanned));) {
+    scanned = connection.buffered().size();
+    if (!connection.read_more()) {
       return served;  // no request line: nothing to answer
     }
   }
   httplib::Request request;
   httplib::Response response;
   if (*line > k_max_request_line_bytes) {
-    stream.consume(read_head(stream, *line));
+    connection.consume(read_head(connection, *line));
     response.status = 414;
     served.connection_ends = true;  // what follows cannot be told from the rest of this head
-    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+    served.written =
+        respond(connection, routes, settings, request, response, served.connection_ends);
     return served;
   }
-  const bool request_line_ok = parse_request_line(stream.buffered().substr(0, *line), request);
-  std::size_t head = request_line_ok ? read_head(stream, *line) : 0;
+  const bool request_line_ok = parse_request_line(connection.buffered().substr(0, *line), request);
+  std::size_t head = request_line_ok ? read_head(connection, *line) : 0;
   if (head == 0 ||
-      !parse_header_lines(stream.buffered().substr(*line, head - *line - 2), request)) {
-    stream.consume(head);
+      !parse_header_lines(connection.buffered().substr(*line, head - *line - 2), request)) {
+    connection.consume(head);
     response.status = 400;
     served.connection_ends = true;
-    served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+    served.written =
+        respond(connection, routes, settings, request, response, served.connection_ends);
     return served;
   }
-  stream.consume(head);
+  connection.consume(head);
   served.connection_ends = client_closes(request);
-  stream.end_head(has_body(request));
+  connection.end_head(has_body(request));
   bool routed = false;
   try {
-    routed = route(stream, routes, settings, request, response);
+    routed = route(connection, routes, settings, request, response);
   } catch (...) {
     if (routes.on_exception) {
-      routes.on_exception(request, response, stream, std::current_exception());
+      routes.on_exception(request, response, connection, std::current_exception());
     }
     routed = true;
   }
@@ -255,31 +260,32 @@ Served serve_request(ClientStream& stream, const Routes& routes, const SessionSe
   }
   served.connection_ends = served.connection_ends || body_ends_with_connection(request, response) ||
                            equals_ignoring_case(header_value(response.headers, "Connection"), "close");
-  served.written = respond(stream, routes, settings, request, response, served.connection_ends);
+  served.written = respond(connection, routes, settings, request, response, served.connection_ends);
   return served;
 }
 
-bool serve_connection(ClientStream& stream, const Routes& routes, const SessionSettings& settings,
-                      int stop, const std::atomic<bool>& draining) {
+bool serve_connection(ClientConnection& connection, const Routes& routes,
+                      const SessionSettings& settings, int stop,
+                      const std::atomic<bool>& draining) {
   bool ok = false;
-  std::chrono::milliseconds idle = stream.limits().first_byte;
+  std::chrono::milliseconds idle = connection.limits().first_byte;
   for (;;) {
     // A connection holds a turn (one of the pool's) only while a request is under way:
     // waiting for one costs its fiber and socket, and holds up no one.
     leave_turn();
-    if (!stream.await_request(idle, stop)) {
+    if (!connection.await_request(idle, stop)) {
       break;
     }
     take_turn();
-    idle = stream.limits().keep_alive;
-    stream.begin_head();
-    Served served = serve_request(stream, routes, settings);
+    idle = connection.limits().keep_alive;
+    connection.begin_head();
+    Served served = serve_request(connection, routes, settings);
     ok = served.written;
-    if (!ok || served.connection_ends || draining || stream.phase() != RequestPhase::handled) {
+    if (!ok || served.connection_ends || draining || connection.phase() != RequestPhase::handled) {
       break;
     }
   }
-  return stream.settle() && ok;  // the last response may still wait for its commit
+  return connection.settle() && ok;  // the last response may still wait for its commit
 }
 
 }  // namespace llmgw::daemon

@@ -30,7 +30,7 @@ bool call_provider(httplib::Response& response, std::size_t offset, httplib::Dat
 
 // Calls the provider until the body ends (a write of nothing, or done()); each write is
 // sent as one chunk, or as it is when the connection's end ends the body.
-bool write_provided(ClientStream& stream, httplib::Response& response, BodyEnd end) {
+bool write_provided(ClientConnection& connection, httplib::Response& response, BodyEnd end) {
   const bool chunks = end == BodyEnd::last_chunk;
   bool ok = true;
   bool more = true;
@@ -41,11 +41,11 @@ bool write_provided(ClientStream& stream, httplib::Response& response, BodyEnd e
       more = length > 0;
       offset += length;
       if (length > 0 && !chunks) {
-        ok = stream.write(std::string_view(data, length));
+        ok = connection.write(std::string_view(data, length));
       } else if (length > 0) {
         std::string chunk = fmt::format("{:x}\r\n", length);
         chunk.append(data, length).append("\r\n");
-        ok = stream.write(chunk);
+        ok = connection.write(chunk);
       }
     }
     return ok;
@@ -53,12 +53,12 @@ bool write_provided(ClientStream& stream, httplib::Response& response, BodyEnd e
   sink.done = [&] {
     if (ok) {
       more = false;
-      ok = !chunks || stream.write("0\r\n\r\n");
+      ok = !chunks || connection.write("0\r\n\r\n");
     }
   };
-  sink.is_writable = [&] { return ok && stream.is_writable(); };
+  sink.is_writable = [&] { return ok && connection.is_writable(); };
   while (more) {
-    if (!stream.is_writable() || !call_provider(response, offset, sink) || !ok) {
+    if (!connection.is_writable() || !call_provider(response, offset, sink) || !ok) {
       return false;
     }
   }
@@ -113,22 +113,22 @@ bool body_ends_with_connection(const httplib::Request& request, const httplib::R
   return response.content_provider_ && request.version == "HTTP/1.0";
 }
 
-bool write_response(ClientStream& stream, const httplib::Request& request,
+bool write_response(ClientConnection& connection, const httplib::Request& request,
                     httplib::Response& response) {
   const std::string head = response_head(response);
   if (request.method == "HEAD") {
-    return stream.write(head);
+    return connection.write(head);
   }
   if (response.content_provider_) {
     // The head goes out at once, for the client's time to first byte.
     response.content_provider_success_ =
-        stream.write(head) &&
-        write_provided(stream, response,
+        connection.write(head) &&
+        write_provided(connection, response,
                        body_ends_with_connection(request, response) ? BodyEnd::connection_end
                                                                     : BodyEnd::last_chunk);
     return response.content_provider_success_;
   }
-  return stream.write(head, response.body);
+  return connection.write(head, response.body);
 }
 
 }  // namespace llmgw::daemon

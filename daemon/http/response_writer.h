@@ -3,7 +3,7 @@
 // fields in the order of the response's header map, then the body, or the chunks of a
 // chunked content provider. No compression and no ranges: the bytes a handler sets are
 // the bytes sent.
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 
 #include <httplib.h>
 
@@ -24,7 +24,7 @@ bool body_ends_with_connection(const httplib::Request& request, const httplib::R
 // Writes `response` (only its head for a HEAD request). For a chunked content provider,
 // calls it until it writes nothing more or calls done(), and records the outcome for its
 // releaser. False when the connection failed on the way.
-bool write_response(ClientStream& stream, const httplib::Request& request,
+bool write_response(ClientConnection& connection, const httplib::Request& request,
                     httplib::Response& response);
 
 }  // namespace llmgw::daemon

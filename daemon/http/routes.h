@@ -2,7 +2,7 @@
 // What the daemon does with a request once its head is in (see ClientSession): its
 // handlers by method and path, and the hooks around them. Each is given the connection the
 // request came on, to learn what it overstepped or to hold the response for a commit.
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 
 #include <httplib.h>
 
@@ -16,12 +16,13 @@
 namespace llmgw::daemon {
 
 struct Routes {
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&, ClientStream&)>;
+  using Handler =
+      std::function<void(const httplib::Request&, httplib::Response&, ClientConnection&)>;
 
   // Before the body is read: true when it answered the request itself, which then goes
   // no further. A response that a hook or handler gives `Connection: close` ends its
   // connection.
-  std::function<bool(const httplib::Request&, httplib::Response&, ClientStream&)> before;
+  std::function<bool(const httplib::Request&, httplib::Response&, ClientConnection&)> before;
   // The methods a path answers and its handler, which runs once the body (a POST's) was
   // read whole. A request for another path or with another method gets no handler
   // (`before` answers it: 404, 405). A GET route answers HEAD too, as HTTP requires: the
@@ -29,7 +30,8 @@ struct Routes {
   // Before the body is read, once `before` passed the request and its declared length is
   // within the limit: true when it answered the request itself (a refusal the head alone
   // decides), which then goes no further and leaves the body unread.
-  using Admission = std::function<bool(const httplib::Request&, httplib::Response&, ClientStream&)>;
+  using Admission =
+      std::function<bool(const httplib::Request&, httplib::Response&, ClientConnection&)>;
 
   struct Route {
     std::vector<std::string> methods;
@@ -77,7 +79,8 @@ struct Routes {
   // connection's breach() tells a bound the client overstepped.
   Handler on_error;
   // A handler threw: fills in the response instead.
-  std::function<void(const httplib::Request&, httplib::Response&, ClientStream&, std::exception_ptr)>
+  std::function<void(const httplib::Request&, httplib::Response&, ClientConnection&,
+                     std::exception_ptr)>
       on_exception;
   // Last, before the response is written.
   Handler after;

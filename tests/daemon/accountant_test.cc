@@ -4,7 +4,7 @@
 // roll-ups follow the log.
 #include "daemon/accountant.h"
 #include "core/store.h"
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 #include "daemon/runtime/commit_ticket.h"
 #include "daemon/key_directory.h"
 #include "tests/daemon/accountant_support.h"
@@ -139,7 +139,7 @@ TEST_CASE("accountant: a response waiting for its commit reaches the client only
   Event handback;
   std::thread first([&] { accountant.record(record_named("req_first"), {"key_commitsticket", {}}); });
   std::thread second([&] {
-    // What the daemon's connection thread does with a whole response (ClientStream).
+    // What the daemon's connection thread does with a whole response (ClientConnection).
     auto ticket = accountant.submit(record_named("req_second"), {"key_commitsticket", {}});
     if (!ticket->hold(pair.gateway, "response of req_second", handback.fd)) {
       ::send(pair.gateway, "response of req_second", 22, MSG_NOSIGNAL);
@@ -231,7 +231,7 @@ TEST_CASE("client stream: a response the commit handed back is sent while waitin
   Event stop;
   std::atomic<bool> aborted{false};
   ClientLimits limits;
-  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
+  ClientConnection stream(pair.gateway, limits, interrupt.fd, aborted);
 
   const std::string body(2 << 20, 'b');
   const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
@@ -299,7 +299,7 @@ TEST_CASE("client stream: after a response cut short, nothing more is written") 
   std::atomic<bool> aborted{false};
   ClientLimits limits;
   limits.write_timeout = std::chrono::milliseconds(100);
-  ClientStream stream(pair.gateway, limits, interrupt.fd, aborted);
+  ClientConnection stream(pair.gateway, limits, interrupt.fd, aborted);
 
   const std::string body(1 << 20, 'a');
   const std::string first = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
@@ -343,7 +343,7 @@ TEST_CASE("accountant: a response whose usage cannot be committed never ends") {
   CHECK(pair.receive(200).empty());
 }
 
-// A small whole response written to a ClientStream (on a socket pair) while its commit is
+// A small whole response written to a ClientConnection (on a socket pair) while its commit is
 // still to come.
 struct PendingResponse {
   const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -351,7 +351,7 @@ struct PendingResponse {
   Event interrupt;
   std::atomic<bool> aborted{false};
   ClientLimits limits;
-  ClientStream stream{pair.gateway, limits, interrupt.fd, aborted};
+  ClientConnection stream{pair.gateway, limits, interrupt.fd, aborted};
   std::shared_ptr<CommitTicket> commit = std::make_shared<CommitTicket>();
 
   PendingResponse() {

@@ -42,7 +42,7 @@ TEST_CASE("response writer: a content provider that throws ends the body early, 
   ClientLimits limits;
   bool released_after_failure = false;
   {
-    ClientStream stream(pair.gateway, limits, interrupt, aborted);
+    ClientConnection stream(pair.gateway, limits, interrupt, aborted);
     httplib::Request request;
     request.method = "POST";
     request.version = "HTTP/1.1";

@@ -49,14 +49,14 @@ struct Answered {
 
 void install_routes(Routes& routes, std::vector<Answered>& answered) {
   auto echo = [](const httplib::Request& request, httplib::Response& response,
-                          ClientStream&) {
+                          ClientConnection&) {
     response.set_content(request.body, "application/octet-stream");
     response.set_header("X-Echo", "1");
   };
-  auto plain = [](const httplib::Request& request, httplib::Response& response, ClientStream&) {
+  auto plain = [](const httplib::Request& request, httplib::Response& response, ClientConnection&) {
     response.set_content("path " + request.path, "text/plain");
   };
-  auto chunks = [](const httplib::Request&, httplib::Response& response, ClientStream&) {
+  auto chunks = [](const httplib::Request&, httplib::Response& response, ClientConnection&) {
     response.set_chunked_content_provider("text/plain", [](std::size_t offset, httplib::DataSink& sink) {
       if (offset < 12) {
         sink.write("four", 4);
@@ -68,7 +68,7 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
   };
   routes.paths = {{"/echo", {{"POST"}, echo,
                              [](const httplib::Request& request, httplib::Response& response,
-                                ClientStream&) {
+                                ClientConnection&) {
                                if (find_header(request.headers, "X-Refuse") == nullptr) {
                                  return false;
                                }
@@ -78,7 +78,7 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
                   {"/", {{"GET"}, plain}},
                   {"/chunks", {{"GET"}, chunks}}};
   routes.before = [&routes](const httplib::Request& request, httplib::Response& response,
-                            ClientStream&) {
+                            ClientConnection&) {
     if (auto error = framing_error(request)) {
       response.status = error->status();
       if (error->status() == 400) {
@@ -90,18 +90,18 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
     response.status = route == nullptr ? 404 : route->answers(request.method) ? -1 : 405;
     return response.status != -1;
   };
-  routes.on_error = [](const httplib::Request&, httplib::Response& response, ClientStream&) {
+  routes.on_error = [](const httplib::Request&, httplib::Response& response, ClientConnection&) {
     if (response.body.empty()) {
       response.set_content("error " + std::to_string(response.status), "text/plain");
     }
   };
   routes.after = [&answered](const httplib::Request& request, httplib::Response& response,
-                             ClientStream&) {
+                             ClientConnection&) {
     const std::string* echoed = find_header(response.headers, "X-Echo");
     answered.push_back({request.method, response.status, echoed != nullptr,
                         echoed != nullptr ? request.body : std::string()});
   };
-  routes.on_exception = [](const httplib::Request&, httplib::Response& response, ClientStream&,
+  routes.on_exception = [](const httplib::Request&, httplib::Response& response, ClientConnection&,
                            std::exception_ptr) { response.status = 500; };
 }
 
@@ -186,7 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string input(reinterpret_cast<const char*>(data), size);
     std::thread client([&] { received = run_client(sockets[1], input); });
     {
-      ClientStream stream(sockets[0], limits, interrupt, not_aborted);
+      ClientConnection stream(sockets[0], limits, interrupt, not_aborted);
       serve_connection(stream, routes, settings, stop, not_draining);
     }
     ::shutdown(sockets[0], SHUT_RDWR);

@@ -36,16 +36,16 @@ enum class RequestPhase { head, body, handled };
 // A bound the client overstepped; the read that met it fails.
 enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_large };
 
-class ClientStream final {
+class ClientConnection final {
 public:
   // `interrupt` is a file descriptor that turns readable when every wait must end (the
-  // drain deadline has passed), and `aborted` is true from then on; the stream does not
+  // drain deadline has passed), and `aborted` is true from then on; the connection does not
   // own them, nor `socket`.
-  ClientStream(int socket, const ClientLimits& limits, int interrupt,
+  ClientConnection(int socket, const ClientLimits& limits, int interrupt,
                const std::atomic<bool>& aborted);
-  ~ClientStream();
-  ClientStream(const ClientStream&) = delete;
-  ClientStream& operator=(const ClientStream&) = delete;
+  ~ClientConnection();
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
 
   // Whether the socket can take more bytes (waiting up to the write timeout) and the
   // client has not gone away: its connection shows no error or hang-up. The end of its

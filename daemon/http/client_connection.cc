@@ -1,4 +1,4 @@
-#include "daemon/http/client_stream.h"
+#include "daemon/http/client_connection.h"
 
 #include "daemon/runtime/event_signal.h"
 #include "daemon/runtime/fiber_scheduler.h"
@@ -20,7 +20,7 @@ constexpr std::size_t k_read_ahead = 16 << 10;
 
 }  // namespace
 
-ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt,
+ClientConnection::ClientConnection(int socket, const ClientLimits& limits, int interrupt,
                            const std::atomic<bool>& aborted)
     : m_socket(socket),
       m_interrupt(interrupt),
@@ -30,7 +30,7 @@ ClientStream::ClientStream(int socket, const ClientLimits& limits, int interrupt
   watch_descriptor(m_socket);
 }
 
-ClientStream::~ClientStream() {
+ClientConnection::~ClientConnection() {
   settle();  // the commit may not be left holding a socket that is about to close
   forget_descriptor(m_socket);
   if (m_handback >= 0) {
@@ -39,7 +39,7 @@ ClientStream::~ClientStream() {
   }
 }
 
-int ClientStream::handback() {
+int ClientConnection::handback() {
   if (m_handback < 0) {
     m_handback = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     watch_descriptor(m_handback);
@@ -47,17 +47,17 @@ int ClientStream::handback() {
   return m_handback;
 }
 
-void ClientStream::reset_handback() {
+void ClientConnection::reset_handback() {
   reset_event(m_handback);
   descriptor_drained(m_handback, POLLIN);
 }
 
-void ClientStream::send_after(std::shared_ptr<CommitTicket> commit) {
+void ClientConnection::send_after(std::shared_ptr<CommitTicket> commit) {
   settle();
   m_commit = std::move(commit);
 }
 
-bool ClientStream::settle() {
+bool ClientConnection::settle() {
   if (!m_commit) {
     return !m_broken;
   }
@@ -90,7 +90,7 @@ bool ClientStream::settle() {
   return !m_broken;
 }
 
-bool ClientStream::wait(short events, Clock::time_point until) const {
+bool ClientConnection::wait(short events, Clock::time_point until) const {
   for (;;) {
     // Rounded up, so that a wait that times out has reached `until`.
     auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
@@ -109,12 +109,12 @@ bool ClientStream::wait(short events, Clock::time_point until) const {
   }
 }
 
-ClientStream::Clock::time_point ClientStream::read_deadline() const {
+ClientConnection::Clock::time_point ClientConnection::read_deadline() const {
   auto one_read = Clock::now() + m_limits.read_timeout;
   return m_phase == RequestPhase::handled ? one_read : std::min(one_read, m_phase_deadline);
 }
 
-bool ClientStream::await_input() const {
+bool ClientConnection::await_input() const {
   auto until = read_deadline();
   if (wait(POLLIN, until)) {
     return true;
@@ -127,7 +127,7 @@ bool ClientStream::await_input() const {
   return false;
 }
 
-ssize_t ClientStream::receive_now(char* into, std::size_t room) {
+ssize_t ClientConnection::receive_now(char* into, std::size_t room) {
   ssize_t n = ::recv(m_socket, into, room, MSG_DONTWAIT);
   if ((n > 0 && static_cast<std::size_t>(n) < room) || (n < 0 && errno == EAGAIN)) {
     descriptor_drained(m_socket, POLLIN);
@@ -135,7 +135,7 @@ ssize_t ClientStream::receive_now(char* into, std::size_t room) {
   return n;
 }
 
-ssize_t ClientStream::receive() {
+ssize_t ClientConnection::receive() {
   // The bytes are usually there already (the head arrived in one segment): try first,
   // wait only when the socket would block.
   char* free_space = m_buffer.data() + m_filled;
@@ -154,7 +154,7 @@ ssize_t ClientStream::receive() {
   return n;
 }
 
-bool ClientStream::read_more() {
+bool ClientConnection::read_more() {
   const std::size_t pending = m_filled - m_offset;
   if (m_phase != RequestPhase::handled && pending >= m_budget) {
     m_breach = m_phase == RequestPhase::head ? Breach::head_too_large : Breach::body_too_large;
@@ -171,14 +171,14 @@ bool ClientStream::read_more() {
   return receive() > 0;
 }
 
-void ClientStream::consume(std::size_t count) {
+void ClientConnection::consume(std::size_t count) {
   m_offset += count;
   if (m_phase != RequestPhase::handled) {
     m_budget -= std::min(count, m_budget);
   }
 }
 
-bool ClientStream::is_writable() const {
+bool ClientConnection::is_writable() const {
   if (!wait(POLLOUT, Clock::now() + m_limits.write_timeout)) {
     return false;
   }
@@ -190,7 +190,7 @@ bool ClientStream::is_writable() const {
   return ::poll(&state, 1, 0) >= 0 && (state.revents & (POLLERR | POLLHUP)) == 0;
 }
 
-bool ClientStream::write(std::string_view first, std::string_view second) {
+bool ClientConnection::write(std::string_view first, std::string_view second) {
   if (m_broken) {
     return false;
   }
@@ -239,7 +239,7 @@ bool ClientStream::write(std::string_view first, std::string_view second) {
   return true;
 }
 
-bool ClientStream::skip_empty_lines() {
+bool ClientConnection::skip_empty_lines() {
   // Some clients end a body with a CRLF; RFC 9112 asks a server to ignore empty lines
   // before a request line. They are no request: the connection stays idle.
   while (buffered().substr(0, 2) == "\r\n") {
@@ -248,7 +248,7 @@ bool ClientStream::skip_empty_lines() {
   return m_offset < m_filled;
 }
 
-bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
+bool ClientConnection::await_request(std::chrono::milliseconds idle, int stop) {
   if (skip_empty_lines()) {
     // A pipelined request: the response before it goes out whole first.
     return settle();
@@ -292,14 +292,14 @@ bool ClientStream::await_request(std::chrono::milliseconds idle, int stop) {
   }
 }
 
-void ClientStream::begin_head() {
+void ClientConnection::begin_head() {
   m_phase = RequestPhase::head;
   m_phase_deadline = Clock::now() + m_limits.header_timeout;
   m_budget = m_limits.max_head_bytes;
   m_breach = Breach::none;
 }
 
-void ClientStream::end_head(bool body) {
+void ClientConnection::end_head(bool body) {
   if (!body) {
     m_phase = RequestPhase::handled;
     return;

@@ -50,17 +50,17 @@ TEST_CASE("request log: newest first, at most the limit, up to an id") {
 
 TEST_CASE("request log: filters by key, by requested or served model, by status") {
   Log l;
-  CHECK(ids(l.log.newest({"key_a", {}, {}}, 50, 4)) == "3:key_a:claude:500 1:key_a:gpt-4o:200 ");
-  CHECK(ids(l.log.newest({{}, "gpt-4o", {}}, 50, 4)) ==
+  CHECK(ids(l.log.newest({"key_a", {}, {}, {}}, 50, 4)) == "3:key_a:claude:500 1:key_a:gpt-4o:200 ");
+  CHECK(ids(l.log.newest({{}, "gpt-4o", {}, {}}, 50, 4)) ==
         "4:key_b:gpt-4o:200 1:key_a:gpt-4o:200 ");
-  CHECK(ids(l.log.newest({{}, {}, 403}, 50, 4)) == "2:key_b:o3:403 ");
-  CHECK(ids(l.log.newest({"key_b", "gpt-4o", 200}, 50, 4)) == "4:key_b:gpt-4o:200 ");
-  CHECK(ids(l.log.newest({"key_nobody", {}, {}}, 50, 4)) == "");
+  CHECK(ids(l.log.newest({{}, {}, 403, {}}, 50, 4)) == "2:key_b:o3:403 ");
+  CHECK(ids(l.log.newest({"key_b", "gpt-4o", 200, {}}, 50, 4)) == "4:key_b:gpt-4o:200 ");
+  CHECK(ids(l.log.newest({"key_nobody", {}, {}, {}}, 50, 4)) == "");
 }
 
 TEST_CASE("request log: between two ids is oldest first, and reads every field back") {
   Log l;
-  std::vector<LogEntry> entries = l.log.between({"key_b", {}, {}}, 2, 4);
+  std::vector<LogEntry> entries = l.log.between({"key_b", {}, {}, {}}, 2, 4);
   CHECK(ids(entries) == "4:key_b:gpt-4o:200 ");
   const llmgw::UsageRecord& r = entries.at(0).record;
   CHECK(fmt::format("{} {} {} {} {} {} {} {} {} {} {}", r.request_id, llmgw::format_iso(r.time),

@@ -29,7 +29,7 @@ std::int64_t local_count(const ClientRequest& body) {
 
 }  // namespace
 
-void Gateway::count_tokens(const httplib::Request& request, httplib::Response& response) {
+void Gateway::count_tokens(const httplib::Request& request, Response& response) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     const Timestamp now = m_clock.now();

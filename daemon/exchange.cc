@@ -87,7 +87,7 @@ void Exchange::finish(int status, const std::string& code) {
   }
 }
 
-void Exchange::fail(const HttpError& error, ErrorFormat format, httplib::Response& response) {
+void Exchange::fail(const HttpError& error, ErrorFormat format, Response& response) {
   response.status = error.status();
   if (auto retry = error.extra().find("retry_after"); retry != error.extra().end()) {
     response.set_header("Retry-After", retry->get<std::string>());

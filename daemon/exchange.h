@@ -3,6 +3,7 @@
 // the usage record and access-log line it ends with. `finish()` runs exactly once.
 #include "core/usage.h"
 #include "daemon/access_log.h"
+#include "daemon/http/response.h"
 #include "daemon/http_error.h"
 #include "daemon/key_directory.h"
 #include "daemon/serve_options.h"
@@ -53,7 +54,7 @@ public:
   void finish(int status, const std::string& code = "");
 
   // Writes `error` into `response` in the configured shape and finishes with its status.
-  void fail(const HttpError& error, ErrorFormat format, httplib::Response& response);
+  void fail(const HttpError& error, ErrorFormat format, Response& response);
 
 private:
   Metrics& m_metrics;

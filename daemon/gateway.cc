@@ -160,7 +160,7 @@ void Gateway::pin_to_maker(const ClientRequest& request, const KeyConfig& key,
   decision.candidates = {*held};
 }
 
-void Gateway::completion(const httplib::Request& request, httplib::Response& response,
+void Gateway::completion(const httplib::Request& request, Response& response,
                          ClientConnection* connection, Endpoint endpoint) {
   auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
   Exchange& exchange = *owner;
@@ -208,7 +208,7 @@ void Gateway::completion(const httplib::Request& request, httplib::Response& res
 }
 
 void Gateway::fail_internally(Exchange& exchange, const httplib::Request& request,
-                              const std::exception& error, httplib::Response& response) {
+                              const std::exception& error, Response& response) {
   log_line({{"level", "error"}, {"event", "handler_exception"},
             {"path", logged_string(request.path)}, {"error", logged_string(error.what())}});
   exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
@@ -218,7 +218,7 @@ void Gateway::fail_internally(Exchange& exchange, const httplib::Request& reques
 void Gateway::forward(Exchange& exchange, ClientRequest& request,
                       std::shared_ptr<const Catalog> catalog, const Decision& decision,
                       const httplib::Headers& client_headers,
-                      httplib::Response& response, std::shared_ptr<Exchange> owner) {
+                      Response& response, std::shared_ptr<Exchange> owner) {
   std::optional<HttpError> last_failure;
   for (const Candidate& candidate : decision.candidates) {
     UsageRecord& record = exchange.record();
@@ -271,8 +271,8 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
           m_aborting);
       response.status = 200;
       response.set_header("Cache-Control", "no-cache");
-      response.set_chunked_content_provider(
-          "text/event-stream", [relay](std::size_t, httplib::DataSink& sink) { return relay->pump(sink); },
+      response.stream(
+          "text/event-stream", [relay](httplib::DataSink& sink) { return relay->pump(sink); },
           [relay](bool) { relay->release(); });
       return;
     }
@@ -287,7 +287,7 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
 
 void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
                           const ClientRequest& request, UpstreamResponse& upstream,
-                          httplib::Response& response) {
+                          Response& response) {
   std::string body;
   try {
     body = upstream.read_all(k_max_upstream_body);
@@ -359,7 +359,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
 }
 
 void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
-                               const Candidate& candidate, httplib::Response& response,
+                               const Candidate& candidate, Response& response,
                                std::shared_ptr<Exchange> owner) {
   const std::string id_prefix = request.endpoint == Endpoint::messages    ? "msg_"
                                 : request.endpoint == Endpoint::responses ? "resp_"
@@ -382,8 +382,8 @@ void Gateway::answer_with_echo(Exchange& exchange, ClientRequest& request,
   record.ttft_ms = exchange.elapsed_ms();
   auto events = std::make_shared<std::vector<std::string>>(std::move(answer.events));
   response.set_header("Cache-Control", "no-cache");
-  response.set_chunked_content_provider(
-      "text/event-stream", [owner, events, next = std::size_t{0}](std::size_t, httplib::DataSink& sink) mutable {
+  response.stream(
+      "text/event-stream", [owner, events, next = std::size_t{0}](httplib::DataSink& sink) mutable {
         if (next + 1 < events->size()) {
           const std::string& e = (*events)[next++];
           if (!sink.write(e.data(), e.size())) {

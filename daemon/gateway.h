@@ -7,6 +7,7 @@
 #include "core/evaluator.h"
 #include "daemon/accountant.h"
 #include "daemon/exchange.h"
+#include "daemon/http/response.h"
 #include "daemon/key_directory.h"
 #include "daemon/metrics.h"
 #include "daemon/serve_options.h"
@@ -32,27 +33,27 @@ public:
   // one. `connection` is the client's the request came on (null off one): a response
   // that must wait for its request-log row waits there (Exchange::finish).
   enum class LogRow { yes, no };
-  bool admit_head(const httplib::Request& request, httplib::Response& response,
+  bool admit_head(const httplib::Request& request, Response& response,
                   ClientConnection* connection, LogRow log_row = LogRow::yes);
-  void completion(const httplib::Request& request, httplib::Response& response,
+  void completion(const httplib::Request& request, Response& response,
                   ClientConnection* connection, Endpoint endpoint);
   // POST /v1/messages/count_tokens: for a valid key whose budget is not spent, and a model
   // its rules allow, the count of the first allowed Anthropic-kind provider that answers
   // (falling back as a completion does), else, where none serves the model, llmgw's
   // estimate, marked `"estimated": true`. Not a request that runs: nothing is reserved or
   // logged.
-  void count_tokens(const httplib::Request& request, httplib::Response& response);
+  void count_tokens(const httplib::Request& request, Response& response);
   // GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items: a stored
   // response, forwarded (method, path and query) to the provider that holds it, for the
   // key that made it alone; 404 for any other key and any id llmgw did not log. Nothing is
   // billed or logged but the access-log line.
-  void stored_response(const httplib::Request& request, httplib::Response& response);
-  void models(const httplib::Request& request, httplib::Response& response);
-  void key_status(const httplib::Request& request, httplib::Response& response);
-  void ready(const httplib::Request& request, httplib::Response& response);
-  void metrics(const httplib::Request& request, httplib::Response& response);
+  void stored_response(const httplib::Request& request, Response& response);
+  void models(const httplib::Request& request, Response& response);
+  void key_status(const httplib::Request& request, Response& response);
+  void ready(const httplib::Request& request, Response& response);
+  void metrics(const httplib::Request& request, Response& response);
   // Answers `error` for requests that never reached a handler (404, 405, 413, 500).
-  void reject(const httplib::Request& request, httplib::Response& response, const HttpError& error);
+  void reject(const httplib::Request& request, Response& response, const HttpError& error);
 
   // On SIGTERM/SIGINT: requests that arrive from now on are answered 503, so the ones in
   // flight can finish.
@@ -87,17 +88,17 @@ private:
   // A fault of llmgw's own: the request ends as a 500 with its row and its reservation
   // settled, and the daemon serves the others. The detail goes to the operator's log only.
   void fail_internally(Exchange& exchange, const httplib::Request& request,
-                       const std::exception& error, httplib::Response& response);
+                       const std::exception& error, Response& response);
   // `decision` points into `catalog`, which a configuration change may replace in the
   // directory meanwhile: whatever outlives this call keeps `catalog` alive.
   void forward(Exchange& exchange, ClientRequest& request,
                std::shared_ptr<const Catalog> catalog, const Decision& decision,
                const httplib::Headers& client_headers,
-               httplib::Response& response, std::shared_ptr<Exchange> owner);
+               Response& response, std::shared_ptr<Exchange> owner);
   void relay_whole(Exchange& exchange, const Candidate& candidate, const ClientRequest& request,
-                   UpstreamResponse& upstream, httplib::Response& response);
+                   UpstreamResponse& upstream, Response& response);
   void answer_with_echo(Exchange& exchange, ClientRequest& request, const Candidate& candidate,
-                        httplib::Response& response, std::shared_ptr<Exchange> owner);
+                        Response& response, std::shared_ptr<Exchange> owner);
 
   ServeOptions m_options;
   SystemClock m_clock;

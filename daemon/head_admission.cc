@@ -14,7 +14,7 @@ void Gateway::refuse_if_spent(const KeyConfig& key, Timestamp now) {
   }
 }
 
-bool Gateway::admit_head(const httplib::Request& request, httplib::Response& response,
+bool Gateway::admit_head(const httplib::Request& request, Response& response,
                          ClientConnection* connection, LogRow log_row) {
   std::shared_ptr<const KeyConfig> key;
   try {

@@ -21,7 +21,7 @@ nlohmann::json offer_json(const Candidate& c) {
 
 }  // namespace
 
-void Gateway::models(const httplib::Request& request, httplib::Response& response) {
+void Gateway::models(const httplib::Request& request, Response& response) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());
@@ -52,7 +52,7 @@ void Gateway::models(const httplib::Request& request, httplib::Response& respons
   }
 }
 
-void Gateway::key_status(const httplib::Request& request, httplib::Response& response) {
+void Gateway::key_status(const httplib::Request& request, Response& response) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     Timestamp now = m_clock.now();
@@ -84,7 +84,7 @@ void Gateway::key_status(const httplib::Request& request, httplib::Response& res
   }
 }
 
-void Gateway::ready(const httplib::Request& request, httplib::Response& response) {
+void Gateway::ready(const httplib::Request& request, Response& response) {
   (void)request;
   bool ok = m_keys.database_ready();
   response.status = ok ? 200 : 503;
@@ -92,12 +92,12 @@ void Gateway::ready(const httplib::Request& request, httplib::Response& response
                        "application/json");
 }
 
-void Gateway::metrics(const httplib::Request& request, httplib::Response& response) {
+void Gateway::metrics(const httplib::Request& request, Response& response) {
   (void)request;
   response.set_content(m_metrics.render(), "text/plain; version=0.0.4");
 }
 
-void Gateway::reject(const httplib::Request& request, httplib::Response& response,
+void Gateway::reject(const httplib::Request& request, Response& response,
                      const HttpError& error) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   exchange.fail(error, m_options.error_format, response);

@@ -3,6 +3,7 @@
 #include "core/logged_string.h"
 #include "core/store.h"
 #include "daemon/http/client_server.h"
+#include "daemon/http/listener.h"
 #include "daemon/runtime/event_log.h"
 #include "daemon/gateway.h"
 #include "daemon/request_framing.h"
@@ -11,14 +12,15 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <malloc.h>
 #include <mutex>
 #include <optional>
 #include <pthread.h>
-#include <sys/socket.h>
 #include <thread>
 
 namespace llmgw::daemon {
@@ -65,7 +67,6 @@ std::optional<HttpError> error_for_breach(Breach breach) {
 
 void install_routes(ClientServer& server, Gateway& gateway) {
   using httplib::Request;
-  using httplib::Response;
   using Connection = ClientConnection;
   Routes& routes = server.routes();
   // A key refused, or its budget spent, is answered from the head, before the body is
@@ -185,36 +186,16 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   settings.max_body_bytes = options.max_body_bytes;
   settings.keep_alive = std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive);
   ClientServer server(limits, settings, options.threads);
-  server.set_tcp_nodelay(true);  // without it every response waits ~40 ms for delayed ACKs
   install_routes(server, gateway);
-  // cpp-httplib's own options add SO_REUSEPORT, which lets a second daemon bind the same
-  // port and silently take half the connections; SO_REUSEADDR alone only allows a restart
-  // while old connections linger. The listening socket is the only one given these options.
-  int listener = -1;
-  server.set_socket_options([&listener](socket_t socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listener = socket;
-  });
-
-  int port = options.port;
-  bool bound = port == 0 ? (port = server.bind_to_any_port(options.host)) > 0
-                         : server.bind_to_port(options.host, port);
-  if (!bound) {
+  std::optional<Listener> listener = listen_tcp(options.host, options.port);
+  if (!listener) {
     log_line({{"level", "error"}, {"event", "bind_failed"}, {"host", options.host},
-              {"port", options.port}});
+              {"port", options.port}, {"error", std::strerror(errno)}});
     return false;
   }
-  // cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a burst of
-  // connections overflows it, and Linux falls back to SYN cookies and resets. Listening
-  // again on the bound socket raises the backlog to the system's maximum.
-  if (::listen(listener, SOMAXCONN) != 0) {
-    log_line({{"level", "error"}, {"event", "listen_failed"}, {"host", options.host},
-              {"port", port}});
-    return false;
-  }
-  log_line({{"level", "info"}, {"event", "listening"}, {"host", options.host}, {"port", port},
-            {"threads", options.threads}, {"database", options.db_path}});
+  log_line({{"level", "info"}, {"event", "listening"}, {"host", options.host},
+            {"port", listener->port}, {"threads", options.threads},
+            {"database", options.db_path}});
 
   std::mutex mutex;
   std::condition_variable ended;
@@ -230,7 +211,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
     log_line({{"level", "info"}, {"event", "draining"}, {"signal", signal},
               {"drain_timeout_ms", options.drain_timeout.count()}});
     gateway.begin_drain();
-    server.begin_drain(listener);
+    server.begin_drain(listener->socket);
     if (!ended.wait_for(lock, options.drain_timeout, [&] { return done; })) {
       log_line({{"level", "warn"}, {"event", "drain_deadline"}});
       // Streams end at their next piece and record why; a moment later whatever
@@ -241,7 +222,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
       }
     }
   });
-  server.listen_after_bind();
+  server.serve(listener->socket);
   {
     std::lock_guard<std::mutex> lock(mutex);
     done = true;

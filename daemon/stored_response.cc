@@ -67,7 +67,7 @@ std::string content_type_of(const UpstreamResponse& upstream) {
 
 }  // namespace
 
-void Gateway::stored_response(const httplib::Request& request, httplib::Response& response) {
+void Gateway::stored_response(const httplib::Request& request, Response& response) {
   Exchange exchange(request, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());

@@ -61,13 +61,13 @@ public:
   StreamRelay(const StreamRelay&) = delete;
   StreamRelay& operator=(const StreamRelay&) = delete;
 
-  // One step of the response's chunked content provider: relays the next upstream piece.
+  // One step of the response's streamed body (its producer): relays the next upstream piece.
   // Returns false to end the response early (client gone, upstream failed, aborting).
   // Throws nothing.
   bool pump(httplib::DataSink& sink);
-  // The response is done with the stream (its content provider's releaser, on the
-  // client's fiber): a stream not settled yet lost its client before its end (before the
-  // first piece, most often), and is settled as above. Throws nothing.
+  // The response is done with the stream (its releaser, on the client's fiber): a stream
+  // not settled yet lost its client before its end (before the first piece, most often),
+  // and is settled as above. Throws nothing.
   void release();
 
 private:

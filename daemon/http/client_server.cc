@@ -1,11 +1,15 @@
 #include "daemon/http/client_server.h"
 
+#include "daemon/runtime/event_log.h"
 #include "daemon/runtime/event_signal.h"
-#include "daemon/runtime/fiber_pool.h"
 #include "daemon/runtime/fiber_scheduler.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -41,6 +45,35 @@ void close_after_unread_body(int socket, int interrupt) {
   }
 }
 
+// An accept() that failed for this connection alone, or for want of a resource that
+// closing connections frees: the listener goes on (after a pause for the latter).
+bool is_passing(int error) {
+  switch (error) {
+    case EINTR:
+    case ECONNABORTED:
+    case EPROTO:
+    case EPERM:
+    case ENETDOWN:
+    case ENOPROTOOPT:
+    case EHOSTDOWN:
+    case ENONET:
+    case EHOSTUNREACH:
+    case EOPNOTSUPP:
+    case ENETUNREACH:
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_shortage(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
+
 }  // namespace
 
 ClientServer::ClientServer(const ClientLimits& limits, const SessionSettings& settings,
@@ -48,16 +81,41 @@ ClientServer::ClientServer(const ClientLimits& limits, const SessionSettings& se
     : m_limits(limits),
       m_settings(settings),
       m_drain_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-      m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-  new_task_queue = [this, most_connections] {
-    return new FiberPool(most_connections, std::max(1u, std::thread::hardware_concurrency()),
-                         {m_drain_event, m_abort_event});
-  };
-}
+      m_abort_event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      m_pool(most_connections, std::max(1u, std::thread::hardware_concurrency()),
+             {m_drain_event, m_abort_event}) {}
 
 ClientServer::~ClientServer() {
+  m_pool.shutdown();  // before the events its tasks wait on close
   ::close(m_drain_event);
   ::close(m_abort_event);
+}
+
+void ClientServer::serve(int listener) {
+  for (;;) {
+    int socket = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (socket < 0) {
+      const int error = errno;
+      if (m_draining) {
+        break;
+      }
+      if (!is_passing(error)) {
+        log_line({{"level", "error"}, {"event", "accept_failed"}, {"error", std::strerror(error)}});
+        break;
+      }
+      if (is_shortage(error)) {
+        // The connection stays in the backlog until connections under way end.
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      continue;
+    }
+    // Without it every response would wait ~40 ms for the client's delayed ACK.
+    int yes = 1;
+    ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    m_pool.enqueue([this, socket] { serve_socket(socket); });
+  }
+  ::close(listener);
+  m_pool.shutdown();
 }
 
 void ClientServer::begin_drain(int listener) {
@@ -65,8 +123,7 @@ void ClientServer::begin_drain(int listener) {
   signal_event(m_drain_event);
   // A listening socket that is shut down leaves the LISTEN state: connections waiting to
   // be accepted are reset, new ones refused, and the blocked accept() fails, which ends
-  // cpp-httplib's accept loop (it then closes the socket and waits for its workers).
-  // stop() is not used: it would also end the streams still being relayed.
+  // serve()'s loop.
   ::shutdown(listener, SHUT_RDWR);
 }
 
@@ -75,13 +132,12 @@ void ClientServer::abort() {
   signal_event(m_abort_event);
 }
 
-bool ClientServer::process_and_close_socket(socket_t socket) {
-  bool ok = false;
+void ClientServer::serve_socket(int socket) {
   bool unread_body = false;
   {
     // The connection's life ends before the socket's (it watches the socket meanwhile).
     ClientConnection connection(socket, m_limits, m_abort_event, m_aborted);
-    ok = serve_connection(connection, m_routes, m_settings, m_drain_event, m_draining);
+    serve_connection(connection, m_routes, m_settings, m_drain_event, m_draining);
     unread_body = connection.phase() != RequestPhase::handled;
   }
   if (unread_body) {
@@ -89,7 +145,6 @@ bool ClientServer::process_and_close_socket(socket_t socket) {
   }
   ::shutdown(socket, SHUT_RDWR);
   ::close(socket);
-  return ok;
 }
 
 }  // namespace llmgw::daemon

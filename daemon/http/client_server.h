@@ -1,9 +1,9 @@
 #pragma once
 // daemon/http/: the server side of HTTP/1.1, over the fiber runtime.
 //
-// cpp-httplib's server (it binds, listens and accepts) with llmgw's own loop for each
-// client connection, a virtual function replaced here: requests are read, routed and
-// answered by ClientSession, within the bounds of ClientConnection. A connection ends after a
+// Accepts connections on a listening socket (listener.h) and serves each with
+// serve_connection(): requests are read, routed and answered by ClientSession, within the
+// bounds of ClientConnection. A connection ends after a
 // response that left the request's body unread (the body would otherwise be read as the
 // next request), and idle keep-alive connections end when a shutdown begins. The
 // connections run on fibers (FiberPool), at most `most_connections` at once with a
@@ -12,25 +12,27 @@
 #include "daemon/http/client_session.h"
 #include "daemon/http/client_connection.h"
 #include "daemon/http/routes.h"
-
-#include <httplib.h>
+#include "daemon/runtime/fiber_pool.h"
 
 #include <atomic>
 #include <cstddef>
 
 namespace llmgw::daemon {
 
-class ClientServer final : public httplib::Server {
+class ClientServer final {
 public:
   ClientServer(const ClientLimits& limits, const SessionSettings& settings,
                std::size_t most_connections);
-  ~ClientServer() override;
+  ~ClientServer();
   ClientServer(const ClientServer&) = delete;
   ClientServer& operator=(const ClientServer&) = delete;
 
-  // Stops taking connections at once: `listener` (the bound socket) stops listening, so
-  // new connections are refused and listen_after_bind() returns once every connection has
-  // ended. Idle connections are closed now, busy ones after their current response.
+  // Accepts the connections of `listener` (a listening socket) and serves them until a
+  // drain begins; then closes `listener` and returns once every connection has ended.
+  void serve(int listener);
+  // Stops taking connections at once: `listener` stops listening (before serve() or
+  // during it), so new connections are refused and serve() returns once every connection
+  // has ended. Idle connections are closed now, busy ones after their current response.
   void begin_drain(int listener);
   bool draining() const { return m_draining; }
   // Ends every connection still open at its next read or write.
@@ -40,7 +42,8 @@ public:
   Routes& routes() { return m_routes; }
 
 private:
-  bool process_and_close_socket(socket_t socket) override;
+  // Serves one accepted connection, then closes it.
+  void serve_socket(int socket);
 
   ClientLimits m_limits;
   SessionSettings m_settings;
@@ -49,6 +52,7 @@ private:
   int m_drain_event;  // readable once draining
   int m_abort_event;  // readable once aborted
   std::atomic<bool> m_aborted{false};
+  FiberPool m_pool;  // last: its tasks use the members above until it has shut down
 };
 
 }  // namespace llmgw::daemon

@@ -148,7 +148,7 @@ int read_body(ClientConnection& connection, const SessionSettings& settings,
 // The routes, as far as they go; false when the request got no handler (or its body
 // could not be read).
 bool route(ClientConnection& connection, const Routes& routes, const SessionSettings& settings,
-           httplib::Request& request, httplib::Response& response) {
+           httplib::Request& request, Response& response) {
   if (routes.before && routes.before(request, response, connection)) {
     return true;
   }
@@ -177,7 +177,7 @@ bool route(ClientConnection& connection, const Routes& routes, const SessionSett
 // The fields every response carries, the error body and the last hook; then the response
 // goes out.
 bool respond(ClientConnection& connection, const Routes& routes, const SessionSettings& settings,
-             const httplib::Request& request, httplib::Response& response, bool closing) {
+             const httplib::Request& request, Response& response, bool closing) {
   if (response.status >= 400 && routes.on_error) {
     routes.on_error(request, response, connection);
   }
@@ -193,11 +193,10 @@ bool respond(ClientConnection& connection, const Routes& routes, const SessionSe
     response.set_header("Keep-Alive",
                         fmt::format("timeout={}, max=100000", settings.keep_alive.count()));
   }
-  const bool chunked = static_cast<bool>(response.content_provider_);
-  if (!response.has_header("Content-Type") && (!response.body.empty() || chunked)) {
+  if (!response.has_header("Content-Type") && (!response.body.empty() || response.streamed())) {
     response.set_header("Content-Type", "text/plain");
   }
-  if (chunked) {
+  if (response.streamed()) {
     if (!body_ends_with_connection(request, response)) {
       response.set_header("Transfer-Encoding", "chunked");
     }
@@ -223,7 +222,7 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
     }
   }
   httplib::Request request;
-  httplib::Response response;
+  Response response;
   if (*line > k_max_request_line_bytes) {
     connection.consume(read_head(connection, *line));
     response.status = 414;

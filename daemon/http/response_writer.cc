@@ -13,13 +13,13 @@ namespace {
 // What tells the client where a provider's body ends.
 enum class BodyEnd { last_chunk, connection_end };
 
-// One call of the response's content provider. The head is out already, so a provider
-// that throws can only end the body early (the client sees it cut short): it is logged,
-// and the connection, like any other, goes on to its end.
-bool call_provider(httplib::Response& response, std::size_t offset, httplib::DataSink& sink) {
+// One call of the response's producer. The head is out already, so a producer that
+// throws can only end the body early (the client sees it cut short): it is logged, and
+// the connection, like any other, goes on to its end.
+bool call_producer(Response& response, httplib::DataSink& sink) {
   std::string what = "unknown";
   try {
-    return response.content_provider_(offset, 0, sink);
+    return response.produce(sink);
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
@@ -28,18 +28,16 @@ bool call_provider(httplib::Response& response, std::size_t offset, httplib::Dat
   return false;
 }
 
-// Calls the provider until the body ends (a write of nothing, or done()); each write is
+// Calls the producer until the body ends (a write of nothing, or done()); each write is
 // sent as one chunk, or as it is when the connection's end ends the body.
-bool write_provided(ClientConnection& connection, httplib::Response& response, BodyEnd end) {
+bool write_streamed(ClientConnection& connection, Response& response, BodyEnd end) {
   const bool chunks = end == BodyEnd::last_chunk;
   bool ok = true;
   bool more = true;
-  std::size_t offset = 0;
   httplib::DataSink sink;
   sink.write = [&](const char* data, std::size_t length) {
     if (ok) {
       more = length > 0;
-      offset += length;
       if (length > 0 && !chunks) {
         ok = connection.write(std::string_view(data, length));
       } else if (length > 0) {
@@ -58,7 +56,7 @@ bool write_provided(ClientConnection& connection, httplib::Response& response, B
   };
   sink.is_writable = [&] { return ok && connection.is_writable(); };
   while (more) {
-    if (!connection.is_writable() || !call_provider(response, offset, sink) || !ok) {
+    if (!connection.is_writable() || !call_producer(response, sink) || !ok) {
       return false;
     }
   }
@@ -92,7 +90,7 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string response_head(const httplib::Response& response) {
+std::string response_head(const Response& response) {
   constexpr std::size_t k_status_line = 64;  // "HTTP/1.1 431 Request Header Fields Too Large\r\n"
   std::size_t size = k_status_line + 2;
   for (const auto& [name, value] : response.headers) {
@@ -109,24 +107,25 @@ std::string response_head(const httplib::Response& response) {
   return head;
 }
 
-bool body_ends_with_connection(const httplib::Request& request, const httplib::Response& response) {
-  return response.content_provider_ && request.version == "HTTP/1.0";
+bool body_ends_with_connection(const httplib::Request& request, const Response& response) {
+  return response.streamed() && request.version == "HTTP/1.0";
 }
 
 bool write_response(ClientConnection& connection, const httplib::Request& request,
-                    httplib::Response& response) {
+                    Response& response) {
   const std::string head = response_head(response);
   if (request.method == "HEAD") {
     return connection.write(head);
   }
-  if (response.content_provider_) {
+  if (response.streamed()) {
     // The head goes out at once, for the client's time to first byte.
-    response.content_provider_success_ =
+    const bool whole =
         connection.write(head) &&
-        write_provided(connection, response,
+        write_streamed(connection, response,
                        body_ends_with_connection(request, response) ? BodyEnd::connection_end
                                                                     : BodyEnd::last_chunk);
-    return response.content_provider_success_;
+    response.release(whole);
+    return whole;
   }
   return connection.write(head, response.body);
 }

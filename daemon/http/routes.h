@@ -3,6 +3,7 @@
 // handlers by method and path, and the hooks around them. Each is given the connection the
 // request came on, to learn what it overstepped or to hold the response for a commit.
 #include "daemon/http/client_connection.h"
+#include "daemon/http/response.h"
 
 #include <httplib.h>
 
@@ -17,12 +18,12 @@ namespace llmgw::daemon {
 
 struct Routes {
   using Handler =
-      std::function<void(const httplib::Request&, httplib::Response&, ClientConnection&)>;
+      std::function<void(const httplib::Request&, Response&, ClientConnection&)>;
 
   // Before the body is read: true when it answered the request itself, which then goes
   // no further. A response that a hook or handler gives `Connection: close` ends its
   // connection.
-  std::function<bool(const httplib::Request&, httplib::Response&, ClientConnection&)> before;
+  std::function<bool(const httplib::Request&, Response&, ClientConnection&)> before;
   // The methods a path answers and its handler, which runs once the body (a POST's) was
   // read whole. A request for another path or with another method gets no handler
   // (`before` answers it: 404, 405). A GET route answers HEAD too, as HTTP requires: the
@@ -31,7 +32,7 @@ struct Routes {
   // within the limit: true when it answered the request itself (a refusal the head alone
   // decides), which then goes no further and leaves the body unread.
   using Admission =
-      std::function<bool(const httplib::Request&, httplib::Response&, ClientConnection&)>;
+      std::function<bool(const httplib::Request&, Response&, ClientConnection&)>;
 
   struct Route {
     std::vector<std::string> methods;
@@ -79,7 +80,7 @@ struct Routes {
   // connection's breach() tells a bound the client overstepped.
   Handler on_error;
   // A handler threw: fills in the response instead.
-  std::function<void(const httplib::Request&, httplib::Response&, ClientConnection&,
+  std::function<void(const httplib::Request&, Response&, ClientConnection&,
                      std::exception_ptr)>
       on_exception;
   // Last, before the response is written.

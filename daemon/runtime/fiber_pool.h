@@ -1,6 +1,6 @@
 #pragma once
-// Client connections on fibers. cpp-httplib serves each connection with one task that
-// runs from accept to close and blocks on its sockets (ClientServer's loop, the upstream
+// Client connections on fibers. Each connection is served by one task that runs from
+// accept to close and blocks on its sockets (ClientServer's loop, the upstream
 // exchange). On a thread each, every such wait is a sleep and a wake-up of a thread of its
 // own: at 16 connections about a third of the daemon's time went to the kernel's
 // scheduler, and at 1,024 connections the threads' cold caches cost more still. A
@@ -19,8 +19,6 @@
 //   exception state is switched with the fiber.
 #include "daemon/runtime/fiber_scheduler.h"
 
-#include <httplib.h>
-
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -30,20 +28,21 @@
 
 namespace llmgw::daemon {
 
-class FiberPool final : public httplib::TaskQueue {
+class FiberPool final {
 public:
   // Runs at most `most_tasks` tasks at once (see leave_turn()), the others in their turn, on `threads`
   // threads. `latches` are file descriptors that, once readable, stay readable for the
   // pool's whole life (the server's drain and abort events): waits on them cost no
   // system call.
   FiberPool(std::size_t most_tasks, std::size_t threads, std::vector<int> latches);
-  ~FiberPool() override;
+  ~FiberPool();
   FiberPool(const FiberPool&) = delete;
   FiberPool& operator=(const FiberPool&) = delete;
 
-  void enqueue(std::function<void()> task) override;
-  // Runs every task enqueued to its end, then stops the threads.
-  void shutdown() override;
+  void enqueue(std::function<void()> task);
+  // Runs every task enqueued to its end, then stops the threads. Once is enough: a second
+  // call does nothing.
+  void shutdown();
 
 private:
   // A task on `scheduler`'s thread ended or left its turn: the turn goes to the first

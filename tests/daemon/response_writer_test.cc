@@ -13,7 +13,7 @@
 using namespace llmgw::daemon;
 
 TEST_CASE("response writer: the head is the status line, the fields in the map's order, an empty line") {
-  httplib::Response response;
+  Response response;
   response.status = 431;
   response.set_header("X-Request-Id", "req_1");
   response.set_header("Content-Length", "2");
@@ -27,14 +27,14 @@ TEST_CASE("response writer: the head is the status line, the fields in the map's
 }
 
 TEST_CASE("response writer: a status without a known reason phrase gets an empty one") {
-  httplib::Response response;
+  Response response;
   response.status = 299;
   CHECK(response_head(response) == "HTTP/1.1 299 \r\n\r\n");
   CHECK(std::string(reason_phrase(200)) == "OK");
   CHECK(std::string(reason_phrase(413)) == "Payload Too Large");
 }
 
-TEST_CASE("response writer: a content provider that throws ends the body early, and nothing "
+TEST_CASE("response writer: a stream producer that throws ends the body early, and nothing "
           "escapes") {
   test::SocketPair pair;
   int interrupt = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -46,12 +46,12 @@ TEST_CASE("response writer: a content provider that throws ends the body early, 
     httplib::Request request;
     request.method = "POST";
     request.version = "HTTP/1.1";
-    httplib::Response response;
+    Response response;
     response.status = 200;
     int calls = 0;
-    response.set_chunked_content_provider(
+    response.stream(
         "text/event-stream",
-        [&calls](std::size_t, httplib::DataSink& sink) -> bool {
+        [&calls](httplib::DataSink& sink) -> bool {
           if (calls++ == 0) {
             return sink.write("data: one\n\n", 11);
           }

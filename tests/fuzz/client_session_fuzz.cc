@@ -48,18 +48,19 @@ struct Answered {
 };
 
 void install_routes(Routes& routes, std::vector<Answered>& answered) {
-  auto echo = [](const httplib::Request& request, httplib::Response& response,
+  auto echo = [](const httplib::Request& request, Response& response,
                           ClientConnection&) {
     response.set_content(request.body, "application/octet-stream");
     response.set_header("X-Echo", "1");
   };
-  auto plain = [](const httplib::Request& request, httplib::Response& response, ClientConnection&) {
+  auto plain = [](const httplib::Request& request, Response& response, ClientConnection&) {
     response.set_content("path " + request.path, "text/plain");
   };
-  auto chunks = [](const httplib::Request&, httplib::Response& response, ClientConnection&) {
-    response.set_chunked_content_provider("text/plain", [](std::size_t offset, httplib::DataSink& sink) {
-      if (offset < 12) {
+  auto chunks = [](const httplib::Request&, Response& response, ClientConnection&) {
+    response.stream("text/plain", [written = std::size_t{0}](httplib::DataSink& sink) mutable {
+      if (written < 12) {
         sink.write("four", 4);
+        written += 4;
       } else {
         sink.done();
       }
@@ -67,7 +68,7 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
     });
   };
   routes.paths = {{"/echo", {{"POST"}, echo,
-                             [](const httplib::Request& request, httplib::Response& response,
+                             [](const httplib::Request& request, Response& response,
                                 ClientConnection&) {
                                if (find_header(request.headers, "X-Refuse") == nullptr) {
                                  return false;
@@ -77,7 +78,7 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
                              }}},
                   {"/", {{"GET"}, plain}},
                   {"/chunks", {{"GET"}, chunks}}};
-  routes.before = [&routes](const httplib::Request& request, httplib::Response& response,
+  routes.before = [&routes](const httplib::Request& request, Response& response,
                             ClientConnection&) {
     if (auto error = framing_error(request)) {
       response.status = error->status();
@@ -90,18 +91,18 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
     response.status = route == nullptr ? 404 : route->answers(request.method) ? -1 : 405;
     return response.status != -1;
   };
-  routes.on_error = [](const httplib::Request&, httplib::Response& response, ClientConnection&) {
+  routes.on_error = [](const httplib::Request&, Response& response, ClientConnection&) {
     if (response.body.empty()) {
       response.set_content("error " + std::to_string(response.status), "text/plain");
     }
   };
-  routes.after = [&answered](const httplib::Request& request, httplib::Response& response,
+  routes.after = [&answered](const httplib::Request& request, Response& response,
                              ClientConnection&) {
     const std::string* echoed = find_header(response.headers, "X-Echo");
     answered.push_back({request.method, response.status, echoed != nullptr,
                         echoed != nullptr ? request.body : std::string()});
   };
-  routes.on_exception = [](const httplib::Request&, httplib::Response& response, ClientConnection&,
+  routes.on_exception = [](const httplib::Request&, Response& response, ClientConnection&,
                            std::exception_ptr) { response.status = 500; };
 }
 

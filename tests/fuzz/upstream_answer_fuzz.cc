@@ -189,8 +189,8 @@ struct World {
 };
 
 // What a client reads of the response: the body, or the stream pumped to its end.
-std::string read_as_client(httplib::Response& response) {
-  if (!response.content_provider_) {
+std::string read_as_client(daemon::Response& response) {
+  if (!response.streamed()) {
     return response.body;
   }
   std::string received;
@@ -204,7 +204,7 @@ std::string read_as_client(httplib::Response& response) {
   sink.is_writable = [] { return true; };
   // Every call takes at least one piece of the answer, or ends: bounded by its size.
   for (std::size_t calls = 0; more && calls < (1u << 20); ++calls) {
-    if (!response.content_provider_(received.size(), 0, sink)) {
+    if (!response.produce(sink)) {
       break;
     }
   }
@@ -222,7 +222,7 @@ bool holds_credential(const std::string& text) {
 
 void check_books(World& world) {
   httplib::Request request = world.request("GET", "/v1/key");
-  httplib::Response response;
+  daemon::Response response;
   world.gateway->key_status(request, response);
   FUZZ_CHECK(response.status == -1);  // not an error: the session answers 200
   nlohmann::json key = nlohmann::json::parse(response.body);
@@ -269,7 +269,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string received;
   int status = 0;
   {
-    httplib::Response response;
+    daemon::Response response;
     world.gateway->completion(request, response, nullptr, endpoint);  // off a connection
     status = response.status;
     received = read_as_client(response);

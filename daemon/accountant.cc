@@ -24,7 +24,7 @@ Accountant::Accountant(const std::string& db_path, KeyDirectory& keys, CommitRet
 
 Accountant::~Accountant() {
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_stopping = true;
   }
   m_writer_turn.notify_one();
@@ -32,14 +32,14 @@ Accountant::~Accountant() {
 }
 
 void Accountant::announce() {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   ++m_announced;
 }
 
 std::shared_ptr<CommitTicket> Accountant::submit(UsageRecord record, Reservation reservation,
                                                Announced announced) {
   auto ticket = std::make_shared<CommitTicket>();
-  std::unique_lock<std::mutex> lock(m_mutex);
+  std::unique_lock<CheckedMutex> lock(m_mutex);
   if (announced == Announced::yes && m_announced > 0) {
     --m_announced;  // first: should queueing throw, no batch waits for this request
   }
@@ -60,7 +60,8 @@ void Accountant::record(UsageRecord record, Reservation reservation) {
 }
 
 void Accountant::write_while_busy() {
-  std::unique_lock<std::mutex> lock(m_mutex);
+  assert_may_block();  // the writer's own thread waits for work, and for batches to fill
+  std::unique_lock<CheckedMutex> lock(m_mutex);
   for (;;) {
     auto ready = [this] { return m_writer_busy || m_stopping; };
     if (m_unrolled > 0) {
@@ -85,7 +86,7 @@ void Accountant::write_while_busy() {
   }
 }
 
-void Accountant::gather(std::unique_lock<std::mutex>& lock) {
+void Accountant::gather(std::unique_lock<CheckedMutex>& lock) {
   auto full = [this] {
     return m_records.size() >= m_batch.rows || m_announced == 0 || m_stopping;
   };
@@ -97,7 +98,7 @@ void Accountant::gather(std::unique_lock<std::mutex>& lock) {
   m_gathering = false;
 }
 
-void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
+void Accountant::roll_up(std::unique_lock<CheckedMutex>& lock) {
   lock.unlock();
   try {
     while (roll_up_log(m_store, k_rollup_rows) == k_rollup_rows) {
@@ -110,7 +111,7 @@ void Accountant::roll_up(std::unique_lock<std::mutex>& lock) {
   m_unrolled = 0;
 }
 
-void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
+void Accountant::commit_queued(std::unique_lock<CheckedMutex>& lock) {
   // The queues take the spares' room, so that a batch's records rarely reallocate it.
   std::vector<UsageRecord> records = std::move(m_spare.records);
   std::vector<Reservation> reservations = std::move(m_spare.reservations);
@@ -141,7 +142,7 @@ void Accountant::commit_queued(std::unique_lock<std::mutex>& lock) {
 }
 
 std::uint64_t Accountant::committed_batches() const {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   return m_batches;
 }
 
@@ -158,7 +159,7 @@ const char* refusal_reason(RecordOutcome outcome) {
 
 std::optional<std::vector<RecordOutcome>> Accountant::commit_batch(
     const std::vector<UsageRecord>& records, const std::vector<Reservation>& reservations) {
-  std::lock_guard<std::mutex> commit(m_keys.commit_mutex());
+  std::lock_guard<CheckedMutex> commit(m_keys.commit_mutex());
   std::optional<LedgerCommit> done;
   // Only failures of the database come here; a record that cannot be charged is refused
   // by the ledger itself, and retrying would not change that.

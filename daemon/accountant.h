@@ -24,15 +24,15 @@
 // first of fewer, and when it stops.
 #include "core/store.h"
 #include "core/usage.h"
-#include "daemon/runtime/commit_ticket.h"
 #include "daemon/key_directory.h"
+#include "daemon/runtime/commit_ticket.h"
+#include "daemon/runtime/fiber_rules.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -84,7 +84,7 @@ public:
 
 private:
   // Commits one batch: what is queued; `lock` is held on entry and on return.
-  void commit_queued(std::unique_lock<std::mutex>& lock);
+  void commit_queued(std::unique_lock<CheckedMutex>& lock);
   // Commits `records` and settles their `reservations` (same order). Returns each
   // record's outcome (a record that cannot be charged is refused alone, and logged), or
   // nothing when the commit was given up on.
@@ -92,11 +92,11 @@ private:
       const std::vector<UsageRecord>& records, const std::vector<Reservation>& reservations);
   // Before a commit, waits for the records of announced requests (see BatchWait); `lock`
   // held on entry and on return.
-  void gather(std::unique_lock<std::mutex>& lock);
+  void gather(std::unique_lock<CheckedMutex>& lock);
   // The writer thread: commits batch after batch while records keep coming, and rolls up.
   void write_while_busy();
   // Rolls up the rows logged since the last roll-up; `lock` held on entry and on return.
-  void roll_up(std::unique_lock<std::mutex>& lock);
+  void roll_up(std::unique_lock<CheckedMutex>& lock);
 
   KeyDirectory& m_keys;
   CommitRetry m_retry;
@@ -104,8 +104,8 @@ private:
   Store m_store;  // used by the writer only
   UsageLedger m_ledger;
 
-  mutable std::mutex m_mutex;
-  std::condition_variable m_writer_turn;
+  mutable CheckedMutex m_mutex;
+  std::condition_variable_any m_writer_turn;
   std::vector<UsageRecord> m_records;  // queued, not yet taken by the writer
   std::vector<Reservation> m_reservations;
   std::vector<std::shared_ptr<CommitTicket>> m_tickets;  // same order

@@ -48,7 +48,7 @@ void KeyDirectory::refresh() {
     return;
   }
   {
-    std::lock_guard<std::mutex> db(m_db_mutex);
+    std::lock_guard<CheckedMutex> db(m_db_mutex);
     if (read_config_version_locked().value_or(0) == m_config_version) {
       saw_stamp(stamp, now);
       return;
@@ -56,11 +56,11 @@ void KeyDirectory::refresh() {
   }
   // The configuration changed: reload under the commit lock, so accounts read from the
   // database and the accountant's in-memory settlements cannot overlap.
-  std::lock_guard<std::mutex> commit(m_commit_mutex);
-  std::lock_guard<std::mutex> db(m_db_mutex);
+  std::lock_guard<CheckedMutex> commit(m_commit_mutex);
+  std::lock_guard<CheckedMutex> db(m_db_mutex);
   m_config_version = read_config_version_locked().value_or(0);
   auto catalog = std::make_shared<const Catalog>(load_catalog(m_store));
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   m_catalog = std::move(catalog);
   m_by_hash.clear();
   reload_accounts_locked();
@@ -81,14 +81,14 @@ void KeyDirectory::reload_accounts_locked() {
 }
 
 std::shared_ptr<const Catalog> KeyDirectory::catalog() {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   return m_catalog;
 }
 
 std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
   std::string hash = hash_secret(secret);
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     auto found = m_by_hash.find(hash);
     if (found != m_by_hash.end()) {
       return found->second;
@@ -96,7 +96,7 @@ std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
   }
   // No commit lock here, so unknown keys cannot stall the accountant: an account is only
   // ever created here, before any request of its key can be admitted and settled.
-  std::lock_guard<std::mutex> db(m_db_mutex);
+  std::lock_guard<CheckedMutex> db(m_db_mutex);
   KeyStore keys(m_store, k_clock);
   std::optional<ApiKey> key = keys.find_by_secret(secret);
   if (!key) {
@@ -109,7 +109,7 @@ std::shared_ptr<const KeyConfig> KeyDirectory::find(const std::string& secret) {
     }
   }
   config->key = std::move(*key);
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   if (m_accounts.find(config->key.id) == m_accounts.end()) {
     m_accounts[config->key.id] = account_of(config->key);
   }
@@ -138,7 +138,7 @@ Money KeyDirectory::period_usage_locked(const KeyConfig& config, const Account& 
 }
 
 Reservation KeyDirectory::admit(const KeyConfig& config, Money estimate, Timestamp now) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   Account& account = account_locked(config);
   const ApiKey& key = config.key;
   Money period_usage = period_usage_locked(config, account, now);
@@ -173,7 +173,7 @@ Reservation KeyDirectory::admit(const KeyConfig& config, Money estimate, Timesta
 
 void KeyDirectory::settle(const Reservation& reservation,
                           const std::optional<KeyUsage>& committed) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   auto found = m_accounts.find(reservation.key_id);
   if (found == m_accounts.end()) {
     return;
@@ -192,14 +192,14 @@ void KeyDirectory::settle(const Reservation& reservation,
 }
 
 KeyDirectory::Balance KeyDirectory::balance(const KeyConfig& config, Timestamp now) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   Account& account = account_locked(config);
   return {account.usage, period_usage_locked(config, account, now), account.reserved,
           account.last_used_at};
 }
 
 bool KeyDirectory::database_ready() {
-  std::lock_guard<std::mutex> db(m_db_mutex);
+  std::lock_guard<CheckedMutex> db(m_db_mutex);
   try {
     return read_config_version_locked().has_value();
   } catch (const std::exception&) {
@@ -210,13 +210,13 @@ bool KeyDirectory::database_ready() {
 UsageTotals KeyDirectory::committed_usage(const std::string& key_id) {
   UsageQuery query;
   query.key_id = key_id;
-  std::lock_guard<std::mutex> db(m_db_mutex);
+  std::lock_guard<CheckedMutex> db(m_db_mutex);
   return usage_report(m_store, query).total;
 }
 
 std::optional<KeyDirectory::ResponseMaker> KeyDirectory::response_maker(
     const std::string& response_id) {
-  std::lock_guard<std::mutex> db(m_db_mutex);
+  std::lock_guard<CheckedMutex> db(m_db_mutex);
   auto& select = m_store.statement(
       "SELECT key_id, provider FROM request_log WHERE response_id = ? ORDER BY id LIMIT 1");
   select.bindNoCopy(1, response_id);

@@ -18,11 +18,11 @@
 #include "core/usage_report.h"
 #include "core/usage.h"
 #include "daemon/http_error.h"
+#include "daemon/runtime/fiber_rules.h"
 
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -96,7 +96,7 @@ public:
 
   // Held by the accountant from its commit to its settle(), and here while accounts are
   // reloaded from the database, so no committed cost is counted twice or missed.
-  std::mutex& commit_mutex() { return m_commit_mutex; }
+  CheckedMutex& commit_mutex() { return m_commit_mutex; }
 
 private:
   struct Account {
@@ -119,7 +119,7 @@ private:
   // The cache holds what the configuration was when `stamp` was read, at `now`.
   void saw_stamp(std::uint64_t stamp, Clock::time_point now);
 
-  std::mutex m_db_mutex;  // guards m_store and m_config_version
+  CheckedMutex m_db_mutex;  // guards m_store and m_config_version
   Store m_store;
   std::int64_t m_config_version = -1;
   ChangeStamp m_change_stamp;
@@ -127,8 +127,8 @@ private:
   std::atomic<std::uint64_t> m_seen_stamp{0};
   std::atomic<Clock::rep> m_recheck_at{0};
 
-  std::mutex m_commit_mutex;
-  std::mutex m_mutex;  // guards everything below
+  CheckedMutex m_commit_mutex;
+  CheckedMutex m_mutex;  // guards everything below
   std::shared_ptr<const Catalog> m_catalog;
   std::unordered_map<std::string, std::shared_ptr<const KeyConfig>> m_by_hash;
   std::unordered_map<std::string, Account> m_accounts;  // by key id

@@ -23,7 +23,7 @@ void Metrics::tokens(const UsageRecord& record) {
 void Metrics::upstream_latency(const std::string& provider, double seconds) {
   Histogram* histogram = nullptr;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     auto& slot = m_latency[provider];
     if (!slot) {
       slot = std::make_unique<Histogram>();
@@ -68,7 +68,7 @@ std::string Metrics::render() const {
   append("# HELP llmgw_upstream_latency_seconds Time from sending to an upstream to its "
          "response headers.\n"
          "# TYPE llmgw_upstream_latency_seconds histogram\n");
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   for (const auto& [provider, histogram] : m_latency) {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i <= k_buckets.size(); ++i) {

@@ -3,13 +3,13 @@
 // except the first sighting of a provider's latency histogram.
 #include "core/money.h"
 #include "core/usage.h"
+#include "daemon/runtime/fiber_rules.h"
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace llmgw::daemon {
@@ -42,7 +42,7 @@ private:
   std::atomic<std::uint64_t> m_cache_write_tokens{0};
   std::atomic<std::uint64_t> m_reasoning_tokens{0};
   std::atomic<std::int64_t> m_cost_units{0};
-  mutable std::mutex m_mutex;  // guards the map, not the histograms in it
+  mutable CheckedMutex m_mutex;  // guards the map, not the histograms in it
   std::map<std::string, std::unique_ptr<Histogram>> m_latency;
 };
 

@@ -17,7 +17,7 @@ std::shared_ptr<UpstreamPool> Upstreams::pool(const Provider& provider) {
   std::vector<std::shared_ptr<UpstreamPool>> sweep;
   std::shared_ptr<UpstreamPool> found;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     auto now = std::chrono::steady_clock::now();
     if (now >= m_next_sweep) {
       m_next_sweep = now + k_sweep_interval;

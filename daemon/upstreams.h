@@ -2,12 +2,12 @@
 // The upstream providers as the gateway reaches them: one keep-alive pool per provider
 // base URL, and each provider's credential, which goes to that provider only.
 #include "core/catalog.h"
+#include "daemon/runtime/fiber_rules.h"
 #include "daemon/upstream/upstream_pool.h"
 
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +38,7 @@ private:
   UpstreamTimeouts m_timeouts;
   TlsConfig m_tls;
   std::size_t m_max_idle;
-  std::mutex m_mutex;
+  CheckedMutex m_mutex;
   std::chrono::steady_clock::time_point m_next_sweep;
   // (provider id, base URL) pairs of strings, found with pairs of views: a lookup builds
   // no string.

@@ -10,7 +10,7 @@
 namespace llmgw::daemon {
 
 bool CommitTicket::hold(int socket, std::string response, int handback) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   if (m_committed) {
     return false;
   }
@@ -21,7 +21,7 @@ bool CommitTicket::hold(int socket, std::string response, int handback) {
 }
 
 bool CommitTicket::signal_when_done(int event) {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   if (m_committed || event < 0) {
     return false;
   }
@@ -33,7 +33,7 @@ void CommitTicket::committed() {
   std::string response;
   int done_signal;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_committed = true;
     response.swap(m_response);
     done_signal = m_signal;
@@ -53,13 +53,13 @@ void CommitTicket::committed() {
     }
   }
   if (sent < response.size() && !full) {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_failed = true;  // the client is gone, or the socket broke: the connection must end
   }
   if (full) {
     response.erase(0, sent);  // no allocation: this must not throw
     {
-      std::lock_guard<std::mutex> lock(m_mutex);
+      std::lock_guard<CheckedMutex> lock(m_mutex);
       m_response = std::move(response);
     }
     signal_event(m_handback);
@@ -75,7 +75,7 @@ void CommitTicket::committed() {
 void CommitTicket::given_up() {
   int done_signal;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_committed = true;
     m_failed = true;
     m_response.clear();
@@ -89,7 +89,7 @@ void CommitTicket::given_up() {
 
 void CommitTicket::abandon() {
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_failed = true;
     // The connection closes its socket and events once this returns, and their numbers
     // may be reused at once: the commit must not write to them afterwards.
@@ -101,12 +101,12 @@ void CommitTicket::abandon() {
   }
   // committed() took what it sends and signals before this: it ends in a moment (it never
   // blocks), with the descriptors still open.
-  m_done.wait();
+  m_done.wait_for_imminent_post();
 }
 
 std::optional<std::string> CommitTicket::finish() {
   m_done.wait();
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   if (m_failed) {
     return std::nullopt;
   }

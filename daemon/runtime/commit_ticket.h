@@ -11,9 +11,9 @@
 // the connection to send with its own timeouts. The connection does wait for the commit
 // when it must write after such a response (the end of a stream, a pipelined request) or
 // close.
+#include "daemon/runtime/fiber_rules.h"
 #include "daemon/runtime/wakeup.h"
 
-#include <mutex>
 #include <optional>
 #include <string>
 
@@ -49,7 +49,7 @@ public:
   std::optional<std::string> finish();
 
 private:
-  std::mutex m_mutex;
+  CheckedMutex m_mutex;
   bool m_committed = false;
   bool m_failed = false;   // the held response could not be sent
   std::string m_response;  // held: to be sent at the commit; after it: handed back

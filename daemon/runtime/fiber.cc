@@ -1,5 +1,7 @@
 #include "daemon/runtime/fiber.h"
 
+#include "daemon/runtime/fiber_rules.h"
+
 #include <cxxabi.h>
 #include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
@@ -74,6 +76,7 @@ void Fiber::resume() {
 }
 
 void Fiber::suspend() {
+  assert_no_mutex_held();
   caller = std::move(caller).resume();
 }
 

@@ -27,7 +27,7 @@ FiberPool::~FiberPool() {
 void FiberPool::enqueue(std::function<void()> task) {
   FiberScheduler* scheduler;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     if (m_running >= m_most_tasks) {
       m_waiting.push_back(std::move(task));
       return;
@@ -41,7 +41,7 @@ void FiberPool::enqueue(std::function<void()> task) {
 void FiberPool::turn_ended(FiberScheduler& scheduler) {
   std::function<void()> next;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     if (!m_returning.empty()) {
       signal_event(m_returning.front());  // the turn passes to it: m_running stays
       m_returning.pop_front();
@@ -61,7 +61,7 @@ void FiberPool::turn_ended(FiberScheduler& scheduler) {
 void FiberPool::take_turn() {
   int event;
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     // While turns are free, no task waits for one: take it.
     event = m_running < m_most_tasks ? -1 : ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (event < 0) {
@@ -78,7 +78,7 @@ void FiberPool::take_turn() {
 
 void FiberPool::shutdown() {
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     if (m_shut_down) {
       return;
     }

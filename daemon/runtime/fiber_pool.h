@@ -9,12 +9,14 @@
 // once a file descriptor it waits for is ready or its timeout has passed. A task stays
 // plain blocking code; only its waits go through wait_for_events().
 //
-// Rules for code that runs on a fiber:
-// - No mutex may be held across wait_for_events(): another fiber of the same thread that
-//   blocked on it would stop the thread for good.
-// - Other blocking calls (a futex, SQLite's busy wait) hold up every fiber of the thread
-//   while they last, so they must be short; a host name lookup runs on a thread of its own
-//   (UpstreamConnection).
+// Rules for code that runs on a fiber (fiber_rules.h checks the first two in debug builds):
+// - No mutex may be held across a wait (wait_for_events(), yield_if_due(), take_turn()):
+//   another fiber of the same thread that blocked on it would stop the thread for good.
+//   Code on fibers locks CheckedMutex.
+// - No call that may block for long: a wake-up not yet posted (Wakeup), a condition
+//   variable, a host-name lookup (which runs on a thread of its own: UpstreamConnection).
+// - Short blocking calls (a mutex another thread holds for a moment, SQLite's busy wait)
+//   hold up every fiber of the thread while they last.
 // - Per-thread state (thread_local) is shared by the fibers of a thread; the C++ runtime's
 //   exception state is switched with the fiber.
 #include "daemon/runtime/fiber_scheduler.h"
@@ -23,7 +25,6 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace llmgw::daemon {
@@ -54,7 +55,7 @@ private:
 
   std::size_t m_most_tasks;
   std::vector<std::unique_ptr<FiberScheduler>> m_schedulers;  // one per thread
-  std::mutex m_mutex;
+  CheckedMutex m_mutex;
   std::size_t m_running = 0;                     // turns held
   std::deque<std::function<void()>> m_waiting;   // tasks beyond m_most_tasks
   std::deque<int> m_returning;                   // eventfds of tasks waiting to take a turn back

@@ -131,7 +131,7 @@ FiberScheduler::~FiberScheduler() {
 
 void FiberScheduler::start(std::function<void()> task) {
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_incoming.push_back(std::move(task));
   }
   signal_event(m_wake);
@@ -139,7 +139,7 @@ void FiberScheduler::start(std::function<void()> task) {
 
 void FiberScheduler::stop() {
   {
-    std::lock_guard<std::mutex> lock(m_mutex);
+    std::lock_guard<CheckedMutex> lock(m_mutex);
     m_stopping = true;
   }
   signal_event(m_wake);
@@ -229,7 +229,7 @@ void FiberScheduler::loop() {
     std::vector<std::function<void()>> incoming;
     bool stopping;
     {
-      std::lock_guard<std::mutex> lock(m_mutex);
+      std::lock_guard<CheckedMutex> lock(m_mutex);
       incoming.swap(m_incoming);
       stopping = m_stopping;
     }
@@ -247,7 +247,7 @@ void FiberScheduler::loop() {
       resume(*fiber);
     }
     if (stopping && m_fibers.empty() && m_deferred.empty()) {
-      std::lock_guard<std::mutex> lock(m_mutex);
+      std::lock_guard<CheckedMutex> lock(m_mutex);
       if (m_incoming.empty()) {
         return;
       }

@@ -5,6 +5,7 @@
 // descriptor it waits for is ready or its timeout has passed. What code on a fiber calls
 // is here too: wait_for_events() and the rest (see fiber_pool.h for the rules).
 #include "daemon/runtime/fiber.h"
+#include "daemon/runtime/fiber_rules.h"
 
 #include <poll.h>
 #include <sys/epoll.h>
@@ -15,7 +16,6 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -136,7 +136,7 @@ private:
   std::deque<std::function<void()>> m_deferred;  // tasks that got no stack yet
   Clock::time_point m_retry_at;                   // of the deferred tasks
   bool m_stack_failing = false;                   // logged; until a stack maps again
-  std::mutex m_mutex;
+  CheckedMutex m_mutex;
   std::vector<std::function<void()>> m_incoming;
   bool m_stopping = false;
   std::thread m_thread;  // last: starts once the rest is built

@@ -1,5 +1,7 @@
 #include "daemon/runtime/wakeup.h"
 
+#include "daemon/runtime/fiber_rules.h"
+
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,6 +18,13 @@ long futex(std::atomic<std::uint32_t>& word, int operation, std::uint32_t value)
 }  // namespace
 
 void Wakeup::wait() {
+  if (!posted()) {
+    assert_may_block();
+  }
+  wait_for_imminent_post();
+}
+
+void Wakeup::wait_for_imminent_post() {
   std::uint32_t word = m_word.load(std::memory_order_acquire);
   if (word == k_empty &&
       m_word.compare_exchange_strong(word, k_sleeping, std::memory_order_acquire)) {

@@ -15,8 +15,12 @@ namespace llmgw::daemon {
 
 class Wakeup {
 public:
-  // Blocks until post() was called (returns at once when it was).
+  // Blocks until post() was called (returns at once when it was). Never on a fiber
+  // unless it was (fiber_rules.h).
   void wait();
+  // wait(), for a post already under way on a thread that never blocks before it: allowed
+  // on a fiber, whose thread it holds up for that moment only.
+  void wait_for_imminent_post();
   // Wakes the waiter, now or when it comes to wait. Once only.
   void post();
   bool posted() const { return m_word.load(std::memory_order_acquire) == k_posted; }

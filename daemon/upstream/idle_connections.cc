@@ -18,7 +18,7 @@ void IdleConnections::take_expired(std::vector<Entry>& expired) {
 
 void IdleConnections::put(std::unique_ptr<UpstreamConnection> connection) {
   std::vector<Entry> closing;  // closed after the lock is released
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   take_expired(closing);
   if (m_entries.size() >= m_capacity && !m_entries.empty()) {
     closing.push_back(std::move(m_entries.front()));
@@ -34,7 +34,7 @@ std::unique_ptr<UpstreamConnection> IdleConnections::take() {
     std::vector<Entry> closing;
     Entry entry;
     {
-      std::lock_guard<std::mutex> lock(m_mutex);
+      std::lock_guard<CheckedMutex> lock(m_mutex);
       take_expired(closing);
       if (m_entries.empty()) {
         return nullptr;
@@ -50,12 +50,12 @@ std::unique_ptr<UpstreamConnection> IdleConnections::take() {
 
 void IdleConnections::close_expired() {
   std::vector<Entry> closing;  // closed after the lock is released
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   take_expired(closing);
 }
 
 std::size_t IdleConnections::size() const {
-  std::lock_guard<std::mutex> lock(m_mutex);
+  std::lock_guard<CheckedMutex> lock(m_mutex);
   return m_entries.size();
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 // The keep-alive connections of one pool while no request uses them. Thread-safe; a lock
 // is held only to move pointers, never across network I/O.
+#include "daemon/runtime/fiber_rules.h"
 #include "daemon/upstream/upstream_connection.h"
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace llmgw::daemon {
@@ -37,7 +37,7 @@ private:
 
   std::size_t m_capacity;
   std::chrono::milliseconds m_max_idle;
-  mutable std::mutex m_mutex;
+  mutable CheckedMutex m_mutex;
   std::vector<Entry> m_entries;  // oldest first
 };
 

@@ -1,6 +1,7 @@
 #include "daemon/upstream/upstream_connection.h"
 
 #include "daemon/runtime/event_signal.h"
+#include "daemon/runtime/fiber_rules.h"
 #include "daemon/runtime/fiber_scheduler.h"
 
 #include <openssl/err.h>
@@ -116,6 +117,7 @@ public:
 
 private:
   static int lookup(const Origin& origin, addrinfo** list) {
+    assert_may_block();
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <pthread.h>
+#include <unistd.h>
 #include <thread>
 
 namespace llmgw::daemon {
@@ -230,6 +231,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   ended.notify_all();
   pthread_kill(watcher.native_handle(), SIGTERM);  // a watcher still in sigwait ends
   watcher.join();
+  ::close(listener->socket);  // after the watcher, which may shut it down
   return true;
 }
 

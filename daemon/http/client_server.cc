@@ -100,7 +100,10 @@ void ClientServer::serve(int listener) {
         break;
       }
       if (!is_passing(error)) {
+        // No connection can be taken any more: the ones open end as in a drain.
         log_line({{"level", "error"}, {"event", "accept_failed"}, {"error", std::strerror(error)}});
+        m_draining = true;
+        signal_event(m_drain_event);
         break;
       }
       if (is_shortage(error)) {
@@ -114,7 +117,6 @@ void ClientServer::serve(int listener) {
     ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     m_pool.enqueue([this, socket] { serve_socket(socket); });
   }
-  ::close(listener);
   m_pool.shutdown();
 }
 

@@ -27,8 +27,10 @@ public:
   ClientServer(const ClientServer&) = delete;
   ClientServer& operator=(const ClientServer&) = delete;
 
-  // Accepts the connections of `listener` (a listening socket) and serves them until a
-  // drain begins; then closes `listener` and returns once every connection has ended.
+  // Accepts the connections of `listener` (a listening socket, which the caller closes
+  // afterwards) and serves them until a drain begins, or until accept() fails for good
+  // (logged; the connections open then end as in a drain); returns once every
+  // connection has ended.
   void serve(int listener);
   // Stops taking connections at once: `listener` stops listening (before serve() or
   // during it), so new connections are refused and serve() returns once every connection

@@ -32,12 +32,15 @@ void Response::set_header(const std::string& name, const std::string& value) {
 }
 
 void Response::set_content(std::string content, const std::string& content_type) {
+  release(false);  // a stream set before is not sent
+  m_produce = nullptr;
   body = std::move(content);
   headers.erase("Content-Type");
   set_header("Content-Type", content_type);
 }
 
 void Response::stream(const std::string& content_type, Producer produce, Releaser release) {
+  this->release(false);  // a stream set before is not sent
   headers.erase("Content-Type");
   set_header("Content-Type", content_type);
   m_produce = std::move(produce);

@@ -35,10 +35,11 @@ public:
   // Adds a field, unless its name or value holds a CR or an LF: a value taken from
   // elsewhere can never add a field or end the head.
   void set_header(const std::string& name, const std::string& value);
-  // A whole body, and its Content-Type in place of any other.
+  // A whole body, and its Content-Type in place of any other; a stream set before is
+  // released, not sent.
   void set_content(std::string content, const std::string& content_type);
   // A streamed body of `content_type`, produced by `produce`; `release` runs once the
-  // response is done with.
+  // response is done with. A stream set before is released, not sent.
   void stream(const std::string& content_type, Producer produce, Releaser release = nullptr);
 
   bool streamed() const { return static_cast<bool>(m_produce); }

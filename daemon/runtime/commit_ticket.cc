@@ -105,7 +105,16 @@ void CommitTicket::abandon() {
 }
 
 std::optional<std::string> CommitTicket::finish() {
-  m_done.wait();
+  bool committed = m_done.posted();
+  if (!committed) {
+    std::lock_guard<CheckedMutex> lock(m_mutex);
+    committed = m_committed;
+  }
+  if (committed) {
+    m_done.wait_for_imminent_post();  // committed() or given_up() posts next, never blocking
+  } else {
+    m_done.wait();
+  }
   std::lock_guard<CheckedMutex> lock(m_mutex);
   if (m_failed) {
     return std::nullopt;

@@ -43,7 +43,8 @@ public:
   // passed): once this returns, the committing thread no longer touches the socket, and
   // the connection counts as broken.
   void abandon();
-  // Blocks until committed() has run; returns the part of a held response that is still
+  // Blocks until committed() or given_up() has run (on a fiber, only once either has
+  // begun: see signal_when_done()); returns the part of a held response that is still
   // to be sent (empty when all of it went out), or nothing when sending it failed (the
   // connection is broken: nothing may follow on it).
   std::optional<std::string> finish();

@@ -14,7 +14,8 @@
 //   another fiber of the same thread that blocked on it would stop the thread for good.
 //   Code on fibers locks CheckedMutex.
 // - No call that may block for long: a wake-up not yet posted (Wakeup), a condition
-//   variable, a host-name lookup (which runs on a thread of its own: UpstreamConnection).
+//   variable, a host-name lookup (which runs on a thread of its own: UpstreamConnection,
+//   unless no thread can be had).
 // - Short blocking calls (a mutex another thread holds for a moment, SQLite's busy wait)
 //   hold up every fiber of the thread while they last.
 // - Per-thread state (thread_local) is shared by the fibers of a thread; the C++ runtime's

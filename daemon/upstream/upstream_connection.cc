@@ -1,7 +1,6 @@
 #include "daemon/upstream/upstream_connection.h"
 
 #include "daemon/runtime/event_signal.h"
-#include "daemon/runtime/fiber_rules.h"
 #include "daemon/runtime/fiber_scheduler.h"
 
 #include <openssl/err.h>
@@ -117,7 +116,6 @@ public:
 
 private:
   static int lookup(const Origin& origin, addrinfo** list) {
-    assert_may_block();
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
 #include <vector>
 
 using namespace llmgw::daemon;
@@ -51,4 +52,19 @@ TEST_CASE("response: a stream never written is released as not whole when the re
                     [&released](bool whole) { released.push_back(whole); });
   }
   CHECK(released == std::vector<bool>{false});
+}
+
+TEST_CASE("response: a whole body or another stream set after a stream releases it unsent") {
+  std::vector<std::string> released;
+  Response response;
+  response.stream("text/event-stream", [](httplib::DataSink&) { return true; },
+                  [&released](bool whole) { released.push_back(whole ? "first whole" : "first"); });
+  response.stream("text/event-stream", [](httplib::DataSink&) { return true; },
+                  [&released](bool whole) { released.push_back(whole ? "second whole" : "second"); });
+  CHECK(released == std::vector<std::string>{"first"});
+  response.set_content("{\"error\":{}}", "application/json");
+  CHECK(released == std::vector<std::string>{"first", "second"});
+  CHECK_FALSE(response.streamed());
+  CHECK(response.body == "{\"error\":{}}");
+  CHECK(response.get_header_value("Content-Type") == "application/json");
 }

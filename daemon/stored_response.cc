@@ -98,7 +98,8 @@ void Gateway::stored_response(const httplib::Request& request, Response& respons
       authorization.append("Bearer ").append(*credential);
       headers.emplace_back("Authorization", authorization);
     }
-    const std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+    const std::string_view method =
+        request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
     std::unique_ptr<UpstreamResponse> upstream;
     std::string text;
     try {

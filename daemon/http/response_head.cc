@@ -4,53 +4,135 @@
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/malformed_response.h"
 
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+
 #include <algorithm>
 
 namespace llmgw::daemon {
 
 namespace {
 
+namespace http = boost::beast::http;
+using BeastView = boost::beast::string_view;
+using BeastError = boost::beast::error_code;
+
 [[noreturn]] void malformed(const std::string& what) {
   throw MalformedResponse(MalformedResponse::Kind::malformed, "malformed response: " + what);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// Beast's reader of a response head, filling a ResponseHead. It reads the head only: a
+// body is BodyDecoder's. A status line that Beast reads but llmgw does not take (a code
+// under 100) stops it, with the refusal kept.
+class HeadReader final : public http::basic_parser<false> {
+public:
+  explicit HeadReader(ResponseHead& head) : m_head(head) {
+    header_limit(k_max_head_bytes);
+    body_limit(boost::none);  // a body's size is not the head's business
+  }
+  std::size_t fields() const { return m_head.headers.size(); }
+  const char* refusal() const { return m_refusal; }
 
-void parse_status_line(std::string_view line, ResponseHead& head) {
-  // HTTP/1.x SP 3DIGIT [SP reason]
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || !is_digit(line[7]) ||
-      line[8] != ' ' || !is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11]) ||
-      (line.size() > 12 && line[12] != ' ')) {
-    malformed("bad status line");
+private:
+  void on_request_impl(http::verb, BeastView, BeastView, int,
+                       BeastError&) override {}
+  void on_response_impl(int code, BeastView, int version,
+                        BeastError& ec) override {
+    if (code < 100) {
+      m_refusal = "bad status code";
+      ec = http::error::bad_status;
+      return;
+    }
+    m_head.status = code;
+    m_head.minor_version = version % 10;
   }
-  head.minor_version = line[7] - '0';
-  head.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-  if (head.status < 100) {
-    malformed("bad status code");
+  void on_field_impl(http::field, BeastView name, BeastView value,
+                     BeastError&) override {
+    m_head.headers.emplace_back(std::string(name.data(), name.size()),
+                                std::string(value.data(), value.size()));
   }
+  void on_header_impl(BeastError&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&,
+                         BeastError&) override {}
+  std::size_t on_body_impl(BeastView body, BeastError&) override {
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, BeastView,
+                            BeastError&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, BeastView body,
+                                 BeastError&) override {
+    return body.size();
+  }
+  void on_finish_impl(BeastError&) override {}
+
+  ResponseHead& m_head;
+  const char* m_refusal = nullptr;
+};
+
+// A control character but a tab (RFC 9110 5.5), which a field value may not hold.
+bool is_control_in_value(char c) {
+  return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
 }
 
-void parse_field(std::string_view line, ResponseHead& head) {
-  if (line.front() == ' ' || line.front() == '\t') {
-    // Obsolete line folding: RFC 9112 lets a client reject it, and a proxy must not
-    // guess where one field ends.
-    malformed("folded header field");
-  }
+// Why the field line `line` (without its CRLF) is refused, by the rules of the head.
+std::string field_refusal(std::string_view line) {
   auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0) {
-    malformed("header field without a name");
+    return "header field without a name";
   }
   std::string_view name = line.substr(0, colon);
   if (!is_token(name)) {
-    malformed("bad header field name");
+    return "bad header field name";
   }
   std::string_view value = trim_blanks(line.substr(colon + 1));
-  for (char c : value) {
-    if (c == '\0' || c == '\r') {
-      malformed("control character in header field '" + std::string(name) + "'");
-    }
+  if (std::any_of(value.begin(), value.end(), is_control_in_value)) {
+    return "control character in header field '" + std::string(name) + "'";
   }
-  head.headers.emplace_back(std::string(name), std::string(value));
+  return "bad value in header field '" + std::string(name) + "'";
+}
+
+// The policy llmgw adds to Beast's reading, checked on the whole head first, line by
+// line: each line ends in CRLF (a bare LF is where a proxy and llmgw could split lines
+// differently) and no field is folded (RFC 9112 lets a client refuse obsolete line
+// folding, and a proxy must not guess where a field ends). Then the framing fields: one
+// Transfer-Encoding field at most, and none beside a Content-Length (the classic
+// request-smuggling ambiguity). A field's name here is what precedes its first colon.
+void check_policy(std::string_view head) {
+  std::size_t codings = 0;
+  std::size_t lengths = 0;
+  bool first = true;
+  while (!head.empty()) {
+    auto end = head.find('\n');
+    if (end == 0 || head[end - 1] != '\r') {
+      malformed("line ending in a bare LF");
+    }
+    std::string_view line = head.substr(0, end - 1);
+    head.remove_prefix(end + 1);
+    if (!first && !line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+      malformed("folded header field");
+    }
+    if (!first) {
+      std::string_view name = line.substr(0, line.find(':'));
+      codings += equals_ignoring_case(name, "Transfer-Encoding") ? 1 : 0;
+      lengths += equals_ignoring_case(name, "Content-Length") ? 1 : 0;
+    }
+    first = false;
+  }
+  if (codings > 1) {
+    malformed("more than one Transfer-Encoding field");
+  }
+  if (codings > 0 && lengths > 0) {
+    malformed("both Content-Length and Transfer-Encoding");
+  }
+}
+
+// The line of `head` (a whole head, its lines checked) at `index` (0: the status line),
+// without its CRLF.
+std::string_view line_at(std::string_view head, std::size_t index) {
+  for (; index > 0; --index) {
+    head.remove_prefix(head.find('\n') + 1);
+  }
+  return head.substr(0, head.find('\n') - 1);
 }
 
 }  // namespace
@@ -84,7 +166,8 @@ bool ResponseHead::keep_alive() const {
 }
 
 std::optional<std::size_t> find_head_end(std::string_view data) {
-  // Lines end in CRLF; a bare LF is accepted too (RFC 9112 section 2.2).
+  // Lines end in CRLF or, for the head's end to be found (and the head then refused), a
+  // bare LF.
   std::string_view window = data.substr(0, k_max_head_bytes);
   for (std::size_t at = window.find('\n'); at != std::string_view::npos;
        at = window.find('\n', at + 1)) {
@@ -105,30 +188,32 @@ ResponseHead parse_response_head(std::string_view head) {
   if (head.size() > k_max_head_bytes) {
     malformed("header section larger than " + std::to_string(k_max_head_bytes) + " bytes");
   }
+  if (find_head_end(head) != head.size()) {
+    malformed("header section without its end");
+  }
+  check_policy(head);
   ResponseHead parsed;
   // Room for a field per line, so that the fields take one allocation, not one per doubling.
   parsed.headers.reserve(static_cast<std::size_t>(std::count(head.begin(), head.end(), '\n')));
-  bool first = true;
-  while (!head.empty()) {
-    auto end = head.find('\n');
-    std::string_view line = head.substr(0, end);
-    head.remove_prefix(end == std::string_view::npos ? head.size() : end + 1);
-    if (!line.empty() && line.back() == '\r') {
-      line.remove_suffix(1);
-    }
-    if (first) {
-      parse_status_line(line, parsed);
-      first = false;
-    } else if (line.empty()) {
-      break;
-    } else {
-      parse_field(line, parsed);
-    }
+  HeadReader reader(parsed);
+  BeastError ec;
+  reader.put(boost::asio::const_buffer(head.data(), head.size()), ec);
+  if (!ec && reader.is_header_done()) {
+    return parsed;
   }
-  if (first) {
-    malformed("empty response");
+  if (reader.refusal() != nullptr) {
+    malformed(reader.refusal());
   }
-  return parsed;
+  if (parsed.status == 0) {
+    malformed("bad status line");
+  }
+  if (ec == http::error::bad_content_length) {
+    malformed("bad Content-Length");
+  }
+  if (ec == http::error::multiple_content_length) {
+    malformed("differing Content-Length values");
+  }
+  malformed(field_refusal(line_at(head, reader.fields() + 1)));
 }
 
 }  // namespace llmgw::daemon

@@ -1,6 +1,10 @@
 #pragma once
-// The status line and header fields of an HTTP/1.x response, parsed from bytes. Pure
-// functions: no socket, so every malformed case is tested directly.
+// The status line and header fields of an HTTP/1.x response, parsed from bytes by Beast's
+// HTTP parser (boost/beast/http/basic_parser.hpp, which needs no event loop), with llmgw's
+// policy on top: every line ends in CRLF, no field is folded, one Transfer-Encoding field
+// at most and none beside a Content-Length, a status code of 100 or more. Beast reads
+// HTTP/1.0 and HTTP/1.1 only.
+// Pure functions: no socket, so every malformed case is tested directly.
 #include "daemon/http/malformed_response.h"
 #include <cstddef>
 #include <functional>
@@ -39,7 +43,8 @@ struct ResponseHead {
 std::optional<std::size_t> find_head_end(std::string_view data);
 
 // Parses a complete head (as delimited by find_head_end). Throws MalformedResponse(malformed)
-// on a malformed status line or field; the message never repeats a field value.
+// on anything else: a head without its end, a malformed line, status line or field, or
+// framing fields as above; the message never repeats a field value.
 ResponseHead parse_response_head(std::string_view head);
 
 }  // namespace llmgw::daemon

@@ -42,11 +42,17 @@ TEST_CASE("response head: status line and fields are parsed, values trimmed") {
   CHECK_FALSE(head.header("Content-Length").has_value());
 }
 
-TEST_CASE("response head: the end is found with CRLF or bare LF lines, not before") {
+TEST_CASE("response head: the end is found with CRLF or bare LF lines, not before, and a "
+          "bare LF is then refused") {
   CHECK(find_head_end("HTTP/1.1 200 OK\r\nA: b\r\n") == std::nullopt);
   CHECK(find_head_end("HTTP/1.1 200 OK\r\n\r\nbody") == 19);
-  CHECK(find_head_end("HTTP/1.1 204\nA: b\n\nrest") == 19);
-  CHECK(render(parse_response_head("HTTP/1.1 204\nA: b\n\n")) == "HTTP/1.1 204 keep-alive\nA=b");
+  CHECK(find_head_end("HTTP/1.1 204 \nA: b\n\nrest") == 20);
+  CHECK(protocol_error_of("HTTP/1.1 204 \nA: b\n\n") ==
+        "malformed response: line ending in a bare LF");
+  CHECK(protocol_error_of("HTTP/1.1 204 \r\nA: b\n\r\n") ==
+        "malformed response: line ending in a bare LF");
+  CHECK(protocol_error_of("HTTP/1.1 204 \r\nA: b\r\n") ==
+        "malformed response: header section without its end");
 }
 
 TEST_CASE("response head: keep-alive follows the version and Connection") {
@@ -60,6 +66,10 @@ TEST_CASE("response head: malformed heads are protocol errors that never echo va
   CHECK(protocol_error_of("HTTP/2 200 OK\r\n\r\n") == "malformed response: bad status line");
   CHECK(protocol_error_of("HTTP/1.1 20 OK\r\n\r\n") == "malformed response: bad status line");
   CHECK(protocol_error_of("HTTP/1.1 200OK\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 200\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.2 200 OK\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 200 O\x01K\r\n\r\n") == "malformed response: bad status line");
+  CHECK(protocol_error_of("HTTP/1.1 099 Early\r\n\r\n") == "malformed response: bad status code");
   CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n") ==
         "malformed response: header field without a name");
   CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nBad Name: sk-secret\r\n\r\n") ==
@@ -68,6 +78,31 @@ TEST_CASE("response head: malformed heads are protocol errors that never echo va
         "malformed response: folded header field");
   CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nA: sk-\0secret\r\n\r\n"sv) ==
         "malformed response: control character in header field 'A'");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nA: b\r\nB: sk-\x7fsecret\r\n\r\n") ==
+        "malformed response: control character in header field 'B'");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nB: sk-\rsecret\r\n\r\n") ==
+        "malformed response: control character in header field 'B'");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nConnection: close sk-secret\r\n\r\n") ==
+        "malformed response: bad value in header field 'Connection'");
+}
+
+TEST_CASE("response head: the framing fields are refused when they could be read two ways") {
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n") ==
+        "malformed response: both Content-Length and Transfer-Encoding");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+                          "transfer-encoding: gzip\r\n\r\n") ==
+        "malformed response: more than one Transfer-Encoding field");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\n") ==
+        "malformed response: differing Content-Length values");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n") ==
+        "malformed response: differing Content-Length values");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nContent-Length: 3,,3\r\n\r\n") ==
+        "malformed response: bad Content-Length");
+  CHECK(protocol_error_of("HTTP/1.1 200 OK\r\nContent-Length: 0x3\r\n\r\n") ==
+        "malformed response: bad Content-Length");
+  CHECK(render(parse_response_head("HTTP/1.1 200 OK\r\nContent-Length: 3, 3\r\n\r\n")) ==
+        "HTTP/1.1 200 keep-alive\nContent-Length=3, 3");
 }
 
 TEST_CASE("response head: a head over 64 KiB is refused") {

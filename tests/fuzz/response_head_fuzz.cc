@@ -2,12 +2,18 @@
 // the body it announces (BodyDecoder::for_response). Each verdict is compared with the
 // reading the headers state, written here on its own. Aborts when
 // - find_head_end finds another end than after the first empty line (lines end in LF, CR
-//   LF or not), past k_max_head_bytes, or finds one in a shorter read of the same bytes;
-// - parse_response_head accepts a head whose status line is not "HTTP/1.<digit> <3 digits>"
-//   (a code of 100 or more) with nothing or a space and a reason after it, or a field
-//   line that is folded, has no token before its colon, or holds a NUL or a CR in its
-//   value; refuses a head that is fine; or reads other fields than each line's name and
-//   its value trimmed of blanks, in order;
+//   LF or not: a head with bare LFs is found, then refused), past k_max_head_bytes, or
+//   finds one in a shorter read of the same bytes;
+// - parse_response_head (Beast's parser and llmgw's policy) gives another verdict than
+//   these rules, in this order: a head without its end is refused; every line ends in
+//   CRLF; no field line is folded; at most one Transfer-Encoding field, and none beside
+//   a Content-Length; the status line is "HTTP/1.<0 or 1> <3 digits> <reason>" (a code of
+//   100 or more; the reason without control characters but tabs); each field line, in
+//   order, has a token before its colon and a value without control characters but
+//   tabs; a Connection or Proxy-Connection value is a list of tokens; a Content-Length
+//   value is a list of decimal numbers, none empty, equal to each other and to those
+//   before; or it reads other fields than each line's name and its value trimmed of
+//   blanks, in order;
 // - a refusal says anything but its fixed message (a field name, never a value, in it);
 // - keep_alive() or the framing of the body is not what the fields say (RFC 9112 6.3:
 //   nothing after a HEAD, 1xx, 204 or 304; chunked when it is the last transfer coding,
@@ -87,17 +93,114 @@ struct Expected {
   std::string refusal;  // the message, when refused
 };
 
+bool is_control_in_text(char c) {
+  return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+}
+
+bool is_token(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return is_tchar(c); });
+}
+
+// The elements of a comma-separated list, trimmed, empty ones included.
+std::vector<std::string_view> list_elements(std::string_view value) {
+  std::vector<std::string_view> elements;
+  for (;;) {
+    std::size_t comma = value.find(',');
+    elements.push_back(trimmed(value.substr(0, comma)));
+    if (comma == std::string_view::npos) {
+      return elements;
+    }
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// Tokens separated by commas, empty elements allowed.
+bool is_token_list(std::string_view value) {
+  std::vector<std::string_view> elements = list_elements(value);
+  return std::all_of(elements.begin(), elements.end(),
+                     [](std::string_view e) { return e.empty() || is_token(e); });
+}
+
+// Why a Content-Length value is refused ("" when it is not), given the value of those
+// before it (`before`, which it sets).
+std::string length_refusal(std::string_view value, std::optional<std::uint64_t>& before) {
+  std::vector<std::string_view> elements = list_elements(value);
+  bool any = false;
+  bool empty = false;
+  for (std::string_view element : elements) {
+    if (element.empty()) {
+      empty = true;
+    } else if (!is_token(element)) {
+      return "bad Content-Length";
+    } else {
+      any = true;
+    }
+  }
+  if (!any) {
+    return "bad Content-Length";
+  }
+  for (std::string_view element : elements) {
+    if (element.empty()) {
+      continue;
+    }
+    std::uint64_t number = 0;
+    for (char c : element) {
+      const std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
+      if (!is_digit(c) || number > (UINT64_MAX - digit) / 10) {
+        return "bad Content-Length";
+      }
+      number = number * 10 + digit;
+    }
+    if (before && *before != number) {
+      return "differing Content-Length values";
+    }
+    before = number;
+  }
+  return empty ? "bad Content-Length" : "";
+}
+
 Expected expected_head(std::string_view head) {
   Expected expected;
-  std::vector<std::string_view> lines = lines_of(head);
-  if (lines.empty()) {
-    expected.refusal = "empty response";
+  if (expected_head_end(head) != head.size()) {
+    expected.refusal = "header section without its end";
+    return expected;
+  }
+  std::vector<std::string_view> lines;
+  std::size_t codings = 0;
+  std::size_t lengths = 0;
+  for (std::string_view rest = head; !rest.empty();) {
+    std::size_t lf = rest.find('\n');
+    if (lf == 0 || rest[lf - 1] != '\r') {
+      expected.refusal = "line ending in a bare LF";
+      return expected;
+    }
+    std::string_view line = rest.substr(0, lf - 1);
+    rest.remove_prefix(lf + 1);
+    if (!lines.empty() && !line.empty() && (line[0] == ' ' || line[0] == '\t')) {
+      expected.refusal = "folded header field";
+      return expected;
+    }
+    if (!lines.empty()) {
+      std::string name = lowered(line.substr(0, line.find(':')));
+      codings += name == "transfer-encoding" ? 1 : 0;
+      lengths += name == "content-length" ? 1 : 0;
+    }
+    lines.push_back(line);
+  }
+  if (codings > 1) {
+    expected.refusal = "more than one Transfer-Encoding field";
+    return expected;
+  }
+  if (codings > 0 && lengths > 0) {
+    expected.refusal = "both Content-Length and Transfer-Encoding";
     return expected;
   }
   std::string_view status = lines[0];
-  if (status.size() < 12 || status.substr(0, 7) != "HTTP/1." || !is_digit(status[7]) ||
-      status[8] != ' ' || !is_digit(status[9]) || !is_digit(status[10]) ||
-      !is_digit(status[11]) || (status.size() > 12 && status[12] != ' ')) {
+  if (status.size() < 13 || status.substr(0, 5) != "HTTP/" || !is_digit(status[5]) ||
+      status[6] != '.' || !is_digit(status[7]) || status[8] != ' ' || !is_digit(status[9]) ||
+      !is_digit(status[10]) || !is_digit(status[11]) || status[12] != ' ' ||
+      std::any_of(status.begin() + 13, status.end(), is_control_in_text) || status[5] != '1' ||
+      (status[7] != '0' && status[7] != '1')) {
     expected.refusal = "bad status line";
     return expected;
   }
@@ -107,23 +210,30 @@ Expected expected_head(std::string_view head) {
     expected.refusal = "bad status code";
     return expected;
   }
+  std::optional<std::uint64_t> length;
   for (std::size_t i = 1; i < lines.size() && !lines[i].empty(); ++i) {
     std::string_view line = lines[i];
     std::size_t colon = line.find(':');
-    if (line[0] == ' ' || line[0] == '\t') {
-      expected.refusal = "folded header field";
-    } else if (colon == std::string_view::npos || colon == 0) {
+    if (colon == std::string_view::npos || colon == 0) {
       expected.refusal = "header field without a name";
-    } else if (!std::all_of(line.begin(), line.begin() + colon, [](char c) { return is_tchar(c); })) {
-      expected.refusal = "bad header field name";
-    } else if (std::string_view value = trimmed(line.substr(colon + 1));
-               value.find('\0') != std::string_view::npos || value.find('\r') != std::string_view::npos) {
-      expected.refusal = "control character in header field '" + std::string(line.substr(0, colon)) + "'";
-    } else {
-      expected.head.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
-      continue;
+      return expected;
     }
-    return expected;
+    std::string name(line.substr(0, colon));
+    std::string_view value = trimmed(line.substr(colon + 1));
+    if (!is_token(name)) {
+      expected.refusal = "bad header field name";
+    } else if (std::any_of(value.begin(), value.end(), is_control_in_text)) {
+      expected.refusal = "control character in header field '" + name + "'";
+    } else if ((lowered(name) == "connection" || lowered(name) == "proxy-connection") &&
+               !is_token_list(value)) {
+      expected.refusal = "bad value in header field '" + name + "'";
+    } else if (lowered(name) == "content-length") {
+      expected.refusal = length_refusal(value, length);
+    }
+    if (!expected.refusal.empty()) {
+      return expected;
+    }
+    expected.head.headers.emplace_back(name, std::string(value));
   }
   return expected;
 }

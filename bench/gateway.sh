@@ -11,6 +11,9 @@
 #                                         short one), as agents and long chats send
 #   PROFILE=/tmp/gw bench/gateway.sh     also records a perf profile (dwarf call graphs) of llmgw during its
 #                                         last round at each connection count (/tmp/gw.c64.data)
+#   BASELINE=/tmp/old/llmgw bench/gateway.sh   also measures that binary (an earlier build) on
+#                                         the chat lane, as target `baseline`, in the same
+#                                         rounds: a before-and-after that noise hits alike
 #
 # Prints, per target and connection count, requests/s, p50/p99 latency, CPU time per
 # request of the target's own processes, and each figure's ratio to nginx in the same
@@ -23,7 +26,8 @@ duration=${DURATION:-5}
 connections=${CONNECTIONS:-"1 16 64"}
 prompt_bytes=${PROMPT_BYTES:-0}
 [[ $prompt_bytes =~ ^[0-9]+$ ]] || { echo "bench: PROMPT_BYTES must be a number of bytes" >&2; exit 2; }
-for tool in nginx wrk "$llmgw"; do
+baseline=${BASELINE:-}
+for tool in nginx wrk "$llmgw" ${baseline:+"$baseline" sqlite3}; do
   command -v "$tool" >/dev/null || { echo "bench: missing $tool (apt-get install -y nginx wrk; build first)" >&2; exit 1; }
 done
 
@@ -66,6 +70,18 @@ MOCK_API_KEY=bench-credential "$llmgw" serve --listen "127.0.0.1:$gateway_port" 
 pids+=($!)
 gateway_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null && break; sleep 0.05; done
+targets="direct nginx llmgw llmgw-msg llmgw-xlat"
+if [ -n "$baseline" ]; then
+  # Its own copy of the database: the same key, catalog and (empty) books.
+  sqlite3 "$LLMGW_DB" ".backup '$work/baseline.db'"
+  baseline_port=$(free_port)
+  LLMGW_DB="$work/baseline.db" MOCK_API_KEY=bench-credential "$baseline" serve \
+    --listen "127.0.0.1:$baseline_port" --access-log off 2>"$work/baseline.log" &
+  pids+=($!)
+  baseline_pid=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$baseline_port/healthz" >/dev/null && break; sleep 0.05; done
+  targets="$targets baseline"
+fi
 
 # A wrk script that POSTs `before` + the message + `after` (the message PROMPT_BYTES long, or
 # a short one), with the header fields given after them ("name: value").
@@ -124,6 +140,7 @@ for c in $connections; do
     run llmgw "$gateway_port" "$gateway_pid" "$c"
     run llmgw-msg "$gateway_port" "$gateway_pid" "$c"
     run llmgw-xlat "$gateway_port" "$gateway_pid" "$c"
+    [ -z "$baseline" ] || run baseline "$baseline_port" "$baseline_pid" "$c"
   done
 done
 
@@ -132,7 +149,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[i
 printf '%-10s %4s %10s %9s %9s %10s %9s %9s\n' target conns "req/s" "p50 us" "p99 us" "cpu us/req" "rps/ngx" "cpu/ngx"
 for c in $connections; do
   nr=$(echo "${rps[nginx,$c]}" | median); nc=$(echo "${cpu[nginx,$c]}" | median)
-  for t in direct nginx llmgw llmgw-msg llmgw-xlat; do
+  for t in $targets; do
     r=$(echo "${rps[$t,$c]}" | median)
     a=$(for v in ${p50[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)
     b=$(for v in ${p99[$t,$c]}; do echo "$v" | to_us; done | tr '\n' ' ' | median)

@@ -188,7 +188,13 @@ ResponseHead parse_response_head(std::string_view head) {
   if (head.size() > k_max_head_bytes) {
     malformed("header section larger than " + std::to_string(k_max_head_bytes) + " bytes");
   }
-  if (find_head_end(head) != head.size()) {
+  std::optional<std::size_t> end;
+  try {
+    end = find_head_end(head);
+  } catch (const MalformedResponse&) {
+    // 64 KiB without an end: the head given is not whole, not too large
+  }
+  if (end != head.size()) {
     malformed("header section without its end");
   }
   check_policy(head);
@@ -213,7 +219,12 @@ ResponseHead parse_response_head(std::string_view head) {
   if (ec == http::error::multiple_content_length) {
     malformed("differing Content-Length values");
   }
-  malformed(field_refusal(line_at(head, reader.fields() + 1)));
+  if (ec == http::error::bad_field || ec == http::error::bad_value ||
+      ec == http::error::bad_line_ending) {
+    // The field that failed is the one after those read: its line (no fold got this far).
+    malformed(field_refusal(line_at(head, reader.fields() + 1)));
+  }
+  malformed("malformed header section");
 }
 
 }  // namespace llmgw::daemon

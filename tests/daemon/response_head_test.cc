@@ -116,4 +116,7 @@ TEST_CASE("response head: a head over 64 KiB is refused") {
           "malformed response: header section larger than 65536 bytes");
   }
   CHECK(find_head_end(std::string_view(big).substr(0, 1000)) == std::nullopt);
+  // Given to the parser whole, 64 KiB without an end are a head without its end.
+  CHECK(protocol_error_of(std::string_view(big).substr(0, k_max_head_bytes)) ==
+        "malformed response: header section without its end");
 }

@@ -121,6 +121,10 @@ void Accountant::commit_queued(std::unique_lock<CheckedMutex>& lock) {
   tickets.swap(m_tickets);
   lock.unlock();
   const auto outcomes = commit_batch(records, reservations);
+  // Counted before any of its requests hears of it.
+  lock.lock();
+  ++m_batches;
+  lock.unlock();
   for (std::size_t i = 0; i < tickets.size(); ++i) {
     if (outcomes && (*outcomes)[i] == RecordOutcome::committed) {
       tickets[i]->committed();
@@ -134,7 +138,6 @@ void Accountant::commit_queued(std::unique_lock<CheckedMutex>& lock) {
   tickets.clear();
   lock.lock();
   m_spare = {std::move(records), std::move(reservations), std::move(tickets)};
-  ++m_batches;
   if (m_unrolled == 0) {
     m_rollup_due = std::chrono::steady_clock::now() + k_rollup_interval;
   }

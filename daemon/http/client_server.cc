@@ -45,9 +45,17 @@ void close_after_unread_body(int socket, int interrupt) {
   }
 }
 
-// An accept() that failed for this connection alone, or for want of a resource that
-// closing connections frees: the listener goes on (after a pause for the latter).
+// An accept() that failed for want of a resource that closing connections frees.
+bool is_shortage(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
+
+// An accept() that failed for this connection alone, or for a shortage: the listener goes
+// on (after a pause for a shortage).
 bool is_passing(int error) {
+  if (is_shortage(error)) {
+    return true;
+  }
   switch (error) {
     case EINTR:
     case ECONNABORTED:
@@ -60,18 +68,10 @@ bool is_passing(int error) {
     case EHOSTUNREACH:
     case EOPNOTSUPP:
     case ENETUNREACH:
-    case EMFILE:
-    case ENFILE:
-    case ENOBUFS:
-    case ENOMEM:
       return true;
     default:
       return false;
   }
-}
-
-bool is_shortage(int error) {
-  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
 }
 
 }  // namespace

@@ -263,10 +263,9 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
   return served;
 }
 
-bool serve_connection(ClientConnection& connection, const Routes& routes,
+void serve_connection(ClientConnection& connection, const Routes& routes,
                       const SessionSettings& settings, int stop,
                       const std::atomic<bool>& draining) {
-  bool ok = false;
   std::chrono::milliseconds idle = connection.limits().first_byte;
   for (;;) {
     // A connection holds a turn (one of the pool's) only while a request is under way:
@@ -279,12 +278,11 @@ bool serve_connection(ClientConnection& connection, const Routes& routes,
     idle = connection.limits().keep_alive;
     connection.begin_head();
     Served served = serve_request(connection, routes, settings);
-    ok = served.written;
-    if (!ok || served.connection_ends || draining || connection.phase() != RequestPhase::handled) {
+    if (!served.written || served.connection_ends || draining || connection.phase() != RequestPhase::handled) {
       break;
     }
   }
-  return connection.settle() && ok;  // the last response may still wait for its commit
+  connection.settle();  // the last response may still wait for its commit
 }
 
 }  // namespace llmgw::daemon

@@ -34,8 +34,8 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
 // after), a response ends the connection or fails, `stop` (a file descriptor) turns
 // readable while it waits for a request, or `draining` is true after a response. The
 // connection holds a turn of its fiber pool only while a request is under way. Then
-// waits for the last response's commit. True when every response went out whole.
-bool serve_connection(ClientConnection& connection, const Routes& routes,
+// waits for the last response's commit.
+void serve_connection(ClientConnection& connection, const Routes& routes,
                       const SessionSettings& settings, int stop,
                       const std::atomic<bool>& draining);
 

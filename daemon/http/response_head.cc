@@ -1,10 +1,10 @@
 #include "daemon/http/response_head.h"
 
+#include "daemon/http/head_parser.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/malformed_response.h"
 
-#include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
@@ -14,17 +14,15 @@ namespace llmgw::daemon {
 namespace {
 
 namespace http = boost::beast::http;
-using BeastView = boost::beast::string_view;
 using BeastError = boost::beast::error_code;
 
 [[noreturn]] void malformed(const std::string& what) {
   throw MalformedResponse(MalformedResponse::Kind::malformed, "malformed response: " + what);
 }
 
-// Beast's reader of a response head, filling a ResponseHead. It reads the head only: a
-// body is BodyDecoder's. A status line that Beast reads but llmgw does not take (a code
-// under 100) stops it, with the refusal kept.
-class HeadReader final : public http::basic_parser<false> {
+// Beast's reader of a response head, filling a ResponseHead. A status line that Beast
+// reads but llmgw does not take (a code under 100) stops it, with the refusal kept.
+class HeadReader final : public HeadParser<false> {
 public:
   explicit HeadReader(ResponseHead& head) : m_head(head) {
     header_limit(k_max_head_bytes);
@@ -34,10 +32,7 @@ public:
   const char* refusal() const { return m_refusal; }
 
 private:
-  void on_request_impl(http::verb, BeastView, BeastView, int,
-                       BeastError&) override {}
-  void on_response_impl(int code, BeastView, int version,
-                        BeastError& ec) override {
+  void on_response_impl(int code, View, int version, Error& ec) override {
     if (code < 100) {
       m_refusal = "bad status code";
       ec = http::error::bad_status;
@@ -46,24 +41,10 @@ private:
     m_head.status = code;
     m_head.minor_version = version % 10;
   }
-  void on_field_impl(http::field, BeastView name, BeastView value,
-                     BeastError&) override {
+  void on_field_impl(Field, View name, View value, Error&) override {
     m_head.headers.emplace_back(std::string(name.data(), name.size()),
                                 std::string(value.data(), value.size()));
   }
-  void on_header_impl(BeastError&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>&,
-                         BeastError&) override {}
-  std::size_t on_body_impl(BeastView body, BeastError&) override {
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, BeastView,
-                            BeastError&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, BeastView body,
-                                 BeastError&) override {
-    return body.size();
-  }
-  void on_finish_impl(BeastError&) override {}
 
   ResponseHead& m_head;
   const char* m_refusal = nullptr;

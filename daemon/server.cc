@@ -49,8 +49,9 @@ HttpError error_for_status(int status) {
   }
 }
 
-// What a client that overstepped a bound of its connection is told (when the connection
-// is not simply closed: a request line that never ends gets no answer).
+// What a client whose request broke a bound of its connection or a rule of its head is
+// told (when the connection is not simply closed: a request line that never ends gets no
+// answer).
 std::optional<HttpError> error_for_breach(Breach breach) {
   switch (breach) {
     case Breach::head_timeout:
@@ -60,6 +61,14 @@ std::optional<HttpError> error_for_breach(Breach breach) {
       return HttpError(431, "headers_too_large", "The request headers are too large");
     case Breach::body_too_large:
       return error_for_status(413);
+    case Breach::malformed_head:
+      return error_for_status(400);
+    case Breach::length_and_coding:
+    case Breach::several_lengths:
+    case Breach::length_not_a_number:
+    case Breach::several_codings:
+    case Breach::coding_not_chunked:
+      return framing_error(breach);
     case Breach::none:
       break;
   }

@@ -5,6 +5,7 @@
 // One task (a fiber, see FiberPool) uses it, from accept to close; it keeps bytes read ahead across the
 // requests of a keep-alive connection. A response that must wait for its usage commit is
 // handed to the commit (see CommitTicket); whatever is written after it waits for it.
+#include "daemon/http/breach.h"
 #include "daemon/runtime/commit_ticket.h"
 
 #include <atomic>
@@ -32,9 +33,6 @@ struct ClientLimits {
 // Where the current request is. The connection may serve another request only when the
 // request reached `handled` (its body, if any, was read whole).
 enum class RequestPhase { head, body, handled };
-
-// A bound the client overstepped; the read that met it fails.
-enum class Breach { none, head_timeout, body_timeout, head_too_large, body_too_large };
 
 class ClientConnection final {
 public:
@@ -89,7 +87,10 @@ public:
 
   RequestPhase phase() const { return m_phase; }
   const ClientLimits& limits() const { return m_limits; }
+  // What the current request broke, if anything: a bound a read met, or a rule of its
+  // head the session found (refuse()).
   Breach breach() const { return m_breach; }
+  void refuse(Breach breach) { m_breach = breach; }
 
 private:
   using Clock = std::chrono::steady_clock;

@@ -122,14 +122,15 @@ bool invite_body(ClientConnection& connection, const httplib::Request& request) 
 // only known too large as it arrives).
 bool announced_too_large(const SessionSettings& settings, const httplib::Request& request) {
   const std::string* length = find_header(request.headers, "Content-Length");
-  return length != nullptr && std::stoull(*length) > settings.max_body_bytes;  // see framing_error
+  // 1 to 18 digits (parse_header_lines)
+  return length != nullptr && std::stoull(*length) > settings.max_body_bytes;
 }
 
 // Reads the body the head announced; on failure, the status to answer with.
 // REQUIRES: not announced_too_large().
 int read_body(ClientConnection& connection, const SessionSettings& settings,
               httplib::Request& request) {
-  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {
+  if (find_header(request.headers, "Transfer-Encoding") != nullptr) {  // chunked alone
     return invite_body(connection, request)
                ? read_chunked_body(connection, settings.max_body_bytes, request)
                : 400;
@@ -138,7 +139,7 @@ int read_body(ClientConnection& connection, const SessionSettings& settings,
   if (length == nullptr) {
     return 0;
   }
-  std::size_t bytes = std::stoull(*length);  // digits only: see framing_error
+  std::size_t bytes = std::stoull(*length);  // 1 to 18 digits (parse_header_lines)
   if (bytes == 0) {
     return 0;
   }
@@ -233,8 +234,13 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
   }
   const bool request_line_ok = parse_request_line(connection.buffered().substr(0, *line), request);
   std::size_t head = request_line_ok ? read_head(connection, *line) : 0;
-  if (head == 0 ||
-      !parse_header_lines(connection.buffered().substr(*line, head - *line - 2), request)) {
+  Breach breach = head == 0 ? Breach::malformed_head
+                            : parse_header_lines(connection.buffered().substr(*line, head - *line),
+                                                 request);
+  if (breach != Breach::none) {
+    if (connection.breach() == Breach::none) {
+      connection.refuse(breach);  // a bound the head met tells more
+    }
     connection.consume(head);
     response.status = 400;
     served.connection_ends = true;

@@ -1,10 +1,14 @@
 #include "daemon/http/request_head.h"
 
 #include "core/hex_digit.h"
+#include "daemon/http/head_parser.h"
+#include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <string>
 
 namespace llmgw::daemon {
@@ -16,7 +20,7 @@ bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 
-// A control character but a tab, which a field value may not hold (RFC 9110 5.5).
+// A control character but a tab, which a field line may not hold (RFC 9110 5.5).
 bool is_control_in_value(char c) {
   return is_control(c) && c != '\t';
 }
@@ -53,6 +57,100 @@ bool is_known_method(std::string_view method) {
   return false;
 }
 
+using BeastError = boost::beast::error_code;
+
+// Beast's reader of a request head, filling a request: its line (method, target and
+// version as sent) and its fields.
+class RequestReader final : public HeadParser<true> {
+public:
+  explicit RequestReader(httplib::Request& request) : RequestReader(request, request.headers) {}
+  RequestReader(httplib::Request& request, httplib::Headers& fields)
+      : m_request(request), m_fields(fields) {
+    header_limit(std::numeric_limits<std::uint32_t>::max());  // the connection bounds the head
+    body_limit(boost::none);  // a body's size is not the head's business
+  }
+  bool line_read() const { return m_line_read; }
+
+private:
+  void on_request_impl(Verb, View method, View target, int version, Error&) override {
+    m_request.method.assign(method.data(), method.size());
+    m_request.target.assign(target.data(), target.size());
+    m_request.version = version == 11 ? "HTTP/1.1" : "HTTP/1.0";  // Beast takes only these
+    m_line_read = true;
+  }
+  void on_field_impl(Field, View name, View value, Error&) override {
+    m_fields.emplace(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
+  }
+
+  httplib::Request& m_request;
+  httplib::Headers& m_fields;
+  bool m_line_read = false;
+};
+
+// Whether `value` is a Content-Length of 1 to 18 digits (a number of bytes that cannot
+// overflow, however it is read).
+bool is_length(std::string_view value) {
+  return !value.empty() && value.size() <= 18 &&
+         std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The policy llmgw adds to Beast's reading of a header section, checked first: each line
+// ends in CRLF (a bare LF is where a proxy and llmgw could split lines differently), is
+// at most k_max_header_line_bytes long, is not folded and holds no control character but
+// a tab, and the last one is empty; then the framing fields (a field's name here is what precedes its first colon). Beast refuses
+// framing it cannot read, but with one error for all: these are told apart.
+Breach policy_breach(std::string_view section) {
+  std::size_t lengths = 0;
+  std::size_t codings = 0;
+  bool numbers = true;
+  bool chunked = true;
+  for (;;) {
+    std::size_t end = section.find('\n');
+    if (end == std::string_view::npos || end == 0 || section[end - 1] != '\r' ||
+        end + 1 > k_max_header_line_bytes) {
+      return Breach::malformed_head;
+    }
+    std::string_view line = section.substr(0, end - 1);
+    section.remove_prefix(end + 1);
+    if (line.empty()) {
+      break;
+    }
+    if (is_blank(line.front())) {
+      return Breach::malformed_head;  // folded
+    }
+    if (std::any_of(line.begin(), line.end(), is_control_in_value)) {
+      return Breach::malformed_head;  // a NUL, a bare CR: a proxy may cut the value there, or not
+    }
+    std::size_t colon = line.find(':');
+    std::string_view name = line.substr(0, colon);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view() : trim_blanks(line.substr(colon + 1));
+    if (equals_ignoring_case(name, "Content-Length")) {
+      ++lengths;
+      numbers = numbers && is_length(value);
+    } else if (equals_ignoring_case(name, "Transfer-Encoding")) {
+      ++codings;
+      chunked = chunked && equals_ignoring_case(value, "chunked");
+    }
+  }
+  if (!section.empty()) {
+    return Breach::malformed_head;  // bytes after the empty line
+  }
+  if (lengths > 0 && codings > 0) {
+    return Breach::length_and_coding;
+  }
+  if (lengths > 1) {
+    return Breach::several_lengths;
+  }
+  if (codings > 1) {
+    return Breach::several_codings;
+  }
+  if (!numbers) {
+    return Breach::length_not_a_number;
+  }
+  return chunked ? Breach::none : Breach::coding_not_chunked;
+}
+
 }  // namespace
 
 std::optional<std::size_t> line_end(std::string_view data, std::size_t from) {
@@ -75,61 +173,33 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
 }
 
 bool parse_request_line(std::string_view line, httplib::Request& request) {
-  if (line.size() < 2 || line.substr(line.size() - 2) != "\r\n") {
+  RequestReader reader(request);
+  BeastError ec;
+  // Beast reads a request line as soon as it is in: the rest of the head is not needed.
+  std::size_t read = reader.put(boost::asio::const_buffer(line.data(), line.size()), ec);
+  if (!reader.line_read() || read != line.size() || !is_known_method(request.method)) {
     return false;
   }
-  line.remove_suffix(2);
-  if (std::any_of(line.begin(), line.end(), is_control)) {
-    return false;
-  }
-  // Parts separated by spaces; empty parts (several spaces in a row) do not count.
-  std::array<std::string_view, 3> parts;
-  std::size_t count = 0;
-  while (!line.empty()) {
-    std::size_t space = line.find(' ');
-    std::string_view part = trim_blanks(line.substr(0, space));
-    if (!part.empty()) {
-      if (count == parts.size()) {
-        return false;
-      }
-      parts[count++] = part;
-    }
-    line.remove_prefix(space == std::string_view::npos ? line.size() : space + 1);
-  }
-  if (count != parts.size() || !is_known_method(parts[0]) ||
-      (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0")) {
-    return false;
-  }
-  request.method.assign(parts[0]);
-  request.target.assign(parts[1].substr(0, parts[1].find('#')));
-  request.version.assign(parts[2]);
+  request.target.erase(std::min(request.target.find('#'), request.target.size()));
   std::string_view target = request.target;
   request.path = percent_decoded(target.substr(0, target.find('?')));
   return std::none_of(request.path.begin(), request.path.end(), is_control);
 }
 
-bool parse_header_lines(std::string_view lines, httplib::Request& request) {
-  while (!lines.empty()) {
-    std::size_t end = lines.find('\n');
-    std::size_t length = end == std::string_view::npos ? lines.size() : end + 1;
-    std::string_view line = lines.substr(0, length);
-    lines.remove_prefix(length);
-    if (line.size() > k_max_header_line_bytes || line.size() < 2 ||
-        line[line.size() - 2] != '\r' || line.back() != '\n') {
-      return false;
-    }
-    line.remove_suffix(2);
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return false;  // no name, a folded line, or blanks before the colon
-    }
-    std::string_view value = trim_blanks(line.substr(colon + 1));
-    if (std::any_of(value.begin(), value.end(), is_control_in_value)) {
-      return false;  // a NUL, a bare CR: a proxy may cut the value there, or not
-    }
-    request.headers.emplace(std::string(line.substr(0, colon)), std::string(value));
+Breach parse_header_lines(std::string_view section, httplib::Request& request) {
+  if (Breach breach = policy_breach(section); breach != Breach::none) {
+    return breach;
   }
-  return true;
+  // Beast reads fields after a request line: a fixed one, since the request's own was
+  // read before (parse_request_line), and the fields do not depend on it.
+  httplib::Request line_holder;
+  RequestReader reader(line_holder, request.headers);
+  static constexpr std::string_view k_line = "GET / HTTP/1.1\r\n";
+  BeastError ec;
+  reader.put(boost::asio::const_buffer(k_line.data(), k_line.size()), ec);
+  std::size_t read = reader.put(boost::asio::const_buffer(section.data(), section.size()), ec);
+  return !ec && reader.is_header_done() && read == section.size() ? Breach::none
+                                                                    : Breach::malformed_head;
 }
 
 }  // namespace llmgw::daemon

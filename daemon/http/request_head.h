@@ -1,13 +1,18 @@
 #pragma once
-// A client's request head (HTTP/1.0 and 1.1) parsed from bytes. Pure functions: no
-// socket, so every malformed case is tested directly. A request line of three parts
-// separated by spaces, ending in CRLF; header lines "name: value" ending in CRLF, the
-// value trimmed and taken as sent (never percent-decoded), empty or not; the head ends at
-// an empty CRLF line. A header line that a front proxy might read otherwise is refused
-// rather than skipped: one ending in a bare LF, a folded one, one without a name or with
-// blanks or other characters than a token's before the colon (a "Transfer-Encoding :"
-// that llmgw ignored and a proxy honoured would let requests be smuggled), one whose
-// value holds a control character other than a tab (a NUL, a bare CR, DEL).
+// A client's request head (HTTP/1.0 and 1.1) read from bytes by Beast's HTTP/1.1 parser
+// (boost/beast/http), with llmgw's stricter policy checked first. Pure functions: no
+// socket, so every malformed case is tested directly. A request line is a known method, a
+// target and HTTP/1.0 or HTTP/1.1, separated by single spaces and ending in CRLF; header
+// lines are "name: value" ending in CRLF, the value trimmed and taken as sent (never
+// percent-decoded), empty or not; the head ends at an empty CRLF line. A header line that
+// a front proxy might read otherwise is refused rather than skipped: one ending in a bare
+// LF, a folded one, one without a name or with blanks or other characters than a token's
+// before the colon (a "Transfer-Encoding :" that llmgw ignored and a proxy honoured would
+// let requests be smuggled), one whose value holds a control character other than a tab
+// (a NUL, a bare CR, DEL), a Connection that is not a list of tokens; and so is a head
+// that states its body's end in more than one way (see Breach).
+#include "daemon/http/breach.h"
+
 #include <httplib.h>
 
 #include <cstddef>
@@ -32,14 +37,15 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
                                     std::size_t from = 0);
 
 // Fills the method, target, path (the target before any '?' or '#', percent-decoded)
-// and version of `request` from `line` (CRLF included). False when it is malformed: not
-// three parts, an unknown method, a version other than HTTP/1.0 and HTTP/1.1, a control
-// character in the line or in the decoded path.
+// and version of `request` from `line` (CRLF included). False when it is malformed (see
+// above), or a control character is in the decoded path. Read before the rest of the
+// head arrives, so that a line that is not HTTP is refused at once.
 bool parse_request_line(std::string_view line, httplib::Request& request);
 
-// Adds the fields of `lines` (the header lines of a head, the empty line excluded) to
-// `request.headers`. False when a line is malformed (see above) or longer than
-// k_max_header_line_bytes.
-bool parse_header_lines(std::string_view lines, httplib::Request& request);
+// Adds the fields of `section` (the header lines of a head and the empty line that ends
+// it) to `request.headers`. Breach::none when they are well formed; else
+// Breach::malformed_head, or the framing rule the fields break: one Content-Length of 1 to
+// 18 digits, or one Transfer-Encoding that is "chunked", never both.
+Breach parse_header_lines(std::string_view section, httplib::Request& request);
 
 }  // namespace llmgw::daemon

@@ -8,12 +8,14 @@ using namespace llmgw::daemon;
 
 namespace {
 
-// The fields parse_header_lines reads from `lines`, as "name=value" lines in the
-// header map's order; "rejected" when it refuses them.
+// The fields parse_header_lines reads from `lines` (the empty line that ends the head
+// added), as "name=value" lines in the header map's order; "rejected" when it refuses them
+// as malformed.
 std::string fields_of(const std::string& lines) {
   httplib::Request request;
-  if (!parse_header_lines(lines, request)) {
-    return "rejected";
+  Breach breach = parse_header_lines(lines + "\r\n", request);
+  if (breach != Breach::none) {
+    return breach == Breach::malformed_head ? "rejected" : "framing";
   }
   std::string out;
   for (const auto& [name, value] : request.headers) {
@@ -55,10 +57,10 @@ TEST_CASE("request head: the request line gives method, target, path and version
   CHECK(request.path == "/v1/chat-x");
   CHECK(request.version == "HTTP/1.1");
 
-  httplib::Request spaced;
-  REQUIRE(parse_request_line("GET  /healthz   HTTP/1.0\r\n", spaced));
-  CHECK(spaced.path == "/healthz");
-  CHECK(spaced.version == "HTTP/1.0");
+  httplib::Request old;
+  REQUIRE(parse_request_line("GET /healthz HTTP/1.0\r\n", old));
+  CHECK(old.path == "/healthz");
+  CHECK(old.version == "HTTP/1.0");
 
   httplib::Request stray;
   REQUIRE(parse_request_line("GET /a%zz%4 HTTP/1.1\r\n", stray));
@@ -72,6 +74,10 @@ TEST_CASE("request head: malformed request lines are refused") {
       "\r\n",                      // empty
       "GET /\r\n",                 // two parts
       "GET / HTTP/1.1 extra\r\n",  // four parts
+      "GET  /healthz HTTP/1.1\r\n",  // parts are separated by one space
+      "GET /healthz  HTTP/1.1\r\n",
+      " GET / HTTP/1.1\r\n",
+      "GET / HTTP/1.1 \r\n",
       "FETCH / HTTP/1.1\r\n",      // unknown method
       "get / HTTP/1.1\r\n",        // methods are case-sensitive
       "GET / HTTP/2.0\r\n",        // another version
@@ -130,4 +136,53 @@ TEST_CASE("request head: a header line over 8 KiB is refused") {
   std::string fits = "X: " + std::string(k_max_header_line_bytes - 5, 'a') + "\r\n";
   CHECK(fields_of(fits) != "rejected");
   CHECK(fields_of("X: " + std::string(k_max_header_line_bytes - 4, 'a') + "\r\n") == "rejected");
+}
+
+TEST_CASE("request head: a head that states its body's end in more than one way is refused, each way named") {
+  struct Case {
+    const char* lines;
+    Breach breach;
+  };
+  const Case cases[] = {
+      {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", Breach::length_and_coding},
+      {"transfer-encoding: chunked\r\ncontent-length: 5\r\n", Breach::length_and_coding},
+      {"Content-Length: 5\r\nContent-Length: 5\r\n", Breach::several_lengths},
+      {"Content-Length: 5\r\nContent-Length: x\r\n", Breach::several_lengths},
+      {"Content-Length: 5, 5\r\n", Breach::length_not_a_number},
+      {"Content-Length: +5\r\n", Breach::length_not_a_number},
+      {"Content-Length:\r\n", Breach::length_not_a_number},
+      {"Content-Length: 1234567890123456789\r\n", Breach::length_not_a_number},  // 19 digits
+      {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", Breach::several_codings},
+      {"Transfer-Encoding: gzip, chunked\r\n", Breach::coding_not_chunked},
+      {"Transfer-Encoding: chunked, gzip\r\n", Breach::coding_not_chunked},
+      // Judged after each line's end, length, fold and control characters, before the rest.
+      {"Content-Length: 5\r\nContent-Length: 5\n", Breach::malformed_head},
+      {"Content-Length: 5\r\n Content-Length: 5\r\n", Breach::malformed_head},
+      {"Content-Length: 5\r\nContent-Length: 5\x01\r\n", Breach::malformed_head},
+      {"Content-Length: 5\r\nContent-Length: 6\r\nX(y): 1\r\n", Breach::several_lengths},
+      // A name with a blank before its colon is not Content-Length, and is malformed.
+      {"Content-Length : 5\r\nTransfer-Encoding: chunked\r\n", Breach::malformed_head},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.lines);
+    httplib::Request request;
+    CHECK(parse_header_lines(std::string(c.lines) + "\r\n", request) == c.breach);
+  }
+  httplib::Request sound;
+  CHECK(parse_header_lines("Content-Length: 123456789012345678\r\n\r\n", sound) == Breach::none);
+  CHECK(parse_header_lines("Transfer-Encoding: CHUNKED\r\n\r\n", sound) == Breach::none);
+}
+
+TEST_CASE("request head: a Connection field is a list of tokens") {
+  CHECK(fields_of("Connection: keep-alive, Upgrade\r\n") == "Connection=keep-alive, Upgrade\n");
+  CHECK(fields_of("Connection: ,close,\r\n") == "Connection=,close,\n");
+  CHECK(fields_of("Connection: close;x\r\n") == "rejected");
+  CHECK(fields_of("Connection: \"close\"\r\n") == "rejected");
+}
+
+TEST_CASE("request head: the header section ends at its empty line, and nothing follows it") {
+  httplib::Request request;
+  CHECK(parse_header_lines("Host: a\r\n", request) == Breach::malformed_head);
+  CHECK(parse_header_lines("Host: a\r\n\r\nX: 1\r\n", request) == Breach::malformed_head);
+  CHECK(parse_header_lines("\r\n", request) == Breach::none);
 }

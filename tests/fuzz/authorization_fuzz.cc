@@ -99,8 +99,8 @@ Expected expected_outcome(const httplib::Headers& headers) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   httplib::Request request;
-  if (!llmgw::daemon::parse_header_lines(
-          std::string_view(reinterpret_cast<const char*>(data), size), request)) {
+  const std::string section = std::string(reinterpret_cast<const char*>(data), size) + "\r\n";
+  if (llmgw::daemon::parse_header_lines(section, request) != llmgw::daemon::Breach::none) {
     return 0;  // a malformed line: the head is refused before any key is looked for
   }
   const httplib::Headers& headers = request.headers;

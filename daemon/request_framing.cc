@@ -14,7 +14,7 @@ HttpError bad_framing(const std::string& message) {
 
 }  // namespace
 
-std::optional<HttpError> framing_error(Breach breach) {
+std::optional<HttpError> framing_refusal(Breach breach) {
   switch (breach) {
     case Breach::length_and_coding:
       return bad_framing("Content-Length and Transfer-Encoding must not both be sent");
@@ -31,11 +31,14 @@ std::optional<HttpError> framing_error(Breach breach) {
   }
 }
 
-std::optional<HttpError> framing_error(const httplib::Request& request) {
+std::optional<HttpError> framing_error(const httplib::Request& request, Breach breach) {
   const httplib::Headers& headers = request.headers;
   if (headers.size() > k_max_request_headers) {
     return HttpError(431, "headers_too_large",
                      fmt::format("More than {} request headers", k_max_request_headers));
+  }
+  if (auto refusal = framing_refusal(breach)) {
+    return refusal;
   }
   // Which host a request is for decides where a proxy in front routes it.
   std::size_t hosts = header_count(headers, "Host");

@@ -18,13 +18,14 @@ constexpr std::size_t k_max_request_headers = 100;
 
 // The 400 to answer a head with that broke a framing rule as it was read
 // (Breach::length_and_coding and the four after it); nullopt for any other breach.
-std::optional<HttpError> framing_error(Breach breach);
+std::optional<HttpError> framing_refusal(Breach breach);
 
-// The error to answer `request` (a head read whole, its framing fields sound) with, or
-// nullopt when its framing is sound: a POST has a Content-Length or a Transfer-Encoding;
-// no Content-Encoding but identity; at most k_max_request_headers headers; one Host
-// header (HTTP/1.0 may send none). A 400 says the request is framed in a way a proxy in
-// front may read otherwise: nothing after it on its connection can be trusted.
-std::optional<HttpError> framing_error(const httplib::Request& request);
+// The error to answer `request` with (its head read whole; `breach`, the rule its head
+// broke, if any), or nullopt when its framing is sound: at most k_max_request_headers
+// headers; no framing breach; one Host header (HTTP/1.0 may send none); a POST has a
+// Content-Length or a Transfer-Encoding; no Content-Encoding but identity. A 400 says the
+// request is framed in a way a proxy in front may read otherwise: nothing after it on its
+// connection can be trusted.
+std::optional<HttpError> framing_error(const httplib::Request& request, Breach breach);
 
 }  // namespace llmgw::daemon

@@ -68,7 +68,7 @@ std::optional<HttpError> error_for_breach(Breach breach) {
     case Breach::length_not_a_number:
     case Breach::several_codings:
     case Breach::coding_not_chunked:
-      return framing_error(breach);
+      return framing_refusal(breach);
     case Breach::none:
       break;
   }
@@ -119,13 +119,14 @@ void install_routes(ClientServer& server, Gateway& gateway) {
        {{"GET"}, [&gateway](const Request& q, Response& r, Connection&) { gateway.metrics(q, r); }}},
   };
   // Anything but a known path with its method is 404 or 405 before routing.
-  routes.before = [&gateway, &routes](const Request& request, Response& response, Connection&) {
+  routes.before = [&gateway, &routes](const Request& request, Response& response,
+                                      Connection& connection) {
     if (gateway.draining()) {
       gateway.reject(request, response,
                      HttpError(503, "shutting_down", "The gateway is shutting down"));
       return true;
     }
-    if (auto error = framing_error(request)) {
+    if (auto error = framing_error(request, connection.breach())) {
       if (error->status() == 400) {
         response.set_header("Connection", "close");  // see framing_error
       }
@@ -151,10 +152,13 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   // the bounds of the connection, which the session sees as a failed read.
   routes.on_error = [&gateway](const Request& request, Response& response,
                                Connection& connection) {
+    if (!response.body.empty()) {
+      return;  // answered already (a framing breach by `before`, in its turn)
+    }
     if (auto error = error_for_breach(connection.breach())) {
       response.status = error->status();
       gateway.reject(request, response, *error);
-    } else if (response.body.empty()) {
+    } else {
       gateway.reject(request, response, error_for_status(response.status));
     }
   };

@@ -11,7 +11,7 @@ enum class Breach {
   body_timeout,
   head_too_large,
   body_too_large,
-  malformed_head,       // a request line or header line that is not well formed
+  malformed_head,       // a request line or header line not well formed, or a head cut short
   length_and_coding,    // Content-Length and Transfer-Encoding both
   several_lengths,      // more than one Content-Length field
   length_not_a_number,  // a Content-Length that is not 1 to 18 digits

@@ -153,6 +153,10 @@ bool route(ClientConnection& connection, const Routes& routes, const SessionSett
   if (routes.before && routes.before(request, response, connection)) {
     return true;
   }
+  if (connection.breach() != Breach::none) {
+    response.status = 400;  // where the body ends cannot be told
+    return false;
+  }
   const Routes::Route* route = routes.find(request.path);
   if (route == nullptr || !route->answers(request.method)) {
     return false;
@@ -237,7 +241,7 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
   Breach breach = head == 0 ? Breach::malformed_head
                             : parse_header_lines(connection.buffered().substr(*line, head - *line),
                                                  request);
-  if (breach != Breach::none) {
+  if (breach == Breach::malformed_head) {
     if (connection.breach() == Breach::none) {
       connection.refuse(breach);  // a bound the head met tells more
     }
@@ -249,7 +253,8 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
     return served;
   }
   connection.consume(head);
-  served.connection_ends = client_closes(request);
+  connection.refuse(breach);  // a framing rule, if any: refused once `before` had its say
+  served.connection_ends = breach != Breach::none || client_closes(request);
   connection.end_head(has_body(request));
   bool routed = false;
   try {

@@ -94,16 +94,13 @@ bool is_length(std::string_view value) {
          std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The policy llmgw adds to Beast's reading of a header section, checked first: each line
-// ends in CRLF (a bare LF is where a proxy and llmgw could split lines differently), is
-// at most k_max_header_line_bytes long, is not folded and holds no control character but
-// a tab, and the last one is empty; then the framing fields (a field's name here is what precedes its first colon). Beast refuses
-// framing it cannot read, but with one error for all: these are told apart.
-Breach policy_breach(std::string_view section) {
-  std::size_t lengths = 0;
-  std::size_t codings = 0;
-  bool numbers = true;
-  bool chunked = true;
+// Calls `each(name, value)` for the fields of `section` as llmgw's policy reads them,
+// before Beast does: each line ends in CRLF (a bare LF is where a proxy and llmgw could
+// split lines differently), is at most k_max_header_line_bytes long, is not folded, holds
+// no control character but a tab, and has a token before its colon; the last line is
+// empty. The value is trimmed of blanks. Breach::malformed_head when a line breaks these.
+template <typename Each>
+Breach for_each_policy_field(std::string_view section, Each each) {
   for (;;) {
     std::size_t end = section.find('\n');
     if (end == std::string_view::npos || end == 0 || section[end - 1] != '\r' ||
@@ -113,18 +110,29 @@ Breach policy_breach(std::string_view section) {
     std::string_view line = section.substr(0, end - 1);
     section.remove_prefix(end + 1);
     if (line.empty()) {
-      break;
-    }
-    if (is_blank(line.front())) {
-      return Breach::malformed_head;  // folded
-    }
-    if (std::any_of(line.begin(), line.end(), is_control_in_value)) {
-      return Breach::malformed_head;  // a NUL, a bare CR: a proxy may cut the value there, or not
+      return section.empty() ? Breach::none : Breach::malformed_head;  // bytes after the end
     }
     std::size_t colon = line.find(':');
-    std::string_view name = line.substr(0, colon);
-    std::string_view value =
-        colon == std::string_view::npos ? std::string_view() : trim_blanks(line.substr(colon + 1));
+    // A NUL or a bare CR is where a proxy may cut the value, or not; a folded line or a
+    // blank before the colon has no token there.
+    if (std::any_of(line.begin(), line.end(), is_control_in_value) ||
+        colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+      return Breach::malformed_head;
+    }
+    each(line.substr(0, colon), trim_blanks(line.substr(colon + 1)));
+  }
+}
+
+// The framing rule the fields of `section` break, or Breach::none (malformed_head when a
+// line breaks the policy). Beast is laxer (it takes a list of equal lengths, and a coding
+// that is not chunked as no framing at all) and stops at its first refusal without
+// saying which rule: the policy decides first.
+Breach policy_breach(std::string_view section) {
+  std::size_t lengths = 0;
+  std::size_t codings = 0;
+  bool numbers = true;
+  bool chunked = true;
+  Breach breach = for_each_policy_field(section, [&](std::string_view name, std::string_view value) {
     if (equals_ignoring_case(name, "Content-Length")) {
       ++lengths;
       numbers = numbers && is_length(value);
@@ -132,9 +140,9 @@ Breach policy_breach(std::string_view section) {
       ++codings;
       chunked = chunked && equals_ignoring_case(value, "chunked");
     }
-  }
-  if (!section.empty()) {
-    return Breach::malformed_head;  // bytes after the empty line
+  });
+  if (breach != Breach::none) {
+    return breach;
   }
   if (lengths > 0 && codings > 0) {
     return Breach::length_and_coding;
@@ -177,29 +185,43 @@ bool parse_request_line(std::string_view line, httplib::Request& request) {
   BeastError ec;
   // Beast reads a request line as soon as it is in: the rest of the head is not needed.
   std::size_t read = reader.put(boost::asio::const_buffer(line.data(), line.size()), ec);
-  if (!reader.line_read() || read != line.size() || !is_known_method(request.method)) {
-    return false;
+  if (reader.line_read() && read == line.size() && is_known_method(request.method)) {
+    request.target.erase(std::min(request.target.find('#'), request.target.size()));
+    std::string_view target = request.target;
+    request.path = percent_decoded(target.substr(0, target.find('?')));
+    if (std::none_of(request.path.begin(), request.path.end(), is_control)) {
+      return true;
+    }
   }
-  request.target.erase(std::min(request.target.find('#'), request.target.size()));
-  std::string_view target = request.target;
-  request.path = percent_decoded(target.substr(0, target.find('?')));
-  return std::none_of(request.path.begin(), request.path.end(), is_control);
+  request = httplib::Request();  // nothing of a refused line is logged
+  return false;
 }
 
 Breach parse_header_lines(std::string_view section, httplib::Request& request) {
   if (Breach breach = policy_breach(section); breach != Breach::none) {
+    if (breach != Breach::malformed_head) {
+      // Refused, but answered like any other request (in the format its client asked
+      // for): its fields as the policy read them, Beast being unable to.
+      for_each_policy_field(section, [&request](std::string_view name, std::string_view value) {
+        request.headers.emplace(std::string(name), std::string(value));
+      });
+    }
     return breach;
   }
   // Beast reads fields after a request line: a fixed one, since the request's own was
   // read before (parse_request_line), and the fields do not depend on it.
   httplib::Request line_holder;
-  RequestReader reader(line_holder, request.headers);
+  httplib::Headers fields;
+  RequestReader reader(line_holder, fields);
   static constexpr std::string_view k_line = "GET / HTTP/1.1\r\n";
   BeastError ec;
   reader.put(boost::asio::const_buffer(k_line.data(), k_line.size()), ec);
   std::size_t read = reader.put(boost::asio::const_buffer(section.data(), section.size()), ec);
-  return !ec && reader.is_header_done() && read == section.size() ? Breach::none
-                                                                    : Breach::malformed_head;
+  if (ec || !reader.is_header_done() || read != section.size()) {
+    return Breach::malformed_head;
+  }
+  request.headers.merge(fields);  // the nodes move, no field is copied
+  return Breach::none;
 }
 
 }  // namespace llmgw::daemon

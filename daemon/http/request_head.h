@@ -9,8 +9,8 @@
 // LF, a folded one, one without a name or with blanks or other characters than a token's
 // before the colon (a "Transfer-Encoding :" that llmgw ignored and a proxy honoured would
 // let requests be smuggled), one whose value holds a control character other than a tab
-// (a NUL, a bare CR, DEL), a Connection that is not a list of tokens; and so is a head
-// that states its body's end in more than one way (see Breach).
+// (a NUL, a bare CR, DEL), a Connection or Proxy-Connection that is not a list of tokens;
+// and so is a head that states its body's end in more than one way (see Breach).
 #include "daemon/http/breach.h"
 
 #include <httplib.h>
@@ -43,9 +43,11 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
 bool parse_request_line(std::string_view line, httplib::Request& request);
 
 // Adds the fields of `section` (the header lines of a head and the empty line that ends
-// it) to `request.headers`. Breach::none when they are well formed; else
-// Breach::malformed_head, or the framing rule the fields break: one Content-Length of 1 to
-// 18 digits, or one Transfer-Encoding that is "chunked", never both.
+// it) to `request.headers`. Breach::none when they are well formed; Breach::malformed_head
+// when a line is not (see above; nothing is added then); else the framing rule the fields
+// break, the fields added all the same (so that the refusal is answered like any other
+// request): one Content-Length of 1 to 18 digits, or one Transfer-Encoding that is
+// "chunked", never both.
 Breach parse_header_lines(std::string_view section, httplib::Request& request);
 
 }  // namespace llmgw::daemon

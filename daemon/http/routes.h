@@ -22,7 +22,8 @@ struct Routes {
 
   // Before the body is read: true when it answered the request itself, which then goes
   // no further. A response that a hook or handler gives `Connection: close` ends its
-  // connection.
+  // connection. A head that broke a framing rule (the connection's breach() tells) comes
+  // here too, so that it is refused in its turn; if this does not answer it, it is 400.
   std::function<bool(const httplib::Request&, Response&, ClientConnection&)> before;
   // The methods a path answers and its handler, which runs once the body (a POST's) was
   // read whole. A request for another path or with another method gets no handler

@@ -155,11 +155,12 @@ TEST_CASE("request head: a head that states its body's end in more than one way 
       {"Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", Breach::several_codings},
       {"Transfer-Encoding: gzip, chunked\r\n", Breach::coding_not_chunked},
       {"Transfer-Encoding: chunked, gzip\r\n", Breach::coding_not_chunked},
-      // Judged after each line's end, length, fold and control characters, before the rest.
+      // Judged after each line's end, length, fold, control characters and name.
       {"Content-Length: 5\r\nContent-Length: 5\n", Breach::malformed_head},
       {"Content-Length: 5\r\n Content-Length: 5\r\n", Breach::malformed_head},
       {"Content-Length: 5\r\nContent-Length: 5\x01\r\n", Breach::malformed_head},
-      {"Content-Length: 5\r\nContent-Length: 6\r\nX(y): 1\r\n", Breach::several_lengths},
+      {"Content-Length: 5\r\nContent-Length: 6\r\nX(y): 1\r\n", Breach::malformed_head},
+      {"Content-Length\r\n", Breach::malformed_head},
       // A name with a blank before its colon is not Content-Length, and is malformed.
       {"Content-Length : 5\r\nTransfer-Encoding: chunked\r\n", Breach::malformed_head},
   };
@@ -168,6 +169,13 @@ TEST_CASE("request head: a head that states its body's end in more than one way 
     httplib::Request request;
     CHECK(parse_header_lines(std::string(c.lines) + "\r\n", request) == c.breach);
   }
+  // A head refused for its framing still has its fields, for the answer to be made as
+  // its client asked.
+  httplib::Request refused;
+  CHECK(parse_header_lines("X-Stainless-Lang: js\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                           refused) == Breach::several_lengths);
+  CHECK(refused.headers.size() == 3);
+  CHECK(refused.get_header_value("X-Stainless-Lang") == "js");
   httplib::Request sound;
   CHECK(parse_header_lines("Content-Length: 123456789012345678\r\n\r\n", sound) == Breach::none);
   CHECK(parse_header_lines("Transfer-Encoding: CHUNKED\r\n\r\n", sound) == Breach::none);

@@ -79,8 +79,8 @@ void install_routes(Routes& routes, std::vector<Answered>& answered) {
                   {"/", {{"GET"}, plain}},
                   {"/chunks", {{"GET"}, chunks}}};
   routes.before = [&routes](const httplib::Request& request, Response& response,
-                            ClientConnection&) {
-    if (auto error = framing_error(request)) {
+                            ClientConnection& connection) {
+    if (auto error = framing_error(request, connection.breach())) {
       response.status = error->status();
       if (error->status() == 400) {
         response.set_header("Connection", "close");

@@ -11,13 +11,13 @@
 //   character, refuses one that is, or reads another method, target (without '#...'),
 //   path (the target before '?', percent-decoded, without a control character) or version;
 // - parse_header_lines gives another verdict than this, in this order: malformed when a
-//   line does not end in CRLF, is longer than k_max_header_line_bytes, is folded or holds
-//   a control character but a tab; then the framing breaches (Content-Length with
-//   Transfer-Encoding, several Content-Length, several Transfer-Encoding, a Content-Length
-//   not of 1 to 18 digits, a Transfer-Encoding not "chunked"); then malformed when a line
-//   has no token before its colon or a Connection or Proxy-Connection value is not a
-//   comma-separated list of tokens; or, accepting them, reads other fields than each
-//   line's name and its value trimmed of blanks, in order.
+//   line does not end in CRLF, is longer than k_max_header_line_bytes, holds a control
+//   character but a tab or has no token before its colon (a folded one has none); then
+//   the framing breaches (Content-Length with Transfer-Encoding, several Content-Length,
+//   several Transfer-Encoding, a Content-Length not of 1 to 18 digits, a Transfer-Encoding
+//   not "chunked"); then malformed when a Connection or Proxy-Connection value is not a
+//   comma-separated list of tokens; or reads other fields than each line's name and its
+//   value trimmed of blanks, in order (on a framing breach too).
 //
 // Input layout (FuzzedDataProvider, which takes numbers from the end): the last two bytes
 // are where an earlier read stopped; the rest, from the start, is the bytes of the head.
@@ -151,8 +151,9 @@ Fields expected_fields(std::string_view section) {
     if (line.empty()) {
       break;
     }
-    if (line.front() == ' ' || line.front() == '\t' ||
-        std::any_of(line.begin(), line.end(), [](char c) { return c != '\t' && is_control(c); })) {
+    std::size_t colon = line.find(':');
+    if (std::any_of(line.begin(), line.end(), [](char c) { return c != '\t' && is_control(c); }) ||
+        colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
       return {Breach::malformed_head, {}};
     }
     lines.push_back(line);
@@ -160,12 +161,14 @@ Fields expected_fields(std::string_view section) {
   if (!section.empty()) {
     return {Breach::malformed_head, {}};
   }
+  Fields fields;
   std::size_t lengths = 0, codings = 0;
-  bool numbers = true, chunked = true;
+  bool numbers = true, chunked = true, lists = true;
   for (std::string_view line : lines) {
     std::size_t colon = line.find(':');
     std::string_view name = line.substr(0, colon);
-    std::string_view value = colon == std::string_view::npos ? "" : trimmed(line.substr(colon + 1));
+    std::string_view value = trimmed(line.substr(colon + 1));
+    fields.headers.emplace(std::string(name), std::string(value));
     if (equals_ignoring_case(name, "content-length")) {
       ++lengths;
       numbers = numbers && !value.empty() && value.size() <= 18 &&
@@ -175,26 +178,16 @@ Fields expected_fields(std::string_view section) {
       ++codings;
       chunked = chunked && equals_ignoring_case(value, "chunked");
     }
-  }
-  if (lengths > 0 && codings > 0) return {Breach::length_and_coding, {}};
-  if (lengths > 1) return {Breach::several_lengths, {}};
-  if (codings > 1) return {Breach::several_codings, {}};
-  if (!numbers) return {Breach::length_not_a_number, {}};
-  if (!chunked) return {Breach::coding_not_chunked, {}};
-  Fields fields;
-  for (std::string_view line : lines) {
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
-      return {Breach::malformed_head, {}};
+    if (equals_ignoring_case(name, "connection") || equals_ignoring_case(name, "proxy-connection")) {
+      lists = lists && is_token_list(value);
     }
-    std::string_view name = line.substr(0, colon);
-    std::string_view value = trimmed(line.substr(colon + 1));
-    if ((equals_ignoring_case(name, "connection") || equals_ignoring_case(name, "proxy-connection")) &&
-        !is_token_list(value)) {
-      return {Breach::malformed_head, {}};
-    }
-    fields.headers.emplace(std::string(name), std::string(value));
   }
+  if (lengths > 0 && codings > 0) fields.breach = Breach::length_and_coding;
+  else if (lengths > 1) fields.breach = Breach::several_lengths;
+  else if (codings > 1) fields.breach = Breach::several_codings;
+  else if (!numbers) fields.breach = Breach::length_not_a_number;
+  else if (!chunked) fields.breach = Breach::coding_not_chunked;
+  else if (!lists) return {Breach::malformed_head, {}};
   return fields;
 }
 
@@ -255,8 +248,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const Fields fields = expected_fields(section);
   httplib::Request with_fields;
   FUZZ_CHECK(llmgw::daemon::parse_header_lines(section, with_fields) == fields.breach);
-  if (fields.breach == Breach::none) {
-    FUZZ_CHECK(with_fields.headers == fields.headers);
-  }
+  FUZZ_CHECK(with_fields.headers == fields.headers);
   return 0;
 }

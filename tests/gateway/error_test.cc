@@ -21,12 +21,6 @@ Reply invalid_request(const std::string& message) {
   return reference_error(400, "invalid_request", message);
 }
 
-Reply openai_error(int status, const std::string& message, const std::string& type,
-                   const std::string& code) {
-  return {status,
-          {{"error", {{"message", message}, {"type", type}, {"code", code}, {"param", nullptr}}}}};
-}
-
 }  // namespace
 
 TEST_CASE("403: an IAM denial has the reference's exact body, naming the rule") {

@@ -177,6 +177,12 @@ Reply reference_error(int status, const std::string& code, const std::string& me
   return {status, body};
 }
 
+Reply openai_error(int status, const std::string& message, const std::string& type,
+                   const std::string& code) {
+  return {status,
+          {{"error", {{"message", message}, {"type", type}, {"code", code}, {"param", nullptr}}}}};
+}
+
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {

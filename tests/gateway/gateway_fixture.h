@@ -94,6 +94,9 @@ Reply reply_of(const httplib::Result& result);
 // The reference error shape: {"error": true, "status", "message", "code", extra...}.
 Reply reference_error(int status, const std::string& code, const std::string& message,
                       const nlohmann::json& extra = nlohmann::json::object());
+// The OpenAI error envelope: {"error": {"message", "type", "code", "param": null}}.
+Reply openai_error(int status, const std::string& message, const std::string& type,
+                   const std::string& code);
 
 // Polls `condition` every 10 ms until it holds (true) or `timeout` passes (false).
 bool eventually(const std::function<bool()>& condition,

@@ -318,6 +318,21 @@ TEST_CASE("http edge: duplicate and conflicting Content-Length and Transfer-Enco
     check_one_answer_then_closed(gw, head("POST", k_chat, c.headers) + "0\r\n\r\n" + k_smuggled,
                                  reference_error(400, "bad_request", c.message));
   }
+  // Refused as any request is: in the envelope its client asked for, after the checks
+  // that come first.
+  check_one_answer_then_closed(
+      gw,
+      head("POST", k_chat, "X-Stainless-Lang: js\r\nContent-Length: 5\r\nContent-Length: 5\r\n") +
+          k_smuggled,
+      openai_error(400, "More than one Content-Length header", "invalid_request_error",
+                   "bad_request"));
+  std::string many;
+  for (int i = 0; i < 150; ++i) {
+    many += "X-H" + std::to_string(i) + ": 1\r\n";
+  }
+  check_one_answer_then_closed(
+      gw, head("POST", k_chat, many + "Transfer-Encoding: gzip\r\n") + k_smuggled,
+      reference_error(431, "headers_too_large", "More than 100 request headers"));
   CHECK(serves(gw));
 }
 

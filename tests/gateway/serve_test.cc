@@ -1,6 +1,8 @@
-// The listening socket of `llmgw serve`: its own port, and room for bursts of connections.
+// The listening socket of `llmgw serve`: its own port, room for bursts of connections, and
+// a shortage of file descriptors outlived.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/raw_client.h"
 
 #include <doctest/doctest.h>
 
@@ -8,7 +10,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <thread>
+
+#include <signal.h>
+#include <sys/resource.h>
 
 using namespace test;
 
@@ -36,6 +42,38 @@ TEST_CASE("a burst of 200 connections at once is served, none reset") {
     client.join();
   }
   CHECK(std::count(statuses.begin(), statuses.end(), 200) == k_clients);
+}
+
+TEST_CASE("out of file descriptors, the daemon keeps its listener and serves again once connections end") {
+  GatewayUnderTest gw;
+  gw.start();
+  const pid_t pid = gw.daemon().pid();
+  const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+  auto open_fds = [&fds] {
+    auto entries = std::filesystem::directory_iterator(fds);
+    return static_cast<rlim_t>(std::distance(begin(entries), end(entries)));
+  };
+  REQUIRE(gw.get("/healthz", {}).status == 200);
+  rlimit limit{};
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, nullptr, &limit) == 0);
+  rlimit low = limit;
+  low.rlim_cur = open_fds() + 4;
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &low, nullptr) == 0);
+  // More connections than descriptors are left: the rest wait in the listen backlog.
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 12; ++i) {
+    idle.push_back(std::make_unique<RawClient>(gw.port()));
+    REQUIRE(idle.back()->connected());
+  }
+  CHECK(eventually([&] { return open_fds() >= low.rlim_cur; }));
+  idle.clear();  // their connections end, and with them the shortage
+  RawClient client(gw.port());
+  REQUIRE(client.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n"));
+  RawReading reading = client.read_response();
+  CHECK(reading.bytes.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(::kill(pid, 0) == 0);
+  CHECK(gw.daemon().stderr_text().find("accept_failed") == std::string::npos);
+  REQUIRE(::prlimit(pid, RLIMIT_NOFILE, &limit, nullptr) == 0);
 }
 
 TEST_CASE("the daemon's threads are named after their work, one thread of fibers per CPU") {

@@ -59,13 +59,12 @@ bool is_known_method(std::string_view method) {
 
 using BeastError = boost::beast::error_code;
 
-// Beast's reader of a request head, filling a request: its line (method, target and
-// version as sent) and its fields.
+// Beast's reader of a request head: its line (method, target and version as sent) into
+// `line` unless that is null, and its fields into `fields`.
 class RequestReader final : public HeadParser<true> {
 public:
-  explicit RequestReader(httplib::Request& request) : RequestReader(request, request.headers) {}
-  RequestReader(httplib::Request& request, httplib::Headers& fields)
-      : m_request(request), m_fields(fields) {
+  RequestReader(httplib::Request* line, httplib::Headers& fields)
+      : m_line(line), m_fields(fields) {
     header_limit(std::numeric_limits<std::uint32_t>::max());  // the connection bounds the head
     body_limit(boost::none);  // a body's size is not the head's business
   }
@@ -73,16 +72,19 @@ public:
 
 private:
   void on_request_impl(Verb, View method, View target, int version, Error&) override {
-    m_request.method.assign(method.data(), method.size());
-    m_request.target.assign(target.data(), target.size());
-    m_request.version = version == 11 ? "HTTP/1.1" : "HTTP/1.0";  // Beast takes only these
     m_line_read = true;
+    if (m_line == nullptr) {
+      return;
+    }
+    m_line->method.assign(method.data(), method.size());
+    m_line->target.assign(target.data(), target.size());
+    m_line->version = version == 11 ? "HTTP/1.1" : "HTTP/1.0";  // Beast takes only these
   }
   void on_field_impl(Field, View name, View value, Error&) override {
     m_fields.emplace(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
   }
 
-  httplib::Request& m_request;
+  httplib::Request* m_line;
   httplib::Headers& m_fields;
   bool m_line_read = false;
 };
@@ -181,7 +183,7 @@ std::optional<std::size_t> head_end(std::string_view data, std::size_t request_l
 }
 
 bool parse_request_line(std::string_view line, httplib::Request& request) {
-  RequestReader reader(request);
+  RequestReader reader(&request, request.headers);
   BeastError ec;
   // Beast reads a request line as soon as it is in: the rest of the head is not needed.
   std::size_t read = reader.put(boost::asio::const_buffer(line.data(), line.size()), ec);
@@ -210,9 +212,8 @@ Breach parse_header_lines(std::string_view section, httplib::Request& request) {
   }
   // Beast reads fields after a request line: a fixed one, since the request's own was
   // read before (parse_request_line), and the fields do not depend on it.
-  httplib::Request line_holder;
   httplib::Headers fields;
-  RequestReader reader(line_holder, fields);
+  RequestReader reader(nullptr, fields);
   static constexpr std::string_view k_line = "GET / HTTP/1.1\r\n";
   BeastError ec;
   reader.put(boost::asio::const_buffer(k_line.data(), k_line.size()), ec);

@@ -1,7 +1,7 @@
 #include "daemon/http/request_head.h"
 
 #include "core/hex_digit.h"
-#include "daemon/http/head_parser.h"
+#include "daemon/http/beast_parser.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
 
@@ -61,7 +61,7 @@ using BeastError = boost::beast::error_code;
 
 // Beast's reader of a request head: its line (method, target and version as sent) into
 // `line` unless that is null, and its fields into `fields`.
-class RequestReader final : public HeadParser<true> {
+class RequestReader final : public BeastParser<true> {
 public:
   RequestReader(httplib::Request* line, httplib::Headers& fields)
       : m_line(line), m_fields(fields) {

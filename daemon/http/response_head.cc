@@ -1,6 +1,6 @@
 #include "daemon/http/response_head.h"
 
-#include "daemon/http/head_parser.h"
+#include "daemon/http/beast_parser.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/malformed_response.h"
@@ -22,7 +22,7 @@ using BeastError = boost::beast::error_code;
 
 // Beast's reader of a response head, filling a ResponseHead. A status line that Beast
 // reads but llmgw does not take (a code under 100) stops it, with the refusal kept.
-class HeadReader final : public HeadParser<false> {
+class HeadReader final : public BeastParser<false> {
 public:
   explicit HeadReader(ResponseHead& head) : m_head(head) {
     header_limit(k_max_head_bytes);

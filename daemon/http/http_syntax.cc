@@ -15,6 +15,16 @@ bool is_token(std::string_view text) {
   });
 }
 
+bool is_control_but_tab(char c) {
+  return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+}
+
+bool is_field_line(std::string_view line) {
+  const auto colon = line.find(':');
+  return colon != std::string_view::npos && is_token(line.substr(0, colon)) &&
+         std::none_of(line.begin(), line.end(), is_control_but_tab);
+}
+
 std::string_view trim_blanks(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) {
     text.remove_prefix(1);

@@ -11,6 +11,15 @@ bool is_blank(char c);
 // One or more token characters (tchar): what a method or a field name is made of.
 bool is_token(std::string_view text);
 
+// A control character other than a tab (RFC 9110 5.5), which no field line llmgw reads may
+// hold: a NUL or a bare CR is where a proxy may cut a value, or not.
+bool is_control_but_tab(char c);
+
+// Whether `line` (without its line end) is a field line as llmgw reads it: a token, a
+// colon, a value, and no control character but a tab. So no folded line (it starts with
+// a blank) and no blank before the colon.
+bool is_field_line(std::string_view line);
+
 // `text` without the blanks at either end.
 std::string_view trim_blanks(std::string_view text);
 

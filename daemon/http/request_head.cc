@@ -20,11 +20,6 @@ bool is_control(char c) {
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 
-// A control character but a tab, which a field line may not hold (RFC 9110 5.5).
-bool is_control_in_value(char c) {
-  return is_control(c) && c != '\t';
-}
-
 // %XX sequences decoded; anything else, a stray '%' included, kept as it is.
 std::string percent_decoded(std::string_view text) {
   std::string decoded;
@@ -114,13 +109,10 @@ Breach for_each_policy_field(std::string_view section, Each each) {
     if (line.empty()) {
       return section.empty() ? Breach::none : Breach::malformed_head;  // bytes after the end
     }
-    std::size_t colon = line.find(':');
-    // A NUL or a bare CR is where a proxy may cut the value, or not; a folded line or a
-    // blank before the colon has no token there.
-    if (std::any_of(line.begin(), line.end(), is_control_in_value) ||
-        colon == std::string_view::npos || !is_token(line.substr(0, colon))) {
+    if (!is_field_line(line)) {
       return Breach::malformed_head;
     }
+    const std::size_t colon = line.find(':');
     each(line.substr(0, colon), trim_blanks(line.substr(colon + 1)));
   }
 }

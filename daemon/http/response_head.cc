@@ -50,11 +50,6 @@ private:
   const char* m_refusal = nullptr;
 };
 
-// A control character but a tab (RFC 9110 5.5), which a field value may not hold.
-bool is_control_in_value(char c) {
-  return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
-}
-
 // Why the field line `line` (without its CRLF) is refused, by the rules of the head.
 std::string field_refusal(std::string_view line) {
   auto colon = line.find(':');
@@ -66,7 +61,7 @@ std::string field_refusal(std::string_view line) {
     return "bad header field name";
   }
   std::string_view value = trim_blanks(line.substr(colon + 1));
-  if (std::any_of(value.begin(), value.end(), is_control_in_value)) {
+  if (std::any_of(value.begin(), value.end(), is_control_but_tab)) {
     return "control character in header field '" + std::string(name) + "'";
   }
   return "bad value in header field '" + std::string(name) + "'";

@@ -39,9 +39,11 @@
 
 namespace {
 
-using fuzz::is_tchar;
-using llmgw::daemon::Breach;
+using fuzz::equals_ignoring_case;
+using fuzz::is_token;
+using fuzz::is_token_list;
 using fuzz::trimmed;
+using llmgw::daemon::Breach;
 using llmgw::daemon::head_end;
 using llmgw::daemon::k_max_header_line_bytes;
 using llmgw::daemon::line_end;
@@ -104,32 +106,6 @@ std::optional<RequestLine> expected_request_line(std::string_view line) {
     return std::nullopt;
   }
   return expected;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return is_tchar(c); });
-}
-
-// Whether `value` is a comma-separated list of tokens, empty elements allowed.
-bool is_token_list(std::string_view value) {
-  for (;;) {
-    std::size_t comma = value.find(',');
-    std::string_view element = trimmed(value.substr(0, comma));
-    if (!element.empty() && !is_token(element)) {
-      return false;
-    }
-    if (comma == std::string_view::npos) {
-      return true;
-    }
-    value.remove_prefix(comma + 1);
-  }
 }
 
 struct Fields {

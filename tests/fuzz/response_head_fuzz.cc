@@ -40,7 +40,9 @@
 
 namespace {
 
-using fuzz::is_tchar;
+using fuzz::is_control_but_tab;
+using fuzz::is_token;
+using fuzz::is_token_list;
 using fuzz::trimmed;
 using llmgw::daemon::BodyDecoder;
 using llmgw::daemon::BodyFraming;
@@ -93,14 +95,6 @@ struct Expected {
   std::string refusal;  // the message, when refused
 };
 
-bool is_control_in_text(char c) {
-  return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
-}
-
-bool is_token(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return is_tchar(c); });
-}
-
 // The elements of a comma-separated list, trimmed, empty ones included.
 std::vector<std::string_view> list_elements(std::string_view value) {
   std::vector<std::string_view> elements;
@@ -112,13 +106,6 @@ std::vector<std::string_view> list_elements(std::string_view value) {
     }
     value.remove_prefix(comma + 1);
   }
-}
-
-// Tokens separated by commas, empty elements allowed.
-bool is_token_list(std::string_view value) {
-  std::vector<std::string_view> elements = list_elements(value);
-  return std::all_of(elements.begin(), elements.end(),
-                     [](std::string_view e) { return e.empty() || is_token(e); });
 }
 
 // Why a Content-Length value is refused ("" when it is not), given the value of those
@@ -199,7 +186,7 @@ Expected expected_head(std::string_view head) {
   if (status.size() < 13 || status.substr(0, 5) != "HTTP/" || !is_digit(status[5]) ||
       status[6] != '.' || !is_digit(status[7]) || status[8] != ' ' || !is_digit(status[9]) ||
       !is_digit(status[10]) || !is_digit(status[11]) || status[12] != ' ' ||
-      std::any_of(status.begin() + 13, status.end(), is_control_in_text) || status[5] != '1' ||
+      std::any_of(status.begin() + 13, status.end(), is_control_but_tab) || status[5] != '1' ||
       (status[7] != '0' && status[7] != '1')) {
     expected.refusal = "bad status line";
     return expected;
@@ -222,7 +209,7 @@ Expected expected_head(std::string_view head) {
     std::string_view value = trimmed(line.substr(colon + 1));
     if (!is_token(name)) {
       expected.refusal = "bad header field name";
-    } else if (std::any_of(value.begin(), value.end(), is_control_in_text)) {
+    } else if (std::any_of(value.begin(), value.end(), is_control_but_tab)) {
       expected.refusal = "control character in header field '" + name + "'";
     } else if ((lowered(name) == "connection" || lowered(name) == "proxy-connection") &&
                !is_token_list(value)) {

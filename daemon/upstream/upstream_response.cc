@@ -31,7 +31,7 @@ std::unique_ptr<UpstreamResponse> UpstreamResponse::receive_head(
       }
       BodyDecoder body = BodyDecoder::for_response(head, method);
       auto response = std::make_unique<UpstreamResponse>(Key(), std::move(connection),
-                                                         std::move(head), body,
+                                                         std::move(head), std::move(body),
                                                          std::move(idle), std::move(origin));
       response->release_if_complete();
       return response;
@@ -51,7 +51,7 @@ UpstreamResponse::UpstreamResponse(Key, std::unique_ptr<UpstreamConnection> conn
                                    std::weak_ptr<IdleConnections> idle, std::string origin)
     : m_connection(std::move(connection)),
       m_head(std::move(head)),
-      m_body(body),
+      m_body(std::move(body)),
       m_idle(std::move(idle)),
       m_origin(std::move(origin)) {}
 

@@ -51,8 +51,8 @@ TEST_CASE("strict framing: a header value with NUL, a bare CR or another control
   CHECK(gw.get("/healthz", {{"X-Note", "a\tb"}}) == Reply{200, {{"status", "ok"}}});
 }
 
-TEST_CASE("strict framing: a chunk line of a request body that ends in a bare LF or holds a "
-          "control character gets 400 and the connection ends") {
+TEST_CASE("strict framing: a chunk line of a request body that ends in a bare LF, holds a "
+          "control character or breaks the chunked grammar gets 400 and the connection ends") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();
   gw.start();
@@ -66,6 +66,9 @@ TEST_CASE("strict framing: a chunk line of a request body that ends in a bare LF
       std::string(size) + "\r\n" + json + "\r\n0\r\nX: 1\n\r\n",  // a trailer line
       std::string(size) + "\r\n" + json + "\r\n0\r\n\n",      // the end of the trailers
       std::string(size) + ";a\rb\r\n" + json + "\r\n0\r\n\r\n",  // a bare CR in an extension
+      std::string(size) + " \r\n" + json + "\r\n0\r\n\r\n",  // a blank ending the line
+      std::string(size) + "\r\n" + json + "\r\n0\r\nContent-Length: 5\r\n\r\n",  // framing
+      std::string(size) + "\r\n" + json + "\r\n0\r\nX: 1\r\n 2\r\n\r\n",  // a folded trailer
   };
   for (const std::string& body : bodies) {
     CAPTURE(body);

@@ -315,9 +315,9 @@ TEST_CASE("upstream fault: a redirect is not followed: the client gets a 502, no
   check_nothing_reserved(gw, key);
 }
 
-TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, a body past 64 MiB, an "
-          "event past 4 MiB), or a whole answer cut off, is billed the most the request could "
-          "cost, and no fallback") {
+TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, chunks framed with bare LFs, "
+          "a body past 64 MiB, an event past 4 MiB), or a whole answer cut off, is billed the "
+          "most the request could cost, and no fallback") {
   struct Case {
     const char* what;
     std::string answer;  // sent after the request is read; then the upstream waits
@@ -327,6 +327,12 @@ TEST_CASE("upstream fault: an answer llmgw gives up on (not HTTP, a body past 64
   };
   const std::vector<Case> cases = {
       {"not HTTP", "SSH-2.0-OpenSSH_9.2\r\n\r\n", false,
+       reference_error(502, "upstream_unreachable",
+                       "Could not get an answer from provider alpha (protocol)")},
+      {"chunks framed with bare LFs, as no client may send them",
+       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "2\n{}\n0\n\n",
+       false,
        reference_error(502, "upstream_unreachable",
                        "Could not get an answer from provider alpha (protocol)")},
       {"a body past 64 MiB",

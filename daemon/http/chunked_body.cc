@@ -6,6 +6,8 @@
 
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
+
 namespace llmgw::daemon {
 
 namespace {
@@ -154,6 +156,7 @@ std::optional<std::size_t> ChunkedBody::lines_ready(std::string_view in) {
 std::size_t ChunkedBody::decode(std::string_view in, std::string& out) {
   std::size_t used = 0;
   while (!done() && used < in.size()) {
+    // Beast is given exactly what it is to take: a chunk's data, or lines the policy read.
     std::string_view rest = in.substr(used);
     if (m_reader->data_to_come() == 0) {
       const auto lines = lines_ready(rest);
@@ -162,12 +165,19 @@ std::size_t ChunkedBody::decode(std::string_view in, std::string& out) {
       }
       rest = rest.substr(0, *lines);
       m_lines = {};
+    } else {
+      rest = rest.substr(0, static_cast<std::size_t>(
+                                std::min<std::uint64_t>(rest.size(), m_reader->data_to_come())));
     }
     boost::beast::error_code error;
-    used += m_reader->read(rest, out, error);
+    const std::size_t taken = m_reader->read(rest, out, error);
     if (error) {
       malformed(refusal(error));
     }
+    if (taken != rest.size()) {
+      malformed("chunk framing read otherwise by the parser");  // the policy missed a rule
+    }
+    used += taken;
   }
   return used;
 }

@@ -8,8 +8,9 @@
 // trailer section, goes whole to Beast's HTTP/1.1 parser (boost/beast/http), which reads
 // the size (hexadecimal, below 2^64), the extensions (RFC 9112 7.1.1, so no blank at the
 // end of the line) and the trailer fields (no Content-Length or Transfer-Encoding among
-// them; they are read and dropped). A verdict depends on the bytes, never on how they
-// arrive.
+// them, a Connection or Proxy-Connection a list of tokens; they are read and dropped). So
+// the last chunk's line is judged once its trailer section is in. A verdict depends on
+// the bytes, never on how they arrive.
 #include <cstddef>
 #include <cstdint>
 #include <memory>

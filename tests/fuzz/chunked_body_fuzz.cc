@@ -148,12 +148,14 @@ bool is_chunk_line(std::string_view line) {
   return !digits.empty() && significant <= 16 && is_chunk_ext(line.substr(digits.size()));
 }
 
-// A trailer field: a token and a colon, and no field that frames the body.
+// A trailer field line: a token and a colon.
 bool is_trailer_field_line(std::string_view line) {
   std::size_t colon = line.find(':');
   return colon != std::string_view::npos && is_token(line.substr(0, colon));
 }
 
+// A trailer field allowed: none that frames the body, a Connection or Proxy-Connection
+// that is a list of tokens.
 bool is_allowed_trailer(std::string_view line) {
   std::size_t colon = line.find(':');
   std::string_view name = line.substr(0, colon);

@@ -52,7 +52,9 @@ nlohmann::json log_json(const LogEntry& entry) {
           {"latency_ms", r.latency_ms},
           {"ttft_ms", r.ttft_ms ? nlohmann::json(*r.ttft_ms) : nlohmann::json(nullptr)},
           {"response_id",
-           r.response_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.response_id)}};
+           r.response_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.response_id)},
+          {"client_address", r.client_address.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(r.client_address)}};
 }
 
 std::string log_header() {

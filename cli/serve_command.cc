@@ -64,6 +64,7 @@ void add_serve_command(CLI::App& app, Context& context) {
     std::string error_format = "auto";
     std::string access_log = "on";
     std::string ca_file;
+    std::vector<std::string> trusted_proxies;
   };
   auto o = std::make_shared<Options>();
   auto* serve = app.add_subcommand("serve", "run the OpenAI-compatible gateway");
@@ -97,6 +98,10 @@ void add_serve_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   serve->add_option("--ca-file", o->ca_file,
                     "extra CA certificates (PEM) to trust for https providers");
+  serve->add_option("--trusted-proxy", o->trusted_proxies,
+                    "a proxy (address or CIDR block) whose X-Forwarded-For names the client; "
+                    "repeatable")
+      ->allow_extra_args(false);
   serve->callback([&context, o] {
     daemon::ServeOptions options;
     parse_listen(o->listen, options);
@@ -113,6 +118,9 @@ void add_serve_command(CLI::App& app, Context& context) {
     }
     options.access_log = o->access_log == "on" ? daemon::AccessLog::on : daemon::AccessLog::off;
     options.ca_file = o->ca_file;
+    for (const std::string& proxy : o->trusted_proxies) {
+      options.trusted_proxies.push_back(Network::parse(proxy));
+    }
     options.db_path = context.store().path();  // creates and migrates the database first
     context.exit_code = daemon::serve(options);
   });

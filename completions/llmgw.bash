@@ -36,7 +36,7 @@ _llmgw_options() {
     "model add" | "model update") echo "$mapping" ;;
     "model rm") echo "--provider" ;;
     serve) echo "--listen --threads --max-body --upstream-connect-timeout --upstream-timeout
-      --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file" ;;
+      --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file --trusted-proxy" ;;
     usage) echo "--key --since --until --by --csv" ;;
     logs) echo "--key --model --status --endpoint --limit --follow" ;;
     backup) echo "--force" ;;
@@ -74,7 +74,7 @@ _llmgw_value() {
       --long-context-above | --long-context-input-price | --long-context-output-price | \
       --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
-      --header-timeout | --body-timeout | \
+      --header-timeout | --body-timeout | --trusted-proxy | \
       --since | --until | --status) echo "text" ;;
     *) echo "none" ;;
   esac

@@ -56,7 +56,7 @@ function __llmgw_options
         case serve
             echo --listen --threads --max-body --upstream-connect-timeout --upstream-timeout \
                 --drain-timeout --header-timeout --body-timeout --error-format --access-log \
-                --ca-file
+                --ca-file --trusted-proxy
         case usage
             echo --key --since --until --by --csv
         case logs
@@ -110,7 +110,7 @@ function __llmgw_value
             --long-context-output-price \
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
-            --body-timeout --since --until \
+            --body-timeout --trusted-proxy --since --until \
             --status
             echo text
         case '*'

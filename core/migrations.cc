@@ -324,6 +324,11 @@ ALTER TABLE request_log ADD COLUMN response_id TEXT;
 CREATE INDEX request_log_response_id ON request_log (response_id)
   WHERE response_id IS NOT NULL;
 )sql",
+    // 17: the client's address (the socket's peer, or what trusted proxies say), NULL for
+    // rows logged before this step.
+    R"sql(
+ALTER TABLE request_log ADD COLUMN client_address TEXT;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

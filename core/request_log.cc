@@ -38,6 +38,7 @@ LogEntry entry_from(SQLite::Statement& row) {
   r.reasoning_tokens = row.getColumn(20).getInt64();
   r.endpoint = row.getColumn(21).getString();
   r.response_id = row.getColumn(22).getString();  // NULL reads as ""
+  r.client_address = row.getColumn(23).getString();
   return e;
 }
 
@@ -70,7 +71,7 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
       "SELECT id, request_id, time, key_id, requested_model, served_model, provider, status, "
       "error_code, prompt_tokens, completion_tokens, cached_tokens, cost, estimated, streamed, "
       "cancelled, latency_ms, ttft_ms, cache_write_5m_tokens, cache_write_1h_tokens, "
-      "reasoning_tokens, endpoint, response_id FROM request_log "
+      "reasoning_tokens, endpoint, response_id, client_address FROM request_log "
       "WHERE id > :after AND id <= :up_to AND (:key IS NULL OR key_id = :key) "
       "AND (:model IS NULL OR requested_model = :model OR served_model = :model) "
       "AND (:status IS NULL OR status = :status) "

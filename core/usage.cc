@@ -66,8 +66,8 @@ void UsageLedger::insert(const UsageRecord& r) {
       "INSERT INTO request_log (request_id, time, key_id, requested_model, served_model, "
       "provider, status, error_code, prompt_tokens, completion_tokens, cached_tokens, cost, "
       "estimated, streamed, cancelled, latency_ms, ttft_ms, cache_write_5m_tokens, "
-      "cache_write_1h_tokens, reasoning_tokens, endpoint, response_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "cache_write_1h_tokens, reasoning_tokens, endpoint, response_id, client_address) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   // The texts are bound without a copy: `r` outlives the statement's run, and the next
   // use of the statement clears its bindings (Store::statement).
   insert.bindNoCopy(1, r.request_id);
@@ -99,6 +99,11 @@ void UsageLedger::insert(const UsageRecord& r) {
     insert.bind(22);
   } else {
     insert.bindNoCopy(22, r.response_id);
+  }
+  if (r.client_address.empty()) {
+    insert.bind(23);
+  } else {
+    insert.bindNoCopy(23, r.client_address);
   }
   insert.exec();
 }

@@ -20,6 +20,7 @@ struct UsageRecord {
   Timestamp time = 0;
   std::string key_id;
   std::string endpoint;  // the path the request came to ("/v1/responses")
+  std::string client_address;  // "203.0.113.7", "2001:db8::1"; empty when unknown
   std::string requested_model;
   std::string served_model;  // canonical id; empty when nothing was served
   std::string provider;      // empty when no provider was tried

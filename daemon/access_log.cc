@@ -23,6 +23,7 @@ void write_access_log(const AccessEntry& e) {
       {"stream", e.stream},
       {"cancelled", e.cancelled},
       {"latency_ms", e.latency_ms},
+      {"client_address", e.client_address},
   };
   log_line(line);
 }

@@ -24,6 +24,7 @@ struct AccessEntry {
   bool stream = false;
   bool cancelled = false;
   std::int64_t latency_ms = 0;
+  std::string client_address;  // empty when unknown (see daemon/http/client_address.h)
 };
 
 // Writes the line to the daemon's log (daemon/runtime/event_log.h).

@@ -20,6 +20,7 @@ Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog 
   m_record.request_id = new_id("req");
   m_record.time = SystemClock().now();
   m_record.endpoint = m_path;
+  m_record.client_address = request.remote_addr;
   m_metrics.request_started();
 }
 
@@ -83,7 +84,8 @@ void Exchange::finish(int status, const std::string& code) {
                                  m_record.key_id, m_record.requested_model, m_record.provider,
                                  m_record.prompt_tokens, m_record.completion_tokens,
                                  m_record.cost, m_record.streamed == Flag::yes,
-                                 m_record.cancelled == Flag::yes, m_record.latency_ms});
+                                 m_record.cancelled == Flag::yes, m_record.latency_ms,
+                                 m_record.client_address});
   }
 }
 

@@ -1,10 +1,12 @@
 #pragma once
 // How `llmgw serve` runs; the CLI fills this from its flags.
+#include "core/address.h"
 #include "daemon/http_error.h"
 
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace llmgw::daemon {
 
@@ -26,6 +28,7 @@ struct ServeOptions {
   ErrorFormat error_format = ErrorFormat::automatic;
   AccessLog access_log = AccessLog::on;
   std::string ca_file;                    // extra CA bundle for upstream TLS (tests, private CAs)
+  std::vector<Network> trusted_proxies;   // whose X-Forwarded-For is read (client_address.h)
 };
 
 }  // namespace llmgw::daemon

@@ -198,6 +198,7 @@ bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
   limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
   SessionSettings settings;
   settings.max_body_bytes = options.max_body_bytes;
+  settings.trusted_proxies = options.trusted_proxies;
   settings.keep_alive = std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive);
   ClientServer server(limits, settings, options.threads);
   install_routes(server, gateway);

@@ -5,6 +5,7 @@
 // One task (a fiber, see FiberPool) uses it, from accept to close; it keeps bytes read ahead across the
 // requests of a keep-alive connection. A response that must wait for its usage commit is
 // handed to the commit (see CommitTicket); whatever is written after it waits for it.
+#include "core/address.h"
 #include "daemon/http/breach.h"
 #include "daemon/runtime/commit_ticket.h"
 
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -91,6 +93,8 @@ public:
   // head the session found (refuse()).
   Breach breach() const { return m_breach; }
   void refuse(Breach breach) { m_breach = breach; }
+  // The socket's peer; nullopt when it is not an IP socket (a socket pair in tests).
+  const std::optional<IpAddress>& peer() const { return m_peer; }
 
 private:
   using Clock = std::chrono::steady_clock;
@@ -115,6 +119,7 @@ private:
   Clock::time_point read_deadline() const;
 
   int m_socket;
+  std::optional<IpAddress> m_peer;
   int m_interrupt;
   const ClientLimits& m_limits;
   RequestPhase m_phase = RequestPhase::handled;

@@ -1,6 +1,7 @@
 #include "daemon/http/client_session.h"
 
 #include "daemon/http/body_decoder.h"
+#include "daemon/http/client_address.h"
 #include "daemon/http/header_scan.h"
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/request_head.h"
@@ -241,6 +242,7 @@ Served serve_request(ClientConnection& connection, const Routes& routes,
   Breach breach = head == 0 ? Breach::malformed_head
                             : parse_header_lines(connection.buffered().substr(*line, head - *line),
                                                  request);
+  request.remote_addr = client_address(connection.peer(), request.headers, settings.trusted_proxies);
   if (breach == Breach::malformed_head) {
     if (connection.breach() == Breach::none) {
       connection.refuse(breach);  // a bound the head met tells more

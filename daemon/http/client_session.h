@@ -2,19 +2,23 @@
 // One request on a client's connection, from its head to the end of its response: the
 // head and the body read within the connection's bounds (ClientConnection), the routes run,
 // the response written (response_writer.h). HTTP/1.1 and 1.0, bodies sized by
-// Content-Length or chunked, Expect: 100-continue, keep-alive.
+// Content-Length or chunked, Expect: 100-continue, keep-alive. The client's address
+// (client_address.h) is the request's `remote_addr`, set once its head is read.
+#include "core/address.h"
 #include "daemon/http/client_connection.h"
 #include "daemon/http/routes.h"
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <vector>
 
 namespace llmgw::daemon {
 
 struct SessionSettings {
   std::size_t max_body_bytes = 4 << 20;          // --max-body: a larger body gets 413
   std::chrono::seconds keep_alive{5};            // stated in each response's Keep-Alive
+  std::vector<Network> trusted_proxies;          // --trusted-proxy (see client_address.h)
 };
 
 struct Served {

@@ -86,7 +86,7 @@ TEST_CASE("cli: logs --json prints one JSON object per line") {
         Outcome{0,
                 fmt::format(
                     R"({{"cache_write_1h_tokens":0,"cache_write_5m_tokens":0,"cached_tokens":0,)"
-                    R"("cancelled":false,"completion_tokens":0,"cost":"0","endpoint":"",)"
+                    R"("cancelled":false,"client_address":null,"completion_tokens":0,"cost":"0","endpoint":"",)"
                     R"("error_code":"error_403","estimated":false,"id":2,"key_id":"{}",)"
                     R"("latency_ms":100,"prompt_tokens":0,"provider":"","reasoning_tokens":0,)"
                     R"("request_id":"req_1795773660250","requested_model":"o3",)"

@@ -29,6 +29,19 @@ TEST_CASE("a second daemon on a port already served fails to start") {
   CHECK(second.err.find(R"("event":"bind_failed")") != std::string::npos);
 }
 
+TEST_CASE("a --trusted-proxy that is not a network stops serve before it starts, with the "
+          "form expected") {
+  GatewayUnderTest gw;
+  RunOptions options;
+  options.timeout_seconds = 5;  // a daemon that did start is killed here, failing the test
+  Result run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0", "--trusted-proxy",
+                               "127.0.0.1", "--trusted-proxy", "10.1.2.3/8"},
+                     options);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "llmgw: error: invalid network '10.1.2.3/8': bits are set after the /8 prefix "
+                   "(did you mean 10.0.0.0/8?)\n");
+}
+
 TEST_CASE("a burst of 200 connections at once is served, none reset") {
   GatewayUnderTest gw;
   gw.start();

@@ -1,10 +1,12 @@
-// `llmgw key check <key-id> --model M`: what the gateway would do with a request of this
-// key for this model, in its order: the key's status and expiry, its limits, then IAM.
+// `llmgw key check <key-id> --model M [--ip ADDR]`: what the gateway would do with a
+// request of this key for this model (from this client address), in its order: the key's
+// status and expiry, its address rules (with --ip), its limits, then IAM.
 // Exit 0 when allowed, 1 when not, so CI can test a key's policy before it ships.
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/catalog.h"
 #include "core/catalog_json.h"
+#include "core/error.h"
 #include "core/wire/endpoint_service.h"
 #include "core/evaluator.h"
 #include "core/key_store.h"
@@ -22,11 +24,17 @@ namespace llmgw::cli {
 
 namespace {
 
-// Why the key itself refuses every request, in the gateway's order and words; nothing
-// when it does not.
-std::optional<Refusal> key_refusal(const ApiKey& key, Timestamp now) {
+// Why the key itself refuses every request (from `ip`, when given), in the gateway's order
+// and words; nothing when it does not.
+std::optional<Refusal> key_refusal(const ApiKey& key, const std::vector<Rule>& rules,
+                                   const std::optional<std::string>& ip, Timestamp now) {
   if (auto refusal = status_refusal(key, now)) {
     return refusal;
+  }
+  if (ip) {
+    if (auto refusal = address_refusal(rules, *ip)) {
+      return refusal;
+    }
   }
   Money period_usage = key.period_limit ? key.period_limit->usage_at(now) : Money();
   return budget_refusal(key, key.usage, period_usage, Money(), now);
@@ -115,6 +123,7 @@ void add_check_command(CLI::App* key, Context& context) {
   struct Options {
     std::string key_id;
     std::string model;
+    std::optional<std::string> ip;
   };
   auto o = std::make_shared<Options>();
   auto* check = key->add_subcommand(
@@ -122,19 +131,27 @@ void add_check_command(CLI::App* key, Context& context) {
   check->add_option("key-id", o->key_id, "key id (key_...)")->required();
   check->add_option("-m,--model", o->model, "model as a client sends it: gpt-4o or openai/gpt-4o")
       ->required();
+  check->add_option_function<std::string>(
+      "--ip", [o](const std::string& v) { o->ip = v; },
+      "the client's address, for the key's allow_ips and deny_ips rules (unchecked without it)");
   check->callback([&context, o] {
+    if (o->ip && !IpAddress::parse(*o->ip)) {
+      throw_invalid(fmt::format("invalid --ip '{}': expected an IPv4 or IPv6 address", *o->ip));
+    }
     Timestamp now = context.clock().now();
     ApiKey key = KeyStore(context.store(), context.clock()).get(o->key_id);
     Catalog catalog = load_catalog(context.store());  // outlives `iam`, which points into it
+    const std::vector<Rule> rules = RuleStore(context.store(), context.clock()).list(key.id);
     Decision iam;
     std::string decision = "denied";
     int status = 0;
     std::string reason;
-    if (auto refusal = key_refusal(key, now)) {
+    if (auto refusal = key_refusal(key, rules, o->ip, now)) {
       status = refusal->status;
       reason = refusal->message;
+      iam.rule_ids = refusal->rule_ids;
     } else {
-      iam = evaluate(RuleStore(context.store(), context.clock()).list(key.id), catalog, o->model);
+      iam = evaluate(rules, catalog, o->model);
       decision = std::string(to_string(iam.outcome));
       status = status_of(iam.outcome);
       reason = iam.reason;

@@ -14,9 +14,9 @@ CLI::Option* add_names(CLI::App* command, const std::string& name, std::vector<s
   return command->add_option(name, target, help)->delimiter(',')->allow_extra_args(false);
 }
 
-Rule list_rule(RuleType type, const std::vector<std::string>& names) {
-  bool models = type == RuleType::allow_models || type == RuleType::deny_models;
-  return make_rule(type, nlohmann::json{{models ? "models" : "providers", names}});
+// A rule whose value is the list `names` in `field` ("models", "providers", "ips").
+Rule list_rule(RuleType type, const char* field, const std::vector<std::string>& names) {
+  return make_rule(type, nlohmann::json{{field, names}});
 }
 
 }  // namespace
@@ -29,6 +29,10 @@ void add_rule_options(CLI::App* command, RuleOptions& o) {
             "allow only these providers (repeatable, or a,b)");
   add_names(command, "--deny-provider", o.deny_providers,
             "deny these providers (repeatable, or a,b)");
+  add_names(command, "--allow-ip", o.allow_ips,
+            "allow only clients at these addresses or CIDR blocks (repeatable, or a,b)");
+  add_names(command, "--deny-ip", o.deny_ips,
+            "deny clients at these addresses or CIDR blocks (repeatable, or a,b)");
   auto* free_only = command->add_flag("--free-only", o.free_only, "allow only free mappings");
   command->add_flag("--paid-only", o.paid_only, "allow only paid mappings")->excludes(free_only);
   command->add_option_function<std::string>(
@@ -45,10 +49,10 @@ void add_rule_options(CLI::App* command, RuleOptions& o) {
 std::vector<Rule> rules_from_options(const RuleOptions& o) {
   std::vector<Rule> rules;
   if (!o.allow_models.empty()) {
-    rules.push_back(list_rule(RuleType::allow_models, o.allow_models));
+    rules.push_back(list_rule(RuleType::allow_models, "models", o.allow_models));
   }
   if (!o.allow_providers.empty()) {
-    rules.push_back(list_rule(RuleType::allow_providers, o.allow_providers));
+    rules.push_back(list_rule(RuleType::allow_providers, "providers", o.allow_providers));
   }
   if (o.free_only || o.paid_only || o.max_input_price || o.max_output_price) {
     Rule pricing;
@@ -65,11 +69,14 @@ std::vector<Rule> rules_from_options(const RuleOptions& o) {
     }
     rules.push_back(pricing);
   }
+  if (!o.allow_ips.empty()) {
+    rules.push_back(list_rule(RuleType::allow_ips, "ips", o.allow_ips));
+  }
   if (!o.deny_models.empty()) {
-    rules.push_back(list_rule(RuleType::deny_models, o.deny_models));
+    rules.push_back(list_rule(RuleType::deny_models, "models", o.deny_models));
   }
   if (!o.deny_providers.empty()) {
-    rules.push_back(list_rule(RuleType::deny_providers, o.deny_providers));
+    rules.push_back(list_rule(RuleType::deny_providers, "providers", o.deny_providers));
   }
   for (auto [flag, type] :
        {std::pair{o.deny_free, PricingType::free}, {o.deny_paid, PricingType::paid}}) {
@@ -79,6 +86,9 @@ std::vector<Rule> rules_from_options(const RuleOptions& o) {
       deny.pricing_type = type;
       rules.push_back(deny);
     }
+  }
+  if (!o.deny_ips.empty()) {
+    rules.push_back(list_rule(RuleType::deny_ips, "ips", o.deny_ips));
   }
   return rules;
 }

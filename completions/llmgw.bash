@@ -15,7 +15,8 @@ _llmgw_subcommands() {
 
 _llmgw_options() {
   local rule="--allow-model --deny-model --allow-provider --deny-provider --free-only
-    --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force"
+    --paid-only --max-input-price --max-output-price --deny-free --deny-paid --allow-ip
+    --deny-ip --force"
   local mapping="--name --provider --upstream-model --input-price --output-price
     --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above
     --long-context-input-price --long-context-output-price --no-long-context --context-size
@@ -29,7 +30,7 @@ _llmgw_options() {
     "key enable") echo "--expires" ;;
     "key delete" | "key rule rm") echo "--if-exists" ;;
     "key rule add") echo "$rule --type --value" ;;
-    "key check") echo "-m --model" ;;
+    "key check") echo "-m --model --ip" ;;
     "provider set") echo "--name --base-url --kind --api-key-env --enable --disable --responses --no-responses" ;;
     "catalog import") echo "--replace" ;;
     models) echo "--provider --free" ;;
@@ -74,7 +75,7 @@ _llmgw_value() {
       --long-context-above | --long-context-input-price | --long-context-output-price | \
       --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
-      --header-timeout | --body-timeout | --trusted-proxy | \
+      --header-timeout | --body-timeout | --trusted-proxy | --allow-ip | --deny-ip | --ip | \
       --since | --until | --status) echo "text" ;;
     *) echo "none" ;;
   esac

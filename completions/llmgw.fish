@@ -21,7 +21,8 @@ end
 
 function __llmgw_options
     set -l rule --allow-model --deny-model --allow-provider --deny-provider --free-only \
-        --paid-only --max-input-price --max-output-price --deny-free --deny-paid --force
+        --paid-only --max-input-price --max-output-price --deny-free --deny-paid --allow-ip \
+        --deny-ip --force
     set -l mapping --name --provider --upstream-model --input-price --output-price \
         --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above \
         --long-context-input-price --long-context-output-price --no-long-context --context-size \
@@ -42,7 +43,7 @@ function __llmgw_options
         case 'key rule add'
             echo $rule --type --value
         case 'key check'
-            echo -- -m --model
+            echo -- -m --model --ip
         case 'provider set'
             echo --name --base-url --kind --api-key-env --enable --disable --responses --no-responses
         case 'catalog import'
@@ -110,7 +111,7 @@ function __llmgw_value
             --long-context-output-price \
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
-            --body-timeout --trusted-proxy --since --until \
+            --body-timeout --trusted-proxy --allow-ip --deny-ip --ip --since --until \
             --status
             echo text
         case '*'

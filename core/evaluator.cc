@@ -10,7 +10,8 @@ namespace llmgw {
 namespace {
 
 using Mask = std::uint64_t;  // bit i: candidate i (Catalog keeps a model to 64 mappings)
-constexpr std::size_t k_types = 6;
+constexpr std::size_t k_types = 6;  // the model rule types, first in RuleType
+static_assert(static_cast<std::size_t>(RuleType::deny_pricing) + 1 == k_types);
 
 Mask bit(std::size_t i) {
   return Mask{1} << i;
@@ -25,6 +26,11 @@ struct Candidates {
   std::array<const Provider*, Catalog::k_max_mappings> providers{};
   Mask all = 0;
 };
+
+// An active rule on the model: the address rules are refusal.h's.
+bool is_model_rule(const Rule& rule) {
+  return rule.active && !rule.names_networks();
+}
 
 bool is_allow(RuleType type) {
   return type == RuleType::allow_models || type == RuleType::allow_providers ||
@@ -76,6 +82,9 @@ Mask matches(const Rule& rule, const Candidates& c) {
       return select(c, [&](std::size_t i) {
         return rule.pricing_type && has_pricing(*c.mappings[i], *rule.pricing_type);
       });
+    case RuleType::allow_ips:
+    case RuleType::deny_ips:
+      break;  // not a model rule
   }
   return 0;
 }
@@ -138,6 +147,9 @@ std::string type_reason(const Rule& first, const Candidates& c) {
     case RuleType::deny_pricing:
       return first.pricing_type == PricingType::free ? "Free models are not allowed"
                                                      : "Paid models are not allowed";
+    case RuleType::allow_ips:
+    case RuleType::deny_ips:
+      break;  // not a model rule
   }
   return "";
 }
@@ -160,7 +172,7 @@ Decision deny(const std::vector<Rule>& rules, const Candidates& c,
   // empties the candidates picks that type.
   const Rule* first = nullptr;
   for (const Rule& rule : rules) {
-    if (rule.active && alone_empties(rule.type) && responsible(rule)) {
+    if (is_model_rule(rule) && alone_empties(rule.type) && responsible(rule)) {
       first = &rule;
       break;
     }
@@ -169,7 +181,7 @@ Decision deny(const std::vector<Rule>& rules, const Candidates& c,
   d.outcome = Decision::Outcome::denied;
   d.model = c.model;
   for (const Rule& rule : rules) {
-    if (!rule.active) {
+    if (!is_model_rule(rule)) {
       continue;
     }
     Mask m = matched[static_cast<std::size_t>(rule.type)];
@@ -235,7 +247,7 @@ Decision evaluate(const std::vector<Rule>& rules, const Catalog& catalog,
   std::array<Mask, k_types> matched{};
   std::array<bool, k_types> present{};
   for (const Rule& rule : rules) {
-    if (rule.active) {
+    if (is_model_rule(rule)) {
       auto t = static_cast<std::size_t>(rule.type);
       present[t] = true;
       matched[t] |= matches(rule, c);

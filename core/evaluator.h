@@ -9,7 +9,8 @@
 // 2. The candidates are the model's mappings whose provider is enabled (only the named
 //    provider's, when one is named). No such model, no mapping for the named provider, or
 //    no enabled one: Outcome::unknown_model (the gateway answers 400).
-// 3. Inactive rules are ignored. With no active rule every candidate is allowed.
+// 3. Inactive rules are ignored, and so are the rules on the client's address (allow_ips,
+//    deny_ips: core/refusal.h). With no other active rule every candidate is allowed.
 // 4. Each rule type present filters the candidates on its own:
 //      allow_models     keeps every candidate when some allow_models rule lists the model
 //      allow_providers  keeps the candidates whose provider some allow_providers rule lists

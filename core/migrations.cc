@@ -329,6 +329,33 @@ CREATE INDEX request_log_response_id ON request_log (response_id)
     R"sql(
 ALTER TABLE request_log ADD COLUMN client_address TEXT;
 )sql",
+    // 18: rules on the client's address, allow_ips and deny_ips. SQLite cannot widen a
+    // CHECK in place: the table is copied into one that allows them, with its index and
+    // triggers.
+    R"sql(
+CREATE TABLE iam_rules_18 (
+  id          TEXT PRIMARY KEY,
+  key_id      TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+  type        TEXT NOT NULL CHECK (type IN ('allow_models', 'deny_models', 'allow_providers',
+                                            'deny_providers', 'allow_pricing', 'deny_pricing',
+                                            'allow_ips', 'deny_ips')),
+  value       TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+  created_at  INTEGER NOT NULL
+);
+INSERT INTO iam_rules_18 (id, key_id, type, value, status, created_at)
+  SELECT id, key_id, type, value, status, created_at FROM iam_rules;
+DROP TABLE iam_rules;
+ALTER TABLE iam_rules_18 RENAME TO iam_rules;
+CREATE INDEX iam_rules_by_key ON iam_rules (key_id, created_at, id);
+CREATE TRIGGER iam_rules_insert AFTER INSERT ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER iam_rules_delete AFTER DELETE ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+CREATE TRIGGER iam_rules_update AFTER UPDATE ON iam_rules
+  BEGIN UPDATE config_version SET version = version + 1; END;
+UPDATE config_version SET version = version + 1;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

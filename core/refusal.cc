@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace llmgw {
 
 std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now) {
@@ -17,6 +19,48 @@ std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now) {
     return Refusal{401, "key_expired", "API key expired at " + format_iso(*key.expires_at)};
   }
   return std::nullopt;
+}
+
+std::optional<Refusal> address_refusal(const std::vector<Rule>& rules,
+                                       const std::string& client_address) {
+  const std::optional<IpAddress> address = IpAddress::parse(client_address);
+  auto holds = [&](const Rule& rule) {
+    return address && std::any_of(rule.networks.begin(), rule.networks.end(),
+                                  [&](const Network& n) { return n.contains(*address); });
+  };
+  std::vector<const Rule*> allows;
+  std::vector<const Rule*> denials;
+  bool allowed = false;
+  for (const Rule& rule : rules) {
+    if (rule.active && rule.type == RuleType::allow_ips) {
+      allows.push_back(&rule);
+      allowed = allowed || holds(rule);
+    } else if (rule.active && rule.type == RuleType::deny_ips && holds(rule)) {
+      denials.push_back(&rule);
+    }
+  }
+  if (allowed) {
+    allows.clear();  // no allow_ips rule refuses
+  }
+  if (!allows.empty() && !denials.empty()) {
+    // Both refuse: the type whose first responsible rule comes first (both point into
+    // `rules`, so their order is the rules').
+    (allows.front() < denials.front() ? denials : allows).clear();
+  }
+  const std::vector<const Rule*>& responsible = allows.empty() ? denials : allows;
+  if (responsible.empty()) {
+    return std::nullopt;
+  }
+  Refusal refusal{403, "permission_denied",
+                  fmt::format("Access denied: Client address {} is {} the {} addresses list",
+                              address ? address->to_string() : "unknown",
+                              allows.empty() ? "in" : "not in",
+                              allows.empty() ? "denied" : "allowed")};
+  for (const Rule* rule : responsible) {
+    refusal.rule_ids.push_back(rule->id);
+  }
+  refusal.extra["rule_id"] = refusal.rule_ids.front();
+  return refusal;
 }
 
 namespace {

@@ -14,7 +14,8 @@ namespace {
 
 constexpr RuleType k_rule_types[] = {RuleType::allow_models,    RuleType::deny_models,
                                      RuleType::allow_providers, RuleType::deny_providers,
-                                     RuleType::allow_pricing,   RuleType::deny_pricing};
+                                     RuleType::allow_pricing,   RuleType::deny_pricing,
+                                     RuleType::allow_ips,       RuleType::deny_ips};
 
 std::vector<std::string> unique(std::vector<std::string> names) {
   std::vector<std::string> out;
@@ -42,6 +43,10 @@ std::string_view to_string(RuleType type) {
       return "allow_pricing";
     case RuleType::deny_pricing:
       return "deny_pricing";
+    case RuleType::allow_ips:
+      return "allow_ips";
+    case RuleType::deny_ips:
+      return "deny_ips";
   }
   return "";
 }
@@ -58,7 +63,8 @@ RuleType parse_rule_type(std::string_view text) {
   }
   throw_invalid(
       fmt::format("invalid rule type '{}': expected allow_models, deny_models, "
-                  "allow_providers, deny_providers, allow_pricing or deny_pricing",
+                  "allow_providers, deny_providers, allow_pricing, deny_pricing, allow_ips "
+                  "or deny_ips",
                   text));
 }
 
@@ -82,6 +88,13 @@ Rule make_rule(RuleType type, const nlohmann::json& value) {
       rule.models = unique(fields.strings("models"));
     } else if (rule.names_providers()) {
       rule.providers = unique(fields.strings("providers"));
+    } else if (rule.names_networks()) {
+      for (const std::string& text : fields.strings("ips")) {
+        Network network = Network::parse(text);
+        if (std::find(rule.networks.begin(), rule.networks.end(), network) == rule.networks.end()) {
+          rule.networks.push_back(network);
+        }
+      }
     } else {
       bool allow = type == RuleType::allow_pricing;
       if (!allow && (fields.has("maxInputPrice") || fields.has("maxOutputPrice"))) {
@@ -116,6 +129,13 @@ nlohmann::json rule_value(const Rule& rule) {
   }
   if (rule.names_providers()) {
     return {{"providers", rule.providers}};
+  }
+  if (rule.names_networks()) {
+    nlohmann::json ips = nlohmann::json::array();
+    for (const Network& network : rule.networks) {
+      ips.push_back(network.to_string());
+    }
+    return {{"ips", ips}};
   }
   nlohmann::json value = nlohmann::json::object();
   if (rule.pricing_type) {

@@ -5,8 +5,11 @@
 //   allow_pricing                    {"pricingType": "free"|"paid", "maxInputPrice": N,
 //                                     "maxOutputPrice": N}, at least one of the three
 //   deny_pricing                     {"pricingType": "free"|"paid"}
-// Prices are USD per 1M tokens. Rules hold the value parsed, so evaluating one parses
+//   allow_ips, deny_ips              {"ips": ["203.0.113.0/24", "2001:db8::7", ...]}
+// Prices are USD per 1M tokens; addresses and CIDR blocks are IPv4 or IPv6 (core/address.h),
+// stored as Network::to_string writes them. Rules hold the value parsed, so evaluating one parses
 // nothing.
+#include "core/address.h"
 #include "core/price.h"
 #include "core/timestamp.h"
 
@@ -25,7 +28,9 @@ enum class RuleType {
   allow_providers,
   deny_providers,
   allow_pricing,
-  deny_pricing
+  deny_pricing,
+  allow_ips,
+  deny_ips
 };
 enum class PricingType { free, paid };
 
@@ -44,6 +49,7 @@ struct Rule {
   std::optional<PricingType> pricing_type;  // allow_pricing (optional), deny_pricing
   std::optional<Price> max_input_price;     // allow_pricing only
   std::optional<Price> max_output_price;    // allow_pricing only
+  std::vector<Network> networks;            // allow_ips, deny_ips
   bool active = true;
   Timestamp created_at = 0;
 
@@ -52,6 +58,10 @@ struct Rule {
   }
   bool names_providers() const {
     return type == RuleType::allow_providers || type == RuleType::deny_providers;
+  }
+  // A rule on the client's address (refusal.h), not on the model (evaluator.h).
+  bool names_networks() const {
+    return type == RuleType::allow_ips || type == RuleType::deny_ips;
   }
 };
 

@@ -107,6 +107,9 @@ std::shared_ptr<const KeyConfig> Gateway::authenticate(const httplib::Request& r
   if (auto refusal = status_refusal(config->key, now)) {
     throw HttpError(refusal->status, refusal->code, refusal->message);
   }
+  if (auto refusal = address_refusal(config->rules, request.remote_addr)) {
+    throw HttpError(refusal->status, refusal->code, refusal->message, refusal->extra);
+  }
   return config;
 }
 

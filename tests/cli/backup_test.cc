@@ -99,8 +99,8 @@ TEST_CASE("cli: backup while another process holds a write transaction has the c
   writer.exec("INSERT INTO request_log SELECT NULL, request_id, time, key_id, requested_model, "
               "served_model, provider, status, error_code, prompt_tokens, completion_tokens, "
               "cached_tokens, cost, estimated, streamed, cancelled, latency_ms, ttft_ms, "
-              "cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, endpoint, response_id "
-              "FROM request_log");
+              "cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, endpoint, response_id, "
+              "client_address FROM request_log");
   test::Result r = test::llmgw(db.path, {"backup", db.copy});
   CHECK(r.exit_code == 0);
   CHECK(check_copy(db.copy) == "ok 1 1 1");

@@ -121,3 +121,49 @@ TEST_CASE("cli: key check refuses for the key's status, expiry and limits before
   run_ok(db.path, {"key", "delete", id});
   CHECK(check() == "401 API key has been deleted");
 }
+
+TEST_CASE("cli: key check --ip applies the address rules after the status, before the limits") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-ip", "203.0.113.0/24,2001:db8::/32", "--deny-ip",
+                           "203.0.113.66", "--limit", "5"});
+  json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
+  const std::string allow_rule = rules[0]["id"];
+  const std::string deny_rule = rules[1]["id"];
+  CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "203.0.113.7"})
+            .exit_code == 0);
+  CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "2001:db8::7"})
+            .exit_code == 0);
+  // Without --ip the address rules are not checked.
+  CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab-chat"}).exit_code == 0);
+  CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "198.51.100.1"}) ==
+        test::Outcome{1,
+                      "decision: denied (HTTP 403)\n"
+                      "model:    lab-chat\n"
+                      "reason:   Access denied: Client address 198.51.100.1 is not in the "
+                      "allowed addresses list\n"
+                      "rules:    " +
+                          allow_rule + "\n",
+                      "", false});
+  test::Result denied = test::llmgw(
+      db.path, {"--json", "key", "check", id, "-m", "lab-chat", "--ip", "::ffff:203.0.113.66"});
+  CHECK(denied.exit_code == 1);
+  CHECK(test::parse_json(denied.out) == json::parse(R"j({"key_id": ")j" + id + R"j(",
+    "model": "lab-chat", "decision": "denied", "status": 403,
+    "reason": "Access denied: Client address 203.0.113.66 is in the denied addresses list",
+    "rule_ids": [")j" + deny_rule + R"j("], "provider": null, "upstream_model": null,
+    "candidates": []})j"));
+  // The budget comes after the address, the status before it.
+  test::set_key_column(db.path, id, "usage", 5'000'000'000'000);
+  CHECK(test::parse_json(test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat",
+                                               "--ip", "198.51.100.1"})
+                             .out)["status"] == 403);
+  CHECK(test::parse_json(test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat",
+                                               "--ip", "203.0.113.7"})
+                             .out)["status"] == 402);
+  run_ok(db.path, {"key", "disable", id});
+  CHECK(test::parse_json(test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat",
+                                               "--ip", "198.51.100.1"})
+                             .out)["status"] == 401);
+  CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "203.0.113.0/24"}) ==
+        refused(2, "invalid --ip '203.0.113.0/24': expected an IPv4 or IPv6 address"));
+}

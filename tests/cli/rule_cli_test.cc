@@ -33,6 +33,28 @@ TEST_CASE("cli: key create with rule flags stores one rule per kind, in a fixed 
         "  active  <time>\n");
 }
 
+TEST_CASE("cli: --allow-ip and --deny-ip store address rules, canonical, after the others of "
+          "their kind") {
+  test::LabDatabase db;
+  std::string id = db.key({"--deny-ip", "2001:DB8::/32", "--allow-ip", "10.0.0.0/8,203.0.113.7",
+                           "--allow-model", "lab-chat", "--deny-free"});
+  json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
+  REQUIRE(rules.size() == 4);
+  CHECK(rules[0]["type"] == "allow_models");
+  CHECK(rules[1]["type"] == "allow_ips");
+  CHECK(rules[1]["value"] == json::parse(R"({"ips": ["10.0.0.0/8", "203.0.113.7/32"]})"));
+  CHECK(rules[2]["type"] == "deny_pricing");
+  CHECK(rules[3]["type"] == "deny_ips");
+  CHECK(rules[3]["value"] == json::parse(R"({"ips": ["2001:db8::/32"]})"));
+  // A network that is not one creates nothing.
+  test::Outcome bad = outcome_of(db.path, {"key", "create", "-d", "x", "--allow-ip", "10.1.2.3/8"});
+  CHECK(bad == refused(2, "invalid allow_ips rule value: invalid network '10.1.2.3/8': bits are "
+                          "set after the /8 prefix (did you mean 10.0.0.0/8?)"));
+  CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--deny-ip", "example.com"}) ==
+        refused(2, "invalid deny_ips rule value: invalid network 'example.com': expected an IPv4 "
+                   "or IPv6 address or CIDR block, such as 203.0.113.0/24 or 2001:db8::/32"));
+}
+
 TEST_CASE("cli: key list and key show count the rules") {
   test::LabDatabase db;
   std::string id = db.key({"--allow-model", "lab-chat", "--deny-free"});
@@ -118,7 +140,8 @@ TEST_CASE("cli: key rule add refusals change nothing") {
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_model", "--value", "{}"}) ==
         refused(2,
                 "invalid rule type 'allow_model': expected allow_models, deny_models, "
-                "allow_providers, deny_providers, allow_pricing or deny_pricing"));
+                "allow_providers, deny_providers, allow_pricing, deny_pricing, allow_ips or "
+                "deny_ips"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_models", "--value", "["}) ==
         refused(2,
                 "--value: not valid JSON: parse error at line 1, column 2: syntax error while "

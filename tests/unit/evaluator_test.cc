@@ -133,6 +133,21 @@ TEST_CASE("iam: allow_models and deny_models") {
   });
 }
 
+TEST_CASE("iam: rules on the client's address take no part in the model's evaluation") {
+  check_all({
+      {"an allow_ips rule alone allows every model",
+       {rule("r1", RuleType::allow_ips, R"({"ips": ["10.0.0.0/8"]})")},
+       "multi",
+       "allowed: gamma beta alpha"},
+      {"nor do they join a denial's rules",
+       {rule("r1", RuleType::deny_ips, R"({"ips": ["10.0.0.0/8"]})"),
+        rule("r2", allow_models, R"({"models": ["solo"]})"),
+        rule("r3", RuleType::allow_ips, R"({"ips": ["::/0"]})")},
+       "multi",
+       "denied r2: Model multi is not in the allowed models list"},
+  });
+}
+
 TEST_CASE("iam: allow_providers and deny_providers") {
   check_all({
       {"leaves one of three",

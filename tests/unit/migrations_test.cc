@@ -310,3 +310,34 @@ TEST_CASE("migrations: step 11 rolls up the cache writes and reasoning that step
         "key:1300:20 key_model:1300:20 key_provider:1300:20 model:1300:20 provider:1300:20 "
         "total:1300:20");
 }
+
+TEST_CASE("migrations: step 18 keeps every rule, its triggers and index, and allows the "
+          "address rules") {
+  test::TempDir dir;
+  std::string path = dir.file("rules.db");
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  migrate(db, path, 17);
+  db.exec(k_insert_key);
+  db.exec("INSERT INTO iam_rules VALUES ('rule_1', 'key_aaaaaaaaaaaa', 'deny_models', "
+          "'{\"models\":[\"o3\"]}', 'inactive', 7)");
+  CHECK(sqlite_error(db, "INSERT INTO iam_rules VALUES ('rule_2', 'key_aaaaaaaaaaaa', "
+                         "'allow_ips', '{\"ips\":[\"10.0.0.0/8\"]}', 'active', 8)") ==
+        "CHECK constraint failed: type IN ('allow_models', 'deny_models', 'allow_providers',\n"
+        "                                            'deny_providers', 'allow_pricing', "
+        "'deny_pricing')");
+  migrate(db, path, 18);
+  const auto version = [&] { return db.execAndGet("SELECT version FROM config_version").getInt64(); };
+  const std::int64_t before = version();
+  db.exec("INSERT INTO iam_rules VALUES ('rule_2', 'key_aaaaaaaaaaaa', 'allow_ips', "
+          "'{\"ips\":[\"10.0.0.0/8\"]}', 'active', 8)");
+  CHECK(version() == before + 1);  // a CLI change still reaches the daemon
+  CHECK(db.execAndGet("SELECT group_concat(id || ' ' || type || ' ' || status || ' ' || "
+                      "created_at, '; ') FROM (SELECT * FROM iam_rules ORDER BY id)")
+            .getString() == "rule_1 deny_models inactive 7; rule_2 allow_ips active 8");
+  CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'iam_rules' AND "
+                      "type IN ('index', 'trigger') AND name NOT LIKE 'sqlite_%'")
+            .getInt() == 4);
+  db.exec("PRAGMA foreign_keys = ON");  // as the store opens a database
+  db.exec("DELETE FROM api_keys");      // the rules go with their key
+  CHECK(db.execAndGet("SELECT count(*) FROM iam_rules").getInt() == 0);
+}

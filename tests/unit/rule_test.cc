@@ -35,6 +35,11 @@ TEST_CASE("rule: every value shape reads and writes back the same") {
            Row{"allow_pricing", R"({"pricingType": "paid", "maxInputPrice": 0.000001})",
                R"({"maxInputPrice":1e-06,"pricingType":"paid"})"},
            Row{"deny_pricing", R"({"pricingType": "paid"})", R"({"pricingType":"paid"})"},
+           // Networks are stored canonically, once each.
+           Row{"allow_ips", R"({"ips": ["203.0.113.7", "10.0.0.0/8", "::ffff:203.0.113.7"]})",
+               R"({"ips":["203.0.113.7/32","10.0.0.0/8"]})"},
+           Row{"deny_ips", R"({"ips": ["2001:DB8::/32", "::1"]})",
+               R"({"ips":["2001:db8::/32","::1/128"]})"},
        }) {
     CAPTURE(r.value);
     llmgw::Rule rule = make_rule(parse_rule_type(r.type), json::parse(r.value));
@@ -79,9 +84,19 @@ TEST_CASE("rule: bad values are refused with a reason") {
                       "maxOutputPrice) are only allowed on allow_pricing rules"));
   CHECK(refusal("deny_pricing", R"({})") ==
         test::invalid(R"(invalid deny_pricing rule value: "pricingType" is missing)"));
+  CHECK(refusal("allow_ips", R"({"ips": []})") ==
+        test::invalid(R"(invalid allow_ips rule value: "ips" must not be empty)"));
+  CHECK(refusal("deny_ips", R"({"ips": ["10.1.2.3/8"]})") ==
+        test::invalid("invalid deny_ips rule value: invalid network '10.1.2.3/8': bits are set "
+                      "after the /8 prefix (did you mean 10.0.0.0/8?)"));
+  CHECK(refusal("allow_ips", R"({"ips": ["localhost"]})") ==
+        test::invalid("invalid allow_ips rule value: invalid network 'localhost': expected an "
+                      "IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24 or "
+                      "2001:db8::/32"));
   CHECK(test::thrown_by([] { parse_rule_type("allow_model"); }) ==
         test::invalid("invalid rule type 'allow_model': expected allow_models, deny_models, "
-                      "allow_providers, deny_providers, allow_pricing or deny_pricing"));
+                      "allow_providers, deny_providers, allow_pricing, deny_pricing, allow_ips or "
+                      "deny_ips"));
 }
 
 TEST_CASE("rule: the JSON document of a rule") {

@@ -23,10 +23,26 @@ std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now) {
 
 std::optional<Refusal> address_refusal(const std::vector<Rule>& rules,
                                        const std::string& client_address) {
+  auto is_address_rule = [](const Rule& rule) { return rule.active && rule.names_networks(); };
+  if (std::none_of(rules.begin(), rules.end(), is_address_rule)) {
+    return std::nullopt;  // the common case: nothing to parse
+  }
   const std::optional<IpAddress> address = IpAddress::parse(client_address);
+  if (!address) {
+    // Nothing can be said for it: every address rule refuses.
+    Refusal refusal{403, "permission_denied",
+                    "Access denied: Client address unknown, and the key has address rules"};
+    for (const Rule& rule : rules) {
+      if (is_address_rule(rule)) {
+        refusal.rule_ids.push_back(rule.id);
+      }
+    }
+    refusal.extra["rule_id"] = refusal.rule_ids.front();
+    return refusal;
+  }
   auto holds = [&](const Rule& rule) {
-    return address && std::any_of(rule.networks.begin(), rule.networks.end(),
-                                  [&](const Network& n) { return n.contains(*address); });
+    return std::any_of(rule.networks.begin(), rule.networks.end(),
+                       [&](const Network& n) { return n.contains(*address); });
   };
   std::vector<const Rule*> allows;
   std::vector<const Rule*> denials;
@@ -53,7 +69,7 @@ std::optional<Refusal> address_refusal(const std::vector<Rule>& rules,
   }
   Refusal refusal{403, "permission_denied",
                   fmt::format("Access denied: Client address {} is {} the {} addresses list",
-                              address ? address->to_string() : "unknown",
+                              address->to_string(),
                               allows.empty() ? "in" : "not in",
                               allows.empty() ? "denied" : "allowed")};
   for (const Rule* rule : responsible) {

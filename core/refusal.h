@@ -32,7 +32,9 @@ std::optional<Refusal> status_refusal(const ApiKey& key, Timestamp now);
 // refuses. The reason is that of the type whose responsible rules start earliest (every
 // allow_ips rule when none holds the address; the deny_ips rules that hold it):
 // "Access denied: Client address 203.0.113.7 is not in the allowed addresses list", or
-// "... is in the denied addresses list". An unknown address is in no list.
+// "... is in the denied addresses list". An unknown address (the client's connection is
+// not an IP one) is refused by any address rule: "Access denied: Client address unknown,
+// and the key has address rules", every active address rule named.
 std::optional<Refusal> address_refusal(const std::vector<Rule>& rules,
                                        const std::string& client_address);
 

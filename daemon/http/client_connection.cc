@@ -18,21 +18,13 @@ namespace {
 
 constexpr std::size_t k_read_ahead = 16 << 10;
 
-std::optional<IpAddress> peer_of(int socket) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getpeername(socket, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    return std::nullopt;
-  }
-  return IpAddress::from_socket(reinterpret_cast<const sockaddr&>(address));
-}
-
 }  // namespace
 
 ClientConnection::ClientConnection(int socket, const ClientLimits& limits, int interrupt,
-                           const std::atomic<bool>& aborted)
+                                   const std::atomic<bool>& aborted,
+                                   std::optional<IpAddress> peer)
     : m_socket(socket),
-      m_peer(peer_of(socket)),
+      m_peer(peer),
       m_interrupt(interrupt),
       m_limits(limits),
       m_buffer(k_read_ahead, '\0'),

@@ -40,9 +40,10 @@ class ClientConnection final {
 public:
   // `interrupt` is a file descriptor that turns readable when every wait must end (the
   // drain deadline has passed), and `aborted` is true from then on; the connection does not
-  // own them, nor `socket`.
+  // own them, nor `socket`. `peer` is the address accept() gave, nullopt for a socket
+  // that is not an IP one (a socket pair in tests).
   ClientConnection(int socket, const ClientLimits& limits, int interrupt,
-               const std::atomic<bool>& aborted);
+                   const std::atomic<bool>& aborted, std::optional<IpAddress> peer = std::nullopt);
   ~ClientConnection();
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
@@ -93,7 +94,7 @@ public:
   // head the session found (refuse()).
   Breach breach() const { return m_breach; }
   void refuse(Breach breach) { m_breach = breach; }
-  // The socket's peer; nullopt when it is not an IP socket (a socket pair in tests).
+  // The socket's peer, as accept() gave it.
   const std::optional<IpAddress>& peer() const { return m_peer; }
 
 private:

@@ -93,7 +93,12 @@ ClientServer::~ClientServer() {
 
 void ClientServer::serve(int listener) {
   for (;;) {
-    int socket = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    // The peer as accept() has it: getpeername() later fails on a connection the client
+    // reset meanwhile, whose request may still be read.
+    sockaddr_storage peer{};
+    socklen_t peer_length = sizeof peer;
+    int socket = ::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                           SOCK_CLOEXEC);
     if (socket < 0) {
       const int error = errno;
       if (m_draining) {
@@ -115,7 +120,10 @@ void ClientServer::serve(int listener) {
     // Without it every response would wait ~40 ms for the client's delayed ACK.
     int yes = 1;
     ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    m_pool.enqueue([this, socket] { serve_socket(socket); });
+    m_pool.enqueue([this, socket, address = IpAddress::from_socket(
+                                      reinterpret_cast<const sockaddr&>(peer))] {
+      serve_socket(socket, address);
+    });
   }
   m_pool.shutdown();
 }
@@ -134,11 +142,11 @@ void ClientServer::abort() {
   signal_event(m_abort_event);
 }
 
-void ClientServer::serve_socket(int socket) {
+void ClientServer::serve_socket(int socket, const std::optional<IpAddress>& peer) {
   bool unread_body = false;
   {
     // The connection's life ends before the socket's (it watches the socket meanwhile).
-    ClientConnection connection(socket, m_limits, m_abort_event, m_aborted);
+    ClientConnection connection(socket, m_limits, m_abort_event, m_aborted, peer);
     serve_connection(connection, m_routes, m_settings, m_drain_event, m_draining);
     unread_body = connection.phase() != RequestPhase::handled;
   }

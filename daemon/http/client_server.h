@@ -44,8 +44,8 @@ public:
   Routes& routes() { return m_routes; }
 
 private:
-  // Serves one accepted connection, then closes it.
-  void serve_socket(int socket);
+  // Serves one accepted connection (its peer as accept() gave it), then closes it.
+  void serve_socket(int socket, const std::optional<IpAddress>& peer);
 
   ClientLimits m_limits;
   SessionSettings m_settings;

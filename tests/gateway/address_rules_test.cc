@@ -38,8 +38,13 @@ TEST_CASE("address rules: the socket's peer is checked, whatever X-Forwarded-For
   CHECK(reply_of(gw.client().Get("/v1/key", bearer(office))) == not_allowed);
   CHECK(gw.chat(local_denied, k_chat_body) ==
         denied("127.0.0.1", "in the denied", first_rule(gw, local_denied)));
-  // Refused before anything is held or logged.
+  // Refused before anything is held or logged but the access-log line.
   CHECK(gw.log_rows("id").empty());
+  CHECK(eventually([&] {
+    const std::string log = gw.daemon().stderr_text();
+    return log.find(R"("code":"permission_denied")") != std::string::npos &&
+           log.find(R"("client_address":"127.0.0.1")") != std::string::npos;
+  }));
   CHECK(nlohmann::json::parse(gw.cli({"--json", "key", "show", office.id}))["usage"] == "0");
   // A rule added with the CLI holds from the next request.
   gw.cli({"key", "rule", "add", office.id, "--allow-ip", "127.0.0.1"});

@@ -1,4 +1,5 @@
-// A completion that its head alone refuses (no usable key, a spent budget) is answered
+// A completion that its head alone refuses (no usable key, a client address its key's
+// rules refuse, a spent budget) is answered
 // before its body is invited or read, and its connection ends: a client without a key or
 // budget cannot make the daemon wait for or hold a body.
 #include "tests/gateway/gateway_fixture.h"
@@ -94,6 +95,22 @@ TEST_CASE("early refusal: a spent key's completion gets 402 from its head alone,
                         {"error_code", "budget_exceeded"}, {"cost", 0}};
   CHECK(gw.log_rows("key_id, requested_model, status, error_code, cost") ==
         nlohmann::json::array({row, row}));
+}
+
+TEST_CASE("early refusal: a client its key's address rules refuse gets 403 from its head "
+          "alone, with no row") {
+  GatewayUnderTest gw;
+  TestKey office = gw.create_key({"--allow-ip", "203.0.113.0/24"});
+  gw.start();
+  const std::string rule_id =
+      nlohmann::json::parse(gw.cli({"--json", "key", "rule", "list", office.id}))["rules"][0]["id"];
+  check_refused_from_head(
+      gw,
+      announcing_head("Authorization: Bearer " + office.secret + "\r\n", "Expect: 100-continue\r\n"),
+      reference_error(403, "permission_denied",
+                      "Access denied: Client address 127.0.0.1 is not in the allowed addresses list",
+                      {{"rule_id", rule_id}}));
+  CHECK(gw.log_rows("id").empty());
 }
 
 TEST_CASE("early refusal: a key with budget left is invited to send its body and answered") {

@@ -54,8 +54,8 @@ TEST_CASE("address refusal: allow_ips rules are unioned, and the address must be
         "403 permission_denied Access denied: Client address 2001:db9::1 is not in the allowed "
         "addresses list [r1 r2]");
   CHECK(outcome(rules, "") ==
-        "403 permission_denied Access denied: Client address unknown is not in the allowed "
-        "addresses list [r1 r2]");
+        "403 permission_denied Access denied: Client address unknown, and the key has address "
+        "rules [r1 r2]");
   // An inactive rule is no rule.
   CHECK(outcome({ip_rule("r3", "allow_ips", {"10.0.0.0/8"}, false)}, "203.0.113.7") == "allowed");
 }
@@ -74,7 +74,12 @@ TEST_CASE("address refusal: a deny_ips rule that holds the address always refuse
   CHECK(outcome({ip_rule("r1", "deny_ips", {"2001:db8::/32"})}, "2001:db8::1") ==
         "403 permission_denied Access denied: Client address 2001:db8::1 is in the denied "
         "addresses list [r1]");
-  CHECK(outcome({ip_rule("r1", "deny_ips", {"2001:db8::/32"})}, "") == "allowed");
+  // An unknown address cannot be shown to be outside the denied blocks.
+  CHECK(outcome({ip_rule("r1", "deny_ips", {"2001:db8::/32"}),
+                 ip_rule("r2", "deny_ips", {"10.0.0.0/8"}, false)},
+                "") ==
+        "403 permission_denied Access denied: Client address unknown, and the key has address "
+        "rules [r1]");
 }
 
 TEST_CASE("address refusal: when both types refuse, the one whose rule comes first says why") {

@@ -72,8 +72,13 @@ gateway_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null && break; sleep 0.05; done
 targets="direct nginx llmgw llmgw-msg llmgw-xlat"
 if [ -n "$baseline" ]; then
-  # Its own copy of the database: the same key, catalog and (empty) books.
-  sqlite3 "$LLMGW_DB" ".backup '$work/baseline.db'"
+  # Its own database, made by itself (an older build refuses a newer schema), with the
+  # same catalog and the same key and rules copied over (their columns must match).
+  LLMGW_DB="$work/baseline.db" "$baseline" init >/dev/null 2>&1
+  LLMGW_DB="$work/baseline.db" "$baseline" catalog import "$work/catalog.json" >/dev/null 2>&1
+  sqlite3 "$work/baseline.db" "ATTACH '$LLMGW_DB' AS new;
+    INSERT INTO api_keys SELECT * FROM new.api_keys;
+    INSERT INTO iam_rules SELECT * FROM new.iam_rules;"
   baseline_port=$(free_port)
   LLMGW_DB="$work/baseline.db" MOCK_API_KEY=bench-credential "$baseline" serve \
     --listen "127.0.0.1:$baseline_port" --access-log off 2>"$work/baseline.log" &

@@ -67,17 +67,21 @@ std::optional<int> parse_prefix(std::string_view text) {
 }  // namespace
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
-  // inet_pton reads a C string: a NUL inside `text` would cut it short.
-  if (text.find('\0') != std::string_view::npos) {
+  // inet_pton reads a C string: a NUL inside `text` would cut it short. No address is
+  // longer than INET6_ADDRSTRLEN - 1 characters, so a stack copy holds every one (a list
+  // of forwarded addresses costs no allocation).
+  char c_text[INET6_ADDRSTRLEN];
+  if (text.size() >= sizeof c_text || text.find('\0') != std::string_view::npos) {
     return std::nullopt;
   }
-  std::string c_text(text);
+  std::memcpy(c_text, text.data(), text.size());
+  c_text[text.size()] = '\0';
   std::uint8_t ipv4[4];
-  if (inet_pton(AF_INET, c_text.c_str(), ipv4) == 1) {
+  if (inet_pton(AF_INET, c_text, ipv4) == 1) {
     return IpAddress(mapped(ipv4));
   }
   Bytes bytes;
-  if (inet_pton(AF_INET6, c_text.c_str(), bytes.data()) == 1) {
+  if (inet_pton(AF_INET6, c_text, bytes.data()) == 1) {
     return IpAddress(bytes);
   }
   return std::nullopt;

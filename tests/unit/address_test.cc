@@ -72,6 +72,9 @@ TEST_CASE("address: IPv6 text prints in inet_ntop's compressed lower-case form")
   CHECK(address("2001:db8:0:0:1:0:0:1") == "2001:db8::1:0:0:1");
   CHECK(address("fe80::1") == "fe80::1");
   CHECK(address("2001:db8::1.2.3.4") == "2001:db8::102:304");
+  // The longest text an address can have: 45 characters.
+  CHECK(address("0000:0000:0000:0000:0000:ffff:255.255.255.255") == "255.255.255.255");
+  CHECK(address("ABCD:0000:0000:0000:0000:ffff:255.255.255.255") == "abcd::ffff:ffff:ffff");
   CHECK(address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff") ==
         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
   CHECK_FALSE(ip("::1").is_ipv4());
@@ -104,6 +107,8 @@ TEST_CASE("address: text that is not an address is refused") {
   // inet_pton reads up to a NUL; the whole text must be the address.
   CHECK(address(std::string("1.2.3.4\0", 8)) == "none");
   CHECK(address(std::string("::1\0garbage", 11)) == "none");
+  CHECK(address("0000:0000:0000:0000:0000:ffff:255.255.255.2550") == "none");  // 46
+  CHECK(address(std::string(100'000, '1')) == "none");
 }
 
 TEST_CASE("address: from_socket reads IPv4 and IPv6 socket addresses") {

@@ -135,16 +135,21 @@ TEST_CASE("secrets: canary keys and credentials appear nowhere but where they mu
   TestKey spent = gw.create_key({"--limit", "0"});
   const std::string wrong_key = "llmgtwy_" + random_text(40, k_alnum);
   const std::string echoed = echo_of({gw.alpha_credential, key.secret});
-  // "hang" holds its answer until the test ends (destroyed before gw, so before alpha
-  // stops), far past the daemon's read timeout however loaded the machine is.
-  struct HangUntilTheEnd {
-    std::promise<void> end;
-    std::shared_future<void> ended = end.get_future().share();
-    ~HangUntilTheEnd() { end.set_value(); }
-  } hang;
-
   // alpha does what the last user message says.
   const std::string model = "premium-upstream";
+  // "hang" holds its answer until the test ends, far past the daemon's read timeout however
+  // loaded the machine is. Its guard releases the handler and then stops alpha, so the
+  // handler is done before the locals it uses (declared above the guard) go.
+  struct HangUntilTheEnd {
+    test::MockUpstream& alpha;
+    std::promise<void> end;
+    std::shared_future<void> ended = end.get_future().share();
+    ~HangUntilTheEnd() {
+      end.set_value();
+      alpha.stop();
+    }
+  } hang{gw.alpha};
+
   gw.alpha.handle("POST", k_upstream_path, [&](const httplib::Request& request,
                                                httplib::Response& response) {
     std::string say = last_user_message(request);

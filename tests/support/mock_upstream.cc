@@ -37,7 +37,9 @@ MockUpstream::MockUpstream(X509* certificate, EVP_PKEY* key)
   configure(*m_server);
 }
 
-MockUpstream::~MockUpstream() {
+MockUpstream::~MockUpstream() { stop(); }
+
+void MockUpstream::stop() {
   if (m_thread.joinable()) {
     m_server->stop();
     m_thread.join();

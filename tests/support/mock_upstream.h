@@ -50,6 +50,9 @@ public:
 
   // Listens and serves on a thread; returns once connections are accepted.
   void start();
+  // Stops listening and returns once every handler has returned (the destructor calls
+  // it): a handler that uses the test's locals must be done before they go.
+  void stop();
 
   int port() const { return m_port; }
   // "http://127.0.0.1:<port>" (https for the TLS server).

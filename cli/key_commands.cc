@@ -186,8 +186,7 @@ void add_update(CLI::App* key, Context& context) {
         } else if (o->no_expires) {
           changes.expires_at = std::optional<Timestamp>();
         }
-        if (!changes.description && !changes.usage_limit && !changes.period_amount &&
-            !changes.period && !changes.clear_period_limit && !changes.expires_at) {
+        if (changes.empty()) {
           throw Error(ErrorKind::invalid, "nothing to update: give at least one option");
         }
         KeyStore keys(c.store(), c.clock());

@@ -101,6 +101,12 @@ void append_nullable(std::string& out, std::string_view name,
   }
 }
 
+void append_count(std::string& out, std::string_view name,
+                  const std::optional<std::int64_t>& value) {
+  append_string(out, name);
+  out += value ? fmt::format(":{},", *value) : std::string(":null,");
+}
+
 std::optional<std::string> iso_or_none(const std::optional<Timestamp>& t) {
   return t ? std::optional<std::string>(format_iso(*t)) : std::nullopt;
 }
@@ -130,6 +136,13 @@ void append_json_fields(std::string& out, const ApiKey& key, Timestamp now) {
   }
   append_field(out, "prefix", key.prefix);
   append_field(out, "status", to_string(key.status));
+  out += "\"traffic_limits\":{";
+  append_count(out, "max_parallel", key.traffic.max_parallel);
+  append_count(out, "requests_per_day", key.traffic.requests_per_day);
+  append_count(out, "requests_per_minute", key.traffic.requests_per_minute);
+  append_count(out, "tokens_per_minute", key.traffic.tokens_per_minute);
+  out.back() = '}';
+  out += ',';
   append_field(out, "updated_at", format_iso(key.updated_at));
   append_field(out, "usage", key.usage.to_usd());
   append_nullable(out, "usage_limit",

@@ -3,6 +3,7 @@
 #include "core/money.h"
 #include "core/period.h"
 #include "core/timestamp.h"
+#include "core/traffic_limits.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -40,6 +41,7 @@ struct ApiKey {
   Money usage;
   std::optional<PeriodLimit> period_limit;
   std::optional<Timestamp> expires_at;
+  TrafficLimits traffic;  // none: unlimited
   Timestamp created_at = 0;
   Timestamp updated_at = 0;
   std::optional<Timestamp> last_used_at;

@@ -13,7 +13,7 @@ namespace {
 #define LLMGW_KEY_COLUMNS                                                                    \
   "id, prefix, description, status, usage_limit, usage, period_limit, period, "             \
   "period_anchor, period_start, period_usage, expires_at, created_at, updated_at, "         \
-  "last_used_at"
+  "last_used_at, requests_per_minute, requests_per_day, tokens_per_minute, max_parallel"
 
 constexpr const char* k_select_by_id = "SELECT " LLMGW_KEY_COLUMNS " FROM api_keys WHERE id = ?";
 constexpr const char* k_select_by_hash =
@@ -56,6 +56,10 @@ ApiKey read_key(SQLite::Statement& row) {
   key.created_at = row.getColumn(12).getInt64();
   key.updated_at = row.getColumn(13).getInt64();
   key.last_used_at = optional_int(row.getColumn(14));
+  key.traffic.requests_per_minute = optional_int(row.getColumn(15));
+  key.traffic.requests_per_day = optional_int(row.getColumn(16));
+  key.traffic.tokens_per_minute = optional_int(row.getColumn(17));
+  key.traffic.max_parallel = optional_int(row.getColumn(18));
   return key;
 }
 
@@ -114,6 +118,7 @@ CreatedKey KeyStore::create(const NewKey& spec,
     key.period_limit = fresh_period_limit(*spec.period_limit, now);
   }
   key.expires_at = spec.expires_at;
+  key.traffic = spec.traffic;
   key.created_at = now;
   key.updated_at = now;
 
@@ -207,6 +212,15 @@ ApiKey KeyStore::update(const std::string& id, const KeyChanges& changes) {
     }
     key.expires_at = *changes.expires_at;
   }
+  for (auto [change, limit] :
+       {std::pair{&changes.requests_per_minute, &key.traffic.requests_per_minute},
+        std::pair{&changes.requests_per_day, &key.traffic.requests_per_day},
+        std::pair{&changes.tokens_per_minute, &key.traffic.tokens_per_minute},
+        std::pair{&changes.max_parallel, &key.traffic.max_parallel}}) {
+    if (*change) {
+      *limit = **change;
+    }
+  }
   key.updated_at = now;
   write(key);
   tx.commit();
@@ -285,7 +299,8 @@ void KeyStore::write(const ApiKey& key) {
   auto& update = m_store.statement(
       "UPDATE api_keys SET description = ?, status = ?, usage_limit = ?, usage = ?, "
       "period_limit = ?, period = ?, period_anchor = ?, period_start = ?, period_usage = ?, "
-      "expires_at = ?, updated_at = ?, last_used_at = ? WHERE id = ?");
+      "expires_at = ?, updated_at = ?, last_used_at = ?, requests_per_minute = ?, "
+      "requests_per_day = ?, tokens_per_minute = ?, max_parallel = ? WHERE id = ?");
   const auto& p = key.period_limit;
   update.bind(1, key.description);
   update.bind(2, std::string(to_string(key.status)));
@@ -306,7 +321,12 @@ void KeyStore::write(const ApiKey& key) {
   bind_optional(update, 10, key.expires_at, [](Timestamp t) { return t; });
   update.bind(11, static_cast<std::int64_t>(key.updated_at));
   bind_optional(update, 12, key.last_used_at, [](Timestamp t) { return t; });
-  update.bind(13, key.id);
+  const auto count = [](std::int64_t n) { return n; };
+  bind_optional(update, 13, key.traffic.requests_per_minute, count);
+  bind_optional(update, 14, key.traffic.requests_per_day, count);
+  bind_optional(update, 15, key.traffic.tokens_per_minute, count);
+  bind_optional(update, 16, key.traffic.max_parallel, count);
+  update.bind(17, key.id);
   update.exec();
 }
 

@@ -21,6 +21,7 @@ struct NewKey {
   std::optional<Money> usage_limit;
   std::optional<PeriodLimitSpec> period_limit;
   std::optional<Timestamp> expires_at;
+  TrafficLimits traffic;
 };
 
 // A change of one field: absent leaves it, an empty inner value clears it.
@@ -36,6 +37,17 @@ struct KeyChanges {
   std::optional<Period> period;
   bool clear_period_limit = false;
   Change<Timestamp> expires_at;
+  // Each traffic limit: absent leaves it, an empty inner value removes it.
+  Change<std::int64_t> requests_per_minute;
+  Change<std::int64_t> requests_per_day;
+  Change<std::int64_t> tokens_per_minute;
+  Change<std::int64_t> max_parallel;
+
+  bool empty() const {
+    return !description && !usage_limit && !period_amount && !period && !clear_period_limit &&
+           !expires_at && !requests_per_minute && !requests_per_day && !tokens_per_minute &&
+           !max_parallel;
+  }
 };
 
 // What KeyStore::create checks before it touches the database: the description, and an

@@ -356,6 +356,17 @@ CREATE TRIGGER iam_rules_update AFTER UPDATE ON iam_rules
   BEGIN UPDATE config_version SET version = version + 1; END;
 UPDATE config_version SET version = version + 1;
 )sql",
+    // 19: per-key traffic limits (NULL: none), enforced in the daemon's memory; changing
+    // one is a change of configuration.
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN requests_per_minute INTEGER CHECK (requests_per_minute > 0);
+ALTER TABLE api_keys ADD COLUMN requests_per_day INTEGER CHECK (requests_per_day > 0);
+ALTER TABLE api_keys ADD COLUMN tokens_per_minute INTEGER CHECK (tokens_per_minute > 0);
+ALTER TABLE api_keys ADD COLUMN max_parallel INTEGER CHECK (max_parallel > 0);
+CREATE TRIGGER api_keys_traffic_update AFTER UPDATE OF requests_per_minute, requests_per_day,
+  tokens_per_minute, max_parallel ON api_keys
+  BEGIN UPDATE config_version SET version = version + 1; END;
+)sql",
 };
 
 constexpr int k_latest = static_cast<int>(std::size(k_steps));

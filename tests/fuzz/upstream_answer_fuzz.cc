@@ -135,7 +135,7 @@ Setup make_database(int port) {
   Store store(setup.db_path);
   migrate(store.db(), setup.db_path);
   SystemClock clock;
-  setup.secret = KeyStore(store, clock).create(NewKey{"fuzz", Money::parse_usd("1000000"), {}, {}}).secret;
+  setup.secret = KeyStore(store, clock).create(NewKey{"fuzz", Money::parse_usd("1000000"), {}, {}, {}}).secret;
   CatalogStore catalog(store);
   // Both providers are the one upstream above, under the paths of their kinds.
   for (const ProviderKind kind : {ProviderKind::openai, ProviderKind::anthropic}) {

@@ -93,7 +93,9 @@ TEST_CASE("api key: the JSON form of a key with everything unset") {
     "id": "key_aaaaaaaaaaaa", "prefix": "llmgtwy_AbCd", "description": "plain",
     "status": "active", "expired": false, "usage": "0", "usage_limit": null,
     "period_limit": null, "expires_at": null, "created_at": "2026-03-10T15:20:00.250Z",
-    "updated_at": "2026-03-10T15:20:00.250Z", "last_used_at": null})"));
+    "updated_at": "2026-03-10T15:20:00.250Z", "last_used_at": null,
+    "traffic_limits": {"requests_per_minute": null, "requests_per_day": null,
+                       "tokens_per_minute": null, "max_parallel": null}})"));
 }
 
 TEST_CASE("api key: the JSON form of a key with limits, usage and an expiry") {
@@ -111,6 +113,7 @@ TEST_CASE("api key: the JSON form of a key with limits, usage and an expiry") {
   key.created_at = at("2026-03-10T01:00:00Z");
   key.updated_at = at("2026-03-10T02:00:00Z");
   key.last_used_at = at("2026-03-10T03:00:00Z");
+  key.traffic = {60, std::nullopt, 20000, 5};
   CHECK(llmgw::to_json(key, at("2026-03-10T16:00:00Z")) == json::parse(R"({
     "id": "key_bbbbbbbbbbbb", "prefix": "llmgtwy_XyZ0", "description": "metered",
     "status": "disabled", "expired": false, "usage": "12.345", "usage_limit": "100",
@@ -118,7 +121,9 @@ TEST_CASE("api key: the JSON form of a key with limits, usage and an expiry") {
                      "window_start": "2026-03-10T00:00:00Z",
                      "resets_at": "2026-03-11T00:00:00Z"},
     "expires_at": "2026-03-11T00:00:00Z", "created_at": "2026-03-10T01:00:00Z",
-    "updated_at": "2026-03-10T02:00:00Z", "last_used_at": "2026-03-10T03:00:00Z"})"));
+    "updated_at": "2026-03-10T02:00:00Z", "last_used_at": "2026-03-10T03:00:00Z",
+    "traffic_limits": {"requests_per_minute": 60, "requests_per_day": null,
+                       "tokens_per_minute": 20000, "max_parallel": 5}})"));
 }
 
 TEST_CASE("api key: after its window has passed, period usage counts as zero") {

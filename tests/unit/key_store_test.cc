@@ -379,11 +379,40 @@ TEST_CASE("key store: update refuses a bad description or a past expiry, storing
   CHECK(f.dump() == before);
 }
 
+TEST_CASE("key store: traffic limits are stored at create, and each is set or removed alone") {
+  Fixture f;
+  NewKey spec = new_key("paced");
+  spec.traffic = {60, std::nullopt, 20000, std::nullopt};
+  std::string id = f.keys.create(spec).key.id;
+  CHECK(f.keys.get(id).traffic == llmgw::TrafficLimits{60, std::nullopt, 20000, std::nullopt});
+
+  KeyChanges changes;
+  changes.requests_per_minute = std::optional<std::int64_t>();  // removed
+  changes.requests_per_day = std::optional<std::int64_t>(1000);
+  changes.max_parallel = std::optional<std::int64_t>(5);
+  CHECK_FALSE(changes.empty());
+  ApiKey updated = f.keys.update(id, changes);
+  const llmgw::TrafficLimits expected{std::nullopt, 1000, 20000, 5};  // tokens kept
+  CHECK(updated.traffic == expected);
+  CHECK(f.keys.get(id).traffic == expected);
+  CHECK(KeyChanges().empty());
+}
+
+TEST_CASE("key store: a traffic limit of 0 never reaches the table") {
+  Fixture f;
+  std::string id = f.keys.create(new_key("paced")).key.id;
+  // What the CLI refuses before, the table refuses too.
+  CHECK_THROWS(f.store.db().exec("UPDATE api_keys SET requests_per_minute = 0 WHERE id = '" +
+                                 id + "'"));
+  CHECK_FALSE(f.keys.get(id).traffic.any());
+}
+
 TEST_CASE("key store: roll keeps the id, usage and limits and changes the secret") {
   Fixture f;
   NewKey spec = with_period("10", "1w");
   spec.usage_limit = usd("100");
   spec.expires_at = at("2027-01-01");
+  spec.traffic = {60, 1000, 20000, 5};
   llmgw::CreatedKey created = f.keys.create(spec);
   f.set_usage(created.key.id, "4", "1.5");
   ApiKey before = f.keys.get(created.key.id);

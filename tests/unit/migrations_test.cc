@@ -75,7 +75,8 @@ TEST_CASE("migrations: a version 1 database upgrades and keeps its keys") {
 
   migrate(db, path);
   CHECK(schema_version(db) == latest_schema_version());
-  CHECK(key_rows(db) == before);
+  // Kept as they were, with no traffic limits (step 19's four columns).
+  CHECK(key_rows(db) == before.substr(0, before.size() - 1) + "NULL|NULL|NULL|NULL|\n");
   CHECK(db.tableExists("iam_rules"));
   CHECK(db.tableExists("request_log"));
 }

@@ -24,7 +24,7 @@ struct Fixture {
   test::FakeClock clock{1'800'000'000'000};
   llmgw::KeyStore keys{store, clock};
   llmgw::RuleStore rules{store, clock};
-  std::string key_id = keys.create({"rules", {}, {}, {}}).key.id;
+  std::string key_id = keys.create({"rules", {}, {}, {}, {}}).key.id;
 
   std::vector<Rule> add(std::vector<Rule> r, Force force = Force::no) {
     return rules.add(key_id, std::move(r), test::iam_catalog(), force);
@@ -126,12 +126,12 @@ TEST_CASE("rule store: a key and its rules are created in one transaction") {
   auto rule = draft(RuleType::allow_models, R"({"models": ["nope"]})");
   auto before = f.keys.list(llmgw::IncludeDeleted::yes).size();
   CHECK(test::thrown_by([&] {
-          f.keys.create({"with rules", {}, {}, {}}, [&](const llmgw::ApiKey& key) {
+          f.keys.create({"with rules", {}, {}, {}, {}}, [&](const llmgw::ApiKey& key) {
             f.rules.insert(key.id, {rule}, test::iam_catalog(), Force::no);
           });
         }) == test::invalid("unknown model 'nope' in allow_models rule; --force saves it anyway"));
   CHECK(f.keys.list(llmgw::IncludeDeleted::yes).size() == before);
-  auto created = f.keys.create({"with rules", {}, {}, {}}, [&](const llmgw::ApiKey& key) {
+  auto created = f.keys.create({"with rules", {}, {}, {}, {}}, [&](const llmgw::ApiKey& key) {
     f.rules.insert(key.id, {rule}, test::iam_catalog(), Force::yes);
   });
   CHECK(f.rules.list(created.key.id).size() == 1);

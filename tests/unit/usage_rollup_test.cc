@@ -105,8 +105,8 @@ TEST_CASE("usage roll-up: migrating a database with a log backfills its roll-ups
   {
     llmgw::Store store(path);
     llmgw::UsageLedger(store).commit(k_requests);
-    // Back to version 4, with the log as it was: steps 5 to 17 leave exactly these objects
-    // (step 18 rebuilds iam_rules as it finds it).
+    // Back to version 4, with the log as it was: steps 5 to 17 and 19 leave exactly these
+    // objects (step 18 rebuilds iam_rules as it finds it).
     store.db().exec("DROP TABLE usage_rollup; DROP VIEW usage_facts; DROP TABLE usage_scopes; "
                     "DROP TABLE usage_rollup_progress; DROP TRIGGER api_keys_usage_insert; "
                     "DROP TRIGGER api_keys_usage_update; DROP TRIGGER request_log_cost_insert; "
@@ -124,6 +124,11 @@ TEST_CASE("usage roll-up: migrating a database with a log backfills its roll-ups
                     "ALTER TABLE request_log DROP COLUMN endpoint; "
                     "ALTER TABLE request_log DROP COLUMN response_id; "
                     "ALTER TABLE request_log DROP COLUMN client_address; "
+                    "DROP TRIGGER api_keys_traffic_update; "
+                    "ALTER TABLE api_keys DROP COLUMN requests_per_minute; "
+                    "ALTER TABLE api_keys DROP COLUMN requests_per_day; "
+                    "ALTER TABLE api_keys DROP COLUMN tokens_per_minute; "
+                    "ALTER TABLE api_keys DROP COLUMN max_parallel; "
                     "PRAGMA user_version = 4");
   }
   SQLite::Database db(path, SQLite::OPEN_READWRITE);

@@ -59,8 +59,9 @@ TEST_CASE("response_id: a plain id of a response object, in a whole answer or a 
 TEST_CASE("has_provider_tool_call: a call of a tool the provider runs, not one the client "
           "runs") {
   auto calls = [](const std::string& output) {
-    const auto members = llmgw::json_object_members(R"({"output":)" + output + "}",
-                                                     llmgw::k_max_response_depth);
+    // The members are slices of the text: it is kept while they are read.
+    const std::string response = R"({"output":)" + output + "}";
+    const auto members = llmgw::json_object_members(response, llmgw::k_max_response_depth);
     REQUIRE(members);
     return llmgw::has_provider_tool_call(*members);
   };

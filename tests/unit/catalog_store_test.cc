@@ -146,7 +146,8 @@ TEST_CASE("catalog store: a removed built-in model comes back with only what is 
   f.catalog.remove_model("multi", std::nullopt);
   CHECK(f.rows("catalog_models") == 1);
   f.catalog.add_mapping("multi", std::nullopt, mapping("beta", "7", "7"));
-  const llmgw::Model* multi = f.catalog.load().find_model("multi");
+  const auto catalog = f.catalog.load();  // kept while `multi` points into it
+  const llmgw::Model* multi = catalog.find_model("multi");
   REQUIRE(multi != nullptr);
   REQUIRE(multi->mappings.size() == 1);
   CHECK(multi->mappings[0].input == price("7"));

@@ -25,11 +25,14 @@ public:
   struct Verdict {
     bool allowed = false;
     Timestamp retry_after = 0;  // refused: ms until `cells` would fit; allowed: 0
-    State state;                // after the decision
+    State state;                // after the decision (take() only; check() sets the limit)
   };
 
-  // Takes `cells` at `now` when they fit in what remains; a request for more than
-  // `count` cells fits only a full limit (it then takes `count`, the rest being charged).
+  // Whether `cells` fit at `now` in what remains, taking nothing; a request for more than
+  // `count` cells fits only a full limit.
+  Verdict check(Timestamp now, std::int64_t cells = 1) const;
+  // Takes `cells` at `now` when they fit (check()); more than `count` cells are taken
+  // whole, the rest beyond a full limit being a debt.
   Verdict take(Timestamp now, std::int64_t cells = 1);
   // Charges `cells` more (taken without asking, as a token count found at the end is),
   // or gives back -`cells`, never beyond a full limit. Debt pushes later takes out.
@@ -45,6 +48,8 @@ private:
   Scaled tat_at(Timestamp now) const;
 
   std::int64_t m_count;
+  // Each cell taken moves the TAT one period / count ahead: in 1/count ms, period_ms.
+  Scaled m_per_cell;
   Scaled m_period;  // period_ms * count: the whole limit's worth of time
   Scaled m_tat = 0;
 };

@@ -42,6 +42,11 @@ Timestamp SystemClock::now() const {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+Timestamp SteadyClock::now() const {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
 namespace {
 
 // Days since 1970-01-01 of a proleptic Gregorian date, and back: the well-known

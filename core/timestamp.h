@@ -24,6 +24,12 @@ public:
   Timestamp now() const override;
 };
 
+// Milliseconds since an arbitrary start, never going back: for measuring, not for dates.
+class SteadyClock : public Clock {
+public:
+  Timestamp now() const override;
+};
+
 // "2026-11-27T06:50:24Z"; milliseconds are shown only when not zero ("...24.120Z").
 std::string format_iso(Timestamp t);
 

@@ -64,6 +64,7 @@ void Exchange::finish(int status, const std::string& code) {
   m_record.status = status;
   m_record.error_code = code;
   m_record.latency_ms = elapsed_ms();
+  m_traffic.finish(m_record.prompt_tokens + m_record.completion_tokens);
   if (m_accountant != nullptr) {
     Reservation reservation =
         m_reservation ? std::move(*m_reservation) : Reservation{m_record.key_id, Money()};

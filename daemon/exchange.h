@@ -7,6 +7,7 @@
 #include "daemon/http_error.h"
 #include "daemon/key_directory.h"
 #include "daemon/serve_options.h"
+#include "daemon/traffic.h"
 
 #include <httplib.h>
 
@@ -44,11 +45,14 @@ public:
   void announce();
   const KeyConfig* key() const { return m_key.get(); }
   void reserved(Reservation reservation) { m_reservation = std::move(reservation); }
+  // The request was admitted by its key's traffic limits: finish() finishes `pass` with
+  // the tokens the request used.
+  void admitted(TrafficPass pass) { m_traffic = std::move(pass); }
 
   UsageRecord& record() { return m_record; }
 
-  // Commits the usage record (when a key was authenticated), settles the reservation and
-  // writes the access-log line. On a client's connection it returns before the commit,
+  // Commits the usage record (when a key was authenticated), settles the reservation,
+  // frees the request's traffic slot and writes the access-log line. On a client's connection it returns before the commit,
   // and the response written next waits for it (ClientConnection::send_after); off one it
   // returns once committed. Safe to call more than once; only the first counts.
   void finish(int status, const std::string& code = "");
@@ -67,6 +71,7 @@ private:
   ClientConnection* m_connection = nullptr;
   bool m_announced = false;
   std::optional<Reservation> m_reservation;
+  TrafficPass m_traffic;
   UsageRecord m_record;
   AccessLog m_access_log;
   bool m_finished = false;

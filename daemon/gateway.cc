@@ -199,9 +199,12 @@ void Gateway::completion(const httplib::Request& request, Response& response,
     if (allowed && body.previous_response_id) {
       pin_to_maker(body, *key, decision);
     }
-    exchange.reserved(
-        m_keys.admit(*key, allowed ? estimate(body, decision, key->key) : Money(), now));
+    const Money most = allowed ? estimate(body, decision, key->key) : Money();
+    // Rates, then budgets, then IAM: a pass dropped by a refusal gives back what it took.
+    TrafficPass pass = m_traffic.admit(key->key, body.prompt_tokens_estimate, response);
+    exchange.reserved(m_keys.admit(*key, most, now));
     refuse_unless_allowed(decision);
+    exchange.admitted(std::move(pass));
     forward(exchange, body, std::move(catalog), decision, request.headers, response, owner);
   } catch (const HttpError& e) {
     exchange.fail(e, m_options.error_format, response);

@@ -2,7 +2,8 @@
 // daemon/: the gateway itself, over the runtime, HTTP and upstream rooms.
 //
 // The gateway's request handling, free of the HTTP server around it: authenticate, check
-// status and expiry, admit against the budget, apply IAM, route, relay, account.
+// status, expiry and client address, admit by the key's traffic limits and against its
+// budget, apply IAM, route, relay, account.
 #include "core/wire/client_request.h"
 #include "core/evaluator.h"
 #include "daemon/accountant.h"
@@ -11,6 +12,7 @@
 #include "daemon/key_directory.h"
 #include "daemon/metrics.h"
 #include "daemon/serve_options.h"
+#include "daemon/traffic.h"
 #include "daemon/upstreams.h"
 
 #include <httplib.h>
@@ -26,11 +28,13 @@ public:
 
   // Before the body of a completion is read: answers `request` from its head and returns
   // true when the head alone refuses it, as completion() would: 401 for a missing,
-  // malformed, unknown, disabled, deleted or expired key, 402 when a budget of the key is
-  // spent (usage plus reservations in flight at or over a limit; the request-log row
-  // then has no model). False, with `response` untouched, when the body is worth reading.
-  // A refusal has a request-log row (for a known key) only where the route's requests have
-  // one. `connection` is the client's the request came on (null off one): a response
+  // malformed, unknown, disabled, deleted or expired key, 403 for a client address the
+  // key's rules refuse, 429 when a traffic limit of the key has no room for one more
+  // request, 402 when a budget of the key is spent (usage plus reservations in flight at
+  // or over a limit; the request-log row then has no model). False, with `response`
+  // untouched, when the body is worth reading. LogRow::no is for a route whose requests do
+  // not run (count_tokens): a refusal has no request-log row, and no traffic limit
+  // counts it. `connection` is the client's the request came on (null off one): a response
   // that must wait for its request-log row waits there (Exchange::finish).
   enum class LogRow { yes, no };
   bool admit_head(const httplib::Request& request, Response& response,
@@ -105,6 +109,8 @@ private:
   KeyDirectory m_keys;
   Metrics m_metrics;
   Upstreams m_upstreams;
+  SteadyClock m_steady_clock;
+  Traffic m_traffic{m_steady_clock};
   std::atomic<bool> m_draining{false};
   std::atomic<bool> m_aborting{false};
   Accountant m_accountant;

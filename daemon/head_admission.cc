@@ -1,5 +1,5 @@
 // The refusals a completion's head decides alone, made before its body is read, so that a
-// client without a usable key or budget cannot make the daemon read or hold a body.
+// client without a usable key, rate or budget cannot make the daemon read or hold a body.
 #include "daemon/gateway.h"
 
 #include "core/refusal.h"
@@ -20,6 +20,9 @@ bool Gateway::admit_head(const httplib::Request& request, Response& response,
   try {
     Timestamp now = m_clock.now();
     key = authenticate(request, now);
+    if (log_row == LogRow::yes) {
+      m_traffic.refuse_if_full(key->key, response);
+    }
     refuse_if_spent(*key, now);
     return false;
   } catch (const HttpError& e) {

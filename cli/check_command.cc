@@ -2,6 +2,8 @@
 // request of this key for this model (from this client address), in its order: the key's
 // status and expiry, its address rules (with --ip), its limits, then IAM.
 // Exit 0 when allowed, 1 when not, so CI can test a key's policy before it ships.
+// The key's traffic limits are shown, not checked: the gateway counts rates in its memory,
+// which the CLI does not see.
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/catalog.h"
@@ -71,7 +73,7 @@ std::string endpoints_text(const Provider& provider) {
   return fmt::format("{}", fmt::join(served, ", "));
 }
 
-void print_check(Context& context, const std::string& key_id, const std::string& model,
+void print_check(Context& context, const ApiKey& key, Timestamp now, const std::string& model,
                  const std::string& decision, int status, const std::string& reason,
                  const Decision& iam) {
   const Candidate* chosen = iam.candidates.empty() ? nullptr : &iam.candidates.front();
@@ -83,7 +85,7 @@ void print_check(Context& context, const std::string& key_id, const std::string&
     auto or_null = [](const std::string& s) {
       return s.empty() ? nlohmann::json() : nlohmann::json(s);
     };
-    print_json({{"key_id", key_id},
+    print_json({{"key_id", key.id},
                 {"model", model},
                 {"decision", decision},
                 {"status", status},
@@ -92,7 +94,8 @@ void print_check(Context& context, const std::string& key_id, const std::string&
                 {"provider", chosen ? nlohmann::json(chosen->provider->id) : nlohmann::json()},
                 {"upstream_model",
                  chosen ? nlohmann::json(chosen->mapping->upstream_model) : nlohmann::json()},
-                {"candidates", std::move(candidates)}});
+                {"candidates", std::move(candidates)},
+                {"traffic_limits", to_json(key, now).at("traffic_limits")}});
     return;
   }
   std::vector<std::pair<std::string, std::string>> fields = {
@@ -113,6 +116,9 @@ void print_check(Context& context, const std::string& key_id, const std::string&
     }
     fields.emplace_back("fallbacks",
                         fallbacks.empty() ? "-" : fmt::format("{}", fmt::join(fallbacks, ", ")));
+  }
+  if (key.traffic.any()) {
+    fields.emplace_back("traffic limits", traffic_text(key.traffic));
   }
   std::fputs(render_fields(fields).c_str(), stdout);
 }
@@ -156,7 +162,7 @@ void add_check_command(CLI::App* key, Context& context) {
       status = status_of(iam.outcome);
       reason = iam.reason;
     }
-    print_check(context, key.id, o->model, decision, status, reason, iam);
+    print_check(context, key, now, o->model, decision, status, reason, iam);
     context.exit_code = iam.allowed() ? 0 : 1;
   });
 }

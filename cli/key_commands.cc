@@ -4,6 +4,7 @@
 #include "cli/time_arguments.h"
 #include "cli/output.h"
 #include "cli/rule_options.h"
+#include "cli/traffic_options.h"
 #include "core/error.h"
 #include "core/key_store.h"
 #include "core/rule_store.h"
@@ -91,6 +92,7 @@ void add_create(CLI::App* key, Context& context) {
   struct Options {
     std::string description;
     LimitOptions limits;
+    TrafficOptions traffic;
     RuleOptions rules;
   };
   auto o = std::make_shared<Options>();
@@ -98,6 +100,7 @@ void add_create(CLI::App* key, Context& context) {
   create->add_option("-d,--description", o->description, "what the key is for (1-255 characters)")
       ->required();
   add_limit_options(create, o->limits);
+  add_traffic_options(create, o->traffic);
   add_rule_options(create, o->rules);
   create->callback([&context, o] {
     Timestamp now = context.clock().now();
@@ -115,6 +118,7 @@ void add_create(CLI::App* key, Context& context) {
     if (o->limits.expires) {
       spec.expires_at = parse_expiry(*o->limits.expires, now, "--expires");
     }
+    spec.traffic = traffic_limits_from(o->traffic);
     check_new_key(spec, now);
     print_created(context, create_key_with_rules(context, spec, rules, o->rules), now, "Created");
   });
@@ -160,6 +164,7 @@ void add_update(CLI::App* key, Context& context) {
   struct Options {
     std::optional<std::string> description;
     LimitOptions limits;
+    TrafficOptions traffic;
     bool no_limit = false;
     bool no_period_limit = false;
     bool no_expires = false;
@@ -186,6 +191,7 @@ void add_update(CLI::App* key, Context& context) {
         } else if (o->no_expires) {
           changes.expires_at = std::optional<Timestamp>();
         }
+        add_traffic_changes(o->traffic, changes);
         if (changes.empty()) {
           throw Error(ErrorKind::invalid, "nothing to update: give at least one option");
         }
@@ -194,6 +200,7 @@ void add_update(CLI::App* key, Context& context) {
       });
   add_optional(update, "-d,--description", o->description, "new description (1-255 characters)");
   add_limit_options(update, o->limits);
+  add_traffic_options(update, o->traffic);
   auto* limit = update->get_option("--limit");
   auto* period_limit = update->get_option("--period-limit");
   auto* period = update->get_option("--period");
@@ -203,6 +210,7 @@ void add_update(CLI::App* key, Context& context) {
       ->excludes(period_limit)
       ->excludes(period);
   update->add_flag("--no-expires", o->no_expires, "remove the expiry")->excludes(expires);
+  add_traffic_removals(update, o->traffic);
 }
 
 void add_status_commands(CLI::App* key, Context& context) {

@@ -37,12 +37,13 @@ std::string time_text(const std::optional<Timestamp>& t) {
 
 std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now,
                              const std::map<std::string, std::size_t>& rule_counts) {
-  Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "EXPIRES", "RULES",
-               "DESCRIPTION"});
+  Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "TRAFFIC", "EXPIRES",
+               "RULES", "DESCRIPTION"});
   for (const ApiKey& key : keys) {
     auto rules = rule_counts.find(key.id);
     table.add({key.id, key.prefix + "...", status_text(key, now), usd(key.usage),
-               limit_text(key.usage_limit), period_text(key, now), time_text(key.expires_at),
+               limit_text(key.usage_limit), period_text(key, now), traffic_text(key.traffic),
+               time_text(key.expires_at),
                std::to_string(rules == rule_counts.end() ? 0 : rules->second), key.description});
   }
   return table.render();
@@ -62,6 +63,7 @@ std::string render_key_fields(const ApiKey& key, Timestamp now, std::size_t rule
     fields.emplace_back("period resets", format_iso(key.period_limit->window_at(now).end));
   }
   fields.insert(fields.end(), {
+                                  {"traffic limits", traffic_text(key.traffic)},
                                   {"expires", time_text(key.expires_at)},
                                   {"rules", std::to_string(rule_count)},
                                   {"created", format_iso(key.created_at)},

@@ -17,16 +17,18 @@ _llmgw_options() {
   local rule="--allow-model --deny-model --allow-provider --deny-provider --free-only
     --paid-only --max-input-price --max-output-price --deny-free --deny-paid --allow-ip
     --deny-ip --force"
+  local traffic="--rpm --rpd --tpm --max-parallel"
   local mapping="--name --provider --upstream-model --input-price --output-price
     --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above
     --long-context-input-price --long-context-output-price --no-long-context --context-size
     --max-output-tokens --streaming --no-streaming"
   echo "--help --help-all --db --json"
   case $1 in
-    "key create") echo "-d --description --limit --period-limit --period --expires $rule" ;;
+    "key create") echo "-d --description --limit --period-limit --period --expires $traffic
+      $rule" ;;
     "key list") echo "--all" ;;
-    "key update") echo "-d --description --limit --period-limit --period --expires
-      --no-limit --no-period-limit --no-expires" ;;
+    "key update") echo "-d --description --limit --period-limit --period --expires $traffic
+      --no-limit --no-period-limit --no-expires --no-rpm --no-rpd --no-tpm --no-max-parallel" ;;
     "key enable") echo "--expires" ;;
     "key delete" | "key rule rm") echo "--if-exists" ;;
     "key rule add") echo "$rule --type --value" ;;
@@ -69,6 +71,7 @@ _llmgw_value() {
     --kind) echo "openai anthropic" ;;
     --endpoint) echo "/v1/chat/completions /v1/embeddings /v1/messages /v1/responses" ;;
     -d | --description | --limit | --period-limit | --period | --expires | \
+      --rpm | --rpd | --tpm | --max-parallel | \
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \
       --cached-input-price | --cache-write-price | --cache-write-1h-price | --context-size | \

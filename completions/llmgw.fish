@@ -23,6 +23,7 @@ function __llmgw_options
     set -l rule --allow-model --deny-model --allow-provider --deny-provider --free-only \
         --paid-only --max-input-price --max-output-price --deny-free --deny-paid --allow-ip \
         --deny-ip --force
+    set -l traffic --rpm --rpd --tpm --max-parallel
     set -l mapping --name --provider --upstream-model --input-price --output-price \
         --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above \
         --long-context-input-price --long-context-output-price --no-long-context --context-size \
@@ -30,12 +31,13 @@ function __llmgw_options
     echo --help --help-all --db --json
     switch "$argv[1]"
         case 'key create'
-            echo -- -d --description --limit --period-limit --period --expires $rule
+            echo -- -d --description --limit --period-limit --period --expires $traffic $rule
         case 'key list'
             echo --all
         case 'key update'
-            echo -- -d --description --limit --period-limit --period --expires \
-                --no-limit --no-period-limit --no-expires
+            echo -- -d --description --limit --period-limit --period --expires $traffic \
+                --no-limit --no-period-limit --no-expires --no-rpm --no-rpd --no-tpm \
+                --no-max-parallel
         case 'key enable'
             echo --expires
         case 'key delete' 'key rule rm'
@@ -104,7 +106,8 @@ function __llmgw_value
             echo openai anthropic
         case --endpoint
             echo /v1/chat/completions /v1/embeddings /v1/messages /v1/responses
-        case -d --description --limit --period-limit --period --expires --max-input-price \
+        case -d --description --limit --period-limit --period --expires --rpm --rpd --tpm \
+            --max-parallel --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price --cache-write-price \
             --cache-write-1h-price --long-context-above --long-context-input-price \

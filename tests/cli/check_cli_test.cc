@@ -15,6 +15,11 @@ const std::string k_openai_endpoints =
     R"({"/v1/chat/completions": "native", "/v1/embeddings": "native",)"
     R"( "/v1/messages": "translated", "/v1/responses": "translated"})";
 
+// The traffic limits of a key created without any.
+const std::string k_no_traffic_limits =
+    R"({"requests_per_minute": null, "requests_per_day": null, "tokens_per_minute": null,)"
+    R"( "max_parallel": null})";
+
 }  // namespace
 
 TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0") {
@@ -38,7 +43,8 @@ TEST_CASE("cli: key check of an allowed model prints the provider chosen, exit 0
       {"provider": "lab2", "upstream_model": "lab-chat", "input_price": "0.5",
        "output_price": "1", "cached_input_price": "0.5", "endpoints": )" + k_openai_endpoints + R"(},
       {"provider": "lab", "upstream_model": "lab-chat", "input_price": "1",
-       "output_price": "2", "cached_input_price": "1", "endpoints": )" + k_openai_endpoints + R"(}]})"));
+       "output_price": "2", "cached_input_price": "1", "endpoints": )" + k_openai_endpoints + R"(}],
+    "traffic_limits": )" + k_no_traffic_limits + "}"));
 }
 
 TEST_CASE("cli: key check of a key without rules allows every candidate, cheapest first") {
@@ -73,7 +79,7 @@ TEST_CASE("cli: key check of a denied model prints the reason and the rules, exi
     "model": "lab/lab-chat", "decision": "denied", "status": 403,
     "reason": "Model input price exceeds maximum allowed ($1 > $0.75 per 1M tokens)",
     "rule_ids": [")j" + pricing_rule + R"j("], "provider": null, "upstream_model": null,
-    "candidates": []})j"));
+    "candidates": [], "traffic_limits": )j" + k_no_traffic_limits + "}"));
   // Disabling the rule lets the same request through.
   run_ok(db.path, {"key", "rule", "disable", id, pricing_rule});
   CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab/lab-chat"}).exit_code == 0);
@@ -151,7 +157,7 @@ TEST_CASE("cli: key check --ip applies the address rules after the status, befor
     "model": "lab-chat", "decision": "denied", "status": 403,
     "reason": "Access denied: Client address 203.0.113.66 is in the denied addresses list",
     "rule_ids": [")j" + deny_rule + R"j("], "provider": null, "upstream_model": null,
-    "candidates": []})j"));
+    "candidates": [], "traffic_limits": )j" + k_no_traffic_limits + "}"));
   // The budget comes after the address, the status before it.
   test::set_key_column(db.path, id, "usage", 5'000'000'000'000);
   CHECK(test::parse_json(test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat",
@@ -166,4 +172,35 @@ TEST_CASE("cli: key check --ip applies the address rules after the status, befor
                              .out)["status"] == 401);
   CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "203.0.113.0/24"}) ==
         refused(2, "invalid --ip '203.0.113.0/24': expected an IPv4 or IPv6 address"));
+}
+
+TEST_CASE("cli: key check shows the key's traffic limits without counting them") {
+  test::LabDatabase db;
+  std::string id = db.key({"--allow-model", "lab-chat", "--rpm", "60", "--max-parallel", "2"});
+  CHECK(outcome_of(db.path, {"key", "check", id, "-m", "echo/lab-chat"}) ==
+        test::Outcome{0,
+                      "decision:       allowed (HTTP 200)\n"
+                      "model:          echo/lab-chat\n"
+                      "provider:       echo\n"
+                      "upstream model: lab-chat\n"
+                      "endpoints:      /v1/chat/completions, /v1/embeddings, /v1/messages, "
+                      "/v1/responses\n"
+                      "fallbacks:      -\n"
+                      "traffic limits: 60/min, 2 in flight\n",
+                      "", false});
+  const std::string rule = test::parse_json(
+      run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"][0]["id"];
+  CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-paid"}) ==
+        test::Outcome{1,
+                      "decision:       denied (HTTP 403)\n"
+                      "model:          lab-paid\n"
+                      "reason:         Model lab-paid is not in the allowed models list\n"
+                      "rules:          " + rule + "\n"
+                      "traffic limits: 60/min, 2 in flight\n",
+                      "", false});
+  test::Result json_run = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-paid"});
+  CHECK(json_run.exit_code == 1);
+  CHECK(test::parse_json(json_run.out)["traffic_limits"] ==
+        json{{"requests_per_minute", 60}, {"requests_per_day", nullptr},
+             {"tokens_per_minute", nullptr}, {"max_parallel", 2}});
 }

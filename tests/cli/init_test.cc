@@ -76,6 +76,8 @@ TEST_CASE("cli: init upgrades a version 1 database and keeps its keys") {
     "id": "key_aaaaaaaaaaaa", "prefix": "llmgtwy_AbCd", "description": "from v1",
     "status": "active", "expired": false, "usage": "0", "usage_limit": null,
     "period_limit": null, "expires_at": null, "rule_count": 0,
+    "traffic_limits": {"requests_per_minute": null, "requests_per_day": null,
+                       "tokens_per_minute": null, "max_parallel": null},
     "created_at": "2026-12-31T00:00:00Z",
     "updated_at": "2026-12-31T00:00:00Z", "last_used_at": null})"));
 }

@@ -56,8 +56,10 @@ TEST_CASE("cli: key create --json prints the whole key with its secret") {
   CHECK(test::normalized(key) == json::parse(R"({
     "id": "<id>", "prefix": "<prefix>", "secret": "<secret>", "description": "ci runner",
     "status": "active", "expired": false, "usage": "0", "usage_limit": null,
-    "period_limit": null, "expires_at": null, "rule_count": 0, "created_at": "<time>",
-    "updated_at": "<time>", "last_used_at": null})"));
+    "period_limit": null, "expires_at": null, "rule_count": 0,
+    "traffic_limits": {"requests_per_minute": null, "requests_per_day": null,
+                       "tokens_per_minute": null, "max_parallel": null},
+    "created_at": "<time>", "updated_at": "<time>", "last_used_at": null})"));
   CHECK(key["created_at"] == key["updated_at"]);
 }
 
@@ -75,13 +77,16 @@ TEST_CASE("cli: key create with every limit option") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"--description", "metered", "--limit", "25.5",
                                         "--period-limit", "1.25", "--period", "1mo",
-                                        "--expires", "2099-01-01"});
+                                        "--expires", "2099-01-01", "--rpm", "60", "--rpd",
+                                        "1000", "--tpm", "20000", "--max-parallel", "5"});
   json expected = json::parse(R"({
     "id": "<id>", "prefix": "<prefix>", "secret": "<secret>", "description": "metered",
     "status": "active", "expired": false, "usage": "0", "usage_limit": "25.5",
     "period_limit": {"amount": "1.25", "period": "1mo", "usage": "0"},
-    "expires_at": "2099-01-01T00:00:00Z", "rule_count": 0, "created_at": "<time>",
-    "updated_at": "<time>", "last_used_at": null})");
+    "expires_at": "2099-01-01T00:00:00Z", "rule_count": 0,
+    "traffic_limits": {"requests_per_minute": 60, "requests_per_day": 1000,
+                       "tokens_per_minute": 20000, "max_parallel": 5},
+    "created_at": "<time>", "updated_at": "<time>", "last_used_at": null})");
   expected["period_limit"].update(first_window("1mo", key["created_at"]));
   CHECK(test::normalized(key) == expected);
 }
@@ -253,6 +258,18 @@ TEST_CASE("cli: key create --limit without a value is a usage error") {
         refused(2, "--limit: 1 required TEXT missing"));
 }
 
+TEST_CASE("cli: key create with a bad traffic limit is a usage error and changes nothing") {
+  test::TestDatabase db;
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--rpm", "0"}, {"--rpd", "-1"}, {"--tpm", "abc"}, {"--max-parallel", "1000000001"},
+           {"--rpm", "1.5"}, {"--tpm", ""}}) {
+    CAPTURE(option);
+    CHECK(outcome_of(db.path, {"key", "create", "-d", "x", option, value}) ==
+          refused(2, "invalid " + option + " '" + value +
+                         "': must be a whole number from 1 to 1000000000"));
+  }
+}
+
 TEST_CASE("cli: key create --period-limit with a bad amount is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period-limit", "-5", "--period",
@@ -349,6 +366,8 @@ TEST_CASE("cli: key create with bad input does not create a missing database") {
         refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future"));
   CHECK(outcome_of(db, {"key", "create", "-d", "x", "--limit", "-1"}) ==
         refused(2, "invalid --limit '-1': must not be negative"));
+  CHECK(outcome_of(db, {"key", "create", "-d", "x", "--rpm", "0"}) ==
+        refused(2, "invalid --rpm '0': must be a whole number from 1 to 1000000000"));
   CHECK_FALSE(exists(dir.file("data")));
 }
 

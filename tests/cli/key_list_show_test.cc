@@ -39,7 +39,9 @@ json without_secret(json key) {
 TEST_CASE("cli: key list on an empty database prints only the header") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "list"}) ==
-        Outcome{0, "ID  PREFIX  STATUS  USAGE  LIMIT  PERIOD  EXPIRES  RULES  DESCRIPTION\n", "", false});
+        Outcome{0, "ID  PREFIX  STATUS  USAGE  LIMIT  PERIOD  TRAFFIC  EXPIRES  RULES  "
+                   "DESCRIPTION\n",
+                "", false});
 }
 
 TEST_CASE("cli: key list --json on an empty database is an empty array") {
@@ -53,18 +55,23 @@ TEST_CASE("cli: key list --json on an empty database is an empty array") {
 TEST_CASE("cli: key list prints a table of keys, oldest first") {
   test::TestDatabase db;
   json first = test::create_key(db.path, {"-d", "first", "--limit", "5", "--period-limit", "1",
-                                          "--period", "1d", "--expires", "2099-01-01"});
+                                          "--period", "1d", "--expires", "2099-01-01", "--rpm",
+                                          "60", "--rpd", "1000", "--tpm", "20000",
+                                          "--max-parallel", "5"});
   json second = test::create_key(db.path, {"-d", "second, caf\xc3\xa9"});
   test::Result r = test::llmgw(db.path, {"key", "list"});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
   CHECK(with_tokens(r.out, {first, second}) ==
         "ID                PREFIX           STATUS  USAGE  LIMIT      PERIOD          "
-        "EXPIRES               RULES  DESCRIPTION\n"
+        "TRAFFIC                                          EXPIRES               RULES  "
+        "DESCRIPTION\n"
         "key_111111111111  llmgtwy_1111...  active  $0     $5         $0 / $1 per 1d  "
-        "2099-01-01T00:00:00Z  0      first\n"
+        "60/min, 1000/day, 20000 tokens/min, 5 in flight  2099-01-01T00:00:00Z  0      "
+        "first\n"
         "key_222222222222  llmgtwy_2222...  active  $0     unlimited  -               "
-        "never                 0      second, caf\xc3\xa9\n");
+        "-                                                never                 0      "
+        "second, caf\xc3\xa9\n");
 }
 
 TEST_CASE("cli: key list --json prints every key document, oldest first, without secrets") {
@@ -101,10 +108,10 @@ TEST_CASE("cli: key list --all shows a deleted key in the table") {
   REQUIRE(test::llmgw(db.path, {"key", "delete", gone["id"]}).exit_code == 0);
   test::Result r = test::llmgw(db.path, {"key", "list", "--all"});
   CHECK(with_tokens(r.out, {gone}) ==
-        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  EXPIRES  RULES  "
-        "DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  deleted  $0     unlimited  -       never    0      "
-        "gone\n");
+        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  TRAFFIC  EXPIRES  "
+        "RULES  DESCRIPTION\n"
+        "key_111111111111  llmgtwy_1111...  deleted  $0     unlimited  -       -        never    "
+        "0      gone\n");
 }
 
 TEST_CASE("cli: key list shows an active key past its expiry as expired") {
@@ -113,9 +120,9 @@ TEST_CASE("cli: key list shows an active key past its expiry as expired") {
   test::set_key_column(db.path, key["id"], "expires_at", 1000);
   test::Result r = test::llmgw(db.path, {"key", "list"});
   CHECK(with_tokens(r.out, {key}) ==
-        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  "
+        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  TRAFFIC  "
         "EXPIRES               RULES  DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  expired  $0     unlimited  -       "
+        "key_111111111111  llmgtwy_1111...  expired  $0     unlimited  -       -        "
         "1970-01-01T00:00:01Z  0      old\n");
   json listed = test::parse_json(test::llmgw(db.path, {"--json", "key", "list"}).out);
   CHECK(listed["keys"][0]["status"] == "active");
@@ -131,9 +138,9 @@ TEST_CASE("cli: key list shows usage against the limits") {
   test::set_key_column(db.path, key["id"], "period_usage", 500'000'000'000);  // $0.5
   test::Result r = test::llmgw(db.path, {"key", "list"});
   CHECK(with_tokens(r.out, {key}) ==
-        "ID                PREFIX           STATUS  USAGE  LIMIT  PERIOD              "
+        "ID                PREFIX           STATUS  USAGE  LIMIT  PERIOD              TRAFFIC  "
         "EXPIRES  RULES  DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  active  $1.25  $10    $0.5 / $2 per 12mo  "
+        "key_111111111111  llmgtwy_1111...  active  $1.25  $10    $0.5 / $2 per 12mo  -        "
         "never    0      spent\n");
 }
 
@@ -146,58 +153,68 @@ TEST_CASE("cli: key list takes no arguments") {
 TEST_CASE("cli: key show prints the fields of one key") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "shown", "--limit", "5", "--period-limit", "0.5",
-                                        "--period", "12mo", "--expires", "2099-01-01"});
+                                        "--period", "12mo", "--expires", "2099-01-01", "--rpm",
+                                        "60", "--rpd", "1000", "--tpm", "20000",
+                                        "--max-parallel", "5"});
   test::Result r = test::llmgw(db.path, {"key", "show", key["id"]});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
   std::string out = replace_all(r.out, key["created_at"], "<created>");
   CHECK(with_tokens(out, {key}) ==
-        "id:            key_111111111111\n"
-        "prefix:        llmgtwy_1111...\n"
-        "description:   shown\n"
-        "status:        active\n"
-        "usage:         $0\n"
-        "usage limit:   $5\n"
-        "period limit:  $0 / $0.5 per 12mo\n"
-        "period resets: " +
+        "id:             key_111111111111\n"
+        "prefix:         llmgtwy_1111...\n"
+        "description:    shown\n"
+        "status:         active\n"
+        "usage:          $0\n"
+        "usage limit:    $5\n"
+        "period limit:   $0 / $0.5 per 12mo\n"
+        "period resets:  " +
             key["period_limit"]["resets_at"].get<std::string>() +
             "\n"
-            "expires:       2099-01-01T00:00:00Z\n"
-            "rules:         0\n"
-            "created:       <created>\n"
-            "updated:       <created>\n"
-            "last used:     never\n");
+            "traffic limits: 60/min, 1000/day, 20000 tokens/min, 5 in flight\n"
+            "expires:        2099-01-01T00:00:00Z\n"
+            "rules:          0\n"
+            "created:        <created>\n"
+            "updated:        <created>\n"
+            "last used:      never\n");
 }
 
-TEST_CASE("cli: key show without limits says unlimited and never") {
+TEST_CASE("cli: key show without limits says unlimited, - and never") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "plain"});
   test::set_key_column(db.path, key["id"], "last_used_at", 1798675200000);
   test::Result r = test::llmgw(db.path, {"key", "show", key["id"]});
   std::string out = replace_all(r.out, key["created_at"], "<created>");
   CHECK(with_tokens(out, {key}) ==
-        "id:           key_111111111111\n"
-        "prefix:       llmgtwy_1111...\n"
-        "description:  plain\n"
-        "status:       active\n"
-        "usage:        $0\n"
-        "usage limit:  unlimited\n"
-        "period limit: -\n"
-        "expires:      never\n"
-        "rules:        0\n"
-        "created:      <created>\n"
-        "updated:      <created>\n"
-        "last used:    2026-12-31T00:00:00Z\n");
+        "id:             key_111111111111\n"
+        "prefix:         llmgtwy_1111...\n"
+        "description:    plain\n"
+        "status:         active\n"
+        "usage:          $0\n"
+        "usage limit:    unlimited\n"
+        "period limit:   -\n"
+        "traffic limits: -\n"
+        "expires:        never\n"
+        "rules:          0\n"
+        "created:        <created>\n"
+        "updated:        <created>\n"
+        "last used:      2026-12-31T00:00:00Z\n");
 }
 
 TEST_CASE("cli: key show --json prints the key as create did, without the secret") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "shown", "--limit", "5", "--period-limit", "0.5",
-                                        "--period", "12mo", "--expires", "2099-01-01"});
+                                        "--period", "12mo", "--expires", "2099-01-01", "--rpm",
+                                        "60", "--tpm", "20000"});
   test::Result r = test::llmgw(db.path, {"--json", "key", "show", key["id"]});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
-  CHECK(test::parse_json(r.out) == without_secret(key));
+  json shown = test::parse_json(r.out);
+  CHECK(shown == without_secret(key));
+  CHECK(shown["traffic_limits"] == json{{"requests_per_minute", 60},
+                                        {"requests_per_day", nullptr},
+                                        {"tokens_per_minute", 20000},
+                                        {"max_parallel", nullptr}});
 }
 
 TEST_CASE("cli: key show of a missing key is not found") {

@@ -58,8 +58,8 @@ TEST_CASE("cli: key update prints the key's fields without --json") {
   test::Result r = test::llmgw(db.path, {"key", "update", id_of(key), "-d", "after"});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
-  CHECK(r.out.find("\ndescription:  after\n") != std::string::npos);
-  CHECK(r.out.rfind("id:           " + id_of(key) + "\n", 0) == 0);
+  CHECK(r.out.find("\ndescription:    after\n") != std::string::npos);
+  CHECK(r.out.rfind("id:             " + id_of(key) + "\n", 0) == 0);
 }
 
 TEST_CASE("cli: key update --limit sets and --no-limit clears the usage limit") {
@@ -132,6 +132,32 @@ TEST_CASE("cli: key update --expires sets and --no-expires clears the expiry") {
   CHECK(never == changed(later, never, {{"expires_at", nullptr}}));
 }
 
+TEST_CASE("cli: key update sets one traffic limit and removes another, keeping the rest") {
+  test::TestDatabase db;
+  json key =
+      test::create_key(db.path, {"-d", "throttled", "--tpm", "20000", "--max-parallel", "5"});
+  json after = update(db.path, id_of(key), {"--rpm", "60", "--no-tpm"});
+  CHECK(after == changed(key, after, {{"traffic_limits", {{"requests_per_minute", 60},
+                                                          {"requests_per_day", nullptr},
+                                                          {"tokens_per_minute", nullptr},
+                                                          {"max_parallel", 5}}}}));
+  json later = update(db.path, id_of(key), {"--rpd", "1000", "--max-parallel", "2", "--no-rpm"});
+  CHECK(later == changed(after, later, {{"traffic_limits", {{"requests_per_minute", nullptr},
+                                                           {"requests_per_day", 1000},
+                                                           {"tokens_per_minute", nullptr},
+                                                           {"max_parallel", 2}}}}));
+}
+
+TEST_CASE("cli: key update with only --no-tpm is a change, not nothing to update") {
+  test::TestDatabase db;
+  json key = test::create_key(db.path, {"-d", "throttled", "--rpm", "60", "--tpm", "20000"});
+  json after = update(db.path, id_of(key), {"--no-tpm"});
+  CHECK(after == changed(key, after, {{"traffic_limits", {{"requests_per_minute", 60},
+                                                          {"requests_per_day", nullptr},
+                                                          {"tokens_per_minute", nullptr},
+                                                          {"max_parallel", nullptr}}}}));
+}
+
 TEST_CASE("cli: key update changes several fields at once") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "before", "--limit", "1", "--expires", "1d"});
@@ -189,6 +215,17 @@ TEST_CASE("cli: key update --expires with --no-expires is a usage error") {
         refused(2, "--expires excludes --no-expires"));
 }
 
+TEST_CASE("cli: key update with a traffic limit and its removal is a usage error") {
+  test::TestDatabase db;
+  json key = test::create_key(db.path, {"-d", "kept", "--rpm", "60"});
+  for (const char* option : {"--rpm", "--rpd", "--tpm", "--max-parallel"}) {
+    std::string removal = "--no-" + std::string(option + 2);
+    CAPTURE(option);
+    CHECK(outcome_of(db.path, {"key", "update", id_of(key), option, "5", removal}) ==
+          refused(2, std::string(option) + " excludes " + removal));
+  }
+}
+
 TEST_CASE("cli: key update --period on a key without a period limit is a usage error") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
@@ -225,6 +262,12 @@ TEST_CASE("cli: key update with bad values is a usage error and changes nothing"
            {{"--expires", "0d"}, "invalid --expires '0d': must be greater than zero"},
            {{"--expires", "2020-01-01"},
             "invalid expiry '2020-01-01T00:00:00Z': must be in the future"},
+           {{"--rpm", "0"}, "invalid --rpm '0': must be a whole number from 1 to 1000000000"},
+           {{"--tpm", "abc"}, "invalid --tpm 'abc': must be a whole number from 1 to 1000000000"},
+           {{"--max-parallel", "1000000001"},
+            "invalid --max-parallel '1000000001': must be a whole number from 1 to 1000000000"},
+           {{"--rpd", "-5", "--no-tpm"},
+            "invalid --rpd '-5': must be a whole number from 1 to 1000000000"},
            {{"--bogus"}, "The following argument was not expected: --bogus"},
        }) {
     std::vector<std::string> args = {"key", "update", id};

@@ -1,5 +1,5 @@
 // A completion that its head alone refuses (no usable key, a client address its key's
-// rules refuse, a spent budget) is answered
+// rules refuse, a spent rate, a spent budget) is answered
 // before its body is invited or read, and its connection ends: a client without a key or
 // budget cannot make the daemon wait for or hold a body.
 #include "tests/gateway/gateway_fixture.h"
@@ -111,6 +111,36 @@ TEST_CASE("early refusal: a client its key's address rules refuse gets 403 from 
                       "Access denied: Client address 127.0.0.1 is not in the allowed addresses list",
                       {{"rule_id", rule_id}}));
   CHECK(gw.log_rows("id").empty());
+}
+
+TEST_CASE("early refusal: a key whose request rate is spent gets 429 from its head alone, "
+          "with its row") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key({"--rpm", "1"});
+  gw.start();
+  const auto admitted = std::chrono::steady_clock::now();
+  REQUIRE(gw.chat(key, chat_request("echo")).status == 200);
+  RawClient client(gw.port());
+  REQUIRE(client.connected());
+  REQUIRE(client.send(announcing_head("Authorization: Bearer " + key.secret + "\r\n",
+                                      "Expect: 100-continue\r\n")));
+  RawReading reading = client.read_until_closed(20s);
+  const auto elapsed = std::chrono::steady_clock::now() - admitted;
+  CHECK(reading.bytes.find("100 Continue") == std::string::npos);
+  CHECK(response_count(reading.bytes) == 1);
+  CHECK(reading.closed);
+  // The minute's one cell is back 60 s after it was taken: the wait, rounded up.
+  const std::string retry_after = header_of(reading.bytes, "Retry-After");
+  CHECK(std::stoll(retry_after) <= 60);
+  CHECK(std::stoll(retry_after) >= 60 - std::chrono::duration_cast<std::chrono::seconds>(elapsed).count());
+  CHECK(reply_in(reading.bytes) ==
+        reference_error(429, "rate_limit_exceeded",
+                        "Rate limit exceeded: 1 request per minute for this key",
+                        {{"retry_after", retry_after}}));
+  CHECK(header_of(reading.bytes, "x-ratelimit-remaining-requests") == "0");
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 2; }));
+  CHECK(gw.log_rows("status, error_code, requested_model")[1] ==
+        nlohmann::json{{"status", 429}, {"error_code", "rate_limit_exceeded"}, {"requested_model", ""}});
 }
 
 TEST_CASE("early refusal: a key with budget left is invited to send its body and answered") {

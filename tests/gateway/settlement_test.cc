@@ -4,6 +4,8 @@
 // After each, nothing is reserved, the key's usage and period usage (in the daemon and in
 // the database) equal the sum of its logged costs, and the whole budget is usable again:
 // the key's limits equal one request's reservation, so a leaked one would refuse the next.
+// The key may have one request in flight, so a traffic slot kept by any path would refuse
+// the next request too (429).
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/gateway/key_books.h"
 #include "tests/support/http_chunks.h"
@@ -52,10 +54,11 @@ std::int64_t reservation() {
   return cost_of(k_premium, {prompt_estimate(), k_max_tokens, 0});
 }
 
-// Lifetime and period limits of exactly one reservation.
+// Lifetime and period limits of exactly one reservation, and one request in flight.
 TestKey one_reservation_key(GatewayUnderTest& gw) {
   std::string limit = llmgw::Money::from_units(reservation()).to_usd();
-  return gw.create_key({"--limit", limit, "--period-limit", limit, "--period", "30d"});
+  return gw.create_key(
+      {"--limit", limit, "--period-limit", limit, "--period", "30d", "--max-parallel", "1"});
 }
 
 // The completion tokens llmgw estimates for a stream that relayed a chunk with `relayed`
@@ -111,8 +114,9 @@ void check_billed_as_its_tokens(const nlohmann::json& row) {
 
 // After a fault: once the daemon is done with it, the books balance at `logged` with
 // nothing reserved, and the next request is admitted while the key has any budget left
-// (a reservation left behind would fill the key's budget and have it refused 402), served
-// and settled too; a key that `logged` spent whole refuses it.
+// (a reservation left behind would fill the key's budget and have it refused 402, a
+// traffic slot left behind would have it refused 429), served and settled too; a key that
+// `logged` spent whole refuses it for its budget.
 void check_settled_and_whole(GatewayUnderTest& gw, const TestKey& key, std::int64_t logged) {
   eventually([&] { return books_of(gw, key) == settled_books(logged); });  // then checked
   CHECK(books_of(gw, key) == settled_books(logged));

@@ -14,6 +14,9 @@
 #   BASELINE=/tmp/old/llmgw bench/gateway.sh   also measures that binary (an earlier build) on
 #                                         the chat lane, as target `baseline`, in the same
 #                                         rounds: a before-and-after that noise hits alike
+#   LIMITED=1 bench/gateway.sh           also measures the chat lane with a second key that has
+#                                         every traffic limit set, never reached, as target
+#                                         `llmgw-lim`: what enforcing them costs
 #
 # Prints, per target and connection count, requests/s, p50/p99 latency, CPU time per
 # request of the target's own processes, and each figure's ratio to nginx in the same
@@ -71,14 +74,22 @@ pids+=($!)
 gateway_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null && break; sleep 0.05; done
 targets="direct nginx llmgw llmgw-msg llmgw-xlat"
+if [ -n "${LIMITED:-}" ]; then
+  limited_key=$("$llmgw" key create -d bench-limited --limit 1000000 --allow-model bench-model \
+    --max-input-price 10 --rpm 1000000000 --rpd 1000000000 --tpm 1000000000 \
+    --max-parallel 1000000 2>/dev/null)
+  targets="$targets llmgw-lim"
+fi
 if [ -n "$baseline" ]; then
   # Its own database, made by itself (an older build refuses a newer schema), with the
   # same catalog and the same key and rules copied over (their columns must match).
   LLMGW_DB="$work/baseline.db" "$baseline" init >/dev/null 2>&1
   LLMGW_DB="$work/baseline.db" "$baseline" catalog import "$work/catalog.json" >/dev/null 2>&1
-  sqlite3 "$work/baseline.db" "ATTACH '$LLMGW_DB' AS new;
-    INSERT INTO api_keys SELECT * FROM new.api_keys;
-    INSERT INTO iam_rules SELECT * FROM new.iam_rules;"
+  for table in api_keys iam_rules; do  # the columns the baseline's schema has
+    columns=$(sqlite3 "$work/baseline.db" "SELECT group_concat(name) FROM pragma_table_info('$table')")
+    sqlite3 "$work/baseline.db" "ATTACH '$LLMGW_DB' AS new;
+      INSERT INTO $table ($columns) SELECT $columns FROM new.$table;"
+  done
   baseline_port=$(free_port)
   LLMGW_DB="$work/baseline.db" MOCK_API_KEY=bench-credential "$baseline" serve \
     --listen "127.0.0.1:$baseline_port" --access-log off 2>"$work/baseline.log" &
@@ -106,6 +117,9 @@ write_post_script() {  # file, before, after, fields...
 }
 write_post_script "$work/post.lua" '{"model":"bench-model","messages":[{"role":"user","content":"' \
   '"}],"max_tokens":64}' "Authorization: Bearer $key"
+[ -z "${limited_key:-}" ] || write_post_script "$work/limited.lua" \
+  '{"model":"bench-model","messages":[{"role":"user","content":"' '"}],"max_tokens":64}' \
+  "Authorization: Bearer $limited_key"
 write_post_script "$work/messages.lua" \
   '{"model":"bench-claude","max_tokens":64,"messages":[{"role":"user","content":"' '"}]}' \
   "x-api-key: $key" "anthropic-version: 2023-06-01"
@@ -119,6 +133,7 @@ run() {  # target, port, pids, connections
   local before after out threads=$(( $4 < 2 ? 1 : 2 )) script=post.lua path=/v1/chat/completions
   if [ "$1" = llmgw-msg ]; then script=messages.lua; path=/v1/messages; fi
   if [ "$1" = llmgw-xlat ]; then script=translated.lua; fi
+  if [ "$1" = llmgw-lim ]; then script=limited.lua; fi
   before=$(cpu_ticks $3)
   local perf_pid=""
   if [ -n "${PROFILE:-}" ] && [ "$1" = llmgw ] && [ "${round:-0}" = "$rounds" ]; then
@@ -145,6 +160,7 @@ for c in $connections; do
     run llmgw "$gateway_port" "$gateway_pid" "$c"
     run llmgw-msg "$gateway_port" "$gateway_pid" "$c"
     run llmgw-xlat "$gateway_port" "$gateway_pid" "$c"
+    [ -z "${limited_key:-}" ] || run llmgw-lim "$gateway_port" "$gateway_pid" "$c"
     [ -z "$baseline" ] || run baseline "$baseline_port" "$baseline_pid" "$c"
   done
 done

@@ -45,9 +45,19 @@ CellRate::Verdict CellRate::take(Timestamp now, std::int64_t cells) {
   Verdict v = check(now, cells);
   if (v.allowed) {
     charge(now, cells);
-    v.state = state(now);
   }
+  v.state = state(now);
   return v;
+}
+
+CellRate CellRate::remade(std::int64_t count, Timestamp period, Timestamp now) const {
+  CellRate rate(count, period);
+  // The cells taken, ahead / m_per_cell (a fraction, a debt included), at the new rate:
+  // ahead * period / m_per_cell in units of 1/count ms, rounded up.
+  const Scaled ahead = tat_at(now) - scaled(now);
+  const Scaled moved = (ahead * period + m_per_cell - 1) / m_per_cell;
+  rate.m_tat = rate.scaled(now) + moved;
+  return rate;
 }
 
 void CellRate::charge(Timestamp now, std::int64_t cells) {

@@ -38,6 +38,9 @@ public:
   // or gives back -`cells`, never beyond a full limit. Debt pushes later takes out.
   void charge(Timestamp now, std::int64_t cells);
   State state(Timestamp now) const;
+  // A rate of `count` per `period` that has taken as many cells as this one has at `now`
+  // (its debt included), never fewer: a changed limit keeps what was used.
+  CellRate remade(std::int64_t count, Timestamp period, Timestamp now) const;
 
 private:
   // Times in units of 1/count ms, wide enough for any clock and count.

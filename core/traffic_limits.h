@@ -3,6 +3,7 @@
 // tokens (prompt plus completion) a minute, and how many of its requests may be in flight
 // at once. Each is optional; a key with none is unlimited. The daemon enforces them
 // (daemon/traffic.h); here they are only values.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -33,6 +34,14 @@ constexpr std::int64_t k_max_traffic_limit = 1'000'000'000;
 // k_max_traffic_limit. Throws Error(invalid), e.g. "invalid --rpm '0': must be a whole
 // number from 1 to 1000000000".
 std::int64_t parse_traffic_limit(std::string_view text, std::string_view option);
+
+// The tokens a request body of `bytes` is charged to a token rate at admission: about
+// four bytes a token, as tokenizers average on text and JSON. An estimate, not a bound
+// (budgets reserve the bound, core/wire/prompt_bound.h): what the request used replaces it
+// when it ends.
+constexpr std::int64_t estimated_tokens(std::size_t bytes) {
+  return static_cast<std::int64_t>((bytes + 3) / 4);
+}
 
 // The limits as one line for people: "60/min, 1000/day, 10000 tokens/min, 5 in flight",
 // or "-" when there are none.

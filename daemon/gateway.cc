@@ -201,9 +201,10 @@ void Gateway::completion(const httplib::Request& request, Response& response,
     }
     const Money most = allowed ? estimate(body, decision, key->key) : Money();
     // Rates, then budgets, then IAM: a pass dropped by a refusal gives back what it took.
-    TrafficPass pass = m_traffic.admit(key->key, body.prompt_tokens_estimate, response);
+    TrafficPass pass = m_traffic.admit(key->key, estimated_tokens(request.body.size()), response);
     exchange.reserved(m_keys.admit(*key, most, now));
     refuse_unless_allowed(decision);
+    set_rate_headers(response, pass.rates());
     exchange.admitted(std::move(pass));
     forward(exchange, body, std::move(catalog), decision, request.headers, response, owner);
   } catch (const HttpError& e) {

@@ -31,14 +31,19 @@ std::string duration_text(Timestamp ms) {
   return fmt::format("{}h{}m{}s", s / 3600, s / 60 % 60, s % 60);
 }
 
-// The rate `limit` asks for, kept when its limit is unchanged, made full when it changed.
+// The rate `limit` asks for: kept when its limit is unchanged, remade with what it had
+// taken when it changed, full when it is new.
 void remake(std::optional<CellRate>& rate, const std::optional<std::int64_t>& was,
-            const std::optional<std::int64_t>& limit, Timestamp period) {
-  if (was != limit) {
+            const std::optional<std::int64_t>& limit, Timestamp period, Timestamp now) {
+  if (was == limit) {
+    return;
+  }
+  if (!limit) {
     rate.reset();
-    if (limit) {
-      rate.emplace(*limit, period);
-    }
+  } else if (rate) {
+    rate = rate->remade(*limit, period, now);
+  } else {
+    rate.emplace(*limit, period);
   }
 }
 
@@ -92,7 +97,10 @@ void set_rate_headers(Response& response, const RateState& state) {
 }
 
 TrafficPass::TrafficPass(TrafficPass&& other) noexcept
-    : m_traffic(other.m_traffic), m_state(other.m_state), m_tokens(other.m_tokens) {
+    : m_traffic(other.m_traffic),
+      m_state(other.m_state),
+      m_tokens(other.m_tokens),
+      m_rates(other.m_rates) {
   other.m_traffic = nullptr;
 }
 
@@ -104,6 +112,7 @@ TrafficPass& TrafficPass::operator=(TrafficPass&& other) noexcept {
     m_traffic = other.m_traffic;
     m_state = other.m_state;
     m_tokens = other.m_tokens;
+    m_rates = other.m_rates;
     other.m_traffic = nullptr;
   }
   return *this;
@@ -121,14 +130,15 @@ void TrafficPass::finish(std::int64_t tokens) {
   }
 }
 
-KeyTraffic& Traffic::state_locked(const ApiKey& key) {
+KeyTraffic& Traffic::state_locked(const ApiKey& key, Timestamp now) {
   KeyTraffic& state = m_keys[key.id];
   if (!(state.limits == key.traffic)) {
     remake(state.per_minute, state.limits.requests_per_minute, key.traffic.requests_per_minute,
-           k_minute);
+           k_minute, now);
     remake(state.per_day, state.limits.requests_per_day, key.traffic.requests_per_day,
-           k_ms_per_day);
-    remake(state.tokens, state.limits.tokens_per_minute, key.traffic.tokens_per_minute, k_minute);
+           k_ms_per_day, now);
+    remake(state.tokens, state.limits.tokens_per_minute, key.traffic.tokens_per_minute, k_minute,
+           now);
     state.limits = key.traffic;
   }
   return state;
@@ -168,7 +178,7 @@ TrafficDecision Traffic::decide(const ApiKey& key, std::int64_t tokens, Take tak
   TrafficDecision decision;
   std::lock_guard<CheckedMutex> lock(m_mutex);
   const Timestamp now = m_clock.now();
-  KeyTraffic& state = state_locked(key);
+  KeyTraffic& state = state_locked(key, now);
   check_locked(state, tokens, now, decision);
   if (!decision.refused && take == Take::yes) {
     for (auto* rate : {&state.per_minute, &state.per_day}) {
@@ -186,10 +196,10 @@ TrafficDecision Traffic::decide(const ApiKey& key, std::int64_t tokens, Take tak
   return decision;
 }
 
-TrafficPass Traffic::admit(const ApiKey& key, std::int64_t prompt_tokens, Response& response) {
-  TrafficDecision decision = decide(key, prompt_tokens, Take::yes);
+TrafficPass Traffic::admit(const ApiKey& key, std::int64_t tokens, Response& response) {
+  TrafficDecision decision = decide(key, tokens, Take::yes);
   refuse_if(decision, response);
-  set_rate_headers(response, decision.rates);
+  decision.pass.m_rates = decision.rates;
   return std::move(decision.pass);
 }
 

@@ -13,7 +13,8 @@
 // (success, error, timeout, a client gone, the drain), so no path can keep a slot.
 //
 // The state lives and dies with the process: a restart refills every rate and clears the
-// in-flight counts. A changed limit starts full; the requests in flight keep counting.
+// in-flight counts. A changed limit keeps what the key has taken (a debt included) and
+// its requests in flight; a new one starts full.
 #include "core/api_key.h"
 #include "core/cell_rate.h"
 #include "core/timestamp.h"
@@ -62,6 +63,8 @@ public:
   // The request ran and used `tokens` (prompt plus completion) in all. Once; a pass that
   // holds nothing ignores it.
   void finish(std::int64_t tokens);
+  // The key's rates as its admission left them (Traffic::admit), for its answer's headers.
+  const RateState& rates() const { return m_rates; }
 
 private:
   friend class Traffic;
@@ -71,6 +74,7 @@ private:
   Traffic* m_traffic = nullptr;  // null: holds nothing
   KeyTraffic* m_state = nullptr;
   std::int64_t m_tokens = 0;     // charged to the token rate at admission
+  RateState m_rates;
 };
 
 // What Traffic::decide() found: a pass when admitted, else the limit that refused.
@@ -94,12 +98,13 @@ public:
   // at `tokens` fits every limit now, and with Take::yes, when it does, the pass that
   // holds what it took.
   TrafficDecision decide(const ApiKey& key, std::int64_t tokens, Take take);
-  // Admits a request of `key` whose prompt is estimated at `prompt_tokens`, or throws
-  // HttpError 429 rate_limit_exceeded naming the limit that refused it (the one with the
-  // longest wait), e.g. "Rate limit exceeded: 60 requests per minute for this key", with
-  // Retry-After the seconds until it would fit, rounded up (1 for requests in flight).
-  // Either way a key with rates gets its x-ratelimit-* headers on `response`.
-  TrafficPass admit(const ApiKey& key, std::int64_t prompt_tokens, Response& response);
+  // Admits a request of `key` whose prompt is estimated at `tokens`, or throws HttpError
+  // 429 rate_limit_exceeded naming the limit that refused it (the one with the longest
+  // wait), e.g. "Rate limit exceeded: 60 requests per minute for this key", with
+  // Retry-After the seconds until it would fit, rounded up (1 for requests in flight),
+  // and, for a key with rates, its x-ratelimit-* headers on `response`. An admitted
+  // request's headers are the pass's rates(), written once nothing else refuses it.
+  TrafficPass admit(const ApiKey& key, std::int64_t tokens, Response& response);
   // Throws what admit() would for a request of one token now, taking nothing: the head of
   // a request that cannot fit is refused before its body is read.
   void refuse_if_full(const ApiKey& key, Response& response);
@@ -111,7 +116,7 @@ private:
   static void check_locked(const KeyTraffic& state, std::int64_t tokens, Timestamp now,
                            TrafficDecision& decision);
   // The key's state, its rates made to its limits. REQUIRES: m_mutex held.
-  KeyTraffic& state_locked(const ApiKey& key);
+  KeyTraffic& state_locked(const ApiKey& key, Timestamp now);
   // Gives back, or finishes with `tokens` used; REQUIRES: m_mutex not held.
   void end(TrafficPass& pass, std::optional<std::int64_t> tokens);
 

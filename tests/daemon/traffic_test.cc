@@ -178,6 +178,8 @@ TEST_CASE("traffic: the x-ratelimit-* headers, resets written as OpenAI writes t
   Traffic traffic(clock);
   Response response;
   TrafficPass pass = traffic.admit(key_with({60, 10, 1000, std::nullopt}), 50, response);
+  CHECK(response.headers.empty());  // written by the caller, once nothing else refuses
+  llmgw::daemon::set_rate_headers(response, pass.rates());
   // Requests: the day's 9 left are fewer than the minute's 59; its cell is back in 2.4 h.
   CHECK(response.get_header_value("x-ratelimit-limit-requests") == "10");
   CHECK(response.get_header_value("x-ratelimit-remaining-requests") == "9");
@@ -187,10 +189,14 @@ TEST_CASE("traffic: the x-ratelimit-* headers, resets written as OpenAI writes t
   CHECK(response.get_header_value("x-ratelimit-reset-tokens") == "3s");
   Response short_wait;
   TrafficPass other = traffic.admit(key_with({600, std::nullopt, 100000, std::nullopt}), 5, short_wait);
-  // The same key with other limits: each changed rate is remade, full.
-  CHECK(short_wait.get_header_value("x-ratelimit-reset-requests") == "100ms");
-  CHECK(short_wait.get_header_value("x-ratelimit-reset-tokens") == "3ms");
+  llmgw::daemon::set_rate_headers(short_wait, other.rates());
+  // The same key with other limits: each changed rate keeps what was taken, the request
+  // (100 ms a cell at 600 a minute) and the 50 tokens (0.6 ms each at 100,000), then takes
+  // one more request and 5 tokens.
+  CHECK(short_wait.get_header_value("x-ratelimit-reset-requests") == "200ms");
+  CHECK(short_wait.get_header_value("x-ratelimit-reset-tokens") == "33ms");
   Response none;
   TrafficPass unlimited = traffic.admit(key_with({std::nullopt, std::nullopt, std::nullopt, 3}), 5, none);
+  llmgw::daemon::set_rate_headers(none, unlimited.rates());
   CHECK(none.headers.empty());
 }

@@ -6,7 +6,7 @@
 // on a fake clock in tests/unit/cell_rate_test.cc.
 #include "tests/gateway/gateway_fixture.h"
 
-#include "core/wire/client_request.h"
+#include "core/traffic_limits.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -27,8 +27,9 @@ std::int64_t ms_between(Steady::time_point from, Steady::time_point to) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
 }
 
+// What a token rate is charged at admission for `body`: about four bytes a token.
 std::int64_t prompt_estimate(const nlohmann::json& body) {
-  return llmgw::parse_client_request(body.dump(), llmgw::Endpoint::chat).prompt_tokens_estimate;
+  return llmgw::estimated_tokens(body.dump().size());
 }
 
 httplib::Result post_chat(GatewayUnderTest& gw, const TestKey& key, const nlohmann::json& body) {
@@ -37,6 +38,21 @@ httplib::Result post_chat(GatewayUnderTest& gw, const TestKey& key, const nlohma
 
 Reply rate_refusal(const std::string& message, const std::string& retry_after) {
   return reference_error(429, "rate_limit_exceeded", message, {{"retry_after", retry_after}});
+}
+
+// A 429 for `message` whose Retry-After is the wait of `wait_ms` counted from `since`
+// (before the request that filled the limit), rounded up: at most all of it, at least
+// what was left of it when the refusal arrived.
+void check_rate_refusal(const Reply& reply, const std::string& message, std::int64_t wait_ms,
+                        Steady::time_point since) {
+  const std::int64_t elapsed = ms_between(since, Steady::now());
+  REQUIRE(reply.status == 429);
+  CHECK(reply.body["code"] == "rate_limit_exceeded");
+  CHECK(reply.body["message"] == message);
+  const std::int64_t retry_after = std::stoll(reply.body["retry_after"].get<std::string>());
+  CAPTURE(elapsed);
+  CHECK(retry_after <= (wait_ms + 999) / 1000);
+  CHECK(retry_after >= (wait_ms - elapsed + 999) / 1000);
 }
 
 // The x-ratelimit-* fields of an answer, by name; absent ones are missing.
@@ -99,7 +115,7 @@ TEST_CASE("traffic: 1,000 requests as fast as possible at 600 a minute admit the
 TEST_CASE("traffic: a limited key's proxied answers carry x-ratelimit-* headers, an "
           "unlimited key's none") {
   GatewayUnderTest gw;
-  TestKey paced = gw.create_key({"--rpm", "60", "--rpd", "1000", "--tpm", "10000"});
+  TestKey paced = gw.create_key({"--rpm", "6", "--rpd", "1000", "--tpm", "10000"});
   TestKey parallel_only = gw.create_key({"--max-parallel", "3"});
   TestKey unlimited = gw.create_key();
   gw.start();
@@ -109,12 +125,12 @@ TEST_CASE("traffic: a limited key's proxied answers carry x-ratelimit-* headers,
   httplib::Result first = post_chat(gw, paced, body);
   REQUIRE(first);
   CHECK(first->status == 200);
-  // Per minute is the tighter request rate (59 left, against 999 a day); one cell of 60 a
-  // minute is back in 1 s. Tokens: the prompt estimate is charged at admission.
+  // Per minute is the tighter request rate (5 left, against 999 a day); one cell of 6 a
+  // minute is back in 10 s. Tokens: the prompt estimate is charged at admission.
   CHECK(rate_headers(first) == std::map<std::string, std::string>{
-                                   {"x-ratelimit-limit-requests", "60"},
-                                   {"x-ratelimit-remaining-requests", "59"},
-                                   {"x-ratelimit-reset-requests", "1s"},
+                                   {"x-ratelimit-limit-requests", "6"},
+                                   {"x-ratelimit-remaining-requests", "5"},
+                                   {"x-ratelimit-reset-requests", "10s"},
                                    {"x-ratelimit-limit-tokens", "10000"},
                                    {"x-ratelimit-remaining-tokens", std::to_string(10000 - estimate)},
                                    {"x-ratelimit-reset-tokens", fmt::format("{}ms", estimate * 6)}});
@@ -123,20 +139,21 @@ TEST_CASE("traffic: a limited key's proxied answers carry x-ratelimit-* headers,
   httplib::Result stream = post_chat(gw, paced, streaming);
   REQUIRE(stream);
   CHECK(stream->status == 200);
-  CHECK(stream->get_header_value("x-ratelimit-limit-requests") == "60");
-  CHECK(stream->get_header_value("x-ratelimit-remaining-requests") == "58");
-  // A refusal after the rates (a model its rules deny, a missing model) carries them too.
+  CHECK(stream->get_header_value("x-ratelimit-limit-requests") == "6");
+  CHECK(stream->get_header_value("x-ratelimit-remaining-requests") == "4");
+  // A refusal after the rates (a missing model) is no proxied answer: it takes nothing
+  // and says nothing of them.
   httplib::Result unknown = post_chat(gw, paced, chat_request("no-such-model"));
   REQUIRE(unknown);
   CHECK(unknown->status == 400);
-  CHECK(unknown->get_header_value("x-ratelimit-limit-requests") == "60");
+  CHECK(rate_headers(unknown).empty());
   // GET /v1/key shows the limits; it is not a request that runs, and counts toward none.
   for (int i = 0; i < 3; ++i) {
     CHECK(gw.get("/v1/key", bearer(paced)).body["traffic_limits"] ==
-          nlohmann::json{{"requests_per_minute", 60}, {"requests_per_day", 1000},
+          nlohmann::json{{"requests_per_minute", 6}, {"requests_per_day", 1000},
                          {"tokens_per_minute", 10000}, {"max_parallel", nullptr}});
   }
-  CHECK(post_chat(gw, paced, body)->get_header_value("x-ratelimit-remaining-requests") == "57");  // the 400 took nothing
+  CHECK(post_chat(gw, paced, body)->get_header_value("x-ratelimit-remaining-requests") == "3");  // the 400 took nothing
   for (const TestKey* key : {&parallel_only, &unlimited}) {
     httplib::Result answer = post_chat(gw, *key, body);
     REQUIRE(answer);
@@ -161,14 +178,16 @@ TEST_CASE("traffic: a refused request consumes nothing, and the checks run in or
     CHECK(gw.chat(key, chat_request("echo")).status == 402);
   }
   gw.cli({"key", "update", key.id, "--no-limit"});
+  const Steady::time_point filled = Steady::now();
   CHECK(gw.chat(key, chat_request("echo")).status == 200);
   CHECK(gw.chat(key, chat_request("echo")).status == 200);
-  const Reply refused = rate_refusal("Rate limit exceeded: 2 requests per minute for this key", "30");
-  CHECK(gw.chat(key, chat_request("echo")) == refused);
+  // Two of 2 a minute taken: the next cell is back 30 s after the first was taken.
+  const std::string message = "Rate limit exceeded: 2 requests per minute for this key";
+  check_rate_refusal(gw.chat(key, chat_request("echo")), message, 30'000, filled);
   // Rates come before budgets (429, retryable, not 402) and before IAM.
   gw.cli({"key", "update", key.id, "--limit", "0"});
-  CHECK(gw.chat(key, chat_request("echo")) == refused);
-  CHECK(gw.chat(key, chat_request("gratis")) == refused);
+  check_rate_refusal(gw.chat(key, chat_request("echo")), message, 30'000, filled);
+  check_rate_refusal(gw.chat(key, chat_request("gratis")), message, 30'000, filled);
   // Address rules and status come before rates.
   gw.cli({"key", "rule", "add", key.id, "--deny-ip", "127.0.0.1"});
   CHECK(gw.chat(key, chat_request("echo")).status == 403);
@@ -180,11 +199,12 @@ TEST_CASE("traffic: a change made with the CLI holds from the next request") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key({"--rpd", "1"});
   gw.start();
+  const Steady::time_point taken = Steady::now();
   CHECK(gw.chat(key, chat_request("echo")).status == 200);
-  CHECK(gw.chat(key, chat_request("echo")) ==
-        rate_refusal("Rate limit exceeded: 1 request per day for this key", "86400"));
-  gw.cli({"key", "update", key.id, "--rpd", "5"});  // a changed limit starts full
-  for (int i = 0; i < 5; ++i) {
+  check_rate_refusal(gw.chat(key, chat_request("echo")),
+                     "Rate limit exceeded: 1 request per day for this key", 86'400'000, taken);
+  gw.cli({"key", "update", key.id, "--rpd", "5"});  // the one taken still counts
+  for (int i = 0; i < 4; ++i) {
     CHECK(gw.chat(key, chat_request("echo")).status == 200);
   }
   CHECK(gw.chat(key, chat_request("echo")).status == 429);
@@ -286,8 +306,20 @@ TEST_CASE("traffic: 100 concurrent streams at max-parallel 5 never pass 5 in fli
   CHECK(refused > 0);
   CHECK(*most <= 5);
   CHECK(*most >= 2);  // the clients did overlap
-  // Every slot came back: five at once are admitted again.
-  CHECK(gw.query_int("SELECT COUNT(*) FROM request_log WHERE status = 200") == 100);
+  // Every slot came back: five streams at once are all admitted again.
+  std::atomic<int> again{0};
+  std::vector<std::thread> five;
+  for (int c = 0; c < 5; ++c) {
+    five.emplace_back([&] {
+      httplib::Result result = gw.stream_chat(key, body, [](const char*, std::size_t) { return true; });
+      again += result && result->status == 200 ? 1 : 0;
+    });
+  }
+  for (std::thread& client : five) {
+    client.join();
+  }
+  CHECK(again == 5);
+  CHECK(gw.query_int("SELECT COUNT(*) FROM request_log WHERE status = 200") == 105);
   CHECK(gw.query_int("SELECT COUNT(*) FROM request_log WHERE status = 429 AND error_code = "
                      "'rate_limit_exceeded'") == refused);
 }

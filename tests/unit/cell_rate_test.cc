@@ -85,3 +85,21 @@ TEST_CASE("cell rate: a day's limit of a billion cells stays exact on any clock"
   CHECK(refused.retry_after == 1);  // 86.4 µs, rounded up
   CHECK(refused.state.reset == 86'400'000);
 }
+
+TEST_CASE("cell rate: a rate remade to another limit keeps the cells it has taken, a debt "
+          "included") {
+  CellRate rate(10, k_minute);  // 6 s a cell
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(rate.take(k_start).allowed);
+  }
+  CellRate looser = rate.remade(100, k_minute, k_start);  // 5 of 100 taken
+  CHECK(looser.state(k_start).remaining == 95);
+  CHECK(looser.state(k_start).reset == 3000);
+  CellRate tighter = rate.remade(2, k_minute, k_start);  // 5 of 2: a debt of 3 cells
+  CHECK(tighter.state(k_start).remaining == 0);
+  CHECK(tighter.take(k_start).retry_after == 3 * 30'000 + 30'000);
+  CellRate day = rate.remade(1, 24 * 60 * k_minute, k_start + 6000);  // 4 taken, 1 a day
+  CHECK(day.take(k_start + 6000).retry_after == 4 * 24 * 60 * k_minute);
+  CellRate fresh = CellRate(10, k_minute).remade(3, k_minute, k_start);
+  CHECK(fresh.state(k_start).remaining == 3);
+}

@@ -46,7 +46,9 @@ void BM_admit_with_headers(benchmark::State& state) {
   const llmgw::ApiKey key = limited_key(0);
   for (auto _ : state) {
     llmgw::daemon::Response response;
-    g_traffic.admit(key, 50, response).finish(60);
+    llmgw::daemon::TrafficPass pass = g_traffic.admit(key, 50, response);
+    llmgw::daemon::set_rate_headers(response, pass.rates());
+    pass.finish(60);
   }
 }
 

@@ -78,21 +78,26 @@ RateState rate_state(const KeyTraffic& state, Timestamp now) {
 }  // namespace
 
 void set_rate_headers(Response& response, const RateState& state) {
-  struct Names {
-    const std::optional<CellRate::State>* rate;
-    const char* limit;
-    const char* remaining;
-    const char* reset;
-  };
-  for (const Names& n : {Names{&state.requests, "x-ratelimit-limit-requests",
-                               "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"},
-                         Names{&state.tokens, "x-ratelimit-limit-tokens",
-                               "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"}}) {
-    if (*n.rate) {
-      response.set_header(n.limit, std::to_string((*n.rate)->limit));
-      response.set_header(n.remaining, std::to_string((*n.rate)->remaining));
-      response.set_header(n.reset, duration_text((*n.rate)->reset));
-    }
+  // In name order, each after the last (Response::set_header).
+  const auto& requests = state.requests;
+  const auto& tokens = state.tokens;
+  if (requests) {
+    response.set_header("x-ratelimit-limit-requests", std::to_string(requests->limit));
+  }
+  if (tokens) {
+    response.set_header("x-ratelimit-limit-tokens", std::to_string(tokens->limit));
+  }
+  if (requests) {
+    response.set_header("x-ratelimit-remaining-requests", std::to_string(requests->remaining));
+  }
+  if (tokens) {
+    response.set_header("x-ratelimit-remaining-tokens", std::to_string(tokens->remaining));
+  }
+  if (requests) {
+    response.set_header("x-ratelimit-reset-requests", duration_text(requests->reset));
+  }
+  if (tokens) {
+    response.set_header("x-ratelimit-reset-tokens", duration_text(tokens->reset));
   }
 }
 

@@ -10,6 +10,7 @@ namespace llmgw::cli {
 void add_basic_commands(CLI::App& app, Context& context) {
   auto* init = app.add_subcommand("init", "create the database, or upgrade its schema");
   init->callback([&context] {
+    context.may_create_database = true;
     Store& store = context.store();
     int version = schema_version(store.db());
     if (context.format() == Format::json) {

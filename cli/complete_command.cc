@@ -4,8 +4,6 @@
 #include "core/catalog.h"
 #include "core/key_store.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,11 +14,6 @@ namespace llmgw::cli {
 
 namespace {
 
-bool file_exists(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
-}
-
 void print_lines(const std::vector<std::string_view>& ids) {
   for (std::string_view id : ids) {
     std::printf("%.*s\n", static_cast<int>(id.size()), id.data());
@@ -28,9 +21,8 @@ void print_lines(const std::vector<std::string_view>& ids) {
 }
 
 void print_ids(const std::string& what, Context& context) {
-  // A missing database is not an error here: there is nothing to offer yet, and opening
-  // the Store would create the file.
-  if (!file_exists(resolve_db_path(context.db_flag))) {
+  // A missing database is not an error here: there is nothing to offer yet.
+  if (!context.has_database()) {
     return;
   }
   if (what == "keys") {

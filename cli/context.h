@@ -1,6 +1,8 @@
 #pragma once
 // What every command shares: the global options, the clock and the database, which is
-// opened on first use so that `--help` and `version` never touch it.
+// opened on first use so that `--help` and `version` never touch it. Only `init` and
+// `serve` make a database where there is none: any other command would act on an empty
+// one at a wrong or unset path (a backup of nothing, a key the gateway never sees).
 #include "core/db_path.h"
 #include "core/store.h"
 #include "core/timestamp.h"
@@ -18,15 +20,17 @@ public:
   std::optional<std::string> db_flag;
   bool json = false;
   int exit_code = 0;  // for commands that answer "no" without failing (key check)
+  // Set by `init` and `serve` before they open the database: they may make it.
+  bool may_create_database = false;
 
   Format format() const { return json ? Format::json : Format::human; }
   const Clock& clock() const { return m_clock; }
-  Store& store() {
-    if (!m_store) {
-      m_store = std::make_unique<Store>(resolve_db_path(db_flag));
-    }
-    return *m_store;
-  }
+  // Whether a file is at the database's path (resolve_db_path; throws what it throws).
+  bool has_database() const;
+  // The database, opened (and migrated) on first use. Throws Error(not_found) "no database
+  // at PATH; run 'llmgw init', or give --db / LLMGW_DB" when there is no file at its path
+  // and the command may not make one.
+  Store& store();
 
 private:
   SystemClock m_clock;

@@ -121,6 +121,7 @@ void add_serve_command(CLI::App& app, Context& context) {
     for (const std::string& proxy : o->trusted_proxies) {
       options.trusted_proxies.push_back(Network::parse(proxy));
     }
+    context.may_create_database = true;
     options.db_path = context.store().path();  // creates and migrates the database first
     context.exit_code = daemon::serve(options);
   });

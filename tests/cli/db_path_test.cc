@@ -97,6 +97,7 @@ TEST_CASE("cli: empty $LLMGW_DB and $XDG_DATA_HOME count as unset") {
 TEST_CASE("cli: the same database is found again by the same variables") {
   test::TempDir dir;
   std::map<std::string, std::string> env = {{"XDG_DATA_HOME", dir.file("xdg")}};
+  REQUIRE(run_with(env, {"init"}).exit_code == 0);
   REQUIRE(run_with(env, {"key", "create", "-d", "found again"}).exit_code == 0);
   test::Result list = run_with(env, {"--json", "key", "list"});
   CHECK(list.exit_code == 0);
@@ -129,4 +130,36 @@ TEST_CASE("cli: --db without a value is a usage error") {
   CHECK(r.out == "");
   CHECK(r.err == "llmgw: error: --db: 1 required TEXT missing\n");
   CHECK_FALSE(exists(dir.file("home")));
+}
+
+TEST_CASE("cli: only init and serve make a database, any other command on a missing one "
+          "exits 3 and makes none") {
+  test::TempDir dir;
+  const std::string db = dir.file("data/llmgw.db");
+  const std::string message =
+      "llmgw: error: no database at " + db + "; run 'llmgw init', or give --db / LLMGW_DB\n";
+  const std::vector<std::vector<std::string>> commands = {
+      {"key", "create", "-d", "lost"}, {"key", "list"},       {"--json", "key", "list"},
+      {"key", "show", "key_aaaaaaaaaaaa"}, {"usage"},          {"logs"},
+      {"backup", dir.file("backup.db")}, {"catalog", "export"}, {"models"}, {"providers"}};
+  for (const auto& args : commands) {
+    std::string command;
+    for (const std::string& arg : args) {
+      command += arg + " ";
+    }
+    CAPTURE(command);
+    test::Result r = run_with({{"LLMGW_DB", db}}, args);
+    CHECK(r.exit_code == 3);
+    CHECK(r.out == "");
+    CHECK(r.err == message);
+    CHECK_FALSE(exists(db));
+    CHECK_FALSE(exists(dir.file("backup.db")));
+  }
+  // By the path that would be found without any variable too: nothing made there.
+  test::Result r = run_with({{"HOME", dir.file("home")}}, {"key", "list"});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(exists(dir.file("home")));
+  REQUIRE(run_with({{"LLMGW_DB", db}}, {"init"}).exit_code == 0);
+  CHECK(exists(db));
+  CHECK(run_with({{"LLMGW_DB", db}}, {"key", "create", "-d", "found"}).exit_code == 0);
 }

@@ -371,12 +371,15 @@ TEST_CASE("cli: key create with bad input does not create a missing database") {
   CHECK_FALSE(exists(dir.file("data")));
 }
 
-TEST_CASE("cli: key create on a missing database creates it") {
+TEST_CASE("cli: key create on a missing database makes none and mints no key") {
   test::TempDir dir;
   std::string db = dir.file("data/llmgw.db");
   test::Result r = test::llmgw(db, {"key", "create", "-d", "first"});
-  CHECK(r.exit_code == 0);
-  CHECK(exists(db));
+  CHECK(r.exit_code == 3);
+  CHECK(r.out == "");  // no secret for a key nobody could use
+  CHECK_FALSE(exists(db));
+  REQUIRE(test::llmgw(db, {"init"}).exit_code == 0);
+  CHECK(test::llmgw(db, {"key", "create", "-d", "first"}).exit_code == 0);
   json keys = test::parse_json(test::llmgw(db, {"--json", "key", "list"}).out)["keys"];
   CHECK(keys.size() == 1);
 }

@@ -14,6 +14,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin" && ln -s "$bin" "$work/bin/llmgw"
 export PATH="$work/bin:$PATH" LLMGW_DB="$work/default.db" HOME="$work" NO_COLOR=1
 key_id() { sed -n 's/^ *"id": "\(key_[a-z0-9]*\)",$/\1/p'; }
+llmgw init >/dev/null 2>&1 && llmgw --db "$work/other.db" init >/dev/null 2>&1
 key=$(llmgw --json key create -d completion | key_id)
 other=$(llmgw --db "$work/other.db" --json key create -d other | key_id)
 [[ -n $key && -n $other ]] || { echo "cannot create the test keys"; exit 1; }

@@ -16,6 +16,7 @@ void add_serve_command(CLI::App& app, Context& context);
 void add_usage_command(CLI::App& app, Context& context);
 void add_logs_command(CLI::App& app, Context& context);
 void add_backup_command(CLI::App& app, Context& context);
+void add_doctor_command(CLI::App& app, Context& context);
 void add_complete_command(CLI::App& app, Context& context);  // hidden: __complete
 
 }  // namespace llmgw::cli

@@ -4,19 +4,16 @@
 
 #include <fmt/format.h>
 
-#include <sys/stat.h>
-
 namespace llmgw::cli {
 
 bool Context::has_database() const {
-  struct stat found {};
-  return ::stat(resolve_db_path(db_flag).c_str(), &found) == 0 && S_ISREG(found.st_mode);
+  return is_regular_file(locate_database(db_flag).path);
 }
 
 Store& Context::store() {
   if (!m_store) {
-    std::string path = resolve_db_path(db_flag);
-    if (!may_create_database && !has_database()) {
+    std::string path = locate_database(db_flag).path;
+    if (!may_create_database && !is_regular_file(path)) {
       throw Error(ErrorKind::not_found,
                   fmt::format("no database at {}; run 'llmgw init', or give --db / LLMGW_DB", path));
     }

@@ -25,7 +25,7 @@ public:
 
   Format format() const { return json ? Format::json : Format::human; }
   const Clock& clock() const { return m_clock; }
-  // Whether a file is at the database's path (resolve_db_path; throws what it throws).
+  // Whether a file is at the database's path (locate_database; throws what it throws).
   bool has_database() const;
   // The database, opened (and migrated) on first use. Throws Error(not_found) "no database
   // at PATH; run 'llmgw init', or give --db / LLMGW_DB" when there is no file at its path

@@ -55,7 +55,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show help for every command");
   app.add_option("--db", context.db_flag,
-                 "database file (default: $LLMGW_DB, else $XDG_DATA_HOME/llmgw/llmgw.db)");
+                 "database file (default: $LLMGW_DB, else as 'llmgw doctor' explains)");
   app.add_flag("--json", context.json, "print one JSON document with stable field names");
   add_basic_commands(app, context);
   add_key_commands(app, context);
@@ -65,6 +65,7 @@ int run(int argc, char** argv) {
   add_usage_command(app, context);
   add_logs_command(app, context);
   add_backup_command(app, context);
+  add_doctor_command(app, context);
   add_complete_command(app, context);
   try {
     app.parse(argc, argv);

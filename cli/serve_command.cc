@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/serve_lock.h"
 #include "daemon/server.h"
 
 #include <fmt/format.h>
@@ -123,6 +124,7 @@ void add_serve_command(CLI::App& app, Context& context) {
     }
     context.may_create_database = true;
     options.db_path = context.store().path();  // creates and migrates the database first
+    ServeLock running(options.db_path);  // for `llmgw doctor`
     context.exit_code = daemon::serve(options);
   });
 }

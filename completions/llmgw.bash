@@ -4,7 +4,7 @@
 
 _llmgw_subcommands() {
   case $1 in
-    "") echo "init version key providers provider catalog models model usage logs backup serve" ;;
+    "") echo "init version key providers provider catalog models model usage logs backup doctor serve" ;;
     key) echo "create list show update enable disable delete roll rule check" ;;
     "key rule") echo "list add rm enable disable clear" ;;
     provider) echo "set" ;;

@@ -5,7 +5,7 @@
 function __llmgw_subcommands
     switch "$argv[1]"
         case ''
-            echo init version key providers provider catalog models model usage logs backup serve
+            echo init version key providers provider catalog models model usage logs backup doctor serve
         case key
             echo create list show update enable disable delete roll rule check
         case 'key rule'

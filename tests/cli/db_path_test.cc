@@ -1,5 +1,6 @@
 // Where the database is: --db, else $LLMGW_DB, else $XDG_DATA_HOME/llmgw/llmgw.db, else
-// $HOME/.local/share/llmgw/llmgw.db.
+// $HOME/.local/share/llmgw/llmgw.db (the packaged service's database between the last two:
+// doctor_test.cc).
 #include "tests/support/cli_outcome.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"

@@ -75,7 +75,11 @@ void add_logs_command(CLI::App& app, Context& context) {
   logs->add_flag("--follow", o->follow,
                  "print the last --limit rows oldest first, then each new row as it is "
                  "committed, until SIGINT (exit 130) or SIGTERM (exit 0)");
-  logs->callback([&context, o] {
+  add_logs_prune_command(logs, context);
+  logs->callback([&context, logs, o] {
+    if (!logs->get_subcommands().empty()) {
+      return;  // `logs prune` ran
+    }
     LogFilter filter;
     filter.key_id = o->key;
     filter.model = o->model;

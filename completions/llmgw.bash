@@ -10,6 +10,7 @@ _llmgw_subcommands() {
     provider) echo "set" ;;
     catalog) echo "export import" ;;
     model) echo "add update rm" ;;
+    logs) echo "prune" ;;
   esac
 }
 
@@ -42,6 +43,7 @@ _llmgw_options() {
       --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file --trusted-proxy" ;;
     usage) echo "--key --since --until --by --csv" ;;
     logs) echo "--key --model --status --endpoint --limit --follow" ;;
+    "logs prune") echo "--older-than --dry-run" ;;
     backup) echo "--force" ;;
   esac
 }
@@ -79,7 +81,7 @@ _llmgw_value() {
       --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
       --header-timeout | --body-timeout | --trusted-proxy | --allow-ip | --deny-ip | --ip | \
-      --since | --until | --status) echo "text" ;;
+      --since | --until | --status | --older-than) echo "text" ;;
     *) echo "none" ;;
   esac
 }

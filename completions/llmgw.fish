@@ -16,6 +16,8 @@ function __llmgw_subcommands
             echo export import
         case model
             echo add update rm
+        case logs
+            echo prune
     end
 end
 
@@ -64,6 +66,8 @@ function __llmgw_options
             echo --key --since --until --by --csv
         case logs
             echo --key --model --status --endpoint --limit --follow
+        case 'logs prune'
+            echo --older-than --dry-run
         case backup
             echo --force
     end
@@ -115,7 +119,7 @@ function __llmgw_value
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
             --body-timeout --trusted-proxy --allow-ip --deny-ip --ip --since --until \
-            --status
+            --status --older-than
             echo text
         case '*'
             echo none

@@ -37,6 +37,20 @@ verify_unit "$unit" "$root/usr/bin/llmgw"
   fail "usr/share/doc/llmgw/llmgw.env.example is missing"
 echo "ok: usr/share/doc/llmgw/llmgw.env.example"
 
+# The environment file under the /usr prefix: /etc/llmgw/llmgw.env, root-only, and never
+# replaced by a later install (it may hold credentials by then).
+[ "$(stat -c %a "$root/etc/llmgw")" = 700 ] || fail "etc/llmgw is not mode 0700"
+[ "$(stat -c %a "$root/etc/llmgw/llmgw.env")" = 600 ] ||
+  fail "etc/llmgw/llmgw.env is not mode 0600"
+cmp -s "$root/etc/llmgw/llmgw.env" "$source/packaging/llmgw.env.example" ||
+  fail "etc/llmgw/llmgw.env differs from packaging/llmgw.env.example"
+echo "OPENAI_API_KEY=edited" >"$root/etc/llmgw/llmgw.env"
+output=$(DESTDIR=$root timeout 60 cmake --install "$build" --prefix /usr 2>&1) ||
+  fail "cmake --install, again, failed: $output"
+[ "$(cat "$root/etc/llmgw/llmgw.env")" = OPENAI_API_KEY=edited ] ||
+  fail "a second cmake --install replaced an edited etc/llmgw/llmgw.env"
+echo "ok: etc/llmgw/llmgw.env, 0600 in a 0700 folder, kept by a second install"
+
 # Generic: every file the install manifest lists (without DESTDIR) is there.
 manifest=$build/install_manifest.txt
 [ -s "$manifest" ] || fail "no install manifest at $manifest"

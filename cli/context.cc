@@ -5,12 +5,17 @@
 #include <fmt/format.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace llmgw::cli {
 
 bool Context::has_database() const {
   struct stat found {};
   return ::stat(resolve_db_path(db_flag).c_str(), &found) == 0 && S_ISREG(found.st_mode);
+}
+
+bool Context::default_can_ask() {
+  return ::isatty(STDIN_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1;
 }
 
 Store& Context::store() {

@@ -72,8 +72,10 @@ void differences(const std::string& path, const nlohmann::json& before,
     return;
   }
   // Both are mapping lists, or one is and the other absent.
-  if ((is_mapping_list(before) || is_mapping_list(after)) &&
-      (before.is_null() || is_mapping_list(before)) && (after.is_null() || is_mapping_list(after))) {
+  const bool before_mappings = is_mapping_list(before);
+  const bool after_mappings = is_mapping_list(after);
+  if ((before_mappings || after_mappings) && (before_mappings || before.is_null()) &&
+      (after_mappings || after.is_null())) {
     auto old_ones = by_provider(before.is_null() ? nlohmann::json::array() : before);
     auto new_ones = by_provider(after.is_null() ? nlohmann::json::array() : after);
     for (const auto& [provider, mapping] : old_ones) {

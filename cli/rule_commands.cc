@@ -91,7 +91,9 @@ void add_add(CLI::App* rule, Context& context) {
     RuleStore store(context.store(), context.clock());
     run_change(
         context,
-        [&] { return store.add(o->key_id, rules, catalog, o->rules.force ? Force::yes : Force::no); },
+        [&] {
+          return store.add(o->key_id, rules, catalog, o->rules.force ? Force::yes : Force::no);
+        },
         [&](const std::vector<Rule>& added) {
           print_rules(context, o->key_id, added);
           if (context.format() == Format::human) {

@@ -94,7 +94,7 @@ for ((i = 0; i < mutations; ++i)); do
     5) args=(--json key rule add "$key" --deny-model echo) ;;
     6) if ((${#rules[@]})); then args=(key rule rm "${rules[-1]%:*}" "${rules[-1]#*:}" --if-exists)
          unset 'rules[-1]'; else args=(key rule list "$key"); fi ;;
-    7) if ((${#own_keys[@]})); then args=(key delete "${own_keys[-1]}"); unset 'own_keys[-1]'
+    7) if ((${#own_keys[@]})); then args=(key delete --yes "${own_keys[-1]}"); unset 'own_keys[-1]'
        else args=(key list); fi ;;
   esac
   rc=0

@@ -1,7 +1,9 @@
-// `llmgw providers`, `llmgw provider set`, `llmgw catalog export|import`.
+// `llmgw providers`, `llmgw provider set`, `llmgw catalog export|import|reset`.
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
 #include "cli/commands.h"
+#include "cli/dry_run.h"
+#include "cli/guard.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -47,7 +49,8 @@ void add_provider_set(CLI::App& app, Context& context) {
   provider->require_subcommand(1);
   auto* set = provider->add_subcommand(
       "set", "change a provider, or add one (an unknown id with --base-url)");
-  set->add_option("id", o->id, "provider id (openai, ...)")->required();
+  refuse_secrets(set->add_option("id", o->id, "provider id (openai, ...)")->required(),
+                 "provider ids are names such as 'openai'");
   add_optional(set, "--name", o->changes.name, "display name");
   add_optional(set, "--base-url", o->changes.base_url,
                "base URL of its API, e.g. https://api.openai.com/v1 (openai), "
@@ -64,6 +67,7 @@ void add_provider_set(CLI::App& app, Context& context) {
       "it also serves OpenAI's Responses API at {base}/responses (kind openai)");
   set->add_flag("--no-responses", o->no_responses, "it does not serve the Responses API")
       ->excludes(responses);
+  add_dry_run_flag(set, context);
   set->callback([&context, o] {
     if (o->enable || o->disable) {
       o->changes.enabled = o->enable;
@@ -78,12 +82,16 @@ void add_provider_set(CLI::App& app, Context& context) {
     if (!c.name && !c.base_url && !c.api_key_env && !c.enabled && !c.kind && !c.responses) {
       throw_invalid("nothing to change: give at least one option");
     }
-    Provider p = CatalogStore(context.store()).set_provider(o->id, c);
-    if (context.format() == Format::json) {
-      print_json(to_json(p));
-    } else {
-      std::fputs(render_provider_fields(p).c_str(), stdout);
-    }
+    CatalogStore store(context.store());
+    run_change(
+        context, [&] { return store.set_provider(o->id, c); },
+        [&](const Provider& p) {
+          if (context.format() == Format::json) {
+            print_json(to_json(p));
+          } else {
+            std::fputs(render_provider_fields(p).c_str(), stdout);
+          }
+        });
   });
 }
 
@@ -98,13 +106,11 @@ std::string read_input(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-void add_catalog(CLI::App& app, Context& context) {
-  auto* catalog = app.add_subcommand("catalog", "export or import the whole catalog as JSON");
-  catalog->require_subcommand(1);
-  catalog->add_subcommand("export", "print the effective catalog as JSON")->callback([&context] {
-    print_json(to_json(load_catalog(context.store())));
-  });
+ImportMode import_mode(bool replace) {
+  return replace ? ImportMode::replace : ImportMode::merge;
+}
 
+void add_import(CLI::App* catalog, Context& context) {
   struct Options {
     std::string path;
     bool replace = false;
@@ -115,25 +121,73 @@ void add_catalog(CLI::App& app, Context& context) {
   import
       ->add_option("file", o->path, "JSON file in the shape of `llmgw catalog export`; - for stdin")
       ->required();
-  import->add_flag("--replace", o->replace,
-                   "the file is the whole catalog: remove models it does not name, disable "
-                   "providers it does not name");
+  auto* replace = import->add_flag(
+      "--replace", o->replace,
+      "the file is the whole catalog: remove models it does not name, disable providers it "
+      "does not name");
+  add_dry_run_flag(import, context);
+  import->add_flag("-y,--yes", context.yes, "with --replace: do not ask first; needed where "
+                                            "there is no terminal to ask on")
+      ->needs(replace);
   import->callback([&context, o] {
     std::string source = fmt::format("catalog file '{}'", o->path);
-  nlohmann::json document = parse_json(read_input(o->path), source);
-  CatalogFile file = parse_catalog_file(document, source);
-  ImportSummary summary = CatalogStore(context.store())
-                              .import(file, o->replace ? ImportMode::replace : ImportMode::merge);
-  if (context.format() == Format::json) {
-    print_json({{"providers", summary.providers}, {"models", summary.models}});
-  } else {
-    tell(fmt::format("Imported {} providers and {} models from {}.", summary.providers,
-                     summary.models, o->path));
-  }
-});
-}  // namespace
+    nlohmann::json document = parse_json(read_input(o->path), source);
+    CatalogFile file = parse_catalog_file(document, source);
+    if (o->replace) {
+      confirm(context, "catalog import --replace",
+              fmt::format("Replace the catalog with {}? Models it does not name are removed "
+                          "and providers it does not name are disabled.",
+                          o->path));
+    }
+    CatalogStore store(context.store());
+    run_change(
+        context, [&] { return store.import(file, import_mode(o->replace)); },
+        [&](const ImportSummary& summary) {
+          if (context.format() == Format::json) {
+            print_json({{"providers", summary.providers}, {"models", summary.models}});
+          } else {
+            tell(fmt::format("Imported {} providers and {} models from {}.", summary.providers,
+                             summary.models, o->path));
+          }
+        });
+  });
+}
 
-}  // namespace llmgw::cli
+void add_reset(CLI::App* catalog, Context& context) {
+  auto* reset = catalog->add_subcommand(
+      "reset", "restore the built-in catalog: every provider and model change made here is lost");
+  add_destructive_flags(reset, context);
+  reset->callback([&context] {
+    confirm(context, "catalog reset",
+            "Restore the built-in catalog? Every provider and model added, changed or removed "
+            "here is lost.");
+    CatalogStore store(context.store());
+    run_change(
+        context, [&] { return store.reset(); },
+        [&](std::size_t changed) {
+          if (context.format() == Format::json) {
+            print_json({{"changed", changed}});
+          } else {
+            tell(changed == 0 ? std::string("The catalog was the built-in one; nothing to do.")
+                              : fmt::format("Restored the built-in catalog ({} change{} undone).",
+                                            changed, changed == 1 ? "" : "s"));
+          }
+        });
+  });
+}
+
+void add_catalog(CLI::App& app, Context& context) {
+  auto* catalog =
+      app.add_subcommand("catalog", "export, import or reset the whole catalog as JSON");
+  catalog->require_subcommand(1);
+  catalog->add_subcommand("export", "print the effective catalog as JSON")->callback([&context] {
+    print_json(to_json(load_catalog(context.store())));
+  });
+  add_import(catalog, context);
+  add_reset(catalog, context);
+}
+
+}  // namespace
 
 void add_catalog_commands(CLI::App& app, Context& context) {
   add_providers(app, context);

@@ -5,6 +5,7 @@
 // The key's traffic limits are shown, not checked: the gateway counts rates in its memory,
 // which the CLI does not see.
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "cli/output.h"
 #include "core/catalog.h"
 #include "core/catalog_json.h"
@@ -134,7 +135,7 @@ void add_check_command(CLI::App* key, Context& context) {
   auto o = std::make_shared<Options>();
   auto* check = key->add_subcommand(
       "check", "dry run: would the gateway serve this key this model, and from which provider");
-  check->add_option("key-id", o->key_id, "key id (key_...)")->required();
+  refuse_key_secrets(check->add_option("key-id", o->key_id, "key id (key_...)")->required());
   check->add_option("-m,--model", o->model, "model as a client sends it: gpt-4o or openai/gpt-4o")
       ->required();
   check->add_option_function<std::string>(

@@ -4,10 +4,16 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 namespace llmgw::cli {
 
 bool Context::has_database() const {
   return is_regular_file(locate_database(db_flag).path);
+}
+
+bool Context::default_can_ask() {
+  return ::isatty(STDIN_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1;
 }
 
 Store& Context::store() {

@@ -7,6 +7,7 @@
 #include "core/store.h"
 #include "core/timestamp.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,13 @@ public:
   int exit_code = 0;  // for commands that answer "no" without failing (key check)
   // Set by `init` and `serve` before they open the database: they may make it.
   bool may_create_database = false;
+  // -y/--yes and --dry-run of the commands that change the database (cli/guard.h).
+  bool yes = false;
+  bool dry_run = false;
+  // Whether a person can be asked: stdin and stderr are both terminals. A seam for tests.
+  std::function<bool()> can_ask = default_can_ask;
+
+  static bool default_can_ask();
 
   Format format() const { return json ? Format::json : Format::human; }
   const Clock& clock() const { return m_clock; }

@@ -1,5 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/dry_run.h"
+#include "cli/guard.h"
 #include "cli/key_view.h"
 #include "cli/time_arguments.h"
 #include "cli/output.h"
@@ -102,6 +104,7 @@ void add_create(CLI::App* key, Context& context) {
   add_limit_options(create, o->limits);
   add_traffic_options(create, o->traffic);
   add_rule_options(create, o->rules);
+  add_dry_run_flag(create, context);
   create->callback([&context, o] {
     Timestamp now = context.clock().now();
     std::vector<Rule> rules = rules_from_options(o->rules);
@@ -120,7 +123,9 @@ void add_create(CLI::App* key, Context& context) {
     }
     spec.traffic = traffic_limits_from(o->traffic);
     check_new_key(spec, now);
-    print_created(context, create_key_with_rules(context, spec, rules, o->rules), now, "Created");
+    run_change(
+        context, [&] { return create_key_with_rules(context, spec, rules, o->rules); },
+        [&](const CreatedKey& created) { print_created(context, created, now, "Created"); });
   });
 }
 
@@ -141,13 +146,23 @@ void add_list(CLI::App* key, Context& context) {
   });
 }
 
+// The key when it exists and is not deleted: the one a destructive command asks about.
+// Otherwise the command itself says what is wrong, or that there is nothing to do.
+std::optional<ApiKey> live_key(KeyStore& keys, const std::string& id) {
+  std::optional<ApiKey> found = keys.find(id);
+  if (found && found->status == KeyStatus::deleted) {
+    return std::nullopt;
+  }
+  return found;
+}
+
 // Adds a command that takes one key id and runs `action` on it.
 template <class Action>
 CLI::App* add_key_command(CLI::App* key, Context& context, const std::string& name,
                           const std::string& help, std::shared_ptr<std::string> id,
                           Action action) {
   auto* command = key->add_subcommand(name, help);
-  command->add_option("id", *id, "key id (key_...)")->required();
+  refuse_key_secrets(command->add_option("id", *id, "key id (key_...)")->required());
   command->callback([&context, id, action] { action(context, *id); });
   return command;
 }
@@ -196,7 +211,9 @@ void add_update(CLI::App* key, Context& context) {
           throw Error(ErrorKind::invalid, "nothing to update: give at least one option");
         }
         KeyStore keys(c.store(), c.clock());
-        print_key(c, keys.update(id, changes), now);
+        run_change(
+            c, [&] { return keys.update(id, changes); },
+            [&](const ApiKey& k) { print_key(c, k, now); });
       });
   add_optional(update, "-d,--description", o->description, "new description (1-255 characters)");
   add_limit_options(update, o->limits);
@@ -211,6 +228,7 @@ void add_update(CLI::App* key, Context& context) {
       ->excludes(period);
   update->add_flag("--no-expires", o->no_expires, "remove the expiry")->excludes(expires);
   add_traffic_removals(update, o->traffic);
+  add_dry_run_flag(update, context);
 }
 
 void add_status_commands(CLI::App* key, Context& context) {
@@ -224,42 +242,74 @@ void add_status_commands(CLI::App* key, Context& context) {
           new_expiry = parse_expiry(**expires, now, "--expires");
         }
         KeyStore keys(c.store(), c.clock());
-        ApiKey k = keys.enable(id, new_expiry);
-        c.format() == Format::json ? print_json(key_json(c, k, now)) : tell("Enabled key " + id + ".");
+        run_change(
+            c, [&] { return keys.enable(id, new_expiry); },
+            [&](const ApiKey& k) {
+              c.format() == Format::json ? print_json(key_json(c, k, now))
+                                         : tell("Enabled key " + id + ".");
+            });
       });
   add_optional(enable, "--expires", *expires,
                "new expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
+  add_dry_run_flag(enable, context);
 
-  add_key_command(key, context, "disable", "disable a key; it can be enabled again",
-                  std::make_shared<std::string>(), [](Context& c, const std::string& id) {
-                    KeyStore keys(c.store(), c.clock());
-                    ApiKey k = keys.disable(id);
-                    c.format() == Format::json ? print_json(key_json(c, k, c.clock().now()))
-                                               : tell("Disabled key " + id + ".");
-                  });
+  auto* disable = add_key_command(
+      key, context, "disable", "disable a key; it can be enabled again",
+      std::make_shared<std::string>(), [](Context& c, const std::string& id) {
+        KeyStore keys(c.store(), c.clock());
+        run_change(
+            c, [&] { return keys.disable(id); },
+            [&](const ApiKey& k) {
+              c.format() == Format::json ? print_json(key_json(c, k, c.clock().now()))
+                                         : tell("Disabled key " + id + ".");
+            });
+      });
+  add_dry_run_flag(disable, context);
 
   auto if_exists = std::make_shared<bool>(false);
   auto* remove = add_key_command(
       key, context, "delete", "delete a key for good (it stays listed with --all)",
       std::make_shared<std::string>(), [if_exists](Context& c, const std::string& id) {
         KeyStore keys(c.store(), c.clock());
-        auto k = keys.remove(id, *if_exists ? IfExists::yes : IfExists::no);
-        if (c.format() == Format::json) {
-          print_json(k ? key_json(c, *k, c.clock().now()) : nlohmann::json(nullptr));
-        } else {
-          tell(k ? "Deleted key " + id + "." : "Key " + id + " was not there; nothing to do.");
+        if (auto live = live_key(keys, id)) {
+          confirm(c, "key delete",
+                  fmt::format("Delete key {} ({})? Its secret stops working at once and it "
+                              "cannot be re-enabled.",
+                              id, live->description));
         }
+        run_change(
+            c, [&] { return keys.remove(id, *if_exists ? IfExists::yes : IfExists::no); },
+            [&](const std::optional<ApiKey>& k) {
+              if (c.format() == Format::json) {
+                print_json(k ? key_json(c, *k, c.clock().now()) : nlohmann::json(nullptr));
+              } else {
+                tell(k ? "Deleted key " + id + "."
+                       : "Key " + id + " was not there; nothing to do.");
+              }
+            });
       });
   remove->add_flag("--if-exists", *if_exists, "succeed when the key is missing or already deleted");
+  add_destructive_flags(remove, context);
 }
 
 void add_roll(CLI::App* key, Context& context) {
-  add_key_command(key, context, "roll",
-                  "replace a key's secret and print the new one, once; the old one stops working",
-                  std::make_shared<std::string>(), [](Context& c, const std::string& id) {
-                    KeyStore keys(c.store(), c.clock());
-                    print_created(c, keys.roll(id), c.clock().now(), "Rolled");
-                  });
+  auto* roll = add_key_command(
+      key, context, "roll",
+      "replace a key's secret and print the new one, once; the old one stops working",
+      std::make_shared<std::string>(), [](Context& c, const std::string& id) {
+        KeyStore keys(c.store(), c.clock());
+        if (auto live = live_key(keys, id)) {
+          confirm(c, "key roll",
+                  fmt::format("Roll key {} ({})? Its current secret stops working at once.",
+                              id, live->description));
+        }
+        run_change(
+            c, [&] { return keys.roll(id); },
+            [&](const CreatedKey& created) {
+              print_created(c, created, c.clock().now(), "Rolled");
+            });
+      });
+  add_destructive_flags(roll, context);
 }
 
 }  // namespace

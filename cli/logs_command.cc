@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "cli/log_view.h"
 #include "cli/stop_signals.h"
 #include "cli/time_arguments.h"
@@ -61,7 +62,8 @@ void add_logs_command(CLI::App& app, Context& context) {
       "logs",
       "the request log, newest first; with --json one JSON object per line (JSONL), the same "
       "with and without --follow");
-  add_optional(logs, "--key", o->key, "only this key's requests")->type_name("<id>");
+  refuse_key_secrets(add_optional(logs, "--key", o->key, "only this key's requests"))
+      ->type_name("<id>");
   add_optional(logs, "--model", o->model, "only requests for, or served by, this model")
       ->type_name("<model>");
   add_optional(logs, "--status", o->status, "only requests answered with this HTTP status")

@@ -2,6 +2,8 @@
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
 #include "cli/commands.h"
+#include "cli/dry_run.h"
+#include "cli/guard.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -104,6 +106,10 @@ void add_mapping_options(CLI::App* command, MappingOptions& o) {
       ->excludes(streaming);
 }
 
+CLI::Option* refuse_model_secrets(CLI::Option* id) {
+  return refuse_secrets(id, "model ids are names such as 'gpt-4o'");
+}
+
 void print_model(Context& context, const Model& model) {
   if (context.format() == Format::json) {
     print_json(to_json(model));
@@ -159,8 +165,10 @@ void add_add(CLI::App* model, Context& context) {
   auto o = std::make_shared<Options>();
   auto* add = model->add_subcommand(
       "add", "add a model served by a provider, or another provider to a model");
-  add->add_option("id", o->id, "canonical model id, what clients send")->required();
+  refuse_model_secrets(
+      add->add_option("id", o->id, "canonical model id, what clients send")->required());
   add_mapping_options(add, o->mapping);
+  add_dry_run_flag(add, context);
   for (const char* name : {"--provider", "--input-price", "--output-price"}) {
     add->get_option(name)->required();
   }
@@ -178,7 +186,10 @@ void add_add(CLI::App* model, Context& context) {
     m.context_size = c.context_size.value_or(0);
     m.max_output_tokens = c.max_output_tokens.value_or(0);
     m.streaming = c.streaming.value_or(true);
-    print_model(context, CatalogStore(context.store()).add_mapping(o->id, o->mapping.name, m));
+    CatalogStore catalog(context.store());
+    run_change(
+        context, [&] { return catalog.add_mapping(o->id, o->mapping.name, m); },
+        [&](const Model& model) { print_model(context, model); });
   });
 }
 
@@ -190,8 +201,9 @@ void add_update(CLI::App* model, Context& context) {
   auto o = std::make_shared<Options>();
   auto* update =
       model->add_subcommand("update", "rename a model, or change its mapping for --provider");
-  update->add_option("id", o->id, "model id")->required();
+  refuse_model_secrets(update->add_option("id", o->id, "model id")->required());
   add_mapping_options(update, o->mapping);
+  add_dry_run_flag(update, context);
   update->callback([&context, o] {
     MappingChanges c = o->mapping.changes();
     if (!c.empty() && !o->mapping.provider) {
@@ -200,10 +212,26 @@ void add_update(CLI::App* model, Context& context) {
     if (c.empty() && !o->mapping.name) {
       throw_invalid("nothing to update: give --name, or --provider with a mapping option");
     }
-    print_model(
+    CatalogStore catalog(context.store());
+    run_change(
         context,
-        CatalogStore(context.store()).update_model(o->id, o->mapping.name, o->mapping.provider, c));
+        [&] { return catalog.update_model(o->id, o->mapping.name, o->mapping.provider, c); },
+        [&](const Model& model) { print_model(context, model); });
   });
+}
+
+// What `model rm` asks: about the one mapping `mapping` when the model keeps others, else
+// about the whole model.
+std::string removal_question(const Model& model, const Mapping* mapping) {
+  if (mapping && model.mappings.size() > 1) {
+    return fmt::format("Remove the {} mapping of model {}? Requests for the model go to its "
+                       "other providers.",
+                       mapping->provider, model.id);
+  }
+  std::size_t count = model.mappings.size();
+  return fmt::format("Remove model {} ({}) and its {} provider mapping{}? Clients asking for "
+                     "it are refused until it is added again.",
+                     model.id, model.name, count, count == 1 ? "" : "s");
 }
 
 void add_remove(CLI::App* model, Context& context) {
@@ -214,20 +242,32 @@ void add_remove(CLI::App* model, Context& context) {
   auto o = std::make_shared<Options>();
   auto* remove =
       model->add_subcommand("rm", "remove a model, or with --provider one of its mappings");
-  remove->add_option("id", o->id, "model id")->required();
+  refuse_model_secrets(remove->add_option("id", o->id, "model id")->required());
   add_optional(remove, "--provider", o->provider, "remove only this provider's mapping");
+  add_destructive_flags(remove, context);
   remove->callback([&context, o] {
-    Model before = CatalogStore(context.store()).remove_model(o->id, o->provider);
-    bool whole = !o->provider || before.mappings.size() == 1;
-    if (context.format() == Format::json) {
-      print_json({{"model", o->id},
-                  {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
-                  {"model_removed", whole}});
-    } else if (whole) {
-      tell(fmt::format("Removed model {}.", o->id));
-    } else {
-      tell(fmt::format("Removed the {} mapping of model {}.", *o->provider, o->id));
+    Catalog current = load_catalog(context.store());
+    if (const Model* model = current.find_model(o->id)) {
+      const Mapping* mapping = o->provider ? model->find_mapping(*o->provider) : nullptr;
+      if (!o->provider || mapping) {
+        confirm(context, "model rm", removal_question(*model, mapping));
+      }
     }
+    CatalogStore catalog(context.store());
+    run_change(
+        context, [&] { return catalog.remove_model(o->id, o->provider); },
+        [&](const Model& before) {
+          bool whole = !o->provider || before.mappings.size() == 1;
+          if (context.format() == Format::json) {
+            print_json({{"model", o->id},
+                        {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
+                        {"model_removed", whole}});
+          } else if (whole) {
+            tell(fmt::format("Removed model {}.", o->id));
+          } else {
+            tell(fmt::format("Removed the {} mapping of model {}.", *o->provider, o->id));
+          }
+        });
   });
 }
 

@@ -1,11 +1,14 @@
 // `llmgw key rule list|add|rm|enable|disable|clear <key-id> ...`
 #include "cli/commands.h"
+#include "cli/dry_run.h"
+#include "cli/guard.h"
 #include "cli/output.h"
 #include "cli/rule_options.h"
 #include "cli/rule_view.h"
 #include "core/catalog.h"
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "core/key_store.h"
 #include "core/rule_store.h"
 
 #include <fmt/format.h>
@@ -38,9 +41,10 @@ void print_rules(Context& context, const std::string& key_id, const std::vector<
 CLI::App* add_rule_command(CLI::App* rule, const std::string& name, const std::string& help,
                            std::string& key_id, std::string* rule_id) {
   auto* command = rule->add_subcommand(name, help);
-  command->add_option("key-id", key_id, "key id (key_...)")->required();
+  refuse_key_secrets(command->add_option("key-id", key_id, "key id (key_...)")->required());
   if (rule_id) {
-    command->add_option("rule-id", *rule_id, "rule id (rule_...)")->required();
+    refuse_secrets(command->add_option("rule-id", *rule_id, "rule id (rule_...)")->required(),
+                   "rule ids start with 'rule_'");
   }
   return command;
 }
@@ -73,6 +77,7 @@ void add_add(CLI::App* rule, Context& context) {
       "the rule's JSON value, e.g. '{\"models\": [\"gpt-4o\"]}'");
   type->needs(value);
   value->needs(type);
+  add_dry_run_flag(add, context);
   add->callback([&context, o] {
     std::vector<Rule> rules = rules_from_options(o->rules);
     if (o->type) {
@@ -84,12 +89,18 @@ void add_add(CLI::App* rule, Context& context) {
     }
     Catalog catalog = load_catalog(context.store());
     RuleStore store(context.store(), context.clock());
-    auto added = store.add(o->key_id, rules, catalog, o->rules.force ? Force::yes : Force::no);
-    print_rules(context, o->key_id, added);
-    if (context.format() == Format::human) {
-      tell(fmt::format("Added {} rule{} to key {}.", added.size(), added.size() == 1 ? "" : "s",
-                       o->key_id));
-    }
+    run_change(
+        context,
+        [&] {
+          return store.add(o->key_id, rules, catalog, o->rules.force ? Force::yes : Force::no);
+        },
+        [&](const std::vector<Rule>& added) {
+          print_rules(context, o->key_id, added);
+          if (context.format() == Format::human) {
+            tell(fmt::format("Added {} rule{} to key {}.", added.size(),
+                             added.size() == 1 ? "" : "s", o->key_id));
+          }
+        });
   });
 }
 
@@ -102,15 +113,23 @@ void add_remove(CLI::App* rule, Context& context) {
   auto o = std::make_shared<Options>();
   auto* remove = add_rule_command(rule, "rm", "remove a rule", o->key_id, &o->rule_id);
   remove->add_flag("--if-exists", o->if_exists, "succeed when the rule is not there");
+  add_dry_run_flag(remove, context);
   remove->callback([&context, o] {
     RuleStore store(context.store(), context.clock());
-    auto removed = store.remove(o->key_id, o->rule_id, o->if_exists ? IfExists::yes : IfExists::no);
-    if (context.format() == Format::json) {
-      print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
-    } else {
-      tell(removed ? fmt::format("Removed rule {} from key {}.", o->rule_id, o->key_id)
-                   : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
-    }
+    run_change(
+        context,
+        [&] {
+          return store.remove(o->key_id, o->rule_id,
+                              o->if_exists ? IfExists::yes : IfExists::no);
+        },
+        [&](const std::optional<Rule>& removed) {
+          if (context.format() == Format::json) {
+            print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
+          } else {
+            tell(removed ? fmt::format("Removed rule {} from key {}.", o->rule_id, o->key_id)
+                         : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
+          }
+        });
   });
 }
 
@@ -122,30 +141,46 @@ void add_status(CLI::App* rule, Context& context, const std::string& name, RuleS
   auto o = std::make_shared<Options>();
   bool active = status == RuleStatus::active;
   std::string help = active ? "evaluate the rule again" : "keep the rule but stop evaluating it";
-  add_rule_command(rule, name, help, o->key_id, &o->rule_id)
-      ->callback([&context, o, status, active] {
-        Rule changed =
-            RuleStore(context.store(), context.clock()).set_status(o->key_id, o->rule_id, status);
-        if (context.format() == Format::json) {
-          print_json(to_json(changed));
-        } else {
-          tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
-        }
-      });
+  auto* command = add_rule_command(rule, name, help, o->key_id, &o->rule_id);
+  add_dry_run_flag(command, context);
+  command->callback([&context, o, status, active] {
+    RuleStore store(context.store(), context.clock());
+    run_change(
+        context, [&] { return store.set_status(o->key_id, o->rule_id, status); },
+        [&](const Rule& changed) {
+          if (context.format() == Format::json) {
+            print_json(to_json(changed));
+          } else {
+            tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
+          }
+        });
+  });
 }
 
 void add_clear(CLI::App* rule, Context& context) {
   auto key_id = std::make_shared<std::string>();
-  add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr)
-      ->callback([&context, key_id] {
-        std::size_t removed = RuleStore(context.store(), context.clock()).clear(*key_id);
-        if (context.format() == Format::json) {
-          print_json({{"key_id", *key_id}, {"removed", removed}});
-        } else {
-          tell(fmt::format("Removed {} rule{} from key {}.", removed, removed == 1 ? "" : "s",
-                           *key_id));
-        }
-      });
+  auto* clear = add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr);
+  add_destructive_flags(clear, context);
+  clear->callback([&context, key_id] {
+    RuleStore store(context.store(), context.clock());
+    std::optional<ApiKey> key = KeyStore(context.store(), context.clock()).find(*key_id);
+    std::size_t count = key ? store.list(*key_id).size() : 0;
+    if (count > 0 && key->status != KeyStatus::deleted) {
+      confirm(context, "key rule clear",
+              fmt::format("Remove all {} rule{} of key {} ({})?", count, count == 1 ? "" : "s",
+                          *key_id, key->description));
+    }
+    run_change(
+        context, [&] { return store.clear(*key_id); },
+        [&](std::size_t removed) {
+          if (context.format() == Format::json) {
+            print_json({{"key_id", *key_id}, {"removed", removed}});
+          } else {
+            tell(fmt::format("Removed {} rule{} from key {}.", removed,
+                             removed == 1 ? "" : "s", *key_id));
+          }
+        });
+  });
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "core/error.h"
+#include "core/secret.h"
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdio>
 
 namespace llmgw::cli {
@@ -21,13 +23,31 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::conflict:
       return 4;
     case ErrorKind::io:
+    case ErrorKind::cancelled:
       return 1;
   }
   return 1;
 }
 
+// `message` with "[redacted]" in place of each key secret, or piece of one, that it
+// quotes: CLI11 and "not found" messages echo arguments, and a secret pasted into the
+// wrong place must not be printed back.
+std::string without_secrets(std::string message) {
+  for (std::size_t at = message.find(k_secret_prefix); at != std::string::npos;
+       at = message.find(k_secret_prefix, at + 1)) {
+    std::size_t end = at + k_secret_prefix.size();
+    while (end < message.size() && std::isalnum(static_cast<unsigned char>(message[end]))) {
+      ++end;
+    }
+    if (end > at + k_secret_prefix.size()) {
+      message.replace(at, end - at, "[redacted]");
+    }
+  }
+  return message;
+}
+
 int fail(const std::string& message, int code) {
-  std::fputs(fmt::format("llmgw: error: {}\n", message).c_str(), stderr);
+  std::fputs(fmt::format("llmgw: error: {}\n", without_secrets(message)).c_str(), stderr);
   return code;
 }
 

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/guard.h"
 #include "cli/output.h"
 #include "cli/time_arguments.h"
 #include "cli/usage_view.h"
@@ -24,7 +25,8 @@ void add_usage_command(CLI::App& app, Context& context) {
   auto o = std::make_shared<Options>();
   auto* usage = app.add_subcommand(
       "usage", "requests, errors, tokens and cost from the request log (days and hours in UTC)");
-  add_optional(usage, "--key", o->key, "only this key's requests")->type_name("<id>");
+  refuse_key_secrets(add_optional(usage, "--key", o->key, "only this key's requests"))
+      ->type_name("<id>");
   add_optional(usage, "--since", o->since,
                "from this time on (inclusive): a duration back from now (7d, 12h) or ISO-8601")
       ->type_name("<when>");

@@ -8,7 +8,7 @@ _llmgw_subcommands() {
     key) echo "create list show update enable disable delete roll rule check" ;;
     "key rule") echo "list add rm enable disable clear" ;;
     provider) echo "set" ;;
-    catalog) echo "export import" ;;
+    catalog) echo "export import reset" ;;
     model) echo "add update rm" ;;
     logs) echo "prune" ;;
   esac
@@ -24,6 +24,16 @@ _llmgw_options() {
     --long-context-input-price --long-context-output-price --no-long-context --context-size
     --max-output-tokens --streaming --no-streaming"
   echo "--help --help-all --db --json"
+  case $1 in
+    "key create" | "key update" | "key enable" | "key disable" | "key delete" | "key roll" | \
+      "key rule add" | "key rule rm" | "key rule enable" | "key rule disable" | \
+      "key rule clear" | "provider set" | "catalog import" | "catalog reset" | "model add" | \
+      "model update" | "model rm") echo "--dry-run" ;;
+  esac
+  case $1 in
+    "key delete" | "key roll" | "key rule clear" | "catalog import" | "catalog reset" | \
+      "model rm") echo "-y --yes" ;;
+  esac
   case $1 in
     "key create") echo "-d --description --limit --period-limit --period --expires $traffic
       $rule" ;;

@@ -13,7 +13,7 @@ function __llmgw_subcommands
         case provider
             echo set
         case catalog
-            echo export import
+            echo export import reset
         case model
             echo add update rm
         case logs
@@ -31,6 +31,16 @@ function __llmgw_options
         --long-context-input-price --long-context-output-price --no-long-context --context-size \
         --max-output-tokens --streaming --no-streaming
     echo --help --help-all --db --json
+    switch "$argv[1]"
+        case 'key create' 'key update' 'key enable' 'key disable' 'key delete' 'key roll' \
+            'key rule add' 'key rule rm' 'key rule enable' 'key rule disable' 'key rule clear' \
+            'provider set' 'catalog import' 'catalog reset' 'model add' 'model update' 'model rm'
+            echo --dry-run
+    end
+    switch "$argv[1]"
+        case 'key delete' 'key roll' 'key rule clear' 'catalog import' 'catalog reset' 'model rm'
+            echo -- -y --yes
+    end
     switch "$argv[1]"
         case 'key create'
             echo -- -d --description --limit --period-limit --period --expires $traffic $rule

@@ -283,6 +283,17 @@ ImportSummary CatalogStore::import(const CatalogFile& file, ImportMode mode) {
   return {file.providers.size(), file.models.size()};
 }
 
+std::size_t CatalogStore::reset() {
+  auto tx = m_store.write_transaction();
+  std::size_t count = 0;
+  for (const char* sql : {"DELETE FROM catalog_mappings", "DELETE FROM catalog_models",
+                          "DELETE FROM catalog_providers"}) {
+    count += static_cast<std::size_t>(m_store.statement(sql).exec());
+  }
+  tx.commit();
+  return count;
+}
+
 Catalog CatalogStore::save(const Catalog& current, std::vector<Provider> providers,
                            std::vector<Model> models) {
   Catalog next(std::move(providers), std::move(models));

@@ -79,6 +79,9 @@ public:
   Model remove_model(const std::string& model_id, const std::optional<std::string>& provider);
   // Throws Error(invalid) naming the first bad entry, and then changes nothing.
   ImportSummary import(const CatalogFile& file, ImportMode mode);
+  // Drops every change made to the built-in catalog. Returns how many stored changes (a
+  // provider, model or mapping row each) there were.
+  std::size_t reset();
 
 private:
   // REQUIRES: inside a write transaction, `current` loaded in it. Validates the catalog

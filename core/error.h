@@ -11,6 +11,7 @@ enum class ErrorKind {
   not_found,  // a named thing does not exist: exit 3, HTTP 404
   conflict,   // the request contradicts the current state: exit 4, HTTP 409
   io,         // the database or the file system failed: exit 1, HTTP 500
+  cancelled,  // a person asked to confirm a change said no: exit 1
 };
 
 class Error : public std::runtime_error {

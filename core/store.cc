@@ -170,8 +170,53 @@ bool Store::checkpoint(int wait_ms) {
   return wal_frames == copied;
 }
 
-SQLite::Transaction Store::write_transaction() {
-  return SQLite::Transaction(m_db, SQLite::TransactionBehavior::IMMEDIATE);
+WriteTransaction Store::write_transaction() {
+  return WriteTransaction(*this);
+}
+
+void Store::begin_dry_run() {
+  m_db.exec("BEGIN IMMEDIATE");
+  m_dry_run = true;
+}
+
+void Store::end_dry_run() {
+  if (m_dry_run && sqlite3_get_autocommit(m_db.getHandle()) == 0) {
+    sqlite3_exec(m_db.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  m_dry_run = false;
+}
+
+Store::~Store() {
+  end_dry_run();
+}
+
+WriteTransaction::WriteTransaction(Store& store)
+    : m_db(&store.db()), m_savepoint(store.in_dry_run()) {
+  m_db->exec(m_savepoint ? "SAVEPOINT write_transaction" : "BEGIN IMMEDIATE");
+}
+
+WriteTransaction::WriteTransaction(WriteTransaction&& other) noexcept
+    : m_db(other.m_db), m_savepoint(other.m_savepoint), m_open(other.m_open) {
+  other.m_open = false;
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!m_open) {
+    return;
+  }
+  // A destructor throws nothing: a failed rollback leaves SQLite to roll back on close.
+  sqlite3* db = m_db->getHandle();
+  if (m_savepoint) {
+    sqlite3_exec(db, "ROLLBACK TO write_transaction; RELEASE write_transaction", nullptr,
+                 nullptr, nullptr);
+  } else {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void WriteTransaction::commit() {
+  m_db->exec(m_savepoint ? "RELEASE write_transaction" : "COMMIT");
+  m_open = false;
 }
 
 }  // namespace llmgw

@@ -16,6 +16,28 @@ struct sqlite3;
 
 namespace llmgw {
 
+class Store;
+
+// A write transaction: BEGIN IMMEDIATE, committed by commit() and rolled back when it ends
+// without one. Inside a dry run (Store::begin_dry_run) it is a savepoint of the dry run's
+// transaction instead, so that what it commits is rolled back with everything else.
+class WriteTransaction {
+public:
+  explicit WriteTransaction(Store& store);
+  WriteTransaction(WriteTransaction&& other) noexcept;
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(WriteTransaction&&) = delete;
+  ~WriteTransaction();
+
+  void commit();
+
+private:
+  SQLite::Database* m_db;
+  bool m_savepoint;
+  bool m_open = true;
+};
+
 class Store {
 public:
   // Opens the database at `path`, creating it when absent (missing folders 0700, the file
@@ -34,7 +56,17 @@ public:
   SQLite::Statement& statement(const char* sql);
 
   // BEGIN IMMEDIATE: every read-then-write takes the write lock before it reads.
-  SQLite::Transaction write_transaction();
+  WriteTransaction write_transaction();
+
+  // From here on nothing this connection writes reaches the database: one transaction
+  // (holding the write lock) is opened, every write_transaction() becomes a savepoint in
+  // it, and it is rolled back by end_dry_run() or when the Store closes. For `--dry-run`,
+  // which runs the real change and reports what it did. Throws SQLite::Exception when the
+  // write lock does not come.
+  void begin_dry_run();
+  void end_dry_run();
+  bool in_dry_run() const { return m_dry_run; }
+  ~Store();
 
   // Copies every committed page from the WAL into the database file while holding the
   // write lock (see store.cc), waiting at most `wait_ms` for it. Returns false when the
@@ -58,6 +90,7 @@ private:
 
   std::string m_path;
   bool m_stamps_commits = true;
+  bool m_dry_run = false;
   std::unique_ptr<ChangeStamp> m_change_stamp;  // opened at the first commit it stamps
   WalWriteback m_wal_writeback;
   // Holds the write lock while m_db checkpoints (see store.cc for why). Opened when a

@@ -146,7 +146,7 @@ TEST_CASE("cli: catalog import merges a file, or replaces the catalog with it") 
         "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
         "lab-chat  lab3      lab-chat  $0.25  $0.5    $0.25   -        -        yes\n");
 
-  run_ok(db.path, {"catalog", "import", "--replace", file});
+  run_ok(db.path, {"catalog", "import", "--replace", "--yes", file});
   json catalog = test::parse_json(run_ok(db.path, {"catalog", "export"}));
   CHECK(catalog["models"].size() == 1);
   for (const json& p : catalog["providers"]) {

@@ -124,7 +124,7 @@ TEST_CASE("cli: key check refuses for the key's status, expiry and limits before
   CHECK(check() == "401 API key expired at <time>");
   run_ok(db.path, {"key", "disable", id});
   CHECK(check() == "401 API key is disabled");
-  run_ok(db.path, {"key", "delete", id});
+  run_ok(db.path, {"key", "delete", "--yes", id});
   CHECK(check() == "401 API key has been deleted");
 }
 

@@ -17,7 +17,7 @@ TEST_CASE("cli: __complete keys prints the ids of the keys not deleted, oldest f
   std::string first = test::create_key(db.path, {"-d", "first"})["id"];
   std::string gone = test::create_key(db.path, {"-d", "gone"})["id"];
   std::string last = test::create_key(db.path, {"-d", "last"})["id"];
-  REQUIRE(test::llmgw(db.path, {"key", "delete", gone}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", gone}).exit_code == 0);
   CHECK(outcome_of(db.path, {"__complete", "keys"}) ==
         Outcome{0, first + "\n" + last + "\n", "", false});
 }

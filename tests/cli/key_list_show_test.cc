@@ -89,7 +89,7 @@ TEST_CASE("cli: key list hides deleted keys and --all shows them") {
   test::TestDatabase db;
   json kept = test::create_key(db.path, {"-d", "kept"});
   json gone = test::create_key(db.path, {"-d", "gone"});
-  REQUIRE(test::llmgw(db.path, {"key", "delete", gone["id"]}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", gone["id"]}).exit_code == 0);
 
   json listed = test::parse_json(test::llmgw(db.path, {"--json", "key", "list"}).out);
   REQUIRE(listed["keys"].size() == 1);
@@ -105,7 +105,7 @@ TEST_CASE("cli: key list hides deleted keys and --all shows them") {
 TEST_CASE("cli: key list --all shows a deleted key in the table") {
   test::TestDatabase db;
   json gone = test::create_key(db.path, {"-d", "gone"});
-  REQUIRE(test::llmgw(db.path, {"key", "delete", gone["id"]}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", gone["id"]}).exit_code == 0);
   test::Result r = test::llmgw(db.path, {"key", "list", "--all"});
   CHECK(with_tokens(r.out, {gone}) ==
         "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  TRAFFIC  EXPIRES  "
@@ -240,7 +240,7 @@ TEST_CASE("cli: key show with two ids is a usage error") {
 TEST_CASE("cli: key show still shows a deleted key") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "gone"});
-  REQUIRE(test::llmgw(db.path, {"key", "delete", key["id"]}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", key["id"]}).exit_code == 0);
   json shown = test::parse_json(test::llmgw(db.path, {"--json", "key", "show", key["id"]}).out);
   CHECK(shown["status"] == "deleted");
   CHECK(shown["id"] == key["id"]);

@@ -26,7 +26,7 @@ std::string stored_hash(const std::string& db, const std::string& id) {
 TEST_CASE("cli: key roll prints a new secret alone on stdout and stores only its hash") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "rolled"});
-  test::Result r = test::llmgw(db.path, {"key", "roll", id_of(key)});
+  test::Result r = test::llmgw(db.path, {"key", "roll", "--yes", id_of(key)});
   CHECK(r.exit_code == 0);
   REQUIRE(r.out.size() == llmgw::k_secret_length + 1);
   std::string secret = r.out.substr(0, llmgw::k_secret_length);
@@ -45,7 +45,7 @@ TEST_CASE("cli: key roll --json keeps the id, usage and limits and changes the s
                                         "--period", "12mo", "--expires", "2099-01-01"});
   test::set_key_column(db.path, id_of(key), "usage", 2'000'000'000'000);
   test::set_key_column(db.path, id_of(key), "period_usage", 500'000'000'000);
-  test::Result r = test::llmgw(db.path, {"--json", "key", "roll", id_of(key)});
+  test::Result r = test::llmgw(db.path, {"--json", "key", "roll", "--yes", id_of(key)});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
   json rolled = test::parse_json(r.out);
@@ -66,21 +66,21 @@ TEST_CASE("cli: key roll of a disabled key keeps it disabled") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "paused"}));
   REQUIRE(test::llmgw(db.path, {"key", "disable", id}).exit_code == 0);
-  json rolled = test::parse_json(test::llmgw(db.path, {"--json", "key", "roll", id}).out);
+  json rolled = test::parse_json(test::llmgw(db.path, {"--json", "key", "roll", "--yes", id}).out);
   CHECK(rolled["status"] == "disabled");
 }
 
 TEST_CASE("cli: key roll of a deleted key is a conflict and changes nothing") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id}).exit_code == 0);
-  CHECK(outcome_of(db.path, {"key", "roll", id}) ==
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id}).exit_code == 0);
+  CHECK(outcome_of(db.path, {"key", "roll", "--yes", id}) ==
         refused(4, "key '" + id + "' is deleted and cannot be rolled"));
 }
 
 TEST_CASE("cli: key roll of a missing key is not found") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "roll", "key_aaaaaaaaaaaa"}) ==
+  CHECK(outcome_of(db.path, {"key", "roll", "--yes", "key_aaaaaaaaaaaa"}) ==
         refused(3, "key 'key_aaaaaaaaaaaa' not found"));
 }
 

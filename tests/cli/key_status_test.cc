@@ -140,7 +140,7 @@ TEST_CASE("cli: key enable and disable without an id are usage errors") {
 TEST_CASE("cli: key enable of a deleted key is a conflict and changes nothing") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id}).exit_code == 0);
   CHECK(outcome_of(db.path, {"key", "enable", id}) ==
         refused(4, "key '" + id + "' is deleted and cannot be enabled"));
   CHECK(outcome_of(db.path, {"key", "enable", id, "--expires", "30d"}) ==
@@ -150,7 +150,7 @@ TEST_CASE("cli: key enable of a deleted key is a conflict and changes nothing") 
 TEST_CASE("cli: key disable of a deleted key is a conflict and changes nothing") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id}).exit_code == 0);
   CHECK(outcome_of(db.path, {"key", "disable", id}) ==
         refused(4, "key '" + id + "' is deleted and cannot be disabled"));
 }
@@ -158,7 +158,7 @@ TEST_CASE("cli: key disable of a deleted key is a conflict and changes nothing")
 TEST_CASE("cli: key delete marks the key deleted and says so on stderr") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  CHECK(outcome_of(db.path, {"key", "delete", id}) ==
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", id}) ==
         Outcome{0, "", "Deleted key " + id + ".\n", true});
   CHECK(show(db.path, id)["status"] == "deleted");
 }
@@ -166,7 +166,7 @@ TEST_CASE("cli: key delete marks the key deleted and says so on stderr") {
 TEST_CASE("cli: key delete --json prints the deleted key") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  test::Result r = test::llmgw(db.path, {"--json", "key", "delete", id});
+  test::Result r = test::llmgw(db.path, {"--json", "key", "delete", "--yes", id});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
   CHECK(test::parse_json(r.out) == show(db.path, id));
@@ -176,33 +176,33 @@ TEST_CASE("cli: key delete --json prints the deleted key") {
 TEST_CASE("cli: key delete of a deleted key is not found and changes nothing") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id}).exit_code == 0);
-  CHECK(outcome_of(db.path, {"key", "delete", id}) ==
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id}).exit_code == 0);
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", id}) ==
         refused(3, "key '" + id + "' is already deleted"));
 }
 
 TEST_CASE("cli: key delete of a missing key is not found") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "delete", "key_aaaaaaaaaaaa"}) ==
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", "key_aaaaaaaaaaaa"}) ==
         refused(3, "key 'key_aaaaaaaaaaaa' not found"));
 }
 
 TEST_CASE("cli: key delete --if-exists of a missing or deleted key succeeds") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id}).exit_code == 0);
-  CHECK(outcome_of(db.path, {"key", "delete", id, "--if-exists"}) ==
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id}).exit_code == 0);
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", id, "--if-exists"}) ==
         Outcome{0, "", "Key " + id + " was not there; nothing to do.\n", false});
-  CHECK(outcome_of(db.path, {"key", "delete", "key_aaaaaaaaaaaa", "--if-exists"}) ==
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", "key_aaaaaaaaaaaa", "--if-exists"}) ==
         Outcome{0, "", "Key key_aaaaaaaaaaaa was not there; nothing to do.\n", false});
-  CHECK(outcome_of(db.path, {"--json", "key", "delete", "key_aaaaaaaaaaaa", "--if-exists"}) ==
+  CHECK(outcome_of(db.path, {"--json", "key", "delete", "--yes", "key_aaaaaaaaaaaa", "--if-exists"}) ==
         Outcome{0, "null\n", "", false});
 }
 
 TEST_CASE("cli: key delete --if-exists of a live key deletes it") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
-  CHECK(outcome_of(db.path, {"key", "delete", "--if-exists", id}) ==
+  CHECK(outcome_of(db.path, {"key", "delete", "--yes", "--if-exists", id}) ==
         Outcome{0, "", "Deleted key " + id + ".\n", true});
 }
 

@@ -187,7 +187,7 @@ TEST_CASE("cli: key update of a missing key is not found") {
 TEST_CASE("cli: key update of a deleted key is a conflict and changes nothing") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "gone"});
-  REQUIRE(test::llmgw(db.path, {"key", "delete", id_of(key)}).exit_code == 0);
+  REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", id_of(key)}).exit_code == 0);
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "-d", "back"}) ==
         refused(4, "key '" + id_of(key) + "' is deleted and cannot be updated"));
 }

@@ -116,22 +116,22 @@ TEST_CASE("cli: model update renames a model and changes a mapping") {
 
 TEST_CASE("cli: model rm removes a mapping or a whole model") {
   test::LabDatabase db;
-  test::Result mapping = test::llmgw(db.path, {"model", "rm", "lab-chat", "--provider", "echo"});
+  test::Result mapping = test::llmgw(db.path, {"model", "rm", "--yes", "lab-chat", "--provider", "echo"});
   CHECK(mapping.exit_code == 0);
   CHECK(mapping.err == "Removed the echo mapping of model lab-chat.\n");
   CHECK(test::parse_json(
-            run_ok(db.path, {"--json", "model", "rm", "lab-paid", "--provider", "lab"})) ==
+            run_ok(db.path, {"--json", "model", "rm", "--yes", "lab-paid", "--provider", "lab"})) ==
         json::parse(R"({"model": "lab-paid", "provider": "lab", "model_removed": true})"));
   run_ok(db.path, {"model", "add", "lab-extra", "--provider", "lab", "--input-price", "1",
                    "--output-price", "1"});
-  test::Result whole = test::llmgw(db.path, {"model", "rm", "lab-chat"});
+  test::Result whole = test::llmgw(db.path, {"model", "rm", "--yes", "lab-chat"});
   CHECK(whole.exit_code == 0);
   CHECK(whole.err == "Removed model lab-chat.\n");
   json models = test::parse_json(run_ok(db.path, {"catalog", "export"}))["models"];
   CHECK(test::by_id(models, "lab-chat") == nullptr);
   CHECK(test::by_id(models, "lab-paid") == nullptr);
   CHECK(test::by_id(models, "lab-extra")["mappings"].size() == 1);
-  CHECK(outcome_of(db.path, {"model", "rm", "lab-chat"}) ==
+  CHECK(outcome_of(db.path, {"model", "rm", "--yes", "lab-chat"}) ==
         refused(3, "model 'lab-chat' not found"));
 }
 

@@ -146,7 +146,7 @@ TEST_CASE("cli: key rule add refusals change nothing") {
         refused(2,
                 "--value: not valid JSON: parse error at line 1, column 2: syntax error while "
                 "parsing value - unexpected end of input; expected '[', '{', or a literal"));
-  run_ok(db.path, {"key", "delete", id});
+  run_ok(db.path, {"key", "delete", "--yes", id});
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--deny-free"}) ==
         refused(4, "key '" + id + "' is deleted and its rules cannot be changed"));
 }
@@ -178,9 +178,9 @@ TEST_CASE("cli: key rule disable, enable, rm and clear") {
   CHECK(outcome_of(db.path, {"key", "rule", "enable", id, "rule_aaaaaaaaaaaa"}) ==
         refused(3, "rule 'rule_aaaaaaaaaaaa' not found on key '" + id + "'"));
 
-  CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "rule", "clear", id})) ==
+  CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "rule", "clear", "--yes", id})) ==
         json{{"key_id", id}, {"removed", 2}});
-  CHECK(test::llmgw(db.path, {"key", "rule", "clear", id}).err ==
+  CHECK(test::llmgw(db.path, {"key", "rule", "clear", "--yes", id}).err ==
         "Removed 0 rules from key " + id + ".\n");
   CHECK(run_ok(db.path, {"key", "rule", "list", id}) == "ID  TYPE  VALUE  STATUS  CREATED\n");
   CHECK(outcome_of(db.path, {"key", "rule", "list", "key_aaaaaaaaaaaa"}) ==

@@ -97,14 +97,14 @@ void run_every_command(const std::string& db, const std::string& id, Search& sea
       {"--json", "key", "disable", id},
       {"key", "enable", id},
       {"--json", "key", "enable", id, "--expires", "2w"},
-      {"key", "roll", id},
-      {"--json", "key", "roll", id},
-      {"key", "delete", id},
+      {"key", "roll", "--yes", id},
+      {"--json", "key", "roll", "--yes", id},
+      {"key", "delete", "--yes", id},
       {"key", "enable", id},  // refused: deleted
       {"key", "list", "--all"},
       {"--json", "key", "list", "--all"},
       {"--json", "key", "show", id},
-      {"key", "delete", id, "--if-exists"},
+      {"key", "delete", "--yes", id, "--if-exists"},
       {"init"},
       {"--json", "init"},
   };
@@ -170,7 +170,7 @@ TEST_CASE("cli: a rolled key's new secret is found only in roll's stdout") {
   reader->exec("BEGIN");
   REQUIRE(reader->execAndGet("SELECT count(*) FROM api_keys").getInt() == 1);
 
-  test::Result roll = test::llmgw(db.path, {"key", "roll", id});
+  test::Result roll = test::llmgw(db.path, {"key", "roll", "--yes", id});
   REQUIRE(roll.exit_code == 0);
   REQUIRE(roll.out.size() == llmgw::k_secret_length + 1);
   std::string secret = roll.out.substr(0, llmgw::k_secret_length);

@@ -92,7 +92,7 @@ TEST_CASE("401: a disabled key") {
 TEST_CASE("401: a deleted key") {
   GatewayUnderTest gw;
   TestKey key = gw.create_key();
-  gw.cli({"key", "delete", key.id});
+  gw.cli({"key", "delete", "--yes", key.id});
   gw.start();
   CHECK(gw.chat(key, chat_request("echo")) ==
         reference_error(401, "key_deleted", "API key has been deleted"));

@@ -42,7 +42,7 @@ TEST_CASE("early refusal: a completion with Expect: 100-continue and no usable k
   TestKey disabled = gw.create_key();
   gw.cli({"key", "disable", disabled.id});
   TestKey deleted = gw.create_key();
-  gw.cli({"key", "delete", deleted.id});
+  gw.cli({"key", "delete", "--yes", deleted.id});
   TestKey expired = gw.create_key({"--expires", "30d"});
   set_key_column(gw.db(), expired.id, "expires_at", 1767225600000);  // 2026-01-01T00:00:00Z
   gw.start();

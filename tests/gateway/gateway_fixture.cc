@@ -204,7 +204,7 @@ GatewayUnderTest::GatewayUnderTest() : m_db(m_dir.file("llmgw.db")) {
 void GatewayUnderTest::import_catalog(const std::string& alpha_url, const std::string& beta_url) {
   std::string path = m_dir.file("catalog.json");
   write_file(path, test_catalog(alpha_url, alpha_kind, beta_url).dump());
-  cli({"catalog", "import", "--replace", path});
+  cli({"catalog", "import", "--replace", "--yes", path});
 }
 
 std::string joined(const std::vector<std::string>& pieces) {

@@ -33,7 +33,7 @@ TEST_CASE("a key rolled with the CLI: the old secret is refused, the new one wor
   TestKey key = gw.create_key();
   gw.start();
   CHECK(gw.chat(key, chat_request("echo")).status == 200);
-  nlohmann::json rolled = nlohmann::json::parse(gw.cli({"--json", "key", "roll", key.id}));
+  nlohmann::json rolled = nlohmann::json::parse(gw.cli({"--json", "key", "roll", "--yes", key.id}));
   CHECK(gw.chat(key, chat_request("echo")) ==
         reference_error(401, "invalid_api_key", "Invalid API key"));
   CHECK(gw.chat({key.id, rolled["secret"].get<std::string>()}, chat_request("echo")).status == 200);
@@ -48,7 +48,7 @@ TEST_CASE("a rule added with the CLI applies on the very next request") {
   Reply denied = gw.chat(key, chat_request("echo"));
   CHECK(denied.status == 403);
   CHECK(denied.body["message"] == "Access denied: Model echo is in the denied models list");
-  gw.cli({"key", "rule", "clear", key.id});
+  gw.cli({"key", "rule", "clear", "--yes", key.id});
   CHECK(gw.chat(key, chat_request("echo")).status == 200);
 }
 

@@ -46,7 +46,7 @@ std::vector<std::string> CliMutations::next() {
     std::string key = m_own_keys.back();
     m_own_keys.pop_back();
     m_rules.erase(key);
-    return {"key", "delete", key};
+    return {"key", "delete", "--yes", key};
   }
 }
 

@@ -1,0 +1,70 @@
+// A key's secret pasted where an id belongs is refused before anything runs, and never
+// printed back: not in the error, not in a "not found" or "did you mean", not on stdout.
+#include "core/secret.h"
+#include "tests/cli/iam_cli_fixture.h"
+
+#include <doctest/doctest.h>
+
+using test::outcome_of;
+using test::refused;
+
+namespace {
+
+std::string refusal(const std::string& id_rule) {
+  return "that looks like a key's secret, not its id; " + id_rule +
+         " (the secret was not stored or printed)";
+}
+
+}  // namespace
+
+TEST_CASE("cli: a secret given as a key id is refused without being echoed") {
+  test::TestDatabase db;
+  nlohmann::json key = test::create_key(db.path, {"-d", "ci pipeline"});
+  std::string id = key["id"];
+  std::string secret = key["secret"];
+  REQUIRE(llmgw::is_well_formed_secret(secret));
+  std::string body = secret.substr(llmgw::k_secret_prefix.size());
+  std::string key_rule = refusal("key ids start with 'key_'");
+  struct Row {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Row& row : {
+           Row{{"key", "show", secret}, key_rule},
+           Row{{"--json", "key", "show", secret}, key_rule},
+           Row{{"key", "update", secret, "-d", "x"}, key_rule},
+           Row{{"key", "enable", secret}, key_rule},
+           Row{{"key", "disable", secret}, key_rule},
+           Row{{"key", "delete", secret}, key_rule},
+           Row{{"key", "delete", secret, "--yes", "--if-exists"}, key_rule},
+           Row{{"key", "roll", secret, "--yes"}, key_rule},
+           Row{{"key", "check", secret, "--model", "gpt-4o"}, key_rule},
+           Row{{"key", "rule", "list", secret}, key_rule},
+           Row{{"key", "rule", "add", secret, "--deny-paid"}, key_rule},
+           Row{{"key", "rule", "clear", secret}, key_rule},
+           Row{{"key", "rule", "rm", id, secret}, refusal("rule ids start with 'rule_'")},
+           Row{{"usage", "--key", secret}, key_rule},
+           Row{{"logs", "--key", secret}, key_rule},
+           Row{{"model", "rm", secret}, refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"model", "add", secret, "--provider", "openai", "--input-price", "1",
+                "--output-price", "1"},
+               refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"provider", "set", secret, "--base-url", "http://127.0.0.1:9/v1"},
+               refusal("provider ids are names such as 'openai'")},
+       }) {
+    CAPTURE(row.args.front() + " " + row.args[1]);
+    test::Outcome o = outcome_of(db.path, row.args);
+    CHECK(o.out.find(body) == std::string::npos);
+    CHECK(o.err.find(body) == std::string::npos);
+    CHECK(o == refused(2, row.message));
+  }
+}
+
+TEST_CASE("cli: a secret in any other error is redacted") {
+  test::TestDatabase db;
+  std::string secret = test::create_key(db.path, {"-d", "ci pipeline"})["secret"];
+  CHECK(outcome_of(db.path, {"key", secret}) ==
+        refused(2, "unknown command '[redacted]'; see 'llmgw key --help'"));
+  CHECK(outcome_of(db.path, {"key", "show", "key_aaaaaaaaaaaa", secret}) ==
+        refused(2, "The following argument was not expected: [redacted]"));
+}

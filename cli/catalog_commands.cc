@@ -2,6 +2,7 @@
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -22,7 +23,10 @@ namespace llmgw::cli {
 namespace {
 
 void add_providers(CLI::App& app, Context& context) {
-  app.add_subcommand("providers", "list the providers of the catalog")->callback([&context] {
+  auto* providers = app.add_subcommand("providers", "list the providers of the catalog");
+  set_examples(providers, {"llmgw providers",
+                           "llmgw --json providers | jq -r '.providers[].id'"});
+  providers->callback([&context] {
     Catalog catalog = load_catalog(context.store());
     if (context.format() == Format::json) {
       print_json({{"providers", to_json(catalog)["providers"]}});
@@ -44,7 +48,7 @@ void add_provider_set(CLI::App& app, Context& context) {
   };
   auto o = std::make_shared<Options>();
   auto* provider = app.add_subcommand("provider", "change the catalog's providers");
-  provider->require_subcommand(1);
+  provider->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
   auto* set = provider->add_subcommand(
       "set", "change a provider, or add one (an unknown id with --base-url)");
   set->add_option("id", o->id, "provider id (openai, ...)")->required();
@@ -57,6 +61,9 @@ void add_provider_set(CLI::App& app, Context& context) {
                "(the Messages API, an x-api-key credential)");
   add_optional(set, "--api-key-env", o->changes.api_key_env,
                "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
+  set_examples(set, {"llmgw provider set openai --api-key-env OPENAI_API_KEY --enable",
+                     "llmgw provider set vllm --base-url http://10.0.0.5:8000/v1 --api-key-env ''",
+                     "llmgw provider set openrouter --disable"});
   auto* enable = set->add_flag("--enable", o->enable, "let requests use it");
   set->add_flag("--disable", o->disable, "keep requests off it")->excludes(enable);
   auto* responses = set->add_flag(
@@ -100,8 +107,10 @@ std::string read_input(const std::string& path) {
 
 void add_catalog(CLI::App& app, Context& context) {
   auto* catalog = app.add_subcommand("catalog", "export or import the whole catalog as JSON");
-  catalog->require_subcommand(1);
-  catalog->add_subcommand("export", "print the effective catalog as JSON")->callback([&context] {
+  catalog->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  auto* exporting = catalog->add_subcommand("export", "print the effective catalog as JSON");
+  set_examples(exporting, {"llmgw catalog export > catalog.json"});
+  exporting->callback([&context] {
     print_json(to_json(load_catalog(context.store())));
   });
 
@@ -118,6 +127,9 @@ void add_catalog(CLI::App& app, Context& context) {
   import->add_flag("--replace", o->replace,
                    "the file is the whole catalog: remove models it does not name, disable "
                    "providers it does not name");
+  set_examples(import, {"llmgw catalog import catalog.json",
+                        "llmgw catalog import - < catalog.json",
+                        "llmgw catalog import --replace catalog.json"});
   import->callback([&context, o] {
     std::string source = fmt::format("catalog file '{}'", o->path);
   nlohmann::json document = parse_json(read_input(o->path), source);

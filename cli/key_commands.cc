@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/key_view.h"
 #include "cli/time_arguments.h"
 #include "cli/output.h"
@@ -102,6 +103,9 @@ void add_create(CLI::App* key, Context& context) {
   add_limit_options(create, o->limits);
   add_traffic_options(create, o->traffic);
   add_rule_options(create, o->rules);
+  set_examples(create, {"llmgw key create -d \"team a\" --period-limit 50 --period 1mo",
+                        "llmgw key create -d ci --limit 1 --expires 2h --allow-model gpt-4o-mini",
+                        "SECRET=$(llmgw key create -d backend --rpm 60 --deny-paid)"});
   create->callback([&context, o] {
     Timestamp now = context.clock().now();
     std::vector<Rule> rules = rules_from_options(o->rules);
@@ -128,6 +132,9 @@ void add_list(CLI::App* key, Context& context) {
   auto all = std::make_shared<bool>(false);
   auto* list = key->add_subcommand("list", "list keys, oldest first (deleted ones with --all)");
   list->add_flag("--all", *all, "include deleted keys");
+  set_examples(list, {"llmgw key list",
+                      "llmgw key list --all",
+                      "llmgw --json key list | jq -r '.keys[].id'"});
   list->callback([&context, all] {
     KeyStore keys(context.store(), context.clock());
     auto found = keys.list(*all ? IncludeDeleted::yes : IncludeDeleted::no);
@@ -153,11 +160,15 @@ CLI::App* add_key_command(CLI::App* key, Context& context, const std::string& na
 }
 
 void add_show(CLI::App* key, Context& context) {
-  add_key_command(key, context, "show", "show one key", std::make_shared<std::string>(),
-                  [](Context& c, const std::string& id) {
-                    KeyStore keys(c.store(), c.clock());
-                    print_key(c, keys.get(id), c.clock().now());
-                  });
+  auto* show = add_key_command(key, context, "show", "show one key",
+                               std::make_shared<std::string>(),
+                               [](Context& c, const std::string& id) {
+                                 KeyStore keys(c.store(), c.clock());
+                                 print_key(c, keys.get(id), c.clock().now());
+                               });
+  set_examples(show, {"llmgw key show key_...",
+                      "llmgw --json key show key_... | jq -r .usage"});
+
 }
 
 void add_update(CLI::App* key, Context& context) {
@@ -211,6 +222,10 @@ void add_update(CLI::App* key, Context& context) {
       ->excludes(period);
   update->add_flag("--no-expires", o->no_expires, "remove the expiry")->excludes(expires);
   add_traffic_removals(update, o->traffic);
+  set_examples(update, {"llmgw key update key_... --period-limit 5 --period 1mo",
+                        "llmgw key update key_... --rpm 60 --max-parallel 4 --no-tpm",
+                        "llmgw key update key_... -d \"team b\" --no-expires"});
+
 }
 
 void add_status_commands(CLI::App* key, Context& context) {
@@ -229,14 +244,19 @@ void add_status_commands(CLI::App* key, Context& context) {
       });
   add_optional(enable, "--expires", *expires,
                "new expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
+  set_examples(enable, {"llmgw key enable key_...",
+                        "llmgw key enable key_... --expires 30d"});
 
-  add_key_command(key, context, "disable", "disable a key; it can be enabled again",
+
+  auto* disable = add_key_command(key, context, "disable", "disable a key; it can be enabled again",
                   std::make_shared<std::string>(), [](Context& c, const std::string& id) {
                     KeyStore keys(c.store(), c.clock());
                     ApiKey k = keys.disable(id);
                     c.format() == Format::json ? print_json(key_json(c, k, c.clock().now()))
                                                : tell("Disabled key " + id + ".");
                   });
+  set_examples(disable, {"llmgw key disable key_..."});
+
 
   auto if_exists = std::make_shared<bool>(false);
   auto* remove = add_key_command(
@@ -250,23 +270,30 @@ void add_status_commands(CLI::App* key, Context& context) {
           tell(k ? "Deleted key " + id + "." : "Key " + id + " was not there; nothing to do.");
         }
       });
+  remove->alias("rm");
   remove->add_flag("--if-exists", *if_exists, "succeed when the key is missing or already deleted");
+  set_examples(remove, {"llmgw key delete key_...",
+                        "llmgw key rm key_... --if-exists"});
+
 }
 
 void add_roll(CLI::App* key, Context& context) {
-  add_key_command(key, context, "roll",
+  auto* roll = add_key_command(key, context, "roll",
                   "replace a key's secret and print the new one, once; the old one stops working",
                   std::make_shared<std::string>(), [](Context& c, const std::string& id) {
                     KeyStore keys(c.store(), c.clock());
                     print_created(c, keys.roll(id), c.clock().now(), "Rolled");
                   });
+  set_examples(roll, {"llmgw key roll key_...",
+                      "SECRET=$(llmgw key roll key_...)"});
+
 }
 
 }  // namespace
 
 void add_key_commands(CLI::App& app, Context& context) {
   auto* key = app.add_subcommand("key", "manage API keys");
-  key->require_subcommand(1);
+  key->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
   add_create(key, context);
   add_list(key, context);
   add_show(key, context);

@@ -2,6 +2,7 @@
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -121,6 +122,9 @@ void add_list(CLI::App& app, Context& context) {
   auto* models = app.add_subcommand("models", "list the catalog's models, one row per provider");
   add_optional(models, "--provider", o->provider, "only this provider's mappings");
   models->add_flag("--free", o->free, "only free mappings (all prices 0)");
+  set_examples(models, {"llmgw models",
+                        "llmgw models --provider openai",
+                        "llmgw models --free"});
   models->callback([&context, o] {
     Catalog catalog = load_catalog(context.store());
     if (o->provider) {
@@ -164,6 +168,9 @@ void add_add(CLI::App* model, Context& context) {
   for (const char* name : {"--provider", "--input-price", "--output-price"}) {
     add->get_option(name)->required();
   }
+  set_examples(add, {"llmgw model add llama-4 --provider vllm --input-price 0 --output-price 0",
+                     "llmgw model add gpt-4o --provider openrouter --upstream-model openai/gpt-4o "
+                     "--input-price 2.5 --output-price 10"});
   add->callback([&context, o] {
     MappingChanges c = o->mapping.changes();
     Mapping m;
@@ -192,6 +199,8 @@ void add_update(CLI::App* model, Context& context) {
       model->add_subcommand("update", "rename a model, or change its mapping for --provider");
   update->add_option("id", o->id, "model id")->required();
   add_mapping_options(update, o->mapping);
+  set_examples(update, {"llmgw model update gpt-4o --provider openai --input-price 2.5",
+                        "llmgw model update llama-4 --name \"Llama 4\""});
   update->callback([&context, o] {
     MappingChanges c = o->mapping.changes();
     if (!c.empty() && !o->mapping.provider) {
@@ -212,10 +221,13 @@ void add_remove(CLI::App* model, Context& context) {
     std::optional<std::string> provider;
   };
   auto o = std::make_shared<Options>();
-  auto* remove =
-      model->add_subcommand("rm", "remove a model, or with --provider one of its mappings");
+  auto* remove = model->add_subcommand(
+      "delete", "delete a model, or with --provider one of its mappings");
+  remove->alias("rm");
   remove->add_option("id", o->id, "model id")->required();
-  add_optional(remove, "--provider", o->provider, "remove only this provider's mapping");
+  add_optional(remove, "--provider", o->provider, "delete only this provider's mapping");
+  set_examples(remove, {"llmgw model delete llama-4",
+                        "llmgw model rm gpt-4o --provider openrouter"});
   remove->callback([&context, o] {
     Model before = CatalogStore(context.store()).remove_model(o->id, o->provider);
     bool whole = !o->provider || before.mappings.size() == 1;
@@ -224,9 +236,9 @@ void add_remove(CLI::App* model, Context& context) {
                   {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
                   {"model_removed", whole}});
     } else if (whole) {
-      tell(fmt::format("Removed model {}.", o->id));
+      tell(fmt::format("Deleted model {}.", o->id));
     } else {
-      tell(fmt::format("Removed the {} mapping of model {}.", *o->provider, o->id));
+      tell(fmt::format("Deleted the {} mapping of model {}.", *o->provider, o->id));
     }
   });
 }
@@ -236,7 +248,7 @@ void add_remove(CLI::App* model, Context& context) {
 void add_model_commands(CLI::App& app, Context& context) {
   add_list(app, context);
   auto* model = app.add_subcommand("model", "add, change or remove catalog models");
-  model->require_subcommand(1);
+  model->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
   add_add(model, context);
   add_update(model, context);
   add_remove(model, context);

@@ -1,5 +1,6 @@
-// `llmgw key rule list|add|rm|enable|disable|clear <key-id> ...`
+// `llmgw key rule list|add|delete|enable|disable|clear <key-id> ...` (rm: delete)
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "cli/rule_options.h"
 #include "cli/rule_view.h"
@@ -47,11 +48,14 @@ CLI::App* add_rule_command(CLI::App* rule, const std::string& name, const std::s
 
 void add_list(CLI::App* rule, Context& context) {
   auto key_id = std::make_shared<std::string>();
-  add_rule_command(rule, "list", "list a key's rules in evaluation order", *key_id, nullptr)
-      ->callback([&context, key_id] {
-        KeyStore(context.store(), context.clock()).get(*key_id);
-        print_rules(context, *key_id, RuleStore(context.store(), context.clock()).list(*key_id));
-      });
+  auto* list =
+      add_rule_command(rule, "list", "list a key's rules in evaluation order", *key_id, nullptr);
+  set_examples(list, {"llmgw key rule list key_...",
+                      "llmgw --json key rule list key_... | jq -r '.rules[].id'"});
+  list->callback([&context, key_id] {
+    KeyStore(context.store(), context.clock()).get(*key_id);
+    print_rules(context, *key_id, RuleStore(context.store(), context.clock()).list(*key_id));
+  });
 }
 
 void add_add(CLI::App* rule, Context& context) {
@@ -73,6 +77,10 @@ void add_add(CLI::App* rule, Context& context) {
       "the rule's JSON value, e.g. '{\"models\": [\"gpt-4o\"]}'");
   type->needs(value);
   value->needs(type);
+  set_examples(add, {"llmgw key rule add key_... --allow-model gpt-4o --allow-model o3",
+                     "llmgw key rule add key_... --deny-paid",
+                     "llmgw key rule add key_... --type allow_ips "
+                     "--value '{\"ips\": [\"10.0.0.0/8\"]}'"});
   add->callback([&context, o] {
     std::vector<Rule> rules = rules_from_options(o->rules);
     if (o->type) {
@@ -100,15 +108,19 @@ void add_remove(CLI::App* rule, Context& context) {
     bool if_exists = false;
   };
   auto o = std::make_shared<Options>();
-  auto* remove = add_rule_command(rule, "rm", "remove a rule", o->key_id, &o->rule_id);
+  auto* remove =
+      add_rule_command(rule, "delete", "delete a rule", o->key_id, &o->rule_id);
+  remove->alias("rm");
   remove->add_flag("--if-exists", o->if_exists, "succeed when the rule is not there");
+  set_examples(remove, {"llmgw key rule delete key_... rule_...",
+                        "llmgw key rule rm key_... rule_... --if-exists"});
   remove->callback([&context, o] {
     RuleStore store(context.store(), context.clock());
     auto removed = store.remove(o->key_id, o->rule_id, o->if_exists ? IfExists::yes : IfExists::no);
     if (context.format() == Format::json) {
       print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
     } else {
-      tell(removed ? fmt::format("Removed rule {} from key {}.", o->rule_id, o->key_id)
+      tell(removed ? fmt::format("Deleted rule {} from key {}.", o->rule_id, o->key_id)
                    : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
     }
   });
@@ -122,37 +134,39 @@ void add_status(CLI::App* rule, Context& context, const std::string& name, RuleS
   auto o = std::make_shared<Options>();
   bool active = status == RuleStatus::active;
   std::string help = active ? "evaluate the rule again" : "keep the rule but stop evaluating it";
-  add_rule_command(rule, name, help, o->key_id, &o->rule_id)
-      ->callback([&context, o, status, active] {
-        Rule changed =
-            RuleStore(context.store(), context.clock()).set_status(o->key_id, o->rule_id, status);
-        if (context.format() == Format::json) {
-          print_json(to_json(changed));
-        } else {
-          tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
-        }
-      });
+  auto* command = add_rule_command(rule, name, help, o->key_id, &o->rule_id);
+  set_examples(command, {fmt::format("llmgw key rule {} key_... rule_...", name)});
+  command->callback([&context, o, status, active] {
+    Rule changed =
+        RuleStore(context.store(), context.clock()).set_status(o->key_id, o->rule_id, status);
+    if (context.format() == Format::json) {
+      print_json(to_json(changed));
+    } else {
+      tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
+    }
+  });
 }
 
 void add_clear(CLI::App* rule, Context& context) {
   auto key_id = std::make_shared<std::string>();
-  add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr)
-      ->callback([&context, key_id] {
-        std::size_t removed = RuleStore(context.store(), context.clock()).clear(*key_id);
-        if (context.format() == Format::json) {
-          print_json({{"key_id", *key_id}, {"removed", removed}});
-        } else {
-          tell(fmt::format("Removed {} rule{} from key {}.", removed, removed == 1 ? "" : "s",
-                           *key_id));
-        }
-      });
+  auto* clear = add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr);
+  set_examples(clear, {"llmgw key rule clear key_..."});
+  clear->callback([&context, key_id] {
+    std::size_t removed = RuleStore(context.store(), context.clock()).clear(*key_id);
+    if (context.format() == Format::json) {
+      print_json({{"key_id", *key_id}, {"removed", removed}});
+    } else {
+      tell(fmt::format("Removed {} rule{} from key {}.", removed, removed == 1 ? "" : "s",
+                       *key_id));
+    }
+  });
 }
 
 }  // namespace
 
 void add_rule_commands(CLI::App* key, Context& context) {
   auto* rule = key->add_subcommand("rule", "manage a key's IAM rules");
-  rule->require_subcommand(1);
+  rule->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
   add_list(rule, context);
   add_add(rule, context);
   add_remove(rule, context);

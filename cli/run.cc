@@ -40,7 +40,7 @@ int run(int argc, char** argv) {
   CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
   app.fallthrough();  // global options are accepted after the subcommand, too
   app.require_subcommand(0, 1);  // alone, it prints its help
-  app.set_version_flag("-V,--version", version_line(),
+  app.set_version_flag("-V,--version", version_line,
                        "print the version, commit, build date and SQLite version");
   app.set_help_all_flag("--help-all", "show help for every command");
   app.add_option("--db", context.db_flag,

@@ -1,5 +1,6 @@
 #include "cli/usage_error.h"
 
+#include "core/secret.h"
 #include "core/suggest.h"
 
 #include <fmt/format.h>
@@ -21,6 +22,15 @@ std::string command_path(const CLI::App& command) {
     path = at->get_name() + " " + path;
   }
   return path;
+}
+
+// A word of the command line as a message may show it: a key secret pasted in the wrong
+// place shows only its first 12 characters, which `key list` shows too.
+std::string shown(const std::string& word) {
+  if (word.rfind(k_secret_prefix, 0) == 0 && word.size() > k_display_prefix_length) {
+    return display_prefix(word) + "...";
+  }
+  return word;
 }
 
 bool is_visible(const CLI::App* command) {
@@ -104,7 +114,7 @@ std::string unknown_option(CLI::App& command, const std::vector<std::string>& ex
     return "";
   }
   std::string name = option->substr(0, option->find('='));
-  return fmt::format("unknown option '{}'{}", name, suggestion(name, option_names(command)));
+  return fmt::format("unknown option '{}'{}", shown(name), suggestion(name, option_names(command)));
 }
 
 std::string unexpected(CLI::App& command, CLI::App& app) {
@@ -115,9 +125,10 @@ std::string unexpected(CLI::App& command, CLI::App& app) {
   }
   std::string word = extras.empty() ? "" : extras.front();
   if (is_group(command)) {
-    return fmt::format("unknown command '{}'{}", word, suggestion(word, command_names(command)));
+    return fmt::format("unknown command '{}'{}", shown(word),
+                       suggestion(word, command_names(command)));
   }
-  return fmt::format("unexpected argument '{}'", word);
+  return fmt::format("unexpected argument '{}'", shown(word));
 }
 
 std::string missing(CLI::App& command) {
@@ -148,12 +159,12 @@ std::string reworded(const CLI::ParseError& error, CLI::App& command) {
   if (dynamic_cast<const CLI::ValidationError*>(&error) != nullptr &&
       matches("(\\S+): Value (\\S+) not in range (\\S+) to (\\S+)")) {
     return fmt::format("invalid {} '{}': expected a whole number from {} to {}",
-                       named_option(command, m[1]), m[2].str(), m[3].str(), m[4].str());
+                       named_option(command, m[1]), shown(m[2]), m[3].str(), m[4].str());
   }
   if (dynamic_cast<const CLI::ValidationError*>(&error) != nullptr &&
       matches("(\\S+): (\\S+) not in \\{(.*)\\}")) {
     return fmt::format("invalid {} '{}': expected one of {}", named_option(command, m[1]),
-                       m[2].str(), std::regex_replace(m[3].str(), std::regex(","), ", "));
+                       shown(m[2]), std::regex_replace(m[3].str(), std::regex(","), ", "));
   }
   if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr &&
       (matches("Could not convert: (\\S+) = (.*)") ||
@@ -161,7 +172,7 @@ std::string reworded(const CLI::ParseError& error, CLI::App& command) {
     bool converting = what.rfind("Could", 0) == 0;
     std::string name = named_option(command, m[converting ? 1 : 2]);
     return fmt::format("invalid {} '{}': expected a whole number", name,
-                       m[converting ? 2 : 1].str());
+                       shown(m[converting ? 2 : 1]));
   }
   if (dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr &&
       matches("(\\S+) excludes (\\S+)")) {

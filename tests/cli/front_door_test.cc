@@ -152,3 +152,15 @@ TEST_CASE("cli: a number out of range or not a number is refused in llmgw's word
         refused(2, "invalid --context-size 'big': expected a whole number\n"
                    "see 'llmgw model update --help'"));
 }
+
+TEST_CASE("cli: a key secret pasted as a command or an argument is not echoed whole") {
+  test::TestDatabase db;
+  std::string secret = "llmgtwy_" + std::string(40, 'A');
+  CHECK(outcome_of(db.path, {secret}) ==
+        refused(2, "unknown command 'llmgtwy_AAAA...'\nsee 'llmgw --help'"));
+  CHECK(outcome_of(db.path, {"key", "show", "key_a", secret}) ==
+        refused(2, "unexpected argument 'llmgtwy_AAAA...'\nsee 'llmgw key show --help'"));
+  CHECK(outcome_of(db.path, {"serve", "--threads", secret}) ==
+        refused(2, "invalid --threads 'llmgtwy_AAAA...': expected a whole number from 1 to "
+                   "16384\nsee 'llmgw serve --help'"));
+}

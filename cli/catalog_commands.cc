@@ -1,6 +1,7 @@
 // `llmgw providers`, `llmgw provider set`, `llmgw catalog export|import`.
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
@@ -48,7 +49,7 @@ void add_provider_set(CLI::App& app, Context& context) {
   };
   auto o = std::make_shared<Options>();
   auto* provider = app.add_subcommand("provider", "change the catalog's providers");
-  provider->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  make_group(*provider);
   auto* set = provider->add_subcommand(
       "set", "change a provider, or add one (an unknown id with --base-url)");
   set->add_option("id", o->id, "provider id (openai, ...)")->required();
@@ -107,7 +108,7 @@ std::string read_input(const std::string& path) {
 
 void add_catalog(CLI::App& app, Context& context) {
   auto* catalog = app.add_subcommand("catalog", "export or import the whole catalog as JSON");
-  catalog->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  make_group(*catalog);
   auto* exporting = catalog->add_subcommand("export", "print the effective catalog as JSON");
   set_examples(exporting, {"llmgw catalog export > catalog.json"});
   exporting->callback([&context] {

@@ -1,4 +1,5 @@
 #include "cli/arguments.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/help_examples.h"
 #include "cli/key_view.h"
@@ -293,7 +294,7 @@ void add_roll(CLI::App* key, Context& context) {
 
 void add_key_commands(CLI::App& app, Context& context) {
   auto* key = app.add_subcommand("key", "manage API keys");
-  key->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  make_group(*key);
   add_create(key, context);
   add_list(key, context);
   add_show(key, context);

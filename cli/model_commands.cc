@@ -1,6 +1,7 @@
 // `llmgw models`, `llmgw model add|update|rm`.
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
@@ -248,7 +249,7 @@ void add_remove(CLI::App* model, Context& context) {
 void add_model_commands(CLI::App& app, Context& context) {
   add_list(app, context);
   auto* model = app.add_subcommand("model", "add, change or remove catalog models");
-  model->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  make_group(*model);
   add_add(model, context);
   add_update(model, context);
   add_remove(model, context);

@@ -1,4 +1,5 @@
 // `llmgw key rule list|add|delete|enable|disable|clear <key-id> ...` (rm: delete)
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
@@ -166,7 +167,7 @@ void add_clear(CLI::App* rule, Context& context) {
 
 void add_rule_commands(CLI::App* key, Context& context) {
   auto* rule = key->add_subcommand("rule", "manage a key's IAM rules");
-  rule->require_subcommand(0, 1);  // alone, it prints its help (cli/run.cc)
+  make_group(*rule);
   add_list(rule, context);
   add_add(rule, context);
   add_remove(rule, context);

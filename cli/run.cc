@@ -1,5 +1,6 @@
 #include "cli/run.h"
 
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/usage_error.h"
@@ -39,7 +40,7 @@ int run(int argc, char** argv) {
   Context context;
   CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
   app.fallthrough();  // global options are accepted after the subcommand, too
-  app.require_subcommand(0, 1);  // alone, it prints its help
+  make_group(app);
   app.set_version_flag("-V,--version", version_line,
                        "print the version, commit, build date and SQLite version");
   app.set_help_all_flag("--help-all", "show help for every command");
@@ -69,9 +70,6 @@ int run(int argc, char** argv) {
     return fail(fmt::format("database: {}", e.getErrorStr()), 1);
   } catch (const std::exception& e) {
     return fail(e.what(), 1);
-  }
-  if (is_group(selected_command(app))) {
-    std::fputs(app.help().c_str(), stdout);  // `llmgw`, `llmgw key`: what can follow
   }
   std::fflush(stdout);
   return std::ferror(stdout) ? fail("cannot write to standard output", 1) : context.exit_code;

@@ -117,6 +117,10 @@ std::string unknown_option(CLI::App& command, const std::vector<std::string>& ex
   return fmt::format("unknown option '{}'{}", shown(name), suggestion(name, option_names(command)));
 }
 
+bool has_subcommands(CLI::App& command) {
+  return !command.get_subcommands(is_visible).empty();
+}
+
 std::string unexpected(CLI::App& command, CLI::App& app) {
   std::vector<std::string> extras = app.remaining(true);
   // An unknown option explains the value after it, which CLI11 reports too.
@@ -124,7 +128,7 @@ std::string unexpected(CLI::App& command, CLI::App& app) {
     return unknown;
   }
   std::string word = extras.empty() ? "" : extras.front();
-  if (is_group(command)) {
+  if (has_subcommands(command)) {
     return fmt::format("unknown command '{}'{}", shown(word),
                        suggestion(word, command_names(command)));
   }
@@ -186,8 +190,8 @@ std::string reworded(const CLI::ParseError& error, CLI::App& command) {
   return "";
 }
 
-}  // namespace
-
+// The deepest command the line names: `app` itself when it names none. After a ParseError,
+// the one that was being parsed.
 CLI::App& selected_command(CLI::App& app) {
   CLI::App* at = &app;
   while (!at->get_subcommands().empty()) {
@@ -196,9 +200,7 @@ CLI::App& selected_command(CLI::App& app) {
   return *at;
 }
 
-bool is_group(CLI::App& command) {
-  return !command.get_subcommands(is_visible).empty();
-}
+}  // namespace
 
 std::string usage_error_message(const CLI::ParseError& error, CLI::App& app) {
   CLI::App& command = selected_command(app);

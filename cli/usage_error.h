@@ -9,14 +9,6 @@
 
 namespace llmgw::cli {
 
-// The deepest command the line names: `app` itself when it names none. After a ParseError,
-// the one that was being parsed.
-CLI::App& selected_command(CLI::App& app);
-
-// Whether `command` only groups others (`llmgw key`, `llmgw key rule`): named alone, it
-// asks for its help.
-bool is_group(CLI::App& command);
-
 // The message for `error`, which parsing `app` threw and which is not a request for help or
 // the version; without the "llmgw: error: " prefix and the last newline.
 std::string usage_error_message(const CLI::ParseError& error, CLI::App& app);

@@ -114,7 +114,7 @@ TEST_CASE("cli: model update renames a model and changes a mapping") {
         refused(3, "model 'lab-chta' not found (did you mean lab-chat?)"));
 }
 
-TEST_CASE("cli: model delete removes a mapping or a whole model; rm is its alias") {
+TEST_CASE("cli: model delete removes a mapping or a whole model, and rm is its alias") {
   test::LabDatabase db;
   test::Result mapping =
       test::llmgw(db.path, {"model", "delete", "lab-chat", "--provider", "echo"});

@@ -1,5 +1,7 @@
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
+#include "cli/version.h"
 #include "core/migrations.h"
 
 #include <fmt/format.h>
@@ -9,6 +11,8 @@ namespace llmgw::cli {
 
 void add_basic_commands(CLI::App& app, Context& context) {
   auto* init = app.add_subcommand("init", "create the database, or upgrade its schema");
+  set_examples(init, {"llmgw init",
+                      "llmgw --db /var/lib/llmgw/llmgw.db init"});
   init->callback([&context] {
     context.may_create_database = true;
     Store& store = context.store();
@@ -20,12 +24,15 @@ void add_basic_commands(CLI::App& app, Context& context) {
     }
   });
 
-  auto* version = app.add_subcommand("version", "print the version of llmgw");
+  auto* version = app.add_subcommand(
+      "version", "print the version, commit, build date and SQLite version (as --version)");
+  set_examples(version, {"llmgw version",
+                         "llmgw --json version | jq -r .commit"});
   version->callback([&context] {
     if (context.format() == Format::json) {
-      print_json({{"version", LLMGW_VERSION}, {"schema_version", latest_schema_version()}});
+      print_json(version_json());
     } else {
-      std::printf("llmgw %s\n", LLMGW_VERSION);
+      std::printf("%s\n", version_line().c_str());
     }
   });
 }

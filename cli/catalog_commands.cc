@@ -1,9 +1,11 @@
 // `llmgw providers`, `llmgw provider set`, `llmgw catalog export|import|reset`.
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -24,7 +26,10 @@ namespace llmgw::cli {
 namespace {
 
 void add_providers(CLI::App& app, Context& context) {
-  app.add_subcommand("providers", "list the providers of the catalog")->callback([&context] {
+  auto* providers = app.add_subcommand("providers", "list the providers of the catalog");
+  set_examples(providers, {"llmgw providers",
+                           "llmgw --json providers | jq -r '.providers[].id'"});
+  providers->callback([&context] {
     Catalog catalog = load_catalog(context.store());
     if (context.format() == Format::json) {
       print_json({{"providers", to_json(catalog)["providers"]}});
@@ -46,7 +51,7 @@ void add_provider_set(CLI::App& app, Context& context) {
   };
   auto o = std::make_shared<Options>();
   auto* provider = app.add_subcommand("provider", "change the catalog's providers");
-  provider->require_subcommand(1);
+  make_group(*provider);
   auto* set = provider->add_subcommand(
       "set", "change a provider, or add one (an unknown id with --base-url)");
   refuse_secrets(set->add_option("id", o->id, "provider id (openai, ...)")->required(),
@@ -60,6 +65,9 @@ void add_provider_set(CLI::App& app, Context& context) {
                "(the Messages API, an x-api-key credential)");
   add_optional(set, "--api-key-env", o->changes.api_key_env,
                "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
+  set_examples(set, {"llmgw provider set openai --api-key-env OPENAI_API_KEY --enable",
+                     "llmgw provider set vllm --base-url http://10.0.0.5:8000/v1 --api-key-env ''",
+                     "llmgw provider set openrouter --disable"});
   auto* enable = set->add_flag("--enable", o->enable, "let requests use it");
   set->add_flag("--disable", o->disable, "keep requests off it")->excludes(enable);
   auto* responses = set->add_flag(
@@ -129,6 +137,9 @@ void add_import(CLI::App* catalog, Context& context) {
   import->add_flag("-y,--yes", context.yes, "with --replace: do not ask first; needed where "
                                             "there is no terminal to ask on")
       ->needs(replace);
+  set_examples(import, {"llmgw catalog import catalog.json",
+                        "llmgw catalog import - < catalog.json",
+                        "llmgw catalog import --replace --dry-run catalog.json"});
   import->callback([&context, o] {
     std::string source = fmt::format("catalog file '{}'", o->path);
     nlohmann::json document = parse_json(read_input(o->path), source);
@@ -157,6 +168,7 @@ void add_reset(CLI::App* catalog, Context& context) {
   auto* reset = catalog->add_subcommand(
       "reset", "restore the built-in catalog: every provider and model change made here is lost");
   add_destructive_flags(reset, context);
+  set_examples(reset, {"llmgw catalog reset --dry-run", "llmgw catalog reset --yes"});
   reset->callback([&context] {
     confirm(context, "catalog reset",
             "Restore the built-in catalog? Every provider and model added, changed or removed "
@@ -179,8 +191,10 @@ void add_reset(CLI::App* catalog, Context& context) {
 void add_catalog(CLI::App& app, Context& context) {
   auto* catalog =
       app.add_subcommand("catalog", "export, import or reset the whole catalog as JSON");
-  catalog->require_subcommand(1);
-  catalog->add_subcommand("export", "print the effective catalog as JSON")->callback([&context] {
+  make_group(*catalog);
+  auto* exporting = catalog->add_subcommand("export", "print the effective catalog as JSON");
+  set_examples(exporting, {"llmgw catalog export > catalog.json"});
+  exporting->callback([&context] {
     print_json(to_json(load_catalog(context.store())));
   });
   add_import(catalog, context);

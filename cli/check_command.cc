@@ -1,11 +1,13 @@
 // `llmgw key check <key-id> --model M [--ip ADDR]`: what the gateway would do with a
 // request of this key for this model (from this client address), in its order: the key's
 // status and expiry, its address rules (with --ip), its limits, then IAM.
-// Exit 0 when allowed, 1 when not, so CI can test a key's policy before it ships.
+// Exit 0 when allowed, 5 when denied, so CI can test a key's policy before it ships and
+// tell a denial from a failure (1 I/O, 2 usage, 3 not found).
 // The key's traffic limits are shown, not checked: the gateway counts rates in its memory,
 // which the CLI does not see.
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/catalog.h"
 #include "core/catalog_json.h"
@@ -26,6 +28,8 @@
 namespace llmgw::cli {
 
 namespace {
+
+constexpr int k_exit_denied = 5;
 
 // Why the key itself refuses every request (from `ip`, when given), in the gateway's order
 // and words; nothing when it does not.
@@ -141,6 +145,9 @@ void add_check_command(CLI::App* key, Context& context) {
   check->add_option_function<std::string>(
       "--ip", [o](const std::string& v) { o->ip = v; },
       "the client's address, for the key's allow_ips and deny_ips rules (unchecked without it)");
+  set_examples(check, {"llmgw key check key_... --model gpt-4o",
+                       "llmgw key check key_... --model gpt-4o --ip 10.0.0.7 || echo denied",
+                       "llmgw --json key check key_... -m openai/gpt-4o | jq -r .provider"});
   check->callback([&context, o] {
     if (o->ip && !IpAddress::parse(*o->ip)) {
       throw_invalid(fmt::format("invalid --ip '{}': expected an IPv4 or IPv6 address", *o->ip));
@@ -164,7 +171,7 @@ void add_check_command(CLI::App* key, Context& context) {
       reason = iam.reason;
     }
     print_check(context, key, now, o->model, decision, status, reason, iam);
-    context.exit_code = iam.allowed() ? 0 : 1;
+    context.exit_code = iam.allowed() ? 0 : k_exit_denied;
   });
 }
 

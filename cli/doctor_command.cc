@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/doctor.h"
 #include "cli/output.h"
 
@@ -41,6 +42,8 @@ nlohmann::json findings_json(const std::vector<Finding>& findings) {
 void add_doctor_command(CLI::App& app, Context& context) {
   auto* doctor = app.add_subcommand(
       "doctor", "show which database is used and why, and what is wrong with this setup");
+  set_examples(doctor, {"llmgw doctor", "sudo llmgw doctor",
+                        "llmgw --json doctor | jq '.checks[] | select(.status != \"ok\")'"});
   doctor->callback([&context] {
     Diagnosis diagnosis = diagnose(context.db_flag);
     bool failed = std::any_of(diagnosis.findings.begin(), diagnosis.findings.end(),

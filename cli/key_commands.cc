@@ -1,7 +1,9 @@
 #include "cli/arguments.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/key_view.h"
 #include "cli/time_arguments.h"
 #include "cli/output.h"
@@ -105,6 +107,9 @@ void add_create(CLI::App* key, Context& context) {
   add_traffic_options(create, o->traffic);
   add_rule_options(create, o->rules);
   add_dry_run_flag(create, context);
+  set_examples(create, {"llmgw key create -d \"team a\" --period-limit 50 --period 1mo",
+                        "llmgw key create -d ci --limit 1 --expires 2h --allow-model gpt-4o-mini",
+                        "SECRET=$(llmgw key create -d backend --rpm 60 --deny-paid)"});
   create->callback([&context, o] {
     Timestamp now = context.clock().now();
     std::vector<Rule> rules = rules_from_options(o->rules);
@@ -133,6 +138,9 @@ void add_list(CLI::App* key, Context& context) {
   auto all = std::make_shared<bool>(false);
   auto* list = key->add_subcommand("list", "list keys, oldest first (deleted ones with --all)");
   list->add_flag("--all", *all, "include deleted keys");
+  set_examples(list, {"llmgw key list",
+                      "llmgw key list --all",
+                      "llmgw --json key list | jq -r '.keys[].id'"});
   list->callback([&context, all] {
     KeyStore keys(context.store(), context.clock());
     auto found = keys.list(*all ? IncludeDeleted::yes : IncludeDeleted::no);
@@ -168,11 +176,15 @@ CLI::App* add_key_command(CLI::App* key, Context& context, const std::string& na
 }
 
 void add_show(CLI::App* key, Context& context) {
-  add_key_command(key, context, "show", "show one key", std::make_shared<std::string>(),
-                  [](Context& c, const std::string& id) {
-                    KeyStore keys(c.store(), c.clock());
-                    print_key(c, keys.get(id), c.clock().now());
-                  });
+  auto* show = add_key_command(key, context, "show", "show one key",
+                               std::make_shared<std::string>(),
+                               [](Context& c, const std::string& id) {
+                                 KeyStore keys(c.store(), c.clock());
+                                 print_key(c, keys.get(id), c.clock().now());
+                               });
+  set_examples(show, {"llmgw key show key_...",
+                      "llmgw --json key show key_... | jq -r .usage"});
+
 }
 
 void add_update(CLI::App* key, Context& context) {
@@ -229,6 +241,10 @@ void add_update(CLI::App* key, Context& context) {
   update->add_flag("--no-expires", o->no_expires, "remove the expiry")->excludes(expires);
   add_traffic_removals(update, o->traffic);
   add_dry_run_flag(update, context);
+  set_examples(update, {"llmgw key update key_... --period-limit 5 --period 1mo",
+                        "llmgw key update key_... --rpm 60 --max-parallel 4 --no-tpm",
+                        "llmgw key update key_... -d \"team b\" --no-expires"});
+
 }
 
 void add_status_commands(CLI::App* key, Context& context) {
@@ -252,6 +268,8 @@ void add_status_commands(CLI::App* key, Context& context) {
   add_optional(enable, "--expires", *expires,
                "new expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
   add_dry_run_flag(enable, context);
+  set_examples(enable, {"llmgw key enable key_...",
+                        "llmgw key enable key_... --expires 30d"});
 
   auto* disable = add_key_command(
       key, context, "disable", "disable a key; it can be enabled again",
@@ -265,6 +283,7 @@ void add_status_commands(CLI::App* key, Context& context) {
             });
       });
   add_dry_run_flag(disable, context);
+  set_examples(disable, {"llmgw key disable key_..."});
 
   auto if_exists = std::make_shared<bool>(false);
   auto* remove = add_key_command(
@@ -288,8 +307,11 @@ void add_status_commands(CLI::App* key, Context& context) {
               }
             });
       });
+  remove->alias("rm");
   remove->add_flag("--if-exists", *if_exists, "succeed when the key is missing or already deleted");
   add_destructive_flags(remove, context);
+  set_examples(remove, {"llmgw key delete key_...",
+                        "llmgw key rm key_... --if-exists --yes"});
 }
 
 void add_roll(CLI::App* key, Context& context) {
@@ -310,13 +332,15 @@ void add_roll(CLI::App* key, Context& context) {
             });
       });
   add_destructive_flags(roll, context);
+  set_examples(roll, {"llmgw key roll key_...",
+                      "SECRET=$(llmgw key roll --yes key_...)"});
 }
 
 }  // namespace
 
 void add_key_commands(CLI::App& app, Context& context) {
   auto* key = app.add_subcommand("key", "manage API keys");
-  key->require_subcommand(1);
+  make_group(*key);
   add_create(key, context);
   add_list(key, context);
   add_show(key, context);

@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/log_view.h"
 #include "cli/stop_signals.h"
 #include "cli/time_arguments.h"
@@ -54,6 +55,7 @@ void add_logs_command(CLI::App& app, Context& context) {
     std::optional<std::string> model;
     std::optional<std::string> status;
     std::optional<std::string> endpoint;
+    std::optional<std::string> since;
     std::string limit = "50";
     bool follow = false;
   };
@@ -72,11 +74,18 @@ void add_logs_command(CLI::App& app, Context& context) {
                "only requests to this endpoint: /v1/chat/completions, /v1/embeddings, "
                "/v1/messages or /v1/responses")
       ->type_name("<path>");
-  logs->add_option("--limit", o->limit, "how many rows, 1 to 100000 (default 50)")
+  add_optional(logs, "--since", o->since,
+               "only requests from this time on: a duration back from now (30m, 12h, 7d) or "
+               "an ISO-8601 time")
+      ->type_name("<when>");
+  logs->add_option("-n,--limit", o->limit, "how many rows, 1 to 100000 (default 50)")
       ->type_name("<n>");
-  logs->add_flag("--follow", o->follow,
+  logs->add_flag("-f,--follow", o->follow,
                  "print the last --limit rows oldest first, then each new row as it is "
                  "committed, until SIGINT (exit 130) or SIGTERM (exit 0)");
+  set_examples(logs, {"llmgw logs -n 20 --since 1h",
+                      "llmgw logs -f --key key_...",
+                      "llmgw --json logs --status 429 --since 2026-12-01 | jq -c ."});
   add_logs_prune_command(logs, context);
   logs->callback([&context, logs, o] {
     if (!logs->get_subcommands().empty()) {
@@ -90,6 +99,9 @@ void add_logs_command(CLI::App& app, Context& context) {
     }
     if (o->endpoint) {
       filter.endpoint = std::string(endpoint_path(parse_logged_endpoint(*o->endpoint)));
+    }
+    if (o->since) {
+      filter.since = parse_time_back(*o->since, context.clock().now(), "--since");
     }
     std::int64_t limit = parse_count(o->limit, 1, 100000, "--limit");
     if (filter.key_id) {

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/log_retention.h"
 
@@ -32,6 +33,8 @@ void add_logs_prune_command(CLI::App* logs, Context& context) {
       ->required()
       ->type_name("<duration>");
   prune->add_flag("--dry-run", o->dry_run, "print how many rows would be deleted; delete none");
+  set_examples(prune, {"llmgw logs prune --older-than 90d --dry-run",
+                       "llmgw logs prune --older-than 12w"});
   prune->callback([&context, o] {
     Timestamp before = context.clock().now() - parse_duration(o->older_than, "--older-than");
     Store& store = context.store();

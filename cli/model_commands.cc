@@ -1,9 +1,11 @@
 // `llmgw models`, `llmgw model add|update|rm`.
 #include "cli/arguments.h"
 #include "cli/catalog_view.h"
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/catalog_json.h"
 #include "core/catalog_store.h"
@@ -127,6 +129,9 @@ void add_list(CLI::App& app, Context& context) {
   auto* models = app.add_subcommand("models", "list the catalog's models, one row per provider");
   add_optional(models, "--provider", o->provider, "only this provider's mappings");
   models->add_flag("--free", o->free, "only free mappings (all prices 0)");
+  set_examples(models, {"llmgw models",
+                        "llmgw models --provider openai",
+                        "llmgw models --free"});
   models->callback([&context, o] {
     Catalog catalog = load_catalog(context.store());
     if (o->provider) {
@@ -172,6 +177,9 @@ void add_add(CLI::App* model, Context& context) {
   for (const char* name : {"--provider", "--input-price", "--output-price"}) {
     add->get_option(name)->required();
   }
+  set_examples(add, {"llmgw model add llama-4 --provider vllm --input-price 0 --output-price 0",
+                     "llmgw model add gpt-4o --provider openrouter --upstream-model openai/gpt-4o "
+                     "--input-price 2.5 --output-price 10"});
   add->callback([&context, o] {
     MappingChanges c = o->mapping.changes();
     Mapping m;
@@ -204,6 +212,8 @@ void add_update(CLI::App* model, Context& context) {
   refuse_model_secrets(update->add_option("id", o->id, "model id")->required());
   add_mapping_options(update, o->mapping);
   add_dry_run_flag(update, context);
+  set_examples(update, {"llmgw model update gpt-4o --provider openai --input-price 2.5",
+                        "llmgw model update llama-4 --name \"Llama 4\""});
   update->callback([&context, o] {
     MappingChanges c = o->mapping.changes();
     if (!c.empty() && !o->mapping.provider) {
@@ -224,12 +234,12 @@ void add_update(CLI::App* model, Context& context) {
 // about the whole model.
 std::string removal_question(const Model& model, const Mapping* mapping) {
   if (mapping && model.mappings.size() > 1) {
-    return fmt::format("Remove the {} mapping of model {}? Requests for the model go to its "
+    return fmt::format("Delete the {} mapping of model {}? Requests for the model go to its "
                        "other providers.",
                        mapping->provider, model.id);
   }
   std::size_t count = model.mappings.size();
-  return fmt::format("Remove model {} ({}) and its {} provider mapping{}? Clients asking for "
+  return fmt::format("Delete model {} ({}) and its {} provider mapping{}? Clients asking for "
                      "it are refused until it is added again.",
                      model.id, model.name, count, count == 1 ? "" : "s");
 }
@@ -240,17 +250,20 @@ void add_remove(CLI::App* model, Context& context) {
     std::optional<std::string> provider;
   };
   auto o = std::make_shared<Options>();
-  auto* remove =
-      model->add_subcommand("rm", "remove a model, or with --provider one of its mappings");
+  auto* remove = model->add_subcommand(
+      "delete", "delete a model, or with --provider one of its mappings");
+  remove->alias("rm");
   refuse_model_secrets(remove->add_option("id", o->id, "model id")->required());
-  add_optional(remove, "--provider", o->provider, "remove only this provider's mapping");
+  add_optional(remove, "--provider", o->provider, "delete only this provider's mapping");
   add_destructive_flags(remove, context);
+  set_examples(remove, {"llmgw model delete llama-4",
+                        "llmgw model rm gpt-4o --provider openrouter --yes"});
   remove->callback([&context, o] {
     Catalog current = load_catalog(context.store());
     if (const Model* model = current.find_model(o->id)) {
       const Mapping* mapping = o->provider ? model->find_mapping(*o->provider) : nullptr;
       if (!o->provider || mapping) {
-        confirm(context, "model rm", removal_question(*model, mapping));
+        confirm(context, "model delete", removal_question(*model, mapping));
       }
     }
     CatalogStore catalog(context.store());
@@ -263,9 +276,9 @@ void add_remove(CLI::App* model, Context& context) {
                         {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
                         {"model_removed", whole}});
           } else if (whole) {
-            tell(fmt::format("Removed model {}.", o->id));
+            tell(fmt::format("Deleted model {}.", o->id));
           } else {
-            tell(fmt::format("Removed the {} mapping of model {}.", *o->provider, o->id));
+            tell(fmt::format("Deleted the {} mapping of model {}.", *o->provider, o->id));
           }
         });
   });
@@ -276,7 +289,7 @@ void add_remove(CLI::App* model, Context& context) {
 void add_model_commands(CLI::App& app, Context& context) {
   add_list(app, context);
   auto* model = app.add_subcommand("model", "add, change or remove catalog models");
-  model->require_subcommand(1);
+  make_group(*model);
   add_add(model, context);
   add_update(model, context);
   add_remove(model, context);

@@ -1,7 +1,9 @@
-// `llmgw key rule list|add|rm|enable|disable|clear <key-id> ...`
+// `llmgw key rule list|add|delete|enable|disable|clear <key-id> ...` (rm: delete)
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "cli/rule_options.h"
 #include "cli/rule_view.h"
@@ -51,11 +53,14 @@ CLI::App* add_rule_command(CLI::App* rule, const std::string& name, const std::s
 
 void add_list(CLI::App* rule, Context& context) {
   auto key_id = std::make_shared<std::string>();
-  add_rule_command(rule, "list", "list a key's rules in evaluation order", *key_id, nullptr)
-      ->callback([&context, key_id] {
-        KeyStore(context.store(), context.clock()).get(*key_id);
-        print_rules(context, *key_id, RuleStore(context.store(), context.clock()).list(*key_id));
-      });
+  auto* list =
+      add_rule_command(rule, "list", "list a key's rules in evaluation order", *key_id, nullptr);
+  set_examples(list, {"llmgw key rule list key_...",
+                      "llmgw --json key rule list key_... | jq -r '.rules[].id'"});
+  list->callback([&context, key_id] {
+    KeyStore(context.store(), context.clock()).get(*key_id);
+    print_rules(context, *key_id, RuleStore(context.store(), context.clock()).list(*key_id));
+  });
 }
 
 void add_add(CLI::App* rule, Context& context) {
@@ -78,6 +83,10 @@ void add_add(CLI::App* rule, Context& context) {
   type->needs(value);
   value->needs(type);
   add_dry_run_flag(add, context);
+  set_examples(add, {"llmgw key rule add key_... --allow-model gpt-4o --allow-model o3",
+                     "llmgw key rule add key_... --deny-paid",
+                     "llmgw key rule add key_... --type allow_ips "
+                     "--value '{\"ips\": [\"10.0.0.0/8\"]}'"});
   add->callback([&context, o] {
     std::vector<Rule> rules = rules_from_options(o->rules);
     if (o->type) {
@@ -111,9 +120,13 @@ void add_remove(CLI::App* rule, Context& context) {
     bool if_exists = false;
   };
   auto o = std::make_shared<Options>();
-  auto* remove = add_rule_command(rule, "rm", "remove a rule", o->key_id, &o->rule_id);
+  auto* remove =
+      add_rule_command(rule, "delete", "delete a rule", o->key_id, &o->rule_id);
+  remove->alias("rm");
   remove->add_flag("--if-exists", o->if_exists, "succeed when the rule is not there");
   add_dry_run_flag(remove, context);
+  set_examples(remove, {"llmgw key rule delete key_... rule_...",
+                        "llmgw key rule rm key_... rule_... --if-exists"});
   remove->callback([&context, o] {
     RuleStore store(context.store(), context.clock());
     run_change(
@@ -126,7 +139,7 @@ void add_remove(CLI::App* rule, Context& context) {
           if (context.format() == Format::json) {
             print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
           } else {
-            tell(removed ? fmt::format("Removed rule {} from key {}.", o->rule_id, o->key_id)
+            tell(removed ? fmt::format("Deleted rule {} from key {}.", o->rule_id, o->key_id)
                          : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
           }
         });
@@ -143,6 +156,7 @@ void add_status(CLI::App* rule, Context& context, const std::string& name, RuleS
   std::string help = active ? "evaluate the rule again" : "keep the rule but stop evaluating it";
   auto* command = add_rule_command(rule, name, help, o->key_id, &o->rule_id);
   add_dry_run_flag(command, context);
+  set_examples(command, {fmt::format("llmgw key rule {} key_... rule_...", name)});
   command->callback([&context, o, status, active] {
     RuleStore store(context.store(), context.clock());
     run_change(
@@ -161,6 +175,7 @@ void add_clear(CLI::App* rule, Context& context) {
   auto key_id = std::make_shared<std::string>();
   auto* clear = add_rule_command(rule, "clear", "remove every rule of a key", *key_id, nullptr);
   add_destructive_flags(clear, context);
+  set_examples(clear, {"llmgw key rule clear key_..."});
   clear->callback([&context, key_id] {
     RuleStore store(context.store(), context.clock());
     std::optional<ApiKey> key = KeyStore(context.store(), context.clock()).find(*key_id);
@@ -187,7 +202,7 @@ void add_clear(CLI::App* rule, Context& context) {
 
 void add_rule_commands(CLI::App* key, Context& context) {
   auto* rule = key->add_subcommand("rule", "manage a key's IAM rules");
-  rule->require_subcommand(1);
+  make_group(*rule);
   add_list(rule, context);
   add_add(rule, context);
   add_remove(rule, context);

@@ -1,7 +1,10 @@
 #include "cli/run.h"
 
+#include "cli/command_group.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/usage_error.h"
+#include "cli/version.h"
 #include "core/error.h"
 #include "core/secret.h"
 
@@ -51,28 +54,15 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
-// CLI11 reports a word that names no subcommand as "A subcommand is required"; the word
-// itself is what a user needs to see. Empty when there is no such word.
-std::string unknown_command(CLI::App& app) {
-  std::vector<std::string> rest = app.remaining();
-  if (rest.empty() || rest.front().rfind("-", 0) == 0) {
-    return "";
-  }
-  std::string path = app.get_name();
-  for (CLI::App* at = &app; !at->get_subcommands().empty();) {
-    at = at->get_subcommands().front();
-    path += " " + at->get_name();
-  }
-  return fmt::format("unknown command '{}'; see '{} --help'", rest.front(), path);
-}
-
 }  // namespace
 
 int run(int argc, char** argv) {
   Context context;
   CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
   app.fallthrough();  // global options are accepted after the subcommand, too
-  app.require_subcommand(1);
+  make_group(app);
+  app.set_version_flag("-V,--version", version_line,
+                       "print the version, commit, build date and SQLite version");
   app.set_help_all_flag("--help-all", "show help for every command");
   app.add_option("--db", context.db_flag,
                  "database file (default: $LLMGW_DB, else as 'llmgw doctor' explains)");
@@ -91,11 +81,9 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-      return app.exit(e);  // --help
+      return app.exit(e);  // --help, --version
     }
-    std::string unknown =
-        dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ? unknown_command(app) : "";
-    return fail(unknown.empty() ? e.what() : unknown, 2);
+    return fail(usage_error_message(e, app), 2);
   } catch (const Error& e) {
     return fail(e.what(), exit_code(e.kind()));
   } catch (const SQLite::Exception& e) {

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/help_examples.h"
 #include "core/error.h"
 #include "core/serve_lock.h"
 #include "daemon/server.h"
@@ -103,6 +104,9 @@ void add_serve_command(CLI::App& app, Context& context) {
                     "a proxy (address or CIDR block) whose X-Forwarded-For names the client; "
                     "repeatable")
       ->allow_extra_args(false);
+  set_examples(serve, {"llmgw serve",
+                       "llmgw serve --listen 127.0.0.1:8080 --threads 4",
+                       "llmgw serve --listen 127.0.0.1:0 --access-log off"});
   serve->callback([&context, o] {
     daemon::ServeOptions options;
     parse_listen(o->listen, options);

@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
 #include "cli/guard.h"
+#include "cli/help_examples.h"
 #include "cli/output.h"
 #include "cli/time_arguments.h"
 #include "cli/usage_view.h"
@@ -38,6 +39,9 @@ void add_usage_command(CLI::App& app, Context& context) {
                "without it, one total row")
       ->type_name("<group>");
   usage->add_flag("--csv", o->csv, "print CSV (RFC 4180): a header record, then the rows");
+  set_examples(usage, {"llmgw usage --since 7d --by model",
+                       "llmgw usage --since 2026-11-01 --by day --csv > november.csv",
+                       "llmgw usage --key key_... --since 24h"});
   usage->callback([&context, o] {
     if (o->csv && context.json) {
       throw_invalid("--csv and --json cannot be used together");

@@ -5,11 +5,11 @@
 _llmgw_subcommands() {
   case $1 in
     "") echo "init version key providers provider catalog models model usage logs backup doctor serve" ;;
-    key) echo "create list show update enable disable delete roll rule check" ;;
-    "key rule") echo "list add rm enable disable clear" ;;
+    key) echo "create list show update enable disable delete rm roll rule check" ;;
+    "key rule") echo "list add delete rm enable disable clear" ;;
     provider) echo "set" ;;
     catalog) echo "export import reset" ;;
-    model) echo "add update rm" ;;
+    model) echo "add update delete rm" ;;
     logs) echo "prune" ;;
   esac
 }
@@ -25,34 +25,35 @@ _llmgw_options() {
     --max-output-tokens --streaming --no-streaming"
   echo "--help --help-all --db --json"
   case $1 in
-    "key create" | "key update" | "key enable" | "key disable" | "key delete" | "key roll" | \
-      "key rule add" | "key rule rm" | "key rule enable" | "key rule disable" | \
-      "key rule clear" | "provider set" | "catalog import" | "catalog reset" | "model add" | \
-      "model update" | "model rm") echo "--dry-run" ;;
+    "key create" | "key update" | "key enable" | "key disable" | "key delete" | "key rm" | \
+      "key roll" | "key rule add" | "key rule delete" | "key rule rm" | "key rule enable" | \
+      "key rule disable" | "key rule clear" | "provider set" | "catalog import" | "catalog reset" | "model add" | \
+      "model update" | "model delete" | "model rm") echo "--dry-run" ;;
   esac
   case $1 in
-    "key delete" | "key roll" | "key rule clear" | "catalog import" | "catalog reset" | \
-      "model rm") echo "-y --yes" ;;
+    "key delete" | "key rm" | "key roll" | "key rule clear" | "catalog import" | \
+      "catalog reset" | "model delete" | "model rm") echo "-y --yes" ;;
   esac
   case $1 in
+    "") echo "-V --version" ;;
     "key create") echo "-d --description --limit --period-limit --period --expires $traffic
       $rule" ;;
     "key list") echo "--all" ;;
     "key update") echo "-d --description --limit --period-limit --period --expires $traffic
       --no-limit --no-period-limit --no-expires --no-rpm --no-rpd --no-tpm --no-max-parallel" ;;
     "key enable") echo "--expires" ;;
-    "key delete" | "key rule rm") echo "--if-exists" ;;
+    "key delete" | "key rm" | "key rule delete" | "key rule rm") echo "--if-exists" ;;
     "key rule add") echo "$rule --type --value" ;;
     "key check") echo "-m --model --ip" ;;
     "provider set") echo "--name --base-url --kind --api-key-env --enable --disable --responses --no-responses" ;;
     "catalog import") echo "--replace" ;;
     models) echo "--provider --free" ;;
     "model add" | "model update") echo "$mapping" ;;
-    "model rm") echo "--provider" ;;
+    "model delete" | "model rm") echo "--provider" ;;
     serve) echo "--listen --threads --max-body --upstream-connect-timeout --upstream-timeout
       --drain-timeout --header-timeout --body-timeout --error-format --access-log --ca-file --trusted-proxy" ;;
     usage) echo "--key --since --until --by --csv" ;;
-    logs) echo "--key --model --status --endpoint --limit --follow" ;;
+    logs) echo "--key --model --status --endpoint --since -n --limit -f --follow" ;;
     "logs prune") echo "--older-than --dry-run" ;;
     backup) echo "--force" ;;
   esac
@@ -61,9 +62,9 @@ _llmgw_options() {
 # What the first positional argument of a command is: keys, models, providers or file.
 _llmgw_positional() {
   case $1 in
-    "key show" | "key update" | "key enable" | "key disable" | "key delete" | "key roll" | \
-      "key check" | "key rule "*) echo "keys" ;;
-    "model update" | "model rm") echo "models" ;;
+    "key show" | "key update" | "key enable" | "key disable" | "key delete" | "key rm" | \
+      "key roll" | "key check" | "key rule "*) echo "keys" ;;
+    "model update" | "model delete" | "model rm") echo "models" ;;
     "provider set") echo "providers" ;;
     "catalog import" | backup) echo "file" ;;
   esac
@@ -82,7 +83,7 @@ _llmgw_value() {
     --access-log) echo "on off" ;;
     --kind) echo "openai anthropic" ;;
     --endpoint) echo "/v1/chat/completions /v1/embeddings /v1/messages /v1/responses" ;;
-    -d | --description | --limit | --period-limit | --period | --expires | \
+    -d | --description | -n | --limit | --period-limit | --period | --expires | \
       --rpm | --rpd | --tpm | --max-parallel | \
       --max-input-price | --max-output-price | --type | --value | --name | --base-url | \
       --api-key-env | --upstream-model | --input-price | --output-price | \

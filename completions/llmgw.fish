@@ -7,15 +7,15 @@ function __llmgw_subcommands
         case ''
             echo init version key providers provider catalog models model usage logs backup doctor serve
         case key
-            echo create list show update enable disable delete roll rule check
+            echo create list show update enable disable delete rm roll rule check
         case 'key rule'
-            echo list add rm enable disable clear
+            echo list add delete rm enable disable clear
         case provider
             echo set
         case catalog
             echo export import reset
         case model
-            echo add update rm
+            echo add update delete rm
         case logs
             echo prune
     end
@@ -32,16 +32,20 @@ function __llmgw_options
         --max-output-tokens --streaming --no-streaming
     echo --help --help-all --db --json
     switch "$argv[1]"
-        case 'key create' 'key update' 'key enable' 'key disable' 'key delete' 'key roll' \
-            'key rule add' 'key rule rm' 'key rule enable' 'key rule disable' 'key rule clear' \
-            'provider set' 'catalog import' 'catalog reset' 'model add' 'model update' 'model rm'
+        case 'key create' 'key update' 'key enable' 'key disable' 'key delete' 'key rm' \
+            'key roll' 'key rule add' 'key rule delete' 'key rule rm' 'key rule enable' \
+            'key rule disable' 'key rule clear' 'provider set' 'catalog import' 'catalog reset' \
+            'model add' 'model update' 'model delete' 'model rm'
             echo --dry-run
     end
     switch "$argv[1]"
-        case 'key delete' 'key roll' 'key rule clear' 'catalog import' 'catalog reset' 'model rm'
+        case 'key delete' 'key rm' 'key roll' 'key rule clear' 'catalog import' \
+            'catalog reset' 'model delete' 'model rm'
             echo -- -y --yes
     end
     switch "$argv[1]"
+        case ''
+            echo -- -V --version
         case 'key create'
             echo -- -d --description --limit --period-limit --period --expires $traffic $rule
         case 'key list'
@@ -52,7 +56,7 @@ function __llmgw_options
                 --no-max-parallel
         case 'key enable'
             echo --expires
-        case 'key delete' 'key rule rm'
+        case 'key delete' 'key rm' 'key rule delete' 'key rule rm'
             echo --if-exists
         case 'key rule add'
             echo $rule --type --value
@@ -66,7 +70,7 @@ function __llmgw_options
             echo --provider --free
         case 'model add' 'model update'
             echo $mapping
-        case 'model rm'
+        case 'model delete' 'model rm'
             echo --provider
         case serve
             echo --listen --threads --max-body --upstream-connect-timeout --upstream-timeout \
@@ -75,7 +79,7 @@ function __llmgw_options
         case usage
             echo --key --since --until --by --csv
         case logs
-            echo --key --model --status --endpoint --limit --follow
+            echo -- --key --model --status --endpoint --since -n --limit -f --follow
         case 'logs prune'
             echo --older-than --dry-run
         case backup
@@ -86,10 +90,10 @@ end
 # What the first positional argument of a command is: keys, models, providers or file.
 function __llmgw_positional
     switch "$argv[1]"
-        case 'key show' 'key update' 'key enable' 'key disable' 'key delete' 'key roll' \
-            'key check' 'key rule *'
+        case 'key show' 'key update' 'key enable' 'key disable' 'key delete' 'key rm' \
+            'key roll' 'key check' 'key rule *'
             echo keys
-        case 'model update' 'model rm'
+        case 'model update' 'model delete' 'model rm'
             echo models
         case 'provider set'
             echo providers
@@ -120,7 +124,7 @@ function __llmgw_value
             echo openai anthropic
         case --endpoint
             echo /v1/chat/completions /v1/embeddings /v1/messages /v1/responses
-        case -d --description --limit --period-limit --period --expires --rpm --rpd --tpm \
+        case -d --description -n --limit --period-limit --period --expires --rpm --rpd --tpm \
             --max-parallel --max-input-price \
             --max-output-price --type --value --name --base-url --api-key-env \
             --upstream-model --input-price --output-price --cached-input-price --cache-write-price \

@@ -75,7 +75,8 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
       "WHERE id > :after AND id <= :up_to AND (:key IS NULL OR key_id = :key) "
       "AND (:model IS NULL OR requested_model = :model OR served_model = :model) "
       "AND (:status IS NULL OR status = :status) "
-      "AND (:endpoint IS NULL OR endpoint = :endpoint) ORDER BY id DESC LIMIT :limit");
+      "AND (:endpoint IS NULL OR endpoint = :endpoint) AND (:since IS NULL OR time >= :since) "
+      "ORDER BY id DESC LIMIT :limit");
   select.bind(":after", after);
   select.bind(":up_to", up_to);
   if (filter.key_id) {
@@ -89,6 +90,9 @@ std::vector<LogEntry> RequestLog::between_newest_first(const LogFilter& filter,
   }
   if (filter.endpoint) {
     select.bind(":endpoint", *filter.endpoint);
+  }
+  if (filter.since) {
+    select.bind(":since", *filter.since);
   }
   select.bind(":limit", limit);
   std::vector<LogEntry> entries;

@@ -23,6 +23,7 @@ struct LogFilter {
   std::optional<std::string> model;  // the requested or the served model
   std::optional<int> status;
   std::optional<std::string> endpoint;  // the path the request came to: "/v1/responses"
+  std::optional<Timestamp> since;       // the request's time is this or later
 };
 
 class RequestLog {

@@ -80,7 +80,7 @@ TEST_CASE("cli: backup refuses to write onto the database itself") {
 
 TEST_CASE("cli: backup needs a file") {
   BackupDatabase db;
-  CHECK(outcome_of(db.path, {"backup"}) == refused(2, "file is required"));
+  CHECK(outcome_of(db.path, {"backup"}) == refused(2, "missing argument <file>\nsee 'llmgw backup --help'"));
 }
 
 TEST_CASE("cli: backup into a missing folder fails with exit 1") {

@@ -58,7 +58,7 @@ TEST_CASE("cli: key check of a key without rules allows every candidate, cheapes
             .size() == 1);
 }
 
-TEST_CASE("cli: key check of a denied model prints the reason and the rules, exit 1") {
+TEST_CASE("cli: key check of a denied model prints the reason and the rules, exit 5") {
   test::LabDatabase db;
   std::string id = db.key({"--allow-model", "lab-chat", "--max-input-price", "0.75"});
   json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
@@ -66,7 +66,7 @@ TEST_CASE("cli: key check of a denied model prints the reason and the rules, exi
   std::string pricing_rule = rules[1]["id"];
 
   CHECK(outcome_of(db.path, {"key", "check", id, "--model", "lab-paid"}) ==
-        test::Outcome{1,
+        test::Outcome{5,
                       "decision: denied (HTTP 403)\n"
                       "model:    lab-paid\n"
                       "reason:   Model lab-paid is not in the allowed models list\n"
@@ -74,7 +74,7 @@ TEST_CASE("cli: key check of a denied model prints the reason and the rules, exi
                           models_rule + "\n",
                       "", false});
   test::Result priced = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab/lab-chat"});
-  CHECK(priced.exit_code == 1);
+  CHECK(priced.exit_code == 5);
   CHECK(test::parse_json(priced.out) == json::parse(R"j({"key_id": ")j" + id + R"j(",
     "model": "lab/lab-chat", "decision": "denied", "status": 403,
     "reason": "Model input price exceeds maximum allowed ($1 > $0.75 per 1M tokens)",
@@ -89,21 +89,21 @@ TEST_CASE("cli: key check of an unknown model, key or a refused key") {
   test::LabDatabase db;
   std::string id = db.key();
   CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chta"}) ==
-        test::Outcome{1,
+        test::Outcome{5,
                       "decision: unknown_model (HTTP 400)\n"
                       "model:    lab-chta\n"
                       "reason:   Model lab-chta is not in the catalog\n",
                       "", false});
   test::Result unserved =
       test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab2/lab-paid"});
-  CHECK(unserved.exit_code == 1);
+  CHECK(unserved.exit_code == 5);
   CHECK(test::parse_json(unserved.out)["reason"] ==
         "Model lab-paid is not served by provider lab2");
   CHECK(outcome_of(db.path, {"key", "check", "key_aaaaaaaaaaaa", "-m", "lab-chat"}) ==
         refused(3, "key 'key_aaaaaaaaaaaa' not found"));
   test::Outcome no_model = outcome_of(db.path, {"key", "check", id});
   CHECK(no_model.exit_code == 2);
-  CHECK(no_model.err == "llmgw: error: --model is required\n");
+  CHECK(no_model.err == "llmgw: error: missing option --model\nsee 'llmgw key check --help'\n");
 }
 
 TEST_CASE("cli: key check refuses for the key's status, expiry and limits before IAM") {
@@ -111,7 +111,7 @@ TEST_CASE("cli: key check refuses for the key's status, expiry and limits before
   std::string id = db.key({"--limit", "5", "--period-limit", "1", "--period", "1d"});
   auto check = [&] {
     test::Result r = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-chat"});
-    CHECK(r.exit_code == 1);
+    CHECK(r.exit_code == 5);
     json out = test::parse_json(r.out);
     return std::to_string(out["status"].get<int>()) + " " +
            masked(out["reason"].get<std::string>());
@@ -142,7 +142,7 @@ TEST_CASE("cli: key check --ip applies the address rules after the status, befor
   // Without --ip the address rules are not checked.
   CHECK(test::llmgw(db.path, {"key", "check", id, "-m", "lab-chat"}).exit_code == 0);
   CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "198.51.100.1"}) ==
-        test::Outcome{1,
+        test::Outcome{5,
                       "decision: denied (HTTP 403)\n"
                       "model:    lab-chat\n"
                       "reason:   Access denied: Client address 198.51.100.1 is not in the "
@@ -152,7 +152,7 @@ TEST_CASE("cli: key check --ip applies the address rules after the status, befor
                       "", false});
   test::Result denied = test::llmgw(
       db.path, {"--json", "key", "check", id, "-m", "lab-chat", "--ip", "::ffff:203.0.113.66"});
-  CHECK(denied.exit_code == 1);
+  CHECK(denied.exit_code == 5);
   CHECK(test::parse_json(denied.out) == json::parse(R"j({"key_id": ")j" + id + R"j(",
     "model": "lab-chat", "decision": "denied", "status": 403,
     "reason": "Access denied: Client address 203.0.113.66 is in the denied addresses list",
@@ -191,7 +191,7 @@ TEST_CASE("cli: key check shows the key's traffic limits without counting them")
   const std::string rule = test::parse_json(
       run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"][0]["id"];
   CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-paid"}) ==
-        test::Outcome{1,
+        test::Outcome{5,
                       "decision:       denied (HTTP 403)\n"
                       "model:          lab-paid\n"
                       "reason:         Model lab-paid is not in the allowed models list\n"
@@ -199,7 +199,7 @@ TEST_CASE("cli: key check shows the key's traffic limits without counting them")
                       "traffic limits: 60/min, 2 in flight\n",
                       "", false});
   test::Result json_run = test::llmgw(db.path, {"--json", "key", "check", id, "-m", "lab-paid"});
-  CHECK(json_run.exit_code == 1);
+  CHECK(json_run.exit_code == 5);
   CHECK(test::parse_json(json_run.out)["traffic_limits"] ==
         json{{"requests_per_minute", 60}, {"requests_per_day", nullptr},
              {"tokens_per_minute", nullptr}, {"max_parallel", 2}});

@@ -52,7 +52,8 @@ TEST_CASE("cli: __complete prints nothing for a missing database and does not cr
 TEST_CASE("cli: __complete refuses what it cannot list") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"__complete", "rules"}) ==
-        refused(2, "what: rules not in {keys,models,providers}"));
+        refused(2, "invalid <what> 'rules': expected one of keys, models, providers\n"
+                   "see 'llmgw __complete --help'"));
 }
 
 TEST_CASE("cli: __complete is not shown by --help") {

@@ -67,8 +67,8 @@ TEST_CASE("cli: without a terminal, a command that cannot be undone needs --yes"
            Row{{"key", "delete", id}, "key delete"},
            Row{{"key", "roll", id}, "key roll"},
            Row{{"key", "rule", "clear", id}, "key rule clear"},
-           Row{{"model", "rm", "lab-chat"}, "model rm"},
-           Row{{"model", "rm", "lab-chat", "--provider", "lab"}, "model rm"},
+           Row{{"model", "delete", "lab-chat"}, "model delete"},
+           Row{{"model", "rm", "lab-chat", "--provider", "lab"}, "model delete"},
            Row{{"catalog", "import", "--replace", file}, "catalog import --replace"},
            Row{{"catalog", "reset"}, "catalog reset"},
        }) {
@@ -111,7 +111,7 @@ TEST_CASE("cli: import --replace of stdin needs --yes: stdin is the file, not an
 TEST_CASE("cli: --yes belongs to import --replace only") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"catalog", "import", "--yes", "x.json"}) ==
-        refused(2, "--yes requires --replace"));
+        refused(2, "--yes needs --replace\nsee 'llmgw catalog import --help'"));
 }
 
 TEST_CASE("cli: on a terminal, key delete asks first and anything but yes changes nothing") {
@@ -134,21 +134,21 @@ TEST_CASE("cli: on a terminal, key delete asks first and anything but yes change
   CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "show", id}))["status"] == "deleted");
 }
 
-TEST_CASE("cli: on a terminal, model rm asks about the mapping or the whole model") {
+TEST_CASE("cli: on a terminal, model delete asks about the mapping or the whole model") {
   test::LabDatabase db;
   std::string before = test::dump_database(db.path);
   test::Result mapping =
-      on_terminal(db.path, {"model", "rm", "lab-chat", "--provider", "lab"}, "n\n");
+      on_terminal(db.path, {"model", "delete", "lab-chat", "--provider", "lab"}, "n\n");
   CHECK(mapping.exit_code == 1);
   CHECK(mapping.out ==
-        "Remove the lab mapping of model lab-chat? Requests for the model go to its other "
+        "Delete the lab mapping of model lab-chat? Requests for the model go to its other "
         "providers. [y/N] llmgw: error: cancelled; nothing changed\n");
   CHECK(test::dump_database(db.path) == before);
   test::Result whole = on_terminal(db.path, {"model", "rm", "lab-paid"}, "y\n");
   CHECK(whole.exit_code == 0);
   CHECK(whole.out ==
-        "Remove model lab-paid (lab-paid) and its 1 provider mapping? Clients asking for it are "
-        "refused until it is added again. [y/N] Removed model lab-paid.\n");
+        "Delete model lab-paid (lab-paid) and its 1 provider mapping? Clients asking for it are "
+        "refused until it is added again. [y/N] Deleted model lab-paid.\n");
   CHECK(test::dump_database(db.path) != before);
   CHECK(test::has_line(run_ok(db.path, {"models", "--provider", "lab"}), "lab-chat .*"));
 }

@@ -7,16 +7,10 @@
 
 #include <doctest/doctest.h>
 
-#include <sys/stat.h>
 
 using nlohmann::json;
 
 namespace {
-
-bool exists(const std::string& path) {
-  struct stat st{};
-  return stat(path.c_str(), &st) == 0;
-}
 
 const std::vector<std::string> k_location_env = {"LLMGW_DB", "XDG_DATA_HOME", "HOME"};
 
@@ -46,10 +40,10 @@ TEST_CASE("cli: --db wins over $LLMGW_DB, $XDG_DATA_HOME and $HOME") {
                              {"HOME", dir.file("home")}},
                             {"--db", dir.file("flag.db"), "--json", "init"});
   CHECK(database_of(r) == dir.file("flag.db"));
-  CHECK(exists(dir.file("flag.db")));
-  CHECK_FALSE(exists(dir.file("env.db")));
-  CHECK_FALSE(exists(dir.file("xdg")));
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK(test::exists(dir.file("flag.db")));
+  CHECK_FALSE(test::exists(dir.file("env.db")));
+  CHECK_FALSE(test::exists(dir.file("xdg")));
+  CHECK_FALSE(test::exists(dir.file("home")));
 }
 
 TEST_CASE("cli: --db is accepted after the command too") {
@@ -57,7 +51,7 @@ TEST_CASE("cli: --db is accepted after the command too") {
   test::Result r = run_with({{"LLMGW_DB", dir.file("env.db")}},
                             {"init", "--json", "--db", dir.file("flag.db")});
   CHECK(database_of(r) == dir.file("flag.db"));
-  CHECK_FALSE(exists(dir.file("env.db")));
+  CHECK_FALSE(test::exists(dir.file("env.db")));
 }
 
 TEST_CASE("cli: $LLMGW_DB wins over $XDG_DATA_HOME and $HOME") {
@@ -67,9 +61,9 @@ TEST_CASE("cli: $LLMGW_DB wins over $XDG_DATA_HOME and $HOME") {
                              {"HOME", dir.file("home")}},
                             {"--json", "init"});
   CHECK(database_of(r) == dir.file("env.db"));
-  CHECK(exists(dir.file("env.db")));
-  CHECK_FALSE(exists(dir.file("xdg")));
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK(test::exists(dir.file("env.db")));
+  CHECK_FALSE(test::exists(dir.file("xdg")));
+  CHECK_FALSE(test::exists(dir.file("home")));
 }
 
 TEST_CASE("cli: $XDG_DATA_HOME/llmgw/llmgw.db when $LLMGW_DB is not set") {
@@ -77,15 +71,15 @@ TEST_CASE("cli: $XDG_DATA_HOME/llmgw/llmgw.db when $LLMGW_DB is not set") {
   test::Result r = run_with({{"XDG_DATA_HOME", dir.file("xdg")}, {"HOME", dir.file("home")}},
                             {"--json", "init"});
   CHECK(database_of(r) == dir.file("xdg/llmgw/llmgw.db"));
-  CHECK(exists(dir.file("xdg/llmgw/llmgw.db")));
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK(test::exists(dir.file("xdg/llmgw/llmgw.db")));
+  CHECK_FALSE(test::exists(dir.file("home")));
 }
 
 TEST_CASE("cli: $HOME/.local/share/llmgw/llmgw.db when nothing else is set") {
   test::TempDir dir;
   test::Result r = run_with({{"HOME", dir.file("home")}}, {"--json", "init"});
   CHECK(database_of(r) == dir.file("home/.local/share/llmgw/llmgw.db"));
-  CHECK(exists(dir.file("home/.local/share/llmgw/llmgw.db")));
+  CHECK(test::exists(dir.file("home/.local/share/llmgw/llmgw.db")));
 }
 
 TEST_CASE("cli: empty $LLMGW_DB and $XDG_DATA_HOME count as unset") {
@@ -121,7 +115,7 @@ TEST_CASE("cli: --db with an empty path is a usage error") {
   CHECK(r.exit_code == 2);
   CHECK(r.out == "");
   CHECK(r.err == "llmgw: error: --db needs a path\n");
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK_FALSE(test::exists(dir.file("home")));
 }
 
 TEST_CASE("cli: --db without a value is a usage error") {
@@ -129,8 +123,8 @@ TEST_CASE("cli: --db without a value is a usage error") {
   test::Result r = run_with({{"HOME", dir.file("home")}}, {"init", "--db"});
   CHECK(r.exit_code == 2);
   CHECK(r.out == "");
-  CHECK(r.err == "llmgw: error: --db: 1 required TEXT missing\n");
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK(r.err == "llmgw: error: option --db needs a value\nsee 'llmgw init --help'\n");
+  CHECK_FALSE(test::exists(dir.file("home")));
 }
 
 TEST_CASE("cli: only init and serve make a database, any other command on a missing one "
@@ -153,14 +147,14 @@ TEST_CASE("cli: only init and serve make a database, any other command on a miss
     CHECK(r.exit_code == 3);
     CHECK(r.out == "");
     CHECK(r.err == message);
-    CHECK_FALSE(exists(db));
-    CHECK_FALSE(exists(dir.file("backup.db")));
+    CHECK_FALSE(test::exists(db));
+    CHECK_FALSE(test::exists(dir.file("backup.db")));
   }
   // By the path that would be found without any variable too: nothing made there.
   test::Result r = run_with({{"HOME", dir.file("home")}}, {"key", "list"});
   CHECK(r.exit_code == 3);
-  CHECK_FALSE(exists(dir.file("home")));
+  CHECK_FALSE(test::exists(dir.file("home")));
   REQUIRE(run_with({{"LLMGW_DB", db}}, {"init"}).exit_code == 0);
-  CHECK(exists(db));
+  CHECK(test::exists(db));
   CHECK(run_with({{"LLMGW_DB", db}}, {"key", "create", "-d", "found"}).exit_code == 0);
 }

@@ -2,11 +2,11 @@
 #include "core/secret.h"
 #include "core/timestamp.h"
 #include "tests/support/cli_outcome.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/db_dump.h"
 
 #include <doctest/doctest.h>
 
-#include <sys/stat.h>
 
 using llmgw::format_iso;
 using llmgw::parse_iso;
@@ -22,11 +22,6 @@ json first_window(const std::string& period, const json& created) {
   llmgw::Timestamp anchor = p.anchor_for(parse_iso(created.get<std::string>(), "created_at"));
   llmgw::Window w = p.window_at(anchor, anchor);
   return {{"window_start", format_iso(w.start)}, {"resets_at", format_iso(w.end)}};
-}
-
-bool exists(const std::string& path) {
-  struct stat st{};
-  return stat(path.c_str(), &st) == 0;
 }
 
 }  // namespace
@@ -165,19 +160,20 @@ TEST_CASE("cli: key create keeps a description in any language") {
 
 TEST_CASE("cli: key create without -d is a usage error and changes nothing") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "create"}) == refused(2, "--description is required"));
+  CHECK(outcome_of(db.path, {"key", "create"}) == refused(2, "missing option --description\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create -d without a value is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d"}) ==
-        refused(2, "--description: 1 required TEXT missing"));
+        refused(2, "option --description needs a value\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create -d twice is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "a", "-d", "b"}) ==
-        refused(2, "--description: At Most 1 required but received 2"));
+        refused(2, "option --description given more than once\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with an empty description is a usage error and changes nothing") {
@@ -255,7 +251,7 @@ TEST_CASE("cli: key create --limit past the largest amount is a usage error") {
 TEST_CASE("cli: key create --limit without a value is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit"}) ==
-        refused(2, "--limit: 1 required TEXT missing"));
+        refused(2, "option --limit needs a value\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with a bad traffic limit is a usage error and changes nothing") {
@@ -348,13 +344,13 @@ TEST_CASE("cli: key create --expires with a time but no zone is a usage error") 
 TEST_CASE("cli: key create with an unknown option is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--bogus"}) ==
-        refused(2, "The following argument was not expected: --bogus"));
+        refused(2, "unknown option '--bogus'\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with an extra argument is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "extra"}) ==
-        refused(2, "The following argument was not expected: extra"));
+        refused(2, "unexpected argument 'extra'\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with bad input does not create a missing database") {
@@ -368,7 +364,7 @@ TEST_CASE("cli: key create with bad input does not create a missing database") {
         refused(2, "invalid --limit '-1': must not be negative"));
   CHECK(outcome_of(db, {"key", "create", "-d", "x", "--rpm", "0"}) ==
         refused(2, "invalid --rpm '0': must be a whole number from 1 to 1000000000"));
-  CHECK_FALSE(exists(dir.file("data")));
+  CHECK_FALSE(test::exists(dir.file("data")));
 }
 
 TEST_CASE("cli: key create on a missing database makes none and mints no key") {
@@ -377,7 +373,7 @@ TEST_CASE("cli: key create on a missing database makes none and mints no key") {
   test::Result r = test::llmgw(db, {"key", "create", "-d", "first"});
   CHECK(r.exit_code == 3);
   CHECK(r.out == "");  // no secret for a key nobody could use
-  CHECK_FALSE(exists(db));
+  CHECK_FALSE(test::exists(db));
   REQUIRE(test::llmgw(db, {"init"}).exit_code == 0);
   CHECK(test::llmgw(db, {"key", "create", "-d", "first"}).exit_code == 0);
   json keys = test::parse_json(test::llmgw(db, {"--json", "key", "list"}).out)["keys"];

@@ -147,7 +147,7 @@ TEST_CASE("cli: key list shows usage against the limits") {
 TEST_CASE("cli: key list takes no arguments") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "list", "extra"}) ==
-        refused(2, "The following argument was not expected: extra"));
+        refused(2, "unexpected argument 'extra'\nsee 'llmgw key list --help'"));
 }
 
 TEST_CASE("cli: key show prints the fields of one key") {
@@ -227,14 +227,15 @@ TEST_CASE("cli: key show of a missing key is not found") {
 
 TEST_CASE("cli: key show without an id is a usage error") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "show"}) == refused(2, "id is required"));
+  CHECK(outcome_of(db.path, {"key", "show"}) == refused(2, "missing argument <id>\nsee 'llmgw key show --help'"));
 }
 
 TEST_CASE("cli: key show with two ids is a usage error") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "one"});
   CHECK(outcome_of(db.path, {"key", "show", key["id"], key["id"]}) ==
-        refused(2, "The following argument was not expected: " + key["id"].get<std::string>()));
+        refused(2, "unexpected argument '" + key["id"].get<std::string>() +
+                       "'\nsee 'llmgw key show --help'"));
 }
 
 TEST_CASE("cli: key show still shows a deleted key") {

@@ -86,5 +86,5 @@ TEST_CASE("cli: key roll of a missing key is not found") {
 
 TEST_CASE("cli: key roll without an id is a usage error") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "roll"}) == refused(2, "id is required"));
+  CHECK(outcome_of(db.path, {"key", "roll"}) == refused(2, "missing argument <id>\nsee 'llmgw key roll --help'"));
 }

@@ -133,8 +133,10 @@ TEST_CASE("cli: key enable and disable of a missing key are not found") {
 
 TEST_CASE("cli: key enable and disable without an id are usage errors") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "enable"}) == refused(2, "id is required"));
-  CHECK(outcome_of(db.path, {"key", "disable"}) == refused(2, "id is required"));
+  CHECK(outcome_of(db.path, {"key", "enable"}) ==
+        refused(2, "missing argument <id>\nsee 'llmgw key enable --help'"));
+  CHECK(outcome_of(db.path, {"key", "disable"}) ==
+        refused(2, "missing argument <id>\nsee 'llmgw key disable --help'"));
 }
 
 TEST_CASE("cli: key enable of a deleted key is a conflict and changes nothing") {
@@ -206,7 +208,17 @@ TEST_CASE("cli: key delete --if-exists of a live key deletes it") {
         Outcome{0, "", "Deleted key " + id + ".\n", true});
 }
 
+TEST_CASE("cli: key rm is key delete") {
+  test::TestDatabase db;
+  std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
+  CHECK(outcome_of(db.path, {"key", "rm", "--yes", id}) ==
+        Outcome{0, "", "Deleted key " + id + ".\n", true});
+  CHECK(outcome_of(db.path, {"key", "rm", "--yes", id, "--if-exists"}) ==
+        Outcome{0, "", "Key " + id + " was not there; nothing to do.\n", false});
+}
+
 TEST_CASE("cli: key delete without an id is a usage error") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "delete"}) == refused(2, "id is required"));
+  CHECK(outcome_of(db.path, {"key", "delete"}) ==
+        refused(2, "missing argument <id>\nsee 'llmgw key delete --help'"));
 }

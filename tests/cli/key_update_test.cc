@@ -175,7 +175,7 @@ TEST_CASE("cli: key update without options is a usage error and changes nothing"
 
 TEST_CASE("cli: key update without an id is a usage error") {
   test::TestDatabase db;
-  CHECK(outcome_of(db.path, {"key", "update"}) == refused(2, "id is required"));
+  CHECK(outcome_of(db.path, {"key", "update"}) == refused(2, "missing argument <id>\nsee 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update of a missing key is not found") {
@@ -196,23 +196,27 @@ TEST_CASE("cli: key update --limit with --no-limit is a usage error and changes 
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--limit", "3", "--no-limit"}) ==
-        refused(2, "--limit excludes --no-limit"));
+        refused(2, "--limit and --no-limit cannot be used together\n"
+                   "see 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update --period with --no-period-limit is a usage error") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept", "--period-limit", "1", "--period", "1d"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--no-period-limit", "--period",
-                             "1w"}) == refused(2, "--period excludes --no-period-limit"));
+                             "1w"}) == refused(2, "--period and --no-period-limit cannot be used "
+                                            "together\nsee 'llmgw key update --help'"));
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--no-period-limit", "--period-limit",
-                             "2"}) == refused(2, "--period-limit excludes --no-period-limit"));
+                             "2"}) == refused(2, "--period-limit and --no-period-limit cannot be "
+                                            "used together\nsee 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update --expires with --no-expires is a usage error") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--expires", "1d", "--no-expires"}) ==
-        refused(2, "--expires excludes --no-expires"));
+        refused(2, "--expires and --no-expires cannot be used together\n"
+                   "see 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update with a traffic limit and its removal is a usage error") {
@@ -222,7 +226,8 @@ TEST_CASE("cli: key update with a traffic limit and its removal is a usage error
     std::string removal = "--no-" + std::string(option + 2);
     CAPTURE(option);
     CHECK(outcome_of(db.path, {"key", "update", id_of(key), option, "5", removal}) ==
-          refused(2, std::string(option) + " excludes " + removal));
+          refused(2, std::string(option) + " and " + removal +
+                         " cannot be used together\nsee 'llmgw key update --help'"));
   }
 }
 
@@ -268,7 +273,7 @@ TEST_CASE("cli: key update with bad values is a usage error and changes nothing"
             "invalid --max-parallel '1000000001': must be a whole number from 1 to 1000000000"},
            {{"--rpd", "-5", "--no-tpm"},
             "invalid --rpd '-5': must be a whole number from 1 to 1000000000"},
-           {{"--bogus"}, "The following argument was not expected: --bogus"},
+           {{"--bogus"}, "unknown option '--bogus'\nsee 'llmgw key update --help'"},
        }) {
     std::vector<std::string> args = {"key", "update", id};
     args.insert(args.end(), c.options.begin(), c.options.end());

@@ -120,7 +120,8 @@ TEST_CASE("cli: logs prune --dry-run counts the rows and deletes none") {
 
 TEST_CASE("cli: logs prune refuses a missing, zero, negative or malformed duration") {
   OldLogDatabase db;
-  CHECK(outcome_of(db.path, {"logs", "prune"}) == refused(2, "--older-than is required"));
+  CHECK(outcome_of(db.path, {"logs", "prune"}) ==
+        refused(2, "missing option --older-than\nsee 'llmgw logs prune --help'"));
   CHECK(outcome_of(db.path, {"logs", "prune", "--older-than", "0d"}) ==
         refused(2, "invalid --older-than '0d': must be greater than zero"));
   for (const char* text : {"-5d", "90", "90 days", "2026-01-01"}) {

@@ -1,4 +1,5 @@
 // llmgw logs: the newest rows as a table or as JSON lines, filters, and --follow.
+#include "core/timestamp.h"
 #include "tests/support/background_process.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/logged_requests.h"
@@ -7,7 +8,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
 
 using test::Outcome;
 using test::outcome_of;
@@ -50,6 +58,32 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 std::size_t lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// The "id" of each JSON line of `out`: "2 3 4 ".
+std::string ids_of(const std::string& out) {
+  std::string ids;
+  for (const auto& line : split_lines(out)) {
+    ids += test::parse_json(line)["id"].dump() + " ";
+  }
+  return ids;
+}
+
+// The CPU time a process has used so far, user and system, from /proc/<pid>/stat.
+std::chrono::milliseconds cpu_time(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The fields after the command name, which ends with the last ')': state is field 3, utime
+  // field 14 and stime field 15.
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) {
+      ticks += std::stol(field);
+    }
+  }
+  return std::chrono::milliseconds(ticks * 1000 / sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace
@@ -161,11 +195,7 @@ TEST_CASE("cli: logs --follow prints rows committed meanwhile, and SIGINT ends i
   test::log_requests(db.path, {request(db.a, "2026-11-27T11:00:02Z", "m", "p")});
   REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 5; }));
   CHECK(follow.stop(SIGINT) == 130);
-  std::string ids;
-  for (const auto& line : split_lines(follow.out())) {
-    ids += test::parse_json(line)["id"].dump() + " ";
-  }
-  CHECK(ids == "2 3 4 5 6 ");  // the last two oldest first, then each new row
+  CHECK(ids_of(follow.out()) == "2 3 4 5 6 ");  // the last two oldest first, then each new row
   CHECK(follow.err() == "");
 }
 
@@ -182,4 +212,57 @@ TEST_CASE("cli: logs --follow applies its filters to new rows, and SIGTERM ends 
   CHECK(out[0].rfind("TIME ", 0) == 0);
   CHECK(out[1].find(" o3 ") != std::string::npos);
   CHECK(out[2].find(" shown ") != std::string::npos);
+}
+
+TEST_CASE("cli: logs -n is --limit and -f is --follow") {
+  LogsDatabase db;
+  CHECK(outcome_of(db.path, {"--json", "logs", "-n", "1"}) ==
+        outcome_of(db.path, {"--json", "logs", "--limit", "1"}));
+  CHECK(outcome_of(db.path, {"logs", "-n", "0"}) ==
+        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000"));
+  test::BackgroundProcess follow(test::llmgw_argv(db.path, {"--json", "logs", "-f", "-n", "1"}));
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 1; }));
+  test::log_requests(db.path, {request(db.b, "2026-11-27T11:00:00Z", "m", "p")});
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 2; }));
+  CHECK(follow.stop(SIGINT) == 130);
+  CHECK(ids_of(follow.out()) == "3 4 ");
+}
+
+TEST_CASE("cli: logs --since shows only requests from that time on") {
+  LogsDatabase db;
+  llmgw::Timestamp now = llmgw::SystemClock().now();
+  test::log_requests(db.path,
+                     {request(db.a, llmgw::format_iso(now - 2 * llmgw::k_ms_per_hour), "old", "p"),
+                      request(db.b, llmgw::format_iso(now - 10 * 60 * 1000), "recent", "p")});
+  auto models = [&](const std::vector<std::string>& since) {
+    std::vector<std::string> args = {"--json", "logs"};
+    args.insert(args.end(), since.begin(), since.end());
+    test::Result r = test::llmgw(db.path, args);
+    CHECK(r.exit_code == 0);
+    std::string out;
+    for (const auto& line : split_lines(r.out)) {
+      out += test::parse_json(line)["requested_model"].get<std::string>() + " ";
+    }
+    return out;
+  };
+  CHECK(models({"--since", "1h"}) == "recent ");
+  CHECK(models({"--since", "3h"}) == "recent old ");
+  // Inclusive, to the millisecond.
+  CHECK(models({"--since", "2026-11-27T10:01:00.250Z"}) == "recent old claude o3 ");
+  CHECK(models({"--since", "2026-11-27T10:01:00.251Z"}) == "recent old claude ");
+  CHECK(outcome_of(db.path, {"logs", "--since", "yesterday"}) ==
+        refused(2, "invalid --since 'yesterday': expected a duration such as 500ms, 90m, 12h, "
+                   "30d or 2w"));
+}
+
+TEST_CASE("cli: logs --follow sleeps between polls instead of spinning") {
+  LogsDatabase db;
+  test::BackgroundProcess follow(test::llmgw_argv(db.path, {"logs", "-f"}));
+  REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 4; }));
+  std::chrono::milliseconds before = cpu_time(follow.pid());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  // A poll every 200 ms costs a few milliseconds a second; a loop without a pause would
+  // take the whole second.
+  CHECK(cpu_time(follow.pid()) - before < std::chrono::milliseconds(200));
+  CHECK(follow.stop(SIGTERM) == 0);
 }

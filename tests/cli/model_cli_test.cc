@@ -90,7 +90,7 @@ TEST_CASE("cli: model add refusals change nothing") {
                 "provider/model"));
   test::Outcome missing = outcome_of(db.path, {"model", "add", "x", "--provider", "lab"});
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "llmgw: error: --input-price is required\n");
+  CHECK(missing.err == "llmgw: error: missing option --input-price\nsee 'llmgw model add --help'\n");
   CHECK_FALSE(missing.database_changed);
 }
 
@@ -114,19 +114,20 @@ TEST_CASE("cli: model update renames a model and changes a mapping") {
         refused(3, "model 'lab-chta' not found (did you mean lab-chat?)"));
 }
 
-TEST_CASE("cli: model rm removes a mapping or a whole model") {
+TEST_CASE("cli: model delete removes a mapping or a whole model, and rm is its alias") {
   test::LabDatabase db;
-  test::Result mapping = test::llmgw(db.path, {"model", "rm", "--yes", "lab-chat", "--provider", "echo"});
+  test::Result mapping =
+      test::llmgw(db.path, {"model", "delete", "--yes", "lab-chat", "--provider", "echo"});
   CHECK(mapping.exit_code == 0);
-  CHECK(mapping.err == "Removed the echo mapping of model lab-chat.\n");
+  CHECK(mapping.err == "Deleted the echo mapping of model lab-chat.\n");
   CHECK(test::parse_json(
             run_ok(db.path, {"--json", "model", "rm", "--yes", "lab-paid", "--provider", "lab"})) ==
         json::parse(R"({"model": "lab-paid", "provider": "lab", "model_removed": true})"));
   run_ok(db.path, {"model", "add", "lab-extra", "--provider", "lab", "--input-price", "1",
                    "--output-price", "1"});
-  test::Result whole = test::llmgw(db.path, {"model", "rm", "--yes", "lab-chat"});
+  test::Result whole = test::llmgw(db.path, {"model", "delete", "--yes", "lab-chat"});
   CHECK(whole.exit_code == 0);
-  CHECK(whole.err == "Removed model lab-chat.\n");
+  CHECK(whole.err == "Deleted model lab-chat.\n");
   json models = test::parse_json(run_ok(db.path, {"catalog", "export"}))["models"];
   CHECK(test::by_id(models, "lab-chat") == nullptr);
   CHECK(test::by_id(models, "lab-paid") == nullptr);

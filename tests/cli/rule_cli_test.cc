@@ -151,7 +151,7 @@ TEST_CASE("cli: key rule add refusals change nothing") {
         refused(4, "key '" + id + "' is deleted and its rules cannot be changed"));
 }
 
-TEST_CASE("cli: key rule disable, enable, rm and clear") {
+TEST_CASE("cli: key rule disable, enable, delete (alias rm) and clear") {
   test::LabDatabase db;
   std::string id = db.key({"--allow-model", "lab-chat", "--deny-free", "--deny-provider", "lab"});
   json rules = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}))["rules"];
@@ -168,9 +168,9 @@ TEST_CASE("cli: key rule disable, enable, rm and clear") {
   CHECK(test::llmgw(db.path, {"key", "rule", "enable", id, first}).err ==
         "Enabled rule " + first + ".\n");
 
-  test::Result removed = test::llmgw(db.path, {"key", "rule", "rm", id, second});
+  test::Result removed = test::llmgw(db.path, {"key", "rule", "delete", id, second});
   CHECK(removed.exit_code == 0);
-  CHECK(removed.err == "Removed rule " + second + " from key " + id + ".\n");
+  CHECK(removed.err == "Deleted rule " + second + " from key " + id + ".\n");
   CHECK(outcome_of(db.path, {"key", "rule", "rm", id, second}) ==
         refused(3, "rule '" + second + "' not found on key " + "'" + id + "'"));
   CHECK(outcome_of(db.path, {"key", "rule", "rm", id, second, "--if-exists"}) ==

@@ -64,7 +64,10 @@ TEST_CASE("cli: a secret in any other error is redacted") {
   test::TestDatabase db;
   std::string secret = test::create_key(db.path, {"-d", "ci pipeline"})["secret"];
   CHECK(outcome_of(db.path, {"key", secret}) ==
-        refused(2, "unknown command '[redacted]'; see 'llmgw key --help'"));
+        refused(2, "unknown command '[redacted]'\nsee 'llmgw key --help'"));
   CHECK(outcome_of(db.path, {"key", "show", "key_aaaaaaaaaaaa", secret}) ==
-        refused(2, "The following argument was not expected: [redacted]"));
+        refused(2, "unexpected argument '[redacted]'\nsee 'llmgw key show --help'"));
+  CHECK(outcome_of(db.path, {"serve", "--threads", secret}) ==
+        refused(2, "invalid --threads '[redacted]': expected a whole number from 1 to 16384\n"
+                   "see 'llmgw serve --help'"));
 }

@@ -34,4 +34,9 @@ void write_file(const std::string& path, const std::string& content) {
   out << content;
 }
 
+bool exists(const std::string& path) {
+  std::error_code ignored;
+  return std::filesystem::exists(std::filesystem::status(path, ignored));
+}
+
 }  // namespace test

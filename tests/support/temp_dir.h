@@ -21,5 +21,7 @@ private:
 // The whole content of a file ("" when it does not exist).
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
+// Whether anything (a file, a folder, a socket) is at `path`, following symbolic links.
+bool exists(const std::string& path);
 
 }  // namespace test

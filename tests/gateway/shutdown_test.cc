@@ -116,7 +116,7 @@ TEST_CASE("shutdown: SIGTERM closes the listener and idle connections at once, t
   CHECK(idle_end.closed);
   CHECK(idle_end.bytes.empty());
 
-  int exit_code = gw.daemon().stop(SIGTERM);
+  int exit_code = gw.daemon().wait();
   stream.join();
   CHECK(exit_code == 0);
   CHECK(stream.status() == 200);
@@ -151,7 +151,7 @@ TEST_CASE("shutdown: a request whose head is still arriving at SIGTERM is answer
   CHECK(reading.bytes.find(R"("code":"shutting_down")") != std::string::npos);
   CHECK(header_of(reading.bytes, "Connection") == "close");
   CHECK(reading.closed);
-  CHECK(gw.daemon().stop(SIGTERM) == 0);
+  CHECK(gw.daemon().wait() == 0);
 }
 
 TEST_CASE("shutdown: a stream still running at --drain-timeout is cut, its usage settled, exit 0") {
@@ -163,7 +163,7 @@ TEST_CASE("shutdown: a stream still running at --drain-timeout is cut, its usage
   StreamingClient stream(gw, key);
   REQUIRE(eventually([&] { return !stream.received().empty(); }));
   ::kill(gw.daemon().pid(), SIGTERM);
-  int exit_code = gw.daemon().stop(SIGTERM, 10);
+  int exit_code = gw.daemon().wait(10);
   stream.join();
   CHECK(exit_code == 0);
   std::string received = stream.received();

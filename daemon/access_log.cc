@@ -1,14 +1,11 @@
 #include "daemon/access_log.h"
 
-#include "core/timestamp.h"
 #include "daemon/runtime/event_log.h"
-
 
 namespace llmgw::daemon {
 
 void write_access_log(const AccessEntry& e) {
   nlohmann::ordered_json line = {
-      {"time", format_iso(SystemClock().now())},
       {"request_id", e.request_id},
       {"method", e.method},
       {"path", e.path},
@@ -25,7 +22,8 @@ void write_access_log(const AccessEntry& e) {
       {"latency_ms", e.latency_ms},
       {"client_address", e.client_address},
   };
-  log_line(line);
+  // A request llmgw or its provider failed is worth a look; a client's mistake is not.
+  log_event(e.status >= 500 ? LogLevel::warn : LogLevel::info, "request", line);
 }
 
 }  // namespace llmgw::daemon

@@ -1,5 +1,6 @@
 #pragma once
-// One JSON line per request on stderr. It names the key by id and the model, never a
+// One JSON line per request on stderr, event "request", level warn for a 5xx and info
+// otherwise (daemon/runtime/event_log.h). It names the key by id and the model, never a
 // secret, a header value or any prompt or response text. The strings a client chose (the
 // path, the model) come bounded (core/logged_string.h).
 #include "core/money.h"

@@ -105,7 +105,7 @@ void Accountant::roll_up(std::unique_lock<CheckedMutex>& lock) {
     }
   } catch (const std::exception& e) {
     // Reports stay exact (they add what is not rolled up); the next roll-up catches up.
-    log_line({{"level", "error"}, {"event", "rollup_failed"}, {"error", e.what()}});
+    log_event(LogLevel::error, "rollup_failed", {{"error", e.what()}});
   }
   lock.lock();
   m_unrolled = 0;
@@ -170,26 +170,29 @@ std::optional<std::vector<RecordOutcome>> Accountant::commit_batch(
     try {
       done = m_ledger.commit(records);
     } catch (const std::exception& e) {
-      log_line({{"level", "error"}, {"event", "usage_commit_failed"}, {"attempt", attempt},
-                {"requests", records.size()}, {"error", e.what()}});
+      log_event(LogLevel::error, "usage_commit_failed",
+                {{"attempt", attempt}, {"requests", records.size()}, {"error", e.what()}});
       std::this_thread::sleep_for(m_retry.pause);
     }
   }
   if (!done) {
-    log_line({{"level", "error"}, {"event", "usage_commit_given_up"},
-              {"requests", records.size()},
-              {"error", "their responses are cut off: usage that cannot be recorded is not served"}});
+    log_event(LogLevel::error, "usage_commit_given_up",
+              {{"requests", records.size()},
+               {"error",
+                "their responses are cut off: usage that cannot be recorded is not served"}});
   }
   try {
     if (done) {
       for (std::size_t i = 0; i < records.size(); ++i) {
         if (done->outcomes[i] != RecordOutcome::committed) {
           const UsageRecord& r = records[i];
-          log_line({{"level", "error"}, {"event", "usage_refused"}, {"request_id", r.request_id},
-                    {"key_id", r.key_id}, {"cost", r.cost.to_usd()},
-                    {"error", std::string(refusal_reason(done->outcomes[i])) +
-                                  ": its response is cut off, as usage that cannot be "
-                                  "recorded is not served"}});
+          log_event(LogLevel::error, "usage_refused",
+                    {{"request_id", r.request_id},
+                     {"key_id", r.key_id},
+                     {"cost", r.cost.to_usd()},
+                     {"error", std::string(refusal_reason(done->outcomes[i])) +
+                                   ": its response is cut off, as usage that cannot be "
+                                   "recorded is not served"}});
         }
       }
     }
@@ -208,7 +211,7 @@ std::optional<std::vector<RecordOutcome>> Accountant::commit_batch(
     }
   } catch (const std::exception& e) {
     // Only memory can run out here; the tickets must complete all the same.
-    log_line({{"level", "error"}, {"event", "usage_settle_failed"}, {"error", e.what()}});
+    log_event(LogLevel::error, "usage_settle_failed", {{"error", e.what()}});
   }
   if (!done) {
     return std::nullopt;

@@ -30,7 +30,7 @@ std::int64_t local_count(const ClientRequest& body) {
 }  // namespace
 
 void Gateway::count_tokens(const httplib::Request& request, Response& response) {
-  Exchange exchange(request, m_metrics, m_options.access_log);
+  Exchange exchange(request, response, m_metrics, m_options.access_log);
   try {
     const Timestamp now = m_clock.now();
     auto key = authenticate(request, now);

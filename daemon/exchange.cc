@@ -9,7 +9,8 @@
 
 namespace llmgw::daemon {
 
-Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log)
+Exchange::Exchange(const httplib::Request& request, Response& response, Metrics& metrics,
+                   AccessLog access_log)
     : m_metrics(metrics),
       m_start(std::chrono::steady_clock::now()),
       m_sdk(find_header(request.headers, "X-Stainless-Lang") != nullptr ? SdkClient::yes
@@ -18,6 +19,8 @@ Exchange::Exchange(const httplib::Request& request, Metrics& metrics, AccessLog 
       m_path(logged_string(request.path)),
       m_access_log(access_log) {
   m_record.request_id = new_id("req");
+  response.headers.erase("x-request-id");  // a handler's, when a 500 replaces its answer
+  response.set_header("x-request-id", m_record.request_id);
   m_record.time = SystemClock().now();
   m_record.endpoint = m_path;
   m_record.client_address = request.remote_addr;
@@ -77,9 +80,7 @@ void Exchange::finish(int status, const std::string& code) {
       commit->finish();
     }
   }
-  m_metrics.request_finished(status);
-  m_metrics.tokens(m_record);
-  m_metrics.cost(m_record.cost);
+  m_metrics.request_finished(m_record);
   if (m_access_log == AccessLog::on) {
     write_access_log(AccessEntry{m_record.request_id, m_method, m_path, status, code,
                                  m_record.key_id, m_record.requested_model, m_record.provider,

@@ -24,7 +24,10 @@ class Metrics;
 
 class Exchange {
 public:
-  Exchange(const httplib::Request& request, Metrics& metrics, AccessLog access_log);
+  // Gives the request its id, which `response` carries as x-request-id (as the access log
+  // and the request log have it).
+  Exchange(const httplib::Request& request, Response& response, Metrics& metrics,
+           AccessLog access_log);
   ~Exchange();  // finishes, if nobody did, as a cancelled request
 
   Exchange(const Exchange&) = delete;

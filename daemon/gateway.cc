@@ -165,7 +165,7 @@ void Gateway::pin_to_maker(const ClientRequest& request, const KeyConfig& key,
 
 void Gateway::completion(const httplib::Request& request, Response& response,
                          ClientConnection* connection, Endpoint endpoint) {
-  auto owner = std::make_shared<Exchange>(request, m_metrics, m_options.access_log);
+  auto owner = std::make_shared<Exchange>(request, response, m_metrics, m_options.access_log);
   Exchange& exchange = *owner;
   try {
     Timestamp now = m_clock.now();
@@ -216,8 +216,8 @@ void Gateway::completion(const httplib::Request& request, Response& response,
 
 void Gateway::fail_internally(Exchange& exchange, const httplib::Request& request,
                               const std::exception& error, Response& response) {
-  log_line({{"level", "error"}, {"event", "handler_exception"},
-            {"path", logged_string(request.path)}, {"error", logged_string(error.what())}});
+  log_event(LogLevel::error, "handler_exception",
+            {{"path", logged_string(request.path)}, {"error", logged_string(error.what())}});
   exchange.fail(HttpError(500, "internal_error", "Internal error"), m_options.error_format,
                 response);
 }
@@ -227,7 +227,12 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
                       const httplib::Headers& client_headers,
                       Response& response, std::shared_ptr<Exchange> owner) {
   std::optional<HttpError> last_failure;
+  const Provider* failed = nullptr;  // the provider the last candidate's failure was of
   for (const Candidate& candidate : decision.candidates) {
+    if (failed != nullptr) {
+      m_metrics.fallback(failed->id);
+    }
+    failed = candidate.provider;  // until it answers
     UsageRecord& record = exchange.record();
     record.provider = candidate.provider->id;
     record.served_model = candidate.model->id;
@@ -246,9 +251,11 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
           candidate.provider->id,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count());
     } catch (const HttpError& e) {
+      m_metrics.upstream_error(candidate.provider->id, "not_configured");
       last_failure = e;  // this provider is not configured: the next one may be
       continue;
     } catch (const UpstreamError& e) {
+      m_metrics.upstream_error(candidate.provider->id, to_string(e.failure()));
       last_failure = upstream_failure(*candidate.provider, e);
       if (e.nothing_sent_upstream()) {
         continue;
@@ -257,6 +264,10 @@ void Gateway::forward(Exchange& exchange, ClientRequest& request,
         bill_bound(exchange.record(), request, *candidate.mapping);
       }
       throw *last_failure;
+    }
+    if (upstream->status() >= 300) {
+      m_metrics.upstream_error(candidate.provider->id,
+                               fmt::format("status_{}xx", std::min(upstream->status(), 599) / 100));
     }
     if (upstream->status() >= 500) {
       last_failure = upstream_status_error(*candidate.provider, *upstream);
@@ -299,6 +310,7 @@ void Gateway::relay_whole(Exchange& exchange, const Candidate& candidate,
   try {
     body = upstream.read_all(k_max_upstream_body);
   } catch (const UpstreamError& e) {
+    m_metrics.upstream_error(candidate.provider->id, to_string(e.failure()));
     // A whole answer's head comes once it is generated: the provider bills it, whether
     // llmgw gave up on its body or the provider cut it off.
     bill_bound(exchange.record(), request, *candidate.mapping);

@@ -67,6 +67,7 @@ public:
   // After the drain deadline, streams still running stop at their next piece.
   void abort_streams() { m_aborting = true; }
   const ServeOptions& options() const { return m_options; }
+  std::shared_ptr<const Catalog> catalog() { return m_keys.catalog(); }
 
 private:
   // Throws what a decision that is not `allowed` answers: 400 model_not_found for a model

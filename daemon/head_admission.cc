@@ -28,7 +28,7 @@ bool Gateway::admit_head(const httplib::Request& request, Response& response,
   } catch (const HttpError& e) {
     // Logged as the handler logs the same refusal: a known key's 402 has its row where
     // the route's requests have rows.
-    Exchange exchange(request, m_metrics, m_options.access_log);
+    Exchange exchange(request, response, m_metrics, m_options.access_log);
     if (key && log_row == LogRow::yes) {
       exchange.authenticated(key, m_accountant, connection);
     } else if (key) {

@@ -80,7 +80,7 @@ HttpError::HttpError(int status, std::string code, const std::string& message,
     : std::runtime_error(message), m_status(status), m_code(std::move(code)),
       m_extra(std::move(extra)) {}
 
-ErrorFormat parse_error_format(const std::string& text) {
+ErrorFormat parse_error_format(const std::string& text, std::string_view source) {
   if (text == "auto") {
     return ErrorFormat::automatic;
   }
@@ -90,7 +90,8 @@ ErrorFormat parse_error_format(const std::string& text) {
   if (text == "openai") {
     return ErrorFormat::openai;
   }
-  throw_invalid(fmt::format("invalid --error-format '{}': expected auto, reference or openai", text));
+  throw_invalid(
+      fmt::format("invalid {} '{}': expected auto, reference or openai", source, text));
 }
 
 std::string error_body(const HttpError& error, ErrorFormat format, SdkClient sdk) {

@@ -33,8 +33,9 @@ private:
 enum class ErrorFormat { automatic, reference, openai, anthropic };
 enum class SdkClient { yes, no };
 
-// Parses --error-format: "auto", "reference", "openai"; throws Error(invalid) otherwise.
-ErrorFormat parse_error_format(const std::string& text);
+// Parses --error-format: "auto", "reference", "openai"; throws Error(invalid) otherwise,
+// naming `source` (the option, or the environment variable, the text came from).
+ErrorFormat parse_error_format(const std::string& text, std::string_view source);
 
 // The body for `error`: Anthropic's envelope when `format` is anthropic, the OpenAI
 // envelope when it is openai, or when it is automatic and the request came from an

@@ -22,7 +22,7 @@ nlohmann::json offer_json(const Candidate& c) {
 }  // namespace
 
 void Gateway::models(const httplib::Request& request, Response& response) {
-  Exchange exchange(request, m_metrics, m_options.access_log);
+  Exchange exchange(request, response, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());
     exchange.authenticated(key);
@@ -53,7 +53,7 @@ void Gateway::models(const httplib::Request& request, Response& response) {
 }
 
 void Gateway::key_status(const httplib::Request& request, Response& response) {
-  Exchange exchange(request, m_metrics, m_options.access_log);
+  Exchange exchange(request, response, m_metrics, m_options.access_log);
   try {
     Timestamp now = m_clock.now();
     auto key = authenticate(request, now);
@@ -99,7 +99,7 @@ void Gateway::metrics(const httplib::Request& request, Response& response) {
 
 void Gateway::reject(const httplib::Request& request, Response& response,
                      const HttpError& error) {
-  Exchange exchange(request, m_metrics, m_options.access_log);
+  Exchange exchange(request, response, m_metrics, m_options.access_log);
   exchange.fail(error, m_options.error_format, response);
 }
 

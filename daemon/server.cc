@@ -1,12 +1,15 @@
 #include "daemon/server.h"
 
+#include "core/error.h"
 #include "core/logged_string.h"
+#include "core/random.h"
 #include "core/store.h"
 #include "daemon/http/client_server.h"
 #include "daemon/http/listener.h"
 #include "daemon/runtime/event_log.h"
 #include "daemon/gateway.h"
 #include "daemon/request_framing.h"
+#include "daemon/upstream/tls_context.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -14,9 +17,10 @@
 
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <malloc.h>
 #include <mutex>
 #include <optional>
@@ -164,7 +168,11 @@ void install_routes(ClientServer& server, Gateway& gateway) {
   };
   // A response after which the connection is closed says so; the session says it of
   // its own reasons, this of the daemon's: it is draining.
+  // A request no exchange logged (a probe, /metrics) still gets an id of its own.
   routes.after = [&server](const Request&, Response& response, Connection&) {
+    if (!response.has_header("x-request-id")) {
+      response.set_header("x-request-id", new_id("req"));
+    }
     if (server.draining() && response.get_header_value("Connection") != "close") {
       response.headers.erase("Connection");
       response.headers.erase("Keep-Alive");
@@ -181,72 +189,132 @@ void install_routes(ClientServer& server, Gateway& gateway) {
     } catch (...) {
     }
     // The detail goes to the operator's log only; the client learns nothing internal.
-    log_line({{"level", "error"}, {"event", "handler_exception"},
-              {"path", logged_string(request.path)}, {"error", logged_string(what)}});
+    log_event(LogLevel::error, "handler_exception",
+              {{"path", logged_string(request.path)}, {"error", logged_string(what)}});
     gateway.reject(request, response, HttpError(500, "internal_error", "Internal error"));
   };
 }
 
-// Binds, serves, and on SIGTERM or SIGINT drains; false when the address cannot be bound.
-// Returns once every connection has ended, with the gateway and its database
-// connections closed.
-bool serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
-  Gateway gateway(options);
-  ClientLimits limits;
-  limits.header_timeout = options.header_timeout;
-  limits.body_timeout = options.body_timeout;
-  limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
-  SessionSettings settings;
-  settings.max_body_bytes = options.max_body_bytes;
-  settings.trusted_proxies = options.trusted_proxies;
-  settings.keep_alive = std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive);
-  ClientServer server(limits, settings, options.threads);
-  install_routes(server, gateway);
+// "127.0.0.1:8080", "[::1]:8080".
+std::string address_text(const std::string& host, int port) {
+  return fmt::format(host.find(':') == std::string::npos ? "{}:{}" : "[{}]:{}", host, port);
+}
+
+// The listening socket. Throws Error(io) naming the address and the system's reason.
+Listener listen_or_throw(const ServeOptions& options) {
   std::optional<Listener> listener = listen_tcp(options.host, options.port);
   if (!listener) {
-    log_line({{"level", "error"}, {"event", "bind_failed"}, {"host", options.host},
-              {"port", options.port}, {"error", std::strerror(errno)}});
-    return false;
+    throw_io(fmt::format("cannot listen on {}: {}", address_text(options.host, options.port),
+                         std::strerror(errno)));
   }
-  log_line({{"level", "info"}, {"event", "listening"}, {"host", options.host},
-            {"port", listener->port}, {"threads", options.threads},
-            {"database", options.db_path}});
+  return *listener;
+}
+
+// Waits for one of `signals` until `deadline`: the signal, or 0 once the deadline passed.
+int wait_for_signal(const sigset_t& signals, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) {
+      return 0;
+    }
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+    timespec wait{static_cast<std::time_t>(seconds.count()),
+                  static_cast<long>(std::chrono::nanoseconds(left - seconds).count())};
+    int signal = ::sigtimedwait(&signals, nullptr, &wait);
+    if (signal > 0) {
+      return signal;
+    }
+    if (errno == EAGAIN) {
+      return 0;
+    }
+  }
+}
+
+// Serves until SIGTERM or SIGINT, then drains; a second signal during the drain ends the
+// process at once, with 128 + its number. Returns once every connection has ended, with
+// the gateway and its database connections closed. Throws Error when the daemon cannot
+// start: its reason is logged as "startup_failed" first.
+void serve_until_drained(const ServeOptions& options, const sigset_t& signals) {
+  std::unique_ptr<Gateway> started;
+  std::unique_ptr<ClientServer> serving;
+  Listener listener;
+  try {
+    check_ca_file(options.ca_file);
+    started = std::make_unique<Gateway>(options);
+    ClientLimits limits;
+    limits.header_timeout = options.header_timeout;
+    limits.body_timeout = options.body_timeout;
+    limits.max_body_bytes = options.max_body_bytes + k_chunk_framing_allowance;
+    SessionSettings settings;
+    settings.max_body_bytes = options.max_body_bytes;
+    settings.trusted_proxies = options.trusted_proxies;
+    settings.keep_alive = std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive);
+    serving = std::make_unique<ClientServer>(limits, settings, options.threads);
+    listener = listen_or_throw(options);
+  } catch (const std::exception& e) {
+    log_event(LogLevel::error, "startup_failed", {{"reason", e.what()}});
+    throw;
+  }
+  Gateway& gateway = *started;
+  ClientServer& server = *serving;
+  install_routes(server, gateway);
+  log_event(LogLevel::info, "providers", provider_readiness(*gateway.catalog()));
+  log_event(LogLevel::info, "listening",
+            {{"host", options.host}, {"port", listener.port}, {"threads", options.threads},
+             {"database", options.db_path}});
 
   std::mutex mutex;
-  std::condition_variable ended;
   bool done = false;
+  // Until `deadline`: false once the server is done, true when the deadline passed; a
+  // signal from outside ends the process.
+  auto drain_until = [&](std::chrono::steady_clock::time_point deadline) {
+    int signal = wait_for_signal(signals, deadline);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (done) {
+      return false;  // woken by the server's own end
+    }
+    if (signal != 0) {
+      log_event(LogLevel::warn, "drain_abandoned",
+                {{"signal", signal}, {"in_flight", gateway.in_flight()}});
+      std::_Exit(128 + signal);
+    }
+    return true;
+  };
   std::thread watcher([&] {
     ::pthread_setname_np(::pthread_self(), "llmgw-signals");
     int signal = 0;
     sigwait(&signals, &signal);
-    std::unique_lock<std::mutex> lock(mutex);
-    if (done) {
-      return;  // woken by the server's own end, not by a signal
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (done) {
+        return;  // woken by the server's own end, not by a signal
+      }
+      log_event(LogLevel::info, "draining",
+                {{"signal", signal}, {"drain_timeout_ms", options.drain_timeout.count()},
+                 {"in_flight", gateway.in_flight()}});
+      gateway.begin_drain();
+      server.begin_drain(listener.socket);
     }
-    log_line({{"level", "info"}, {"event", "draining"}, {"signal", signal},
-              {"drain_timeout_ms", options.drain_timeout.count()}});
-    gateway.begin_drain();
-    server.begin_drain(listener->socket);
-    if (!ended.wait_for(lock, options.drain_timeout, [&] { return done; })) {
-      log_line({{"level", "warn"}, {"event", "drain_deadline"}});
+    auto now = std::chrono::steady_clock::now;
+    if (drain_until(now() + options.drain_timeout)) {
+      log_event(LogLevel::warn, "drain_deadline");
       // Streams end at their next piece and record why; a moment later whatever
       // connection is still open is ended at its next read or write.
       gateway.abort_streams();
-      if (!ended.wait_for(lock, k_abort_grace, [&] { return done; })) {
+      if (drain_until(now() + k_abort_grace)) {
         server.abort();
+        drain_until(std::chrono::steady_clock::time_point::max());
       }
     }
   });
-  server.serve(listener->socket);
+  server.serve(listener.socket);
   {
     std::lock_guard<std::mutex> lock(mutex);
     done = true;
   }
-  ended.notify_all();
-  pthread_kill(watcher.native_handle(), SIGTERM);  // a watcher still in sigwait ends
+  pthread_kill(watcher.native_handle(), SIGTERM);  // a watcher still waiting ends
   watcher.join();
-  ::close(listener->socket);  // after the watcher, which may shut it down
-  return true;
+  ::close(listener.socket);  // after the watcher, which may shut it down
 }
 
 // The daemon leaves its database whole in the main file: every committed page of the
@@ -262,13 +330,12 @@ void checkpoint(const std::string& db_path) {
     }
     complete = store.checkpoint(5000);
   }
-  log_line({{"level", complete ? "info" : "warn"}, {"event", "checkpoint"},
-            {"complete", complete}});
+  log_event(complete ? LogLevel::info : LogLevel::warn, "checkpoint", {{"complete", complete}});
 }
 
 }  // namespace
 
-int serve(const ServeOptions& options) {
+void serve(const ServeOptions& options) {
   // glibc hands free memory at the top of a heap back to the kernel once it passes
   // 128 KiB, and maps each block of 128 KiB or more on its own, so every request with a
   // long prompt (a few buffers of its size) faulted in pages the one before gave back.
@@ -286,12 +353,9 @@ int serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  if (!serve_until_drained(options, signals)) {
-    return 1;
-  }
+  serve_until_drained(options, signals);
   checkpoint(options.db_path);
-  log_line({{"level", "info"}, {"event", "stopped"}});
-  return 0;
+  log_event(LogLevel::info, "stopped");
 }
 
 }  // namespace llmgw::daemon

@@ -68,7 +68,7 @@ std::string content_type_of(const UpstreamResponse& upstream) {
 }  // namespace
 
 void Gateway::stored_response(const httplib::Request& request, Response& response) {
-  Exchange exchange(request, m_metrics, m_options.access_log);
+  Exchange exchange(request, response, m_metrics, m_options.access_log);
   try {
     auto key = authenticate(request, m_clock.now());
     exchange.authenticated(key);  // access-logged only: nothing runs, nothing is billed

@@ -100,7 +100,7 @@ bool is_usage_only(const std::vector<JsonMember>& chunk) {
 constexpr std::chrono::milliseconds k_abort_check{250};
 
 void log_relay_failure(const char* what) {
-  log_line({{"level", "error"}, {"event", "stream_relay_failed"}, {"error", what}});
+  log_event(LogLevel::error, "stream_relay_failed", {{"error", what}});
 }
 
 }  // namespace

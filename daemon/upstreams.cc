@@ -56,6 +56,22 @@ const char* credential_in_environment(const Provider& provider) {
   return value == nullptr || *value == '\0' ? nullptr : value;
 }
 
+nlohmann::ordered_json provider_readiness(const Catalog& catalog) {
+  nlohmann::ordered_json ready = nlohmann::ordered_json::array();
+  nlohmann::ordered_json waiting = nlohmann::ordered_json::object();
+  for (const Provider& provider : catalog.providers()) {
+    if (!provider.enabled) {
+      continue;
+    }
+    if (provider.api_key_env.empty() || credential_in_environment(provider) != nullptr) {
+      ready.push_back(provider.id);
+    } else {
+      waiting[provider.id] = provider.api_key_env;
+    }
+  }
+  return {{"ready", std::move(ready)}, {"without_credential", std::move(waiting)}};
+}
+
 std::optional<std::string_view> Upstreams::credential(const Provider& provider) const {
   if (provider.api_key_env.empty()) {
     return std::nullopt;

@@ -5,6 +5,8 @@
 #include "daemon/runtime/fiber_rules.h"
 #include "daemon/upstream/upstream_pool.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -55,5 +57,10 @@ private:
 // The value of the provider's credential variable in this process's environment; null
 // when the provider names none or the variable is unset or empty.
 const char* credential_in_environment(const Provider& provider);
+
+// For the operator, at startup: the enabled providers of `catalog` that can be called
+// (their credential is set, or they need none), and the variable each other one waits
+// for. {"ready": ["echo", "openai"], "without_credential": {"anthropic": "ANTHROPIC_API_KEY"}}
+nlohmann::ordered_json provider_readiness(const Catalog& catalog);
 
 }  // namespace llmgw::daemon

@@ -106,7 +106,7 @@ void ClientServer::serve(int listener) {
       }
       if (!is_passing(error)) {
         // No connection can be taken any more: the ones open end as in a drain.
-        log_line({{"level", "error"}, {"event", "accept_failed"}, {"error", std::strerror(error)}});
+        log_event(LogLevel::error, "accept_failed", {{"error", std::strerror(error)}});
         m_draining = true;
         signal_event(m_drain_event);
         break;

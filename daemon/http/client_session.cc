@@ -3,6 +3,7 @@
 #include "daemon/http/body_decoder.h"
 #include "daemon/http/client_address.h"
 #include "daemon/http/header_scan.h"
+#include "daemon/http/http_date.h"
 #include "daemon/http/http_syntax.h"
 #include "daemon/http/request_head.h"
 #include "daemon/http/response_writer.h"
@@ -199,6 +200,7 @@ bool respond(ClientConnection& connection, const Routes& routes, const SessionSe
     response.set_header("Keep-Alive",
                         fmt::format("timeout={}, max=100000", settings.keep_alive.count()));
   }
+  response.set_header("Date", http_date_now());
   if (!response.has_header("Content-Type") && (!response.body.empty() || response.streamed())) {
     response.set_header("Content-Type", "text/plain");
   }

@@ -24,7 +24,7 @@ bool call_producer(Response& response, httplib::DataSink& sink) {
     what = e.what();
   } catch (...) {
   }
-  log_line({{"level", "error"}, {"event", "content_provider_exception"}, {"error", what}});
+  log_event(LogLevel::error, "content_provider_exception", {{"error", what}});
   return false;
 }
 

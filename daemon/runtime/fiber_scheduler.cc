@@ -154,9 +154,8 @@ void FiberScheduler::begin(std::function<void()> task) {
     // The task waits (its connection with it) and is tried again shortly; the daemon goes
     // on with the fibers it has.
     if (!m_stack_failing) {
-      log_line({{"level", "error"}, {"event", "fiber_stack_failed"},
-                {"error", std::generic_category().message(errno)},
-                {"fibers", m_fibers.size()}});
+      log_event(LogLevel::error, "fiber_stack_failed",
+                {{"error", std::generic_category().message(errno)}, {"fibers", m_fibers.size()}});
       m_stack_failing = true;
     }
     if (m_deferred.empty()) {

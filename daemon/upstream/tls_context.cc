@@ -4,8 +4,14 @@
 
 #include <openssl/err.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace llmgw::daemon {
 
@@ -88,6 +94,29 @@ TlsContext::TlsContext(const TlsConfig& config) : m_ctx(SSL_CTX_new(TLS_client_m
     ERR_clear_error();
     throw_io("cannot load CA certificates from '" +
              (config.ca_file.empty() ? config.ca_dir : config.ca_file) + "'");
+  }
+}
+
+void check_ca_file(const std::string& ca_file) {
+  if (ca_file.empty()) {
+    return;
+  }
+  int fd = ::open(ca_file.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat status {};
+  int error = fd < 0                        ? errno
+              : ::fstat(fd, &status) != 0    ? errno
+              : S_ISDIR(status.st_mode)      ? EISDIR
+                                             : 0;
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  if (error != 0) {
+    throw_io(fmt::format("cannot read --ca-file '{}': {}", ca_file, std::strerror(error)));
+  }
+  try {
+    TlsContext context(TlsConfig{ca_file});
+  } catch (const Error&) {
+    throw_io(fmt::format("--ca-file '{}' holds no PEM certificate", ca_file));
   }
 }
 

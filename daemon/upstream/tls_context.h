@@ -30,6 +30,11 @@ private:
   std::unique_ptr<SSL_CTX, Free> m_ctx;
 };
 
+// Checks, before the daemon starts, that `ca_file` (none when empty) can be read and holds
+// certificates. Throws Error(io) "cannot read --ca-file 'x.pem': No such file or
+// directory" (the system's reason), or "--ca-file 'x.pem' holds no PEM certificate".
+void check_ca_file(const std::string& ca_file);
+
 // What the socket BIO reads and writes, and the errno of its last failed call (OpenSSL
 // may clobber errno before we ask SSL_get_error why a call failed).
 struct SocketBioState {

@@ -6,6 +6,7 @@
 #include "daemon/accountant.h"
 #include "daemon/key_directory.h"
 #include "tests/daemon/accountant_support.h"
+#include "tests/support/daemon_log.h"
 #include "tests/support/temp_dir.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -128,9 +129,10 @@ TEST_CASE("accountant: a record that cannot be charged is given up at once and a
   CHECK(tickets[3]->finish() == std::string());
 
   CHECK(lines_with(stderr_text, "usage_commit").empty());  // no failed attempt, no retry
-  CHECK(lines_with(stderr_text, "\"event\"") ==
+  CHECK(lines_with(test::with_times_masked(stderr_text), "\"event\"") ==
         std::vector<std::string>{
-            R"({"level":"error","event":"usage_refused","request_id":"req_overflowing",)"
+            R"({"time":"T","level":"error","event":"usage_refused",)"
+            R"("request_id":"req_overflowing",)"
             R"("key_id":")" + full.key.id + R"(","cost":"1.5","error":"its key's usage would )"
             R"(pass the largest amount llmgw counts: its response is cut off, as usage that )"
             R"(cannot be recorded is not served"})"});

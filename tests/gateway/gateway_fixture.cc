@@ -256,10 +256,10 @@ void GatewayUnderTest::start(const std::vector<std::string>& serve_args) {
 
 void GatewayUnderTest::restart(const std::vector<std::string>& serve_args) {
   stop_and_check_daemon_output();
-  m_daemon = std::make_unique<DaemonProcess>(
-      m_db, serve_args,
-      std::map<std::string, std::string>{{"ALPHA_KEY", alpha_credential},
-                                         {"BETA_KEY", beta_credential}});
+  std::map<std::string, std::string> env = environment;
+  env["ALPHA_KEY"] = alpha_credential;
+  env["BETA_KEY"] = beta_credential;
+  m_daemon = std::make_unique<DaemonProcess>(m_db, serve_args, env);
 }
 
 TestKey GatewayUnderTest::create_key(const std::vector<std::string>& args) {

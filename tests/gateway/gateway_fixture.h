@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -120,6 +121,8 @@ public:
   // The credentials start() puts in the daemon's environment for alpha and beta.
   std::string alpha_credential = k_alpha_credential;
   std::string beta_credential = k_beta_credential;
+  // More variables start() puts in the daemon's environment (LLMGW_MAX_BODY=1K).
+  std::map<std::string, std::string> environment;
 
   // Starts both mocks, imports the test catalog and runs `llmgw serve <serve_args>` with
   // alpha_credential and beta_credential in its environment.

@@ -53,8 +53,10 @@ TEST_CASE("messages: a whole answer passes through byte for byte, billed with it
                        {"cache_write", 1000}, {"reasoning", 0}});
   auto metrics = gw.client().Get("/metrics");
   REQUIRE(metrics);
-  CHECK(metrics->body.find("llmgw_tokens_total{type=\"cached\"} 3000\n"
-                           "llmgw_tokens_total{type=\"cache_write\"} 1000\n") !=
+  CHECK(metrics->body.find(
+            "llmgw_tokens_total{provider=\"alpha\",model=\"premium\",type=\"cached\"} 3000\n"
+            "llmgw_tokens_total{provider=\"alpha\",model=\"premium\",type=\"cache_write\"} "
+            "1000\n") !=
         std::string::npos);
 }
 

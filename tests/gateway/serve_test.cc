@@ -1,6 +1,7 @@
 // The listening socket of `llmgw serve`: its own port, room for bursts of connections, and
 // a shortage of file descriptors outlived.
 #include "tests/gateway/gateway_fixture.h"
+#include "tests/support/daemon_log.h"
 #include "tests/support/process.h"
 #include "tests/support/raw_client.h"
 
@@ -18,15 +19,90 @@
 
 using namespace test;
 
-TEST_CASE("a second daemon on a port already served fails to start") {
+TEST_CASE("a second daemon on a port already served fails to start, saying why in a line "
+          "and in an event") {
   GatewayUnderTest gw;
   gw.start();
   RunOptions options;
   options.timeout_seconds = 5;  // a daemon that did bind is killed here, failing the test
-  Result second =
-      llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:" + std::to_string(gw.port())}, options);
+  const std::string address = "127.0.0.1:" + std::to_string(gw.port());
+  Result second = llmgw(gw.db(), {"serve", "--listen", address}, options);
   CHECK(second.exit_code == 1);
-  CHECK(second.err.find(R"("event":"bind_failed")") != std::string::npos);
+  CHECK(with_times_masked(second.err) ==
+        R"({"time":"T","level":"error","event":"startup_failed","reason":"cannot listen on )" +
+            address + ": Address already in use\"}\n" + "llmgw: error: cannot listen on " +
+            address + ": Address already in use\n");
+}
+
+TEST_CASE("serve refuses to start on a --ca-file it cannot read, or that holds no certificate") {
+  GatewayUnderTest gw;
+  RunOptions options;
+  options.timeout_seconds = 5;  // a daemon that did start is killed here, failing the test
+  const std::string missing = gw.db() + ".missing.pem";
+  Result run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0", "--ca-file", missing}, options);
+  CHECK(run.exit_code == 1);
+  const std::string reason = "cannot read --ca-file '" + missing + "': No such file or directory";
+  CHECK(with_times_masked(run.err) ==
+        R"({"time":"T","level":"error","event":"startup_failed","reason":")" + reason +
+            "\"}\nllmgw: error: " + reason + "\n");
+
+  const std::string not_pem = gw.db() + ".txt";
+  std::ofstream(not_pem) << "not a certificate\n";
+  run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0", "--ca-file", not_pem}, options);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("\nllmgw: error: --ca-file '" + not_pem + "' holds no PEM certificate\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("serve options come from LLMGW_* variables, and a flag wins over its variable") {
+  GatewayUnderTest gw;
+  TestKey key = gw.create_key();
+  gw.environment["LLMGW_MAX_BODY"] = "1K";
+  gw.start();
+  const nlohmann::json big = chat_request("echo", std::string(2048, 'x'));
+  CHECK(gw.chat(key, big).status == 413);
+
+  gw.restart({"--max-body", "1M"});
+  CHECK(gw.chat(key, big).status == 200);
+
+  // The daemon above holds its port: a variable naming it is taken, a flag overrides it.
+  RunOptions options;
+  options.timeout_seconds = 5;  // a daemon that did start is killed here, failing the test
+  const std::string address = "127.0.0.1:" + std::to_string(gw.port());
+  options.env["LLMGW_LISTEN"] = address;
+  Result run = llmgw(gw.db(), {"serve"}, options);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("\nllmgw: error: cannot listen on " + address +
+                     ": Address already in use\n") != std::string::npos);
+  DaemonProcess flagged(gw.db(), {}, {{"LLMGW_LISTEN", address}});  // --listen 127.0.0.1:0
+  CHECK(flagged.port() != gw.port());
+}
+
+TEST_CASE("an invalid LLMGW_* value stops serve before it starts, naming the variable") {
+  GatewayUnderTest gw;
+  RunOptions options;
+  options.timeout_seconds = 5;  // a daemon that did start is killed here, failing the test
+  auto serve_with = [&](const std::string& variable, const std::string& value) {
+    options.env = {{variable, value}};
+    Result run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0"}, options);
+    return std::to_string(run.exit_code) + " " + run.err;
+  };
+  CHECK(serve_with("LLMGW_THREADS", "0") ==
+        "2 llmgw: error: invalid LLMGW_THREADS '0': expected a whole number from 1 to 16384\n");
+  CHECK(serve_with("LLMGW_DRAIN_TIMEOUT", "soon") ==
+        "2 llmgw: error: invalid LLMGW_DRAIN_TIMEOUT 'soon': expected a duration such as "
+        "500ms, 90m, 12h, 30d or 2w\n");
+  CHECK(serve_with("LLMGW_ERROR_FORMAT", "xml") ==
+        "2 llmgw: error: invalid LLMGW_ERROR_FORMAT 'xml': expected auto, reference or openai\n");
+  CHECK(serve_with("LLMGW_TRUSTED_PROXY", "127.0.0.1, 10.1.2.3/8") ==
+        "2 llmgw: error: invalid LLMGW_TRUSTED_PROXY: invalid network '10.1.2.3/8': bits are set "
+        "after the /8 prefix (did you mean 10.0.0.0/8?)\n");
+  // The flag's own value is what is wrong, and what is named, when both are given.
+  options.env = {{"LLMGW_THREADS", "8"}};
+  Result run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0", "--threads", "0"}, options);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err ==
+        "llmgw: error: invalid --threads '0': expected a whole number from 1 to 16384\n");
 }
 
 TEST_CASE("a --trusted-proxy that is not a network stops serve before it starts, with the "

@@ -3,6 +3,7 @@
 // log is checkpointed, and the daemon exits 0.
 #include "tests/gateway/gateway_fixture.h"
 #include "tests/support/background_process.h"
+#include "tests/support/daemon_log.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <mutex>
@@ -114,7 +116,7 @@ TEST_CASE("shutdown: SIGTERM closes the listener and idle connections at once, t
   CHECK(idle_end.closed);
   CHECK(idle_end.bytes.empty());
 
-  int exit_code = gw.daemon().stop(SIGTERM);
+  int exit_code = gw.daemon().wait();
   stream.join();
   CHECK(exit_code == 0);
   CHECK(stream.status() == 200);
@@ -149,7 +151,7 @@ TEST_CASE("shutdown: a request whose head is still arriving at SIGTERM is answer
   CHECK(reading.bytes.find(R"("code":"shutting_down")") != std::string::npos);
   CHECK(header_of(reading.bytes, "Connection") == "close");
   CHECK(reading.closed);
-  CHECK(gw.daemon().stop(SIGTERM) == 0);
+  CHECK(gw.daemon().wait() == 0);
 }
 
 TEST_CASE("shutdown: a stream still running at --drain-timeout is cut, its usage settled, exit 0") {
@@ -161,7 +163,7 @@ TEST_CASE("shutdown: a stream still running at --drain-timeout is cut, its usage
   StreamingClient stream(gw, key);
   REQUIRE(eventually([&] { return !stream.received().empty(); }));
   ::kill(gw.daemon().pid(), SIGTERM);
-  int exit_code = gw.daemon().stop(SIGTERM, 10);
+  int exit_code = gw.daemon().wait(10);
   stream.join();
   CHECK(exit_code == 0);
   std::string received = stream.received();
@@ -178,4 +180,44 @@ TEST_CASE("shutdown: a stream still running at --drain-timeout is cut, its usage
   CHECK(main_file_alone(gw.db(), copy) ==
         "1|" + std::to_string(rows[0]["cost"].get<std::int64_t>()));
   CHECK(gw.daemon().stderr_text().find(R"("event":"drain_deadline")") != std::string::npos);
+}
+
+TEST_CASE("shutdown: a second SIGINT during the drain ends the daemon at once, exit 130") {
+  GatewayUnderTest gw;
+  // A provider that never answers, until the test is done with it.
+  std::mutex mutex;
+  std::condition_variable released;
+  bool arrived = false;
+  bool done = false;
+  gw.alpha.handle("POST", "/v1/chat/completions",
+                  [&](const httplib::Request&, httplib::Response& response) {
+                    std::unique_lock<std::mutex> lock(mutex);
+                    arrived = true;
+                    released.wait_for(lock, 30s, [&] { return done; });
+                    response.status = 500;
+                  });
+  TestKey key = gw.create_key();
+  gw.start({"--drain-timeout", "60s"});
+  std::thread client([&] { gw.chat(key, chat_request("premium", "wait for it")); });
+  REQUIRE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return arrived;
+  }));
+  ::kill(gw.daemon().pid(), SIGINT);
+  REQUIRE(eventually([&] { return !log_events(gw.daemon().stderr_text(), "draining").empty(); }));
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(gw.daemon().stop(SIGINT, 5) == 130);
+  CHECK(std::chrono::steady_clock::now() - started < 3s);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  released.notify_all();
+  client.join();
+  const std::string log = with_times_masked(gw.daemon().stderr_text());
+  CHECK(log.find(R"({"time":"T","level":"info","event":"draining","signal":2,)"
+                 R"("drain_timeout_ms":60000,"in_flight":1})") != std::string::npos);
+  CHECK(log.find(R"({"time":"T","level":"warn","event":"drain_abandoned","signal":2,)"
+                 R"("in_flight":1})") != std::string::npos);
+  CHECK(log.find(R"("event":"stopped")") == std::string::npos);
 }

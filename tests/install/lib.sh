@@ -39,8 +39,9 @@ check_unit_keys() {
   $line"
   done <<'EXPECTED'
 Unit.After=network.target
-Service.ExecStart=/usr/bin/llmgw serve --listen 127.0.0.1:8080
+Service.ExecStart=/usr/bin/llmgw serve
 Service.Environment=LLMGW_DB=/var/lib/llmgw/llmgw.db
+Service.Environment=LLMGW_LISTEN=127.0.0.1:8080
 Service.EnvironmentFile=-/etc/llmgw/llmgw.env
 Service.DynamicUser=yes
 Service.StateDirectory=llmgw

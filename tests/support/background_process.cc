@@ -74,6 +74,13 @@ int BackgroundProcess::stop(int signal, std::chrono::milliseconds timeout) {
     return -1;
   }
   kill(m_pid, signal);
+  return wait(timeout);
+}
+
+int BackgroundProcess::wait(std::chrono::milliseconds timeout) {
+  if (!m_running) {
+    return -1;
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

@@ -30,6 +30,8 @@ public:
   // Sends `signal` and waits (at most `timeout`) for the exit; returns the exit code, or
   // 128 + signal number, or -1 when it did not exit in time.
   int stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Waits (at most `timeout`) for the exit, sending nothing; returns as stop() does.
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // False once it has exited (it is reaped then).
   bool running();
 

@@ -49,4 +49,8 @@ int DaemonProcess::stop(int signal, int timeout_seconds) {
   return m_process.stop(signal, std::chrono::seconds(timeout_seconds));
 }
 
+int DaemonProcess::wait(int timeout_seconds) {
+  return m_process.wait(std::chrono::seconds(timeout_seconds));
+}
+
 }  // namespace test

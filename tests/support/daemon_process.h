@@ -25,6 +25,9 @@ public:
   // Sends `signal` and waits (at most `timeout_seconds`) for the exit; returns the exit
   // code, or 128 + signal number, or -1 when it did not exit in time.
   int stop(int signal, int timeout_seconds = 20);
+  // Waits (at most `timeout_seconds`) for the exit of a daemon already signalled, sending
+  // nothing: a second signal would end its drain at once. Returns as stop() does.
+  int wait(int timeout_seconds = 20);
   // Everything the daemon wrote to stderr so far.
   std::string stderr_text() const { return m_process.err(); }
   // Everything the daemon wrote to stdout so far.

@@ -53,6 +53,7 @@ public:
   void admitted(TrafficPass pass) { m_traffic = std::move(pass); }
 
   UsageRecord& record() { return m_record; }
+  Metrics& metrics() { return m_metrics; }
 
   // Commits the usage record (when a key was authenticated), settles the reservation,
   // frees the request's traffic slot and writes the access-log line. On a client's connection it returns before the commit,

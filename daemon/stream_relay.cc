@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/wire/responses_answer.h"
 #include "core/wire/translate/translation.h"
+#include "daemon/metrics.h"
 #include "daemon/runtime/event_log.h"
 #include "daemon/upstream_reply.h"
 
@@ -175,6 +176,9 @@ bool StreamRelay::pump_events(httplib::DataSink& sink) {
     // (a stall past the read timeout, an event too large, broken framing), the provider
     // may run on to the end, and the cost bound is billed.
     const auto* failure = dynamic_cast<const UpstreamError*>(&e);
+    // Not an UpstreamError: the splitter found the event stream broken.
+    m_exchange->metrics().upstream_error(
+        m_provider.id, failure != nullptr ? to_string(failure->failure()) : "protocol");
     finish(200, "upstream_interrupted", Flag::no,
            failure != nullptr && !failure->answer_given_up() ? WithoutUsage::relayed
                                                               : WithoutUsage::bound);

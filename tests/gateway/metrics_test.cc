@@ -1,7 +1,9 @@
 // GET /metrics: valid Prometheus text, requests and tokens by provider and model, upstream
-// errors and fallbacks by provider, time to first token, build info; label values only
-// from the catalog.
+// errors and fallbacks by provider (a stream cut off mid-way included), time to first
+// token, build info; label values only from the catalog.
 #include "tests/gateway/gateway_fixture.h"
+#include "tests/support/http_chunks.h"
+#include "tests/support/raw_upstream.h"
 
 #include <doctest/doctest.h>
 
@@ -105,4 +107,28 @@ TEST_CASE("metrics: requests and tokens by provider and model, upstream errors, 
       R"re(\nllmgw_build_info\{version="([^"]+)",sqlite="3\.\d+\.\d+"\} 1\n)re");
   CHECK(std::regex_search(text, build, build_info));
   CHECK(build[1] == LLMGW_VERSION);
+}
+
+TEST_CASE("metrics: a stream its provider cuts off after the first event counts as an "
+          "upstream error of that provider") {
+  RawUpstream cutting([](RawConnection& connection) {
+    connection.read_request();
+    connection.send(k_chunked_event_stream_head +
+                    chunk(sse(content_chunk("alpha/shared", "partial"))));
+  });  // the connection closes here, in the middle of the chunked body
+  GatewayUnderTest gw;
+  gw.alpha_base_url = cutting.base_url() + "/v1";
+  TestKey key = gw.create_key();
+  gw.start();
+  nlohmann::json body = chat_request("shared");
+  body["stream"] = true;
+  std::string received = read_until_then_close(gw.port(), raw_chat_request(key, body), "[DONE]");
+  CHECK(received.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  REQUIRE(eventually([&] { return gw.log_rows("id").size() == 1; }));
+  CHECK(gw.log_rows("provider, error_code") ==
+        nlohmann::json::array({{{"provider", "alpha"}, {"error_code", "upstream_interrupted"}}}));
+  auto metrics = gw.client().Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(has_line(metrics->body, R"(llmgw_upstream_errors_total{provider="alpha",reason="reset"} 1)"));
+  CHECK(has_line(metrics->body, R"(llmgw_fallbacks_total{provider="alpha"} 0)"));
 }

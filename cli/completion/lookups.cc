@@ -1,4 +1,4 @@
-#include "cli/completion/sh_lookup.h"
+#include "cli/completion/lookups.h"
 
 namespace llmgw::cli {
 
@@ -8,6 +8,15 @@ std::string sh_quote(std::string_view text) {
     quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   }
   return quoted + "'";
+}
+
+std::string lookups(const CompletionTables& tables, std::string_view prefix,
+                    const LookupWriter& write, Descriptions descriptions) {
+  const std::string name(prefix);
+  return write(name + "subcommands", tables.subcommands, descriptions) +
+         write(name + "options", tables.options, descriptions) +
+         write(name + "values", tables.values, Descriptions::no) +
+         write(name + "positionals", tables.positionals, Descriptions::no);
 }
 
 std::string sh_lookup(std::string_view name, const Table& table, Descriptions descriptions) {

@@ -1,4 +1,5 @@
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
 #include "core/backup.h"
@@ -18,7 +19,9 @@ void add_backup_command(CLI::App& app, Context& context) {
   auto o = std::make_shared<Options>();
   auto* backup = app.add_subcommand(
       "backup", "write a consistent copy of the database (mode 0600), also while it is in use");
-  backup->add_option("file", o->file, "where to write the copy")->required()->type_name("<file>");
+  complete_with(
+      backup->add_option("file", o->file, "where to write the copy")->required()->type_name("<file>"),
+      ValueSource::files);
   backup->add_flag("--force", o->force, "replace <file> when it exists");
   set_examples(backup, {"llmgw backup llmgw-$(date +%F).db",
                         "llmgw --db /var/lib/llmgw/llmgw.db backup /var/backups/llmgw.db --force"});

@@ -3,6 +3,7 @@
 #include "cli/catalog_view.h"
 #include "cli/command_group.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
@@ -54,15 +55,17 @@ void add_provider_set(CLI::App& app, Context& context) {
   make_group(*provider);
   auto* set = provider->add_subcommand(
       "set", "change a provider, or add one (an unknown id with --base-url)");
-  refuse_secrets(set->add_option("id", o->id, "provider id (openai, ...)")->required(),
-                 "provider ids are names such as 'openai'");
+  complete_with(refuse_secrets(set->add_option("id", o->id, "provider id (openai, ...)")->required(),
+                               "provider ids are names such as 'openai'"),
+                ValueSource::provider_ids);
   add_optional(set, "--name", o->changes.name, "display name");
   add_optional(set, "--base-url", o->changes.base_url,
                "base URL of its API, e.g. https://api.openai.com/v1 (openai), "
                "https://api.anthropic.com (anthropic)");
-  add_optional(set, "--kind", o->kind,
-               "the API it speaks: openai (chat completions, a Bearer credential) or anthropic "
-               "(the Messages API, an x-api-key credential)");
+  complete_with(add_optional(set, "--kind", o->kind,
+                             "the API it speaks: openai (chat completions, a Bearer credential) "
+                             "or anthropic (the Messages API, an x-api-key credential)"),
+                {to_string(ProviderKind::openai), to_string(ProviderKind::anthropic)});
   add_optional(set, "--api-key-env", o->changes.api_key_env,
                "environment variable holding its credential, e.g. OPENAI_API_KEY; '' for none");
   set_examples(set, {"llmgw provider set openai --api-key-env OPENAI_API_KEY --enable",
@@ -126,9 +129,11 @@ void add_import(CLI::App* catalog, Context& context) {
   auto o = std::make_shared<Options>();
   auto* import = catalog->add_subcommand(
       "import", "add or replace providers and models from a JSON file; a bad file changes nothing");
-  import
-      ->add_option("file", o->path, "JSON file in the shape of `llmgw catalog export`; - for stdin")
-      ->required();
+  complete_with(import
+                    ->add_option("file", o->path,
+                                 "JSON file in the shape of `llmgw catalog export`; - for stdin")
+                    ->required(),
+                ValueSource::files);
   auto* replace = import->add_flag(
       "--replace", o->replace,
       "the file is the whole catalog: remove models it does not name, disable providers it "

@@ -6,6 +6,7 @@
 // The key's traffic limits are shown, not checked: the gateway counts rates in its memory,
 // which the CLI does not see.
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
@@ -139,9 +140,14 @@ void add_check_command(CLI::App* key, Context& context) {
   auto o = std::make_shared<Options>();
   auto* check = key->add_subcommand(
       "check", "dry run: would the gateway serve this key this model, and from which provider");
-  refuse_key_secrets(check->add_option("key-id", o->key_id, "key id (key_...)")->required());
-  check->add_option("-m,--model", o->model, "model as a client sends it: gpt-4o or openai/gpt-4o")
-      ->required();
+  complete_with(
+      refuse_key_secrets(check->add_option("key-id", o->key_id, "key id (key_...)")->required()),
+      ValueSource::key_ids);
+  complete_with(check
+                    ->add_option("-m,--model", o->model,
+                                 "model as a client sends it: gpt-4o or openai/gpt-4o")
+                    ->required(),
+                ValueSource::model_ids);
   check->add_option_function<std::string>(
       "--ip", [o](const std::string& v) { o->ip = v; },
       "the client's address, for the key's allow_ips and deny_ips rules (unchecked without it)");

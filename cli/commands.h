@@ -18,6 +18,7 @@ void add_logs_command(CLI::App& app, Context& context);
 void add_logs_prune_command(CLI::App* logs, Context& context);  // logs prune
 void add_backup_command(CLI::App& app, Context& context);
 void add_doctor_command(CLI::App& app, Context& context);
+void add_completion_command(CLI::App& app);  // completion bash|zsh|fish
 void add_complete_command(CLI::App& app, Context& context);  // hidden: __complete
 
 }  // namespace llmgw::cli

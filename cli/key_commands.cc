@@ -1,6 +1,7 @@
 #include "cli/arguments.h"
 #include "cli/command_group.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
@@ -35,8 +36,10 @@ void add_limit_options(CLI::App* command, LimitOptions& o) {
   add_optional(command, "--limit", o.limit, "lifetime usage limit in USD; 0 blocks every request");
   add_optional(command, "--period-limit", o.period_limit,
                "recurring usage limit in USD per --period");
-  add_optional(command, "--period", o.period,
-               "window of --period-limit in UTC: 1h..8760h, 1d..365d, 1w..52w, 1mo..12mo");
+  complete_with(add_optional(command, "--period", o.period,
+                             "window of --period-limit in UTC: 1h..8760h, 1d..365d, 1w..52w, "
+                             "1mo..12mo"),
+                {"1h", "1d", "1w", "1mo"});
   add_optional(command, "--expires", o.expires,
                "expiry: a duration from now (30d, 12h, 2w) or an ISO-8601 time");
 }
@@ -170,7 +173,8 @@ CLI::App* add_key_command(CLI::App* key, Context& context, const std::string& na
                           const std::string& help, std::shared_ptr<std::string> id,
                           Action action) {
   auto* command = key->add_subcommand(name, help);
-  refuse_key_secrets(command->add_option("id", *id, "key id (key_...)")->required());
+  complete_with(refuse_key_secrets(command->add_option("id", *id, "key id (key_...)")->required()),
+                ValueSource::key_ids);
   command->callback([&context, id, action] { action(context, *id); });
   return command;
 }

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
 #include "cli/log_view.h"
@@ -64,16 +65,20 @@ void add_logs_command(CLI::App& app, Context& context) {
       "logs",
       "the request log, newest first; with --json one JSON object per line (JSONL), the same "
       "with and without --follow");
-  refuse_key_secrets(add_optional(logs, "--key", o->key, "only this key's requests"))
-      ->type_name("<id>");
-  add_optional(logs, "--model", o->model, "only requests for, or served by, this model")
-      ->type_name("<model>");
+  complete_with(
+      refuse_key_secrets(add_optional(logs, "--key", o->key, "only this key's requests"))
+          ->type_name("<id>"),
+      ValueSource::key_ids);
+  complete_with(add_optional(logs, "--model", o->model, "only requests for, or served by, this model")
+                    ->type_name("<model>"),
+                ValueSource::model_ids);
   add_optional(logs, "--status", o->status, "only requests answered with this HTTP status")
       ->type_name("<code>");
   add_optional(logs, "--endpoint", o->endpoint,
                "only requests to this endpoint: /v1/chat/completions, /v1/embeddings, "
                "/v1/messages or /v1/responses")
       ->type_name("<path>");
+  complete_with(logs->get_option("--endpoint"), logged_endpoint_paths());
   add_optional(logs, "--since", o->since,
                "only requests from this time on: a duration back from now (30m, 12h, 7d) or "
                "an ISO-8601 time")

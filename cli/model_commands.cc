@@ -3,6 +3,7 @@
 #include "cli/catalog_view.h"
 #include "cli/command_group.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
@@ -75,7 +76,8 @@ struct MappingOptions {
 
 void add_mapping_options(CLI::App* command, MappingOptions& o) {
   add_optional(command, "--name", o.name, "display name of the model");
-  add_optional(command, "--provider", o.provider, "provider id of the mapping");
+  complete_with(add_optional(command, "--provider", o.provider, "provider id of the mapping"),
+                ValueSource::provider_ids);
   add_optional(command, "--upstream-model", o.upstream_model,
                "model name the provider expects (default: the model id)");
   add_optional(command, "--input-price", o.input, "USD per 1M input tokens");
@@ -127,7 +129,8 @@ void add_list(CLI::App& app, Context& context) {
   };
   auto o = std::make_shared<Options>();
   auto* models = app.add_subcommand("models", "list the catalog's models, one row per provider");
-  add_optional(models, "--provider", o->provider, "only this provider's mappings");
+  complete_with(add_optional(models, "--provider", o->provider, "only this provider's mappings"),
+                ValueSource::provider_ids);
   models->add_flag("--free", o->free, "only free mappings (all prices 0)");
   set_examples(models, {"llmgw models",
                         "llmgw models --provider openai",
@@ -209,7 +212,8 @@ void add_update(CLI::App* model, Context& context) {
   auto o = std::make_shared<Options>();
   auto* update =
       model->add_subcommand("update", "rename a model, or change its mapping for --provider");
-  refuse_model_secrets(update->add_option("id", o->id, "model id")->required());
+  complete_with(refuse_model_secrets(update->add_option("id", o->id, "model id")->required()),
+                ValueSource::model_ids);
   add_mapping_options(update, o->mapping);
   add_dry_run_flag(update, context);
   set_examples(update, {"llmgw model update gpt-4o --provider openai --input-price 2.5",
@@ -253,8 +257,11 @@ void add_remove(CLI::App* model, Context& context) {
   auto* remove = model->add_subcommand(
       "delete", "delete a model, or with --provider one of its mappings");
   remove->alias("rm");
-  refuse_model_secrets(remove->add_option("id", o->id, "model id")->required());
-  add_optional(remove, "--provider", o->provider, "delete only this provider's mapping");
+  complete_with(refuse_model_secrets(remove->add_option("id", o->id, "model id")->required()),
+                ValueSource::model_ids);
+  complete_with(
+      add_optional(remove, "--provider", o->provider, "delete only this provider's mapping"),
+      ValueSource::provider_ids);
   add_destructive_flags(remove, context);
   set_examples(remove, {"llmgw model delete llama-4",
                         "llmgw model rm gpt-4o --provider openrouter --yes"});

@@ -1,6 +1,7 @@
 // `llmgw key rule list|add|delete|enable|disable|clear <key-id> ...` (rm: delete)
 #include "cli/command_group.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/dry_run.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
@@ -43,10 +44,14 @@ void print_rules(Context& context, const std::string& key_id, const std::vector<
 CLI::App* add_rule_command(CLI::App* rule, const std::string& name, const std::string& help,
                            std::string& key_id, std::string* rule_id) {
   auto* command = rule->add_subcommand(name, help);
-  refuse_key_secrets(command->add_option("key-id", key_id, "key id (key_...)")->required());
+  complete_with(refuse_key_secrets(command->add_option("key-id", key_id, "key id (key_...)")
+                                       ->required()),
+                ValueSource::key_ids);
   if (rule_id) {
-    refuse_secrets(command->add_option("rule-id", *rule_id, "rule id (rule_...)")->required(),
-                   "rule ids start with 'rule_'");
+    complete_with(
+        refuse_secrets(command->add_option("rule-id", *rule_id, "rule id (rule_...)")->required(),
+                       "rule ids start with 'rule_'"),
+        ValueSource::rule_ids);
   }
   return command;
 }
@@ -80,6 +85,7 @@ void add_add(CLI::App* rule, Context& context) {
   auto* value = add->add_option_function<std::string>(
       "--value", [o](const std::string& v) { o->value = v; },
       "the rule's JSON value, e.g. '{\"models\": [\"gpt-4o\"]}'");
+  complete_with(type, rule_type_names());
   type->needs(value);
   value->needs(type);
   add_dry_run_flag(add, context);

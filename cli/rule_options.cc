@@ -1,3 +1,4 @@
+#include "cli/completion/value_hint.h"
 #include "cli/rule_options.h"
 
 #include "core/catalog.h"
@@ -22,13 +23,18 @@ Rule list_rule(RuleType type, const char* field, const std::vector<std::string>&
 }  // namespace
 
 void add_rule_options(CLI::App* command, RuleOptions& o) {
-  add_names(command, "--allow-model", o.allow_models,
-            "allow only these models (repeatable, or a,b)");
-  add_names(command, "--deny-model", o.deny_models, "deny these models (repeatable, or a,b)");
-  add_names(command, "--allow-provider", o.allow_providers,
-            "allow only these providers (repeatable, or a,b)");
-  add_names(command, "--deny-provider", o.deny_providers,
-            "deny these providers (repeatable, or a,b)");
+  complete_with(add_names(command, "--allow-model", o.allow_models,
+                          "allow only these models (repeatable, or a,b)"),
+                ValueSource::model_ids);
+  complete_with(
+      add_names(command, "--deny-model", o.deny_models, "deny these models (repeatable, or a,b)"),
+      ValueSource::model_ids);
+  complete_with(add_names(command, "--allow-provider", o.allow_providers,
+                          "allow only these providers (repeatable, or a,b)"),
+                ValueSource::provider_ids);
+  complete_with(add_names(command, "--deny-provider", o.deny_providers,
+                          "deny these providers (repeatable, or a,b)"),
+                ValueSource::provider_ids);
   add_names(command, "--allow-ip", o.allow_ips,
             "allow only clients at these addresses or CIDR blocks (repeatable, or a,b)");
   add_names(command, "--deny-ip", o.deny_ips,

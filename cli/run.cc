@@ -1,3 +1,4 @@
+#include "cli/completion/value_hint.h"
 #include "cli/run.h"
 
 #include "cli/command_group.h"
@@ -64,8 +65,10 @@ int run(int argc, char** argv) {
   app.set_version_flag("-V,--version", version_line,
                        "print the version, commit, build date and SQLite version");
   app.set_help_all_flag("--help-all", "show help for every command");
-  app.add_option("--db", context.db_flag,
-                 "database file (default: $LLMGW_DB, else as 'llmgw doctor' explains)");
+  complete_with(app.add_option("--db", context.db_flag,
+                               "database file (default: $LLMGW_DB, else as 'llmgw doctor' "
+                               "explains)"),
+                ValueSource::files);
   app.add_flag("--json", context.json, "print one JSON document with stable field names");
   add_basic_commands(app, context);
   add_key_commands(app, context);
@@ -76,6 +79,7 @@ int run(int argc, char** argv) {
   add_logs_command(app, context);
   add_backup_command(app, context);
   add_doctor_command(app, context);
+  add_completion_command(app);
   add_complete_command(app, context);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/help_examples.h"
 #include "core/error.h"
 #include "core/serve_lock.h"
@@ -167,12 +168,17 @@ void add_serve_command(CLI::App& app, Context& context) {
   option("--body-timeout", o->body_timeout,
          "time a client has to send a request's body once its headers are in (408 beyond)")
       ->capture_default_str();
-  option("--error-format", o->error_format,
-         "error body shape: auto (OpenAI envelope for official SDKs), reference, openai")
-      ->capture_default_str();
-  option("--access-log", o->access_log, "one JSON line per request on stderr: on, off")
-      ->capture_default_str();
-  option("--ca-file", o->ca_file, "extra CA certificates (PEM) to trust for https providers");
+  complete_with(option("--error-format", o->error_format,
+                       "error body shape: auto (OpenAI envelope for official SDKs), reference, "
+                       "openai")
+                    ->capture_default_str(),
+                {"auto", "reference", "openai"});
+  complete_with(option("--access-log", o->access_log, "one JSON line per request on stderr: on, off")
+                    ->capture_default_str(),
+                {"on", "off"});
+  complete_with(
+      option("--ca-file", o->ca_file, "extra CA certificates (PEM) to trust for https providers"),
+      ValueSource::files);
   serve
       ->add_option("--trusted-proxy", o->trusted_proxies,
                    fmt::format("a proxy (address or CIDR block) whose X-Forwarded-For names the "

@@ -1,5 +1,6 @@
 #include "cli/arguments.h"
 #include "cli/commands.h"
+#include "cli/completion/value_hint.h"
 #include "cli/guard.h"
 #include "cli/help_examples.h"
 #include "cli/output.h"
@@ -26,8 +27,10 @@ void add_usage_command(CLI::App& app, Context& context) {
   auto o = std::make_shared<Options>();
   auto* usage = app.add_subcommand(
       "usage", "requests, errors, tokens and cost from the request log (days and hours in UTC)");
-  refuse_key_secrets(add_optional(usage, "--key", o->key, "only this key's requests"))
-      ->type_name("<id>");
+  complete_with(
+      refuse_key_secrets(add_optional(usage, "--key", o->key, "only this key's requests"))
+          ->type_name("<id>"),
+      ValueSource::key_ids);
   add_optional(usage, "--since", o->since,
                "from this time on (inclusive): a duration back from now (7d, 12h) or ISO-8601")
       ->type_name("<when>");
@@ -38,6 +41,7 @@ void add_usage_command(CLI::App& app, Context& context) {
                "one row per key, model (served, else requested), provider, day or hour; "
                "without it, one total row")
       ->type_name("<group>");
+  complete_with(usage->get_option("--by"), usage_grouping_names());
   usage->add_flag("--csv", o->csv, "print CSV (RFC 4180): a header record, then the rows");
   set_examples(usage, {"llmgw usage --since 7d --by model",
                        "llmgw usage --since 2026-11-01 --by day --csv > november.csv",

@@ -68,6 +68,14 @@ RuleType parse_rule_type(std::string_view text) {
                   text));
 }
 
+std::vector<std::string_view> rule_type_names() {
+  std::vector<std::string_view> names;
+  for (RuleType type : k_rule_types) {
+    names.push_back(to_string(type));
+  }
+  return names;
+}
+
 PricingType parse_pricing_type(std::string_view text) {
   if (text == "free") {
     return PricingType::free;

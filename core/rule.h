@@ -38,6 +38,8 @@ std::string_view to_string(RuleType type);
 std::string_view to_string(PricingType type);
 // Throws Error(invalid) naming the valid types.
 RuleType parse_rule_type(std::string_view text);
+// The names parse_rule_type takes, in evaluation order.
+std::vector<std::string_view> rule_type_names();
 PricingType parse_pricing_type(std::string_view text);
 
 struct Rule {

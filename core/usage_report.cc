@@ -114,6 +114,14 @@ UsageGrouping parse_usage_grouping(std::string_view text, std::string_view what)
                             text));
 }
 
+std::vector<std::string_view> usage_grouping_names() {
+  std::vector<std::string_view> names;
+  for (const auto& g : k_groupings) {
+    names.push_back(g.name);
+  }
+  return names;
+}
+
 std::string_view to_string(UsageGrouping by) {
   for (const auto& g : k_groupings) {
     if (g.by == by) {

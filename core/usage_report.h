@@ -23,6 +23,8 @@ enum class UsageGrouping { none, key, model, provider, day, hour };
 UsageGrouping parse_usage_grouping(std::string_view text, std::string_view what);
 // The name parse_usage_grouping takes; "" for none.
 std::string_view to_string(UsageGrouping by);
+// Every name parse_usage_grouping takes.
+std::vector<std::string_view> usage_grouping_names();
 
 struct UsageTotals {
   std::int64_t requests = 0;

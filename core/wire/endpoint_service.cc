@@ -24,9 +24,15 @@ std::string_view endpoint_path(Endpoint endpoint) {
   return "";
 }
 
+namespace {
+
+constexpr Endpoint k_logged_endpoints[] = {Endpoint::chat, Endpoint::embeddings,
+                                           Endpoint::messages, Endpoint::responses};
+
+}  // namespace
+
 Endpoint parse_logged_endpoint(std::string_view path) {
-  for (Endpoint endpoint :
-       {Endpoint::chat, Endpoint::embeddings, Endpoint::messages, Endpoint::responses}) {
+  for (Endpoint endpoint : k_logged_endpoints) {
     if (endpoint_path(endpoint) == path) {
       return endpoint;
     }
@@ -34,6 +40,14 @@ Endpoint parse_logged_endpoint(std::string_view path) {
   throw_invalid(fmt::format("invalid --endpoint '{}': expected /v1/chat/completions, "
                             "/v1/embeddings, /v1/messages or /v1/responses",
                             path));
+}
+
+std::vector<std::string_view> logged_endpoint_paths() {
+  std::vector<std::string_view> paths;
+  for (Endpoint endpoint : k_logged_endpoints) {
+    paths.push_back(endpoint_path(endpoint));
+  }
+  return paths;
 }
 
 Service service(Endpoint endpoint, const Provider& provider) {

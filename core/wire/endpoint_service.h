@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string_view>
+#include <vector>
 
 namespace llmgw {
 
@@ -19,6 +20,8 @@ std::string_view endpoint_path(Endpoint endpoint);
 // The endpoint whose path is `path`, among those whose requests are logged (every one but
 // count_tokens). Throws Error(invalid) listing them otherwise.
 Endpoint parse_logged_endpoint(std::string_view path);
+// The paths parse_logged_endpoint takes.
+std::vector<std::string_view> logged_endpoint_paths();
 
 // The built-in echo model answers every endpoint in its own API, token counts aside.
 Service service(Endpoint endpoint, const Provider& provider);

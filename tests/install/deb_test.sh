@@ -54,6 +54,9 @@ has -rw------- ./etc/llmgw/llmgw.env
 has -rw-r--r-- ./usr/share/doc/llmgw/copyright
 has -rw-r--r-- ./usr/share/doc/llmgw/changelog.gz
 has -rw-r--r-- ./usr/share/man/man1/llmgw.1.gz
+has -rw-r--r-- ./usr/share/bash-completion/completions/llmgw
+has -rw-r--r-- ./usr/share/zsh/vendor-completions/_llmgw
+has -rw-r--r-- ./usr/share/fish/vendor_completions.d/llmgw.fish
 # The same files as `cmake --install --prefix /usr` (man pages and completions included).
 output=$(DESTDIR=$scratch/tree timeout 60 cmake --install "$build" --prefix /usr 2>&1) ||
   fail "cmake --install failed: $output"

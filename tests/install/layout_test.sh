@@ -61,7 +61,7 @@ while IFS= read -r file || [ -n "$file" ]; do
 done <"$manifest"
 echo "ok: all $count files of the install manifest exist"
 
-# Man pages and completions, when the source tree has them, land in the standard places.
+# Man pages, when the source tree has them, land in the standard places.
 for page in "$source"/man/*.[1-8]; do
   [ -f "$page" ] || continue
   name=$(basename "$page")
@@ -70,16 +70,15 @@ for page in "$source"/man/*.[1-8]; do
     fail "man/$name is not installed in usr/share/man/man$section (no install rule?)"
   echo "ok: usr/share/man/man$section/$name"
 done
-# SHELL FOLDER PATTERN: when completions/ has a file matching PATTERN, FOLDER is not empty.
+# SHELL FILE: the completion script is installed as FILE, and it is what the installed
+# binary's `llmgw completion SHELL` prints.
 check_completion() {
-  for script in "$source"/completions/$3; do
-    [ -f "$script" ] || return 0
-  done
-  installed=$(find "$root/usr/share/$2" -type f 2>/dev/null)
-  [ -n "$installed" ] || fail "completions/ has a $1 script but usr/share/$2 is empty"
-  echo "ok: $1 completion: $(printf '%s\n' "$installed" | sed "s|^$root/||" | tr '\n' ' ')"
+  [ -f "$root/usr/share/$2" ] || fail "usr/share/$2 is missing"
+  HOME=$scratch "$root/usr/bin/llmgw" completion "$1" | cmp -s - "$root/usr/share/$2" ||
+    fail "usr/share/$2 is not what 'llmgw completion $1' prints"
+  echo "ok: $1 completion: usr/share/$2"
 }
-check_completion bash bash-completion/completions '*bash*'
-check_completion zsh zsh/vendor-completions '_llmgw*'
-check_completion fish fish/vendor_completions.d '*.fish'
+check_completion bash bash-completion/completions/llmgw
+check_completion zsh zsh/vendor-completions/_llmgw
+check_completion fish fish/vendor_completions.d/llmgw.fish
 echo "PASS"

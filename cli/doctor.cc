@@ -3,6 +3,7 @@
 #include "cli/service_files.h"
 #include "core/catalog_store.h"
 #include "core/db_path.h"
+#include "core/error.h"
 #include "core/migrations.h"
 #include "core/serve_lock.h"
 
@@ -26,12 +27,14 @@ constexpr const char* k_as_service_user =
 // The schema version of an existing database, read without SQLite writing anything.
 std::optional<int> read_schema(const std::string& path, std::string& error) {
   try {
-    SQLite::Database db(path, SQLite::OPEN_READONLY);
-    return schema_version(db);
+    Store store(path, Access::read_only);
+    return schema_version(store.db());
   } catch (const SQLite::Exception& e) {
     error = e.getErrorStr();
-    return std::nullopt;
+  } catch (const Error& e) {  // it could not be opened
+    error = e.what();
   }
+  return std::nullopt;
 }
 
 // Whether two paths name one file; by their text when either cannot be seen.
@@ -126,7 +129,7 @@ private:
   // The effective catalog when the database can be read as it is, else the built-in one.
   Catalog catalog() {
     if (m_schema_current) {
-      Store store(m_location.path);
+      Store store(m_location.path, Access::read_only);
       return CatalogStore(store).load();
     }
     return builtin_catalog();

@@ -36,7 +36,8 @@ void add_logs_prune_command(CLI::App* logs, Context& context) {
   set_examples(prune, {"llmgw logs prune --older-than 90d --dry-run",
                        "llmgw logs prune --older-than 12w"});
   prune->callback([&context, o] {
-    Timestamp before = context.clock().now() - parse_duration(o->older_than, "--older-than");
+    Timestamp before =
+        prune_cutoff(context.clock().now() - parse_duration(o->older_than, "--older-than"));
     Store& store = context.store();
     store.stamp_commits(false);  // no configuration changes: nothing for the daemon to reload
     std::int64_t count = o->dry_run ? count_log_before(store, before) : prune_log(store, before);

@@ -25,9 +25,14 @@ void roll_up_pending(Store& store, std::int64_t batch) {
 
 }  // namespace
 
+Timestamp prune_cutoff(Timestamp before) {
+  Timestamp into_hour = before % k_ms_per_hour;
+  return before - (into_hour < 0 ? into_hour + k_ms_per_hour : into_hour);
+}
+
 std::int64_t count_log_before(Store& store, Timestamp before) {
   auto& count = store.statement("SELECT count(*) FROM request_log WHERE time < ?");
-  count.bind(1, static_cast<std::int64_t>(before));
+  count.bind(1, static_cast<std::int64_t>(prune_cutoff(before)));
   count.executeStep();
   std::int64_t rows = count.getColumn(0).getInt64();
   count.reset();
@@ -44,7 +49,7 @@ std::int64_t prune_log(Store& store, Timestamp before, std::int64_t batch) {
   std::int64_t deleted = 0;
   while (true) {
     auto tx = store.write_transaction();
-    remove.bind(1, static_cast<std::int64_t>(before));
+    remove.bind(1, static_cast<std::int64_t>(prune_cutoff(before)));
     remove.bind(2, batch);
     std::int64_t rows = remove.exec();
     remove.reset();

@@ -81,9 +81,45 @@ SQLite::Database open_database(const std::string& path) {
   }
 }
 
+// Without a -wal file there is nothing but the database file to read, so SQLite is told
+// that it cannot change (immutable=1) and then opens no -wal or -shm file; with one, a
+// writer may be at work and the WAL must be read, through the -shm that is there already.
+SQLite::Database open_read_only(const std::string& path) {
+  struct stat st{};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    throw_io(fmt::format("cannot open database '{}': no such file", path));
+  }
+  configure_sqlite_once();
+  bool has_wal = stat((path + "-wal").c_str(), &st) == 0;
+  std::string name = path;
+  int flags = SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX;
+  if (!has_wal) {
+    // An empty authority ("file:///abs") so that "//x" is not read as a host.
+    name = path.front() == '/' ? "file://" : "file:";
+    for (char c : path) {  // percent-encoded where a URI gives the character a meaning
+      name += c == '%' || c == '?' || c == '#'
+                  ? fmt::format("%{:02X}", static_cast<unsigned char>(c))
+                  : std::string(1, c);
+    }
+    name += "?immutable=1";
+    flags |= SQLite::OPEN_URI;
+  }
+  try {
+    return SQLite::Database(name, flags);
+  } catch (const SQLite::Exception& e) {
+    throw_io(fmt::format("cannot open database '{}': {}", path, e.getErrorStr()));
+  }
+}
+
 }  // namespace
 
-Store::Store(const std::string& path) : m_path(path), m_db(open_database(path)) {
+Store::Store(const std::string& path, Access access)
+    : m_path(path),
+      m_db(access == Access::read_only ? open_read_only(path) : open_database(path)) {
+  if (access == Access::read_only) {
+    m_db.setBusyTimeout(5000);
+    return;
+  }
   try {
     m_db.setBusyTimeout(5000);
     m_db.exec("PRAGMA foreign_keys = ON");

@@ -38,12 +38,22 @@ private:
   bool m_open = true;
 };
 
+// read_write: what every command and the daemon use. read_only: for looking without
+// touching (`llmgw doctor`), see Store::Store.
+enum class Access { read_write, read_only };
+
 class Store {
 public:
   // Opens the database at `path`, creating it when absent (missing folders 0700, the file
   // 0600, whatever the umask), and brings its schema up to date. Throws Error(io) when
   // the file cannot be opened and when its schema is newer than this binary knows.
-  explicit Store(const std::string& path);
+  //
+  // With Access::read_only it writes nothing, neither to the file nor beside it: the file
+  // must exist, its schema and journal mode stay as they are (reading a schema other than
+  // the latest is the caller's risk), and no -wal or -shm file is made where there was
+  // none (SQLite makes them even for a read-only connection, and one made by root beside
+  // the service's database would keep the service out of it). Writing through it fails.
+  explicit Store(const std::string& path, Access access = Access::read_write);
   // The commit hook holds `this`.
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

@@ -105,6 +105,37 @@ TEST_CASE("doctor: an older schema is a warning, a newer one a failure, and doct
   CHECK(newer.exit_code == 1);
 }
 
+TEST_CASE("doctor: on an older or newer schema, leaves no -wal or -shm file beside it") {
+  // As root on the service's database they would be root's, and the service could not
+  // open its own database.
+  test::TempDir dir;
+  std::string db = dir.file("llmgw.db");
+  REQUIRE(test::llmgw(db, {"init"}).exit_code == 0);
+  for (std::string version : {"18", "99"}) {
+    CAPTURE(version);
+    REQUIRE(test::run({"/usr/bin/sqlite3", db, "PRAGMA user_version = " + version}).exit_code == 0);
+    REQUIRE(!test::exists(db + "-wal"));
+    std::string before = test::read_file(db);
+    test::llmgw(db, {"doctor"}, bare());
+    CHECK(!test::exists(db + "-wal"));
+    CHECK(!test::exists(db + "-shm"));
+    CHECK(test::read_file(db) == before);
+  }
+}
+
+TEST_CASE("doctor: a database in rollback-journal mode, as 'llmgw backup' writes, stays so") {
+  test::TempDir dir;
+  std::string db = dir.file("llmgw.db");
+  REQUIRE(test::llmgw(db, {"init"}).exit_code == 0);
+  std::string copy = dir.file("copy.db");
+  REQUIRE(test::llmgw(db, {"backup", copy}).exit_code == 0);
+  std::string before = test::read_file(copy);
+  test::Result r = test::llmgw(copy, {"doctor"}, bare());
+  CHECK(r.out.find("ok    schema: version 19, the one this llmgw writes\n") != std::string::npos);
+  CHECK(test::run({"/usr/bin/sqlite3", copy, "PRAGMA journal_mode"}).out == "delete\n");
+  CHECK(test::read_file(copy) == before);
+}
+
 TEST_CASE("doctor: says whether a gateway is running on the database") {
   test::TempDir dir;
   std::string db = dir.file("llmgw.db");

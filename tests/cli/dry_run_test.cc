@@ -1,11 +1,14 @@
 // --dry-run: every command that changes the database prints what it would change, exits 0
 // and writes nothing, not even the change stamp that would send the gateway to re-read.
 #include "core/change_stamp.h"
+#include "core/migrations.h"
 #include "tests/cli/iam_cli_fixture.h"
 #include "tests/support/db_dump.h"
 #include "tests/support/temp_dir.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <iterator>
@@ -178,6 +181,24 @@ TEST_CASE("cli: a refused dry run exits as the change would") {
         test::refused(3, "key 'key_aaaaaaaaaaaa' not found"));
   CHECK(dry_run(db.path, {"key", "delete", "key_aaaaaaaaaaaa", "--if-exists", "--dry-run"}) ==
         Outcome{0, "no changes\n", k_nothing_written, false});
+}
+
+TEST_CASE("cli: a dry run on an older schema refuses to upgrade it, and writes nothing") {
+  test::TempDir dir;
+  std::string db = dir.file("old.db");
+  int older = llmgw::latest_schema_version() - 1;
+  {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    llmgw::migrate(raw, db, older);
+  }
+  std::string before = test::read_file(db);
+  CHECK(outcome_of(db, {"key", "create", "-d", "x", "--dry-run"}) ==
+        test::refused(4, fmt::format("the database's schema is version {}, and --dry-run "
+                                     "cannot upgrade it to {} without writing; run 'llmgw "
+                                     "init' first",
+                                     older, older + 1)));
+  CHECK(test::read_file(db) == before);
+  CHECK_FALSE(test::exists(db + "-wal"));
 }
 
 TEST_CASE("cli: catalog import --replace --dry-run lists what is added, changed and removed") {

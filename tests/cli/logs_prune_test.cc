@@ -98,7 +98,8 @@ TEST_CASE("cli: logs prune --json prints the count, the duration and the moment"
   CHECK(document["deleted"] == 3);
   CHECK(document["older_than"] == "2w");
   llmgw::Timestamp cutoff = llmgw::parse_iso(document["before"].get<std::string>(), "before");
-  CHECK(cutoff >= db.now - 14 * llmgw::k_ms_per_day);
+  CHECK(cutoff % llmgw::k_ms_per_hour == 0);
+  CHECK(cutoff > db.now - 14 * llmgw::k_ms_per_day - llmgw::k_ms_per_hour);
   CHECK(cutoff <= after - 14 * llmgw::k_ms_per_day);
 }
 

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 
 using test::request;
@@ -33,12 +34,13 @@ struct PruneStore {
   }
 
   // "<requests> <prompt tokens> <cost units>" per group, for each grouping.
-  std::string reports() {
+  std::string reports(std::optional<llmgw::Timestamp> until = std::nullopt) {
     std::string text;
     for (auto by : {llmgw::UsageGrouping::none, llmgw::UsageGrouping::key,
                     llmgw::UsageGrouping::model, llmgw::UsageGrouping::hour}) {
       llmgw::UsageQuery query;
       query.by = by;
+      query.until = until;
       for (const llmgw::UsageRow& row : llmgw::usage_report(store, query).rows) {
         text += row.group + " " + std::to_string(row.totals.requests) + " " +
                 std::to_string(row.totals.prompt_tokens) + " " +
@@ -92,4 +94,16 @@ TEST_CASE("log retention: prune_log keeps a row its cutoff does not reach") {
   PruneStore db;
   CHECK(llmgw::prune_log(db.store, llmgw::parse_iso("2026-11-27T11:00:00Z", "test")) == 2);
   CHECK(llmgw::count_log_before(db.store, k_december) == 3);
+}
+
+TEST_CASE("log retention: prune_log keeps the hour its cutoff falls in, so reports ending there stay exact") {
+  PruneStore db;
+  llmgw::Timestamp cutoff = llmgw::parse_iso("2026-11-27T11:10:00Z", "test");
+  llmgw::Timestamp until = llmgw::parse_iso("2026-11-27T11:15:00Z", "test");
+  std::string before = db.reports(until);
+  CHECK(llmgw::prune_cutoff(cutoff) == llmgw::parse_iso("2026-11-27T11:00:00Z", "test"));
+  CHECK(llmgw::count_log_before(db.store, cutoff) == 2);
+  CHECK(llmgw::prune_log(db.store, cutoff) == 2);
+  CHECK(db.reports(until) == before);
+  CHECK(before.rfind(" 3 300 1000000000\n", 0) == 0);
 }

@@ -57,4 +57,22 @@ CLI::Option* refuse_key_secrets(CLI::Option* option) {
   return refuse_secrets(option, "key ids start with 'key_'");
 }
 
+void refuse_secret_arguments(const std::vector<std::string>& arguments) {
+  // Half a secret's characters: more than a key's display prefix ever shows (4).
+  constexpr std::size_t k_piece = k_secret_body_length / 2;
+  for (const std::string& argument : arguments) {
+    for (std::size_t at = argument.find(k_secret_prefix); at != std::string::npos;
+         at = argument.find(k_secret_prefix, at + 1)) {
+      std::size_t end = at + k_secret_prefix.size();
+      while (end < argument.size() && std::isalnum(static_cast<unsigned char>(argument[end]))) {
+        ++end;
+      }
+      if (end - at - k_secret_prefix.size() >= k_piece) {
+        throw_invalid("an argument holds what looks like a key's secret; secrets are never "
+                      "taken from the command line (it was not stored or printed)");
+      }
+    }
+  }
+}
+
 }  // namespace llmgw::cli

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmgw::cli {
 
@@ -30,5 +31,13 @@ void confirm(const Context& context, std::string_view command, const std::string
 CLI::Option* refuse_secrets(CLI::Option* option, const std::string& id_rule);
 // The same for every positional id of a command that takes a key id.
 CLI::Option* refuse_key_secrets(CLI::Option* option);
+
+// Refuses what no option may take, once the command line is parsed and before its command
+// runs: an argument that holds a key's secret or a piece of one (its prefix and 20 or more
+// of its characters) anywhere, as a description, a model in a list, a path. Secrets are
+// never taken from the command line, and one stored or printed back would be exposed.
+// Throws Error(invalid) "an argument holds what looks like a key's secret; secrets are
+// never taken from the command line (it was not stored or printed)".
+void refuse_secret_arguments(const std::vector<std::string>& arguments);
 
 }  // namespace llmgw::cli

@@ -1,9 +1,10 @@
-#include "cli/completion/value_hint.h"
 #include "cli/run.h"
 
 #include "cli/command_group.h"
+#include "cli/completion/value_hint.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/guard.h"
 #include "cli/usage_error.h"
 #include "cli/version.h"
 #include "core/error.h"
@@ -81,6 +82,8 @@ int run(int argc, char** argv) {
   add_doctor_command(app, context);
   add_completion_command(app);
   add_complete_command(app, context);
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
+  app.parse_complete_callback([&arguments] { refuse_secret_arguments(arguments); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

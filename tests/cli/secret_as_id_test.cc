@@ -1,5 +1,7 @@
 // A key's secret pasted where an id belongs is refused before anything runs, and never
 // printed back: not in the error, not in a "not found" or "did you mean", not on stdout.
+// Nor is one taken anywhere else on the command line: a description, a model in a list,
+// a path.
 #include "core/secret.h"
 #include "tests/cli/iam_cli_fixture.h"
 
@@ -67,6 +69,37 @@ TEST_CASE("cli: a secret in any other error is redacted") {
         refused(2, "unknown command '[redacted]'\nsee 'llmgw key --help'"));
   CHECK(outcome_of(db.path, {"key", "show", "key_aaaaaaaaaaaa", secret}) ==
         refused(2, "unexpected argument '[redacted]'\nsee 'llmgw key show --help'"));
-  CHECK(outcome_of(db.path, {"serve", "--threads", secret}) ==
-        refused(2, "invalid --threads '[redacted]': expected a whole number from 1 to 16384"));
+}
+
+TEST_CASE("cli: a secret, or half of one, anywhere on the command line is refused before "
+          "anything runs") {
+  test::TestDatabase db;
+  nlohmann::json key = test::create_key(db.path, {"-d", "ci pipeline"});
+  const std::string id = key["id"];
+  const std::string secret = key["secret"];
+  const std::string half = secret.substr(0, llmgw::k_secret_prefix.size() + 20);
+  const std::string message =
+      "an argument holds what looks like a key's secret; secrets are never taken from the "
+      "command line (it was not stored or printed)";
+  const std::string folder = db.path.substr(0, db.path.rfind('/'));
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"key", "create", "-d", secret},
+           {"key", "create", "-d", "rotated from " + half},
+           {"key", "create", "--dry-run", "--description=" + secret},
+           {"key", "update", id, "-d", secret},
+           {"key", "rule", "add", id, "--force", "--allow-model", "gpt-4o," + secret},
+           {"backup", folder + "/" + secret},
+           {"catalog", "import", folder + "/" + secret + ".json"},
+           {"serve", "--threads", secret},
+       }) {
+    CAPTURE(args);
+    test::Outcome o = outcome_of(db.path, args);
+    CHECK(o.out.find(half) == std::string::npos);
+    CHECK(o.err.find(half) == std::string::npos);
+    CHECK(o == refused(2, message));
+  }
+  // A key's display prefix (its first 12 characters) is no secret: a description may
+  // name the key it replaces.
+  const std::string prefix = secret.substr(0, 12);
+  CHECK(test::llmgw(db.path, {"key", "create", "-d", "replaces " + prefix}).exit_code == 0);
 }

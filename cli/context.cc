@@ -16,6 +16,15 @@ bool Context::default_can_ask() {
   return ::isatty(STDIN_FILENO) == 1 && ::isatty(STDERR_FILENO) == 1;
 }
 
+bool Context::default_stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+TableStyle Context::table_style() const {
+  return {stdout_is_terminal() ? TableLayout::aligned : TableLayout::tab_separated,
+          no_headers ? Headers::no : Headers::yes};
+}
+
 Store& Context::store() {
   if (!m_store) {
     std::string path = locate_database(db_flag).path;

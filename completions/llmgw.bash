@@ -23,7 +23,7 @@ _llmgw_options() {
     --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above
     --long-context-input-price --long-context-output-price --no-long-context --context-size
     --max-output-tokens --streaming --no-streaming"
-  echo "--help --help-all --db --json"
+  echo "--help --help-all --db --json --jq --no-headers"
   case $1 in
     "key create" | "key update" | "key enable" | "key disable" | "key delete" | "key rm" | \
       "key roll" | "key rule add" | "key rule delete" | "key rule rm" | "key rule enable" | \
@@ -92,7 +92,7 @@ _llmgw_value() {
       --max-output-tokens | --listen | --threads | \
       --max-body | --upstream-connect-timeout | --upstream-timeout | --drain-timeout | \
       --header-timeout | --body-timeout | --trusted-proxy | --allow-ip | --deny-ip | --ip | \
-      --since | --until | --status | --older-than) echo "text" ;;
+      --since | --until | --status | --older-than | --jq) echo "text" ;;
     *) echo "none" ;;
   esac
 }

@@ -30,7 +30,7 @@ function __llmgw_options
         --cached-input-price --cache-write-price --cache-write-1h-price --long-context-above \
         --long-context-input-price --long-context-output-price --no-long-context --context-size \
         --max-output-tokens --streaming --no-streaming
-    echo --help --help-all --db --json
+    echo --help --help-all --db --json --jq --no-headers
     switch "$argv[1]"
         case 'key create' 'key update' 'key enable' 'key disable' 'key delete' 'key rm' \
             'key roll' 'key rule add' 'key rule delete' 'key rule rm' 'key rule enable' \
@@ -133,7 +133,7 @@ function __llmgw_value
             --context-size --max-output-tokens --listen --threads --max-body \
             --upstream-connect-timeout --upstream-timeout --drain-timeout --header-timeout \
             --body-timeout --trusted-proxy --allow-ip --deny-ip --ip --since --until \
-            --status --older-than
+            --status --older-than --jq
             echo text
         case '*'
             echo none

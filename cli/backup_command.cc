@@ -30,7 +30,7 @@ void add_backup_command(CLI::App& app, Context& context) {
     std::int64_t bytes =
         backup_database(store, o->file, o->force ? Overwrite::yes : Overwrite::no);
     if (context.format() == Format::json) {
-      print_json({{"backup", o->file}, {"bytes", bytes}});
+      print_json(context, {{"backup", o->file}, {"bytes", bytes}});
     } else {
       tell(fmt::format("Backed up {} to {} ({} bytes).", store.path(), o->file, bytes));
     }

@@ -18,7 +18,7 @@ void add_basic_commands(CLI::App& app, Context& context) {
     Store& store = context.store();
     int version = schema_version(store.db());
     if (context.format() == Format::json) {
-      print_json({{"database", store.path()}, {"schema_version", version}});
+      print_json(context, {{"database", store.path()}, {"schema_version", version}});
     } else {
       tell(fmt::format("Database {} is ready (schema version {}).", store.path(), version));
     }
@@ -30,7 +30,7 @@ void add_basic_commands(CLI::App& app, Context& context) {
                          "llmgw --json version | jq -r .commit"});
   version->callback([&context] {
     if (context.format() == Format::json) {
-      print_json(version_json());
+      print_json(context, version_json());
     } else {
       std::printf("%s\n", version_line().c_str());
     }

@@ -33,9 +33,9 @@ void add_providers(CLI::App& app, Context& context) {
   providers->callback([&context] {
     Catalog catalog = load_catalog(context.store());
     if (context.format() == Format::json) {
-      print_json({{"providers", to_json(catalog)["providers"]}});
+      print_json(context, {{"providers", to_json(catalog)["providers"]}});
     } else {
-      std::fputs(render_provider_table(catalog).c_str(), stdout);
+      print_table(context, provider_table(catalog));
     }
   });
 }
@@ -98,7 +98,7 @@ void add_provider_set(CLI::App& app, Context& context) {
         context, [&] { return store.set_provider(o->id, c); },
         [&](const Provider& p) {
           if (context.format() == Format::json) {
-            print_json(to_json(p));
+            print_json(context, to_json(p));
           } else {
             std::fputs(render_provider_fields(p).c_str(), stdout);
           }
@@ -160,7 +160,7 @@ void add_import(CLI::App* catalog, Context& context) {
         context, [&] { return store.import(file, import_mode(o->replace)); },
         [&](const ImportSummary& summary) {
           if (context.format() == Format::json) {
-            print_json({{"providers", summary.providers}, {"models", summary.models}});
+            print_json(context, {{"providers", summary.providers}, {"models", summary.models}});
           } else {
             tell(fmt::format("Imported {} providers and {} models from {}.", summary.providers,
                              summary.models, o->path));
@@ -183,7 +183,7 @@ void add_reset(CLI::App* catalog, Context& context) {
         context, [&] { return store.reset(); },
         [&](std::size_t changed) {
           if (context.format() == Format::json) {
-            print_json({{"changed", changed}});
+            print_json(context, {{"changed", changed}});
           } else {
             tell(changed == 0 ? std::string("The catalog was the built-in one; nothing to do.")
                               : fmt::format("Restored the built-in catalog ({} change{} undone).",
@@ -200,7 +200,7 @@ void add_catalog(CLI::App& app, Context& context) {
   auto* exporting = catalog->add_subcommand("export", "print the effective catalog as JSON");
   set_examples(exporting, {"llmgw catalog export > catalog.json"});
   exporting->callback([&context] {
-    print_json(to_json(load_catalog(context.store())));
+    print_json(context, to_json(load_catalog(context.store())));
   });
   add_import(catalog, context);
   add_reset(catalog, context);

@@ -22,7 +22,7 @@ std::string or_dash(const std::string& text) {
 
 }  // namespace
 
-std::string render_provider_table(const Catalog& catalog) {
+Table provider_table(const Catalog& catalog) {
   Table table({"ID", "NAME", "KIND", "ENABLED", "MODELS", "BASE URL", "API KEY ENV"});
   for (const Provider& p : catalog.providers()) {
     std::size_t models = 0;
@@ -33,7 +33,7 @@ std::string render_provider_table(const Catalog& catalog) {
                std::to_string(models), or_dash(p.base_url),
                or_dash(p.api_key_env)});
   }
-  return table.render();
+  return table;
 }
 
 std::string render_provider_fields(const Provider& p) {
@@ -46,7 +46,7 @@ std::string render_provider_fields(const Provider& p) {
                         {"api key env", or_dash(p.api_key_env)}});
 }
 
-std::string render_model_table(const std::vector<Model>& models, const Catalog& catalog) {
+Table model_table(const std::vector<Model>& models, const Catalog& catalog) {
   Table table({"MODEL", "PROVIDER", "UPSTREAM", "INPUT", "OUTPUT", "CACHED", "CONTEXT", "MAX OUT",
                "STREAM"});
   for (const Model& model : models) {
@@ -59,7 +59,7 @@ std::string render_model_table(const std::vector<Model>& models, const Catalog& 
                  m.streaming ? "yes" : "no"});
     }
   }
-  return table.render();
+  return table;
 }
 
 }  // namespace llmgw::cli

@@ -1,6 +1,7 @@
 #pragma once
 // How a person sees the catalog: providers, and models one row per provider mapping.
 // Scripts use --json (the shape of core/catalog_json.h) instead.
+#include "cli/output.h"
 #include "core/catalog.h"
 
 #include <string>
@@ -9,10 +10,10 @@
 namespace llmgw::cli {
 
 // ID, NAME, ENABLED, MODELS (how many it serves), BASE URL, API KEY ENV.
-std::string render_provider_table(const Catalog& catalog);
+Table provider_table(const Catalog& catalog);
 std::string render_provider_fields(const Provider& provider);
 // MODEL, PROVIDER, UPSTREAM, INPUT, OUTPUT, CACHED (USD per 1M tokens), CONTEXT, MAX OUT,
 // STREAM; a disabled provider is marked so.
-std::string render_model_table(const std::vector<Model>& models, const Catalog& catalog);
+Table model_table(const std::vector<Model>& models, const Catalog& catalog);
 
 }  // namespace llmgw::cli

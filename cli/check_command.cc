@@ -91,7 +91,7 @@ void print_check(Context& context, const ApiKey& key, Timestamp now, const std::
     auto or_null = [](const std::string& s) {
       return s.empty() ? nlohmann::json() : nlohmann::json(s);
     };
-    print_json({{"key_id", key.id},
+    print_json(context, {{"key_id", key.id},
                 {"model", model},
                 {"decision", decision},
                 {"status", status},

@@ -35,6 +35,15 @@ void refuse_upgrade(const std::string& path) {
 
 }  // namespace
 
+bool Context::default_stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+TableStyle Context::table_style() const {
+  return {stdout_is_terminal() ? TableLayout::aligned : TableLayout::tab_separated,
+          no_headers ? Headers::no : Headers::yes};
+}
+
 Store& Context::store() {
   if (!m_store) {
     std::string path = locate_database(db_flag).path;

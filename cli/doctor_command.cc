@@ -52,7 +52,7 @@ void add_doctor_command(CLI::App& app, Context& context) {
       nlohmann::json document = diagnosis.facts;
       document["checks"] = findings_json(diagnosis.findings);
       document["ok"] = !failed;
-      print_json(document);
+      print_json(context, document);
     } else {
       print_findings(diagnosis.findings);
     }

@@ -185,7 +185,7 @@ void DryRun::report() {
     }
   }
   if (m_context.format() == Format::json) {
-    print_json({{"dry_run", true}, {"changes", std::move(changes)}});
+    print_json(m_context, {{"dry_run", true}, {"changes", std::move(changes)}});
     return;
   }
   std::fputs(lines.empty() ? "no changes\n" : lines.c_str(), stdout);

@@ -54,14 +54,18 @@ nlohmann::json key_json(Context& context, const ApiKey& key, Timestamp now,
 }
 
 // {"keys": [...]}, one key document a line, written as it goes: 10,000 keys never become
-// one tree in memory.
-void print_key_list_json(const std::vector<ApiKey>& keys, Timestamp now,
-                         std::map<std::string, std::size_t>& rule_counts) {
+// one tree in memory (one key does, with --json=FIELDS).
+void print_key_list_json(const Context& context, const std::vector<ApiKey>& keys,
+                         Timestamp now, std::map<std::string, std::size_t>& rule_counts) {
   std::string out = "{\n  \"keys\": [";
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    out += i == 0 ? "\n    {" : ",\n    {";
-    append_json_fields(out, keys[i], now);
-    out += fmt::format(",\"rule_count\":{}}}", rule_counts[keys[i].id]);
+    std::string record = "{";
+    append_json_fields(record, keys[i], now);
+    record += fmt::format(",\"rule_count\":{}}}", rule_counts[keys[i].id]);
+    if (context.selection) {
+      record = context.selection->select(nlohmann::json::parse(record)).dump();
+    }
+    out += (i == 0 ? "\n    " : ",\n    ") + record;
     if (out.size() > (1 << 16)) {
       std::fwrite(out.data(), 1, out.size(), stdout);
       out.clear();
@@ -73,7 +77,7 @@ void print_key_list_json(const std::vector<ApiKey>& keys, Timestamp now,
 
 void print_key(Context& context, const ApiKey& key, Timestamp now) {
   if (context.format() == Format::json) {
-    print_json(key_json(context, key, now));
+    print_json(context, key_json(context, key, now));
   } else {
     std::size_t rules = RuleStore(context.store(), context.clock()).list(key.id).size();
     std::fputs(render_key_fields(key, now, rules).c_str(), stdout);
@@ -87,7 +91,7 @@ void print_created(Context& context, const CreatedKey& created, Timestamp now,
   if (context.format() == Format::json) {
     nlohmann::json document = key_json(context, created.key, now);
     document["secret"] = created.secret;
-    print_json(document);
+    print_json(context, document);
     return;
   }
   std::printf("%s\n", created.secret.c_str());
@@ -143,16 +147,16 @@ void add_list(CLI::App* key, Context& context) {
   list->add_flag("--all", *all, "include deleted keys");
   set_examples(list, {"llmgw key list",
                       "llmgw key list --all",
-                      "llmgw --json key list | jq -r '.keys[].id'"});
+                      "llmgw key list --json=id,status --jq '.keys[] | select(.status==\"active\") | .id'"});
   list->callback([&context, all] {
     KeyStore keys(context.store(), context.clock());
     auto found = keys.list(*all ? IncludeDeleted::yes : IncludeDeleted::no);
     auto rule_counts = RuleStore(context.store(), context.clock()).counts();
     Timestamp now = context.clock().now();
     if (context.format() == Format::json) {
-      print_key_list_json(found, now, rule_counts);
+      print_key_list_json(context, found, now, rule_counts);
     } else {
-      std::fputs(render_key_table(found, now, rule_counts).c_str(), stdout);
+      print_table(context, key_table(found, now, rule_counts));
     }
   });
 }
@@ -265,7 +269,7 @@ void add_status_commands(CLI::App* key, Context& context) {
         run_change(
             c, [&] { return keys.enable(id, new_expiry); },
             [&](const ApiKey& k) {
-              c.format() == Format::json ? print_json(key_json(c, k, now))
+              c.format() == Format::json ? print_json(c, key_json(c, k, now))
                                          : tell("Enabled key " + id + ".");
             });
       });
@@ -282,7 +286,7 @@ void add_status_commands(CLI::App* key, Context& context) {
         run_change(
             c, [&] { return keys.disable(id); },
             [&](const ApiKey& k) {
-              c.format() == Format::json ? print_json(key_json(c, k, c.clock().now()))
+              c.format() == Format::json ? print_json(c, key_json(c, k, c.clock().now()))
                                          : tell("Disabled key " + id + ".");
             });
       });
@@ -304,7 +308,11 @@ void add_status_commands(CLI::App* key, Context& context) {
             c, [&] { return keys.remove(id, *if_exists ? IfExists::yes : IfExists::no); },
             [&](const std::optional<ApiKey>& k) {
               if (c.format() == Format::json) {
-                print_json(k ? key_json(c, *k, c.clock().now()) : nlohmann::json(nullptr));
+                // The deleted key, or no more than its id when there was none to delete.
+                nlohmann::json document = k ? key_json(c, *k, c.clock().now())
+                                            : nlohmann::json{{"id", id}};
+                document["deleted"] = k.has_value();
+                print_json(c, document);
               } else {
                 tell(k ? "Deleted key " + id + "."
                        : "Key " + id + " was not there; nothing to do.");

@@ -16,11 +16,6 @@ std::string limit_text(const std::optional<Money>& limit) {
   return limit ? usd(*limit) : "unlimited";
 }
 
-std::string status_text(const ApiKey& key, Timestamp now) {
-  std::string status(to_string(key.status));
-  return key.status == KeyStatus::active && key.expired_at(now) ? "expired" : status;
-}
-
 std::string period_text(const ApiKey& key, Timestamp now) {
   if (!key.period_limit) {
     return "-";
@@ -35,18 +30,18 @@ std::string time_text(const std::optional<Timestamp>& t) {
 
 }  // namespace
 
-std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now,
+Table key_table(const std::vector<ApiKey>& keys, Timestamp now,
                              const std::map<std::string, std::size_t>& rule_counts) {
   Table table({"ID", "PREFIX", "STATUS", "USAGE", "LIMIT", "PERIOD", "TRAFFIC", "EXPIRES",
                "RULES", "DESCRIPTION"});
   for (const ApiKey& key : keys) {
     auto rules = rule_counts.find(key.id);
-    table.add({key.id, key.prefix + "...", status_text(key, now), usd(key.usage),
+    table.add({key.id, key.prefix + "...", std::string(effective_status(key, now)), usd(key.usage),
                limit_text(key.usage_limit), period_text(key, now), traffic_text(key.traffic),
                time_text(key.expires_at),
                std::to_string(rules == rule_counts.end() ? 0 : rules->second), key.description});
   }
-  return table.render();
+  return table;
 }
 
 std::string render_key_fields(const ApiKey& key, Timestamp now, std::size_t rule_count) {
@@ -54,7 +49,7 @@ std::string render_key_fields(const ApiKey& key, Timestamp now, std::size_t rule
       {"id", key.id},
       {"prefix", key.prefix + "..."},
       {"description", key.description},
-      {"status", status_text(key, now)},
+      {"status", std::string(effective_status(key, now))},
       {"usage", usd(key.usage)},
       {"usage limit", limit_text(key.usage_limit)},
       {"period limit", period_text(key, now)},

@@ -1,5 +1,6 @@
 #pragma once
 // How a person sees keys: a table for many, fields for one. Scripts use --json instead.
+#include "cli/output.h"
 #include "core/api_key.h"
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 namespace llmgw::cli {
 
 // `rule_counts`: rules per key id; a key absent from it has none.
-std::string render_key_table(const std::vector<ApiKey>& keys, Timestamp now,
+Table key_table(const std::vector<ApiKey>& keys, Timestamp now,
                              const std::map<std::string, std::size_t>& rule_counts);
 std::string render_key_fields(const ApiKey& key, Timestamp now, std::size_t rule_count);
 

@@ -12,13 +12,22 @@ namespace {
 // pushes the rest of its line to the right rather than being cut.
 constexpr std::array<std::size_t, 11> k_widths = {24, 16, 24, 10, 6, 8, 10, 8, 14, 8, 0};
 
-std::string line(const std::array<std::string, 11>& cells) {
+std::string line(std::array<std::string, 11> cells, TableLayout layout) {
+  for (std::string& cell : cells) {
+    cell = cell.empty() ? "-" : cell;
+  }
+  if (layout == TableLayout::tab_separated) {
+    return tab_separated_line({cells.begin(), cells.end()});
+  }
   std::string out;
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    const std::string& cell = cells[i].empty() ? std::string("-") : cells[i];
-    out += i + 1 < cells.size() ? fmt::format("{:<{}}  ", cell, k_widths[i]) : cell;
+    out += i + 1 < cells.size() ? fmt::format("{:<{}}  ", cells[i], k_widths[i]) : cells[i];
   }
   return out + "\n";
+}
+
+nlohmann::json or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
 
 bool yes(Flag f) {
@@ -33,12 +42,12 @@ nlohmann::json log_json(const LogEntry& entry) {
           {"request_id", r.request_id},
           {"time", format_iso(r.time)},
           {"key_id", r.key_id},
-          {"endpoint", r.endpoint},
-          {"requested_model", r.requested_model},
-          {"served_model", r.served_model},
-          {"provider", r.provider},
+          {"endpoint", or_null(r.endpoint)},
+          {"requested_model", or_null(r.requested_model)},
+          {"served_model", or_null(r.served_model)},
+          {"provider", or_null(r.provider)},
           {"status", r.status},
-          {"error_code", r.error_code},
+          {"error_code", or_null(r.error_code)},
           {"prompt_tokens", r.prompt_tokens},
           {"completion_tokens", r.completion_tokens},
           {"cached_tokens", r.cached_tokens},
@@ -51,24 +60,24 @@ nlohmann::json log_json(const LogEntry& entry) {
           {"cancelled", yes(r.cancelled)},
           {"latency_ms", r.latency_ms},
           {"ttft_ms", r.ttft_ms ? nlohmann::json(*r.ttft_ms) : nlohmann::json(nullptr)},
-          {"response_id",
-           r.response_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.response_id)},
-          {"client_address", r.client_address.empty() ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(r.client_address)}};
+          {"response_id", or_null(r.response_id)},
+          {"client_address", or_null(r.client_address)}};
 }
 
-std::string log_header() {
+std::string log_header(TableLayout layout) {
   return line({"TIME", "KEY", "MODEL", "PROVIDER", "STATUS", "PROMPT", "COMPLETION", "CACHED",
-               "COST", "LATENCY", "ERROR"});
+               "COST", "LATENCY", "ERROR"},
+              layout);
 }
 
-std::string log_line(const LogEntry& entry) {
+std::string log_line(const LogEntry& entry, TableLayout layout) {
   const UsageRecord& r = entry.record;
   return line({format_iso(r.time), r.key_id,
                r.served_model.empty() ? r.requested_model : r.served_model, r.provider,
                std::to_string(r.status), std::to_string(r.prompt_tokens),
                std::to_string(r.completion_tokens), std::to_string(r.cached_tokens),
-               "$" + r.cost.to_usd(), fmt::format("{}ms", r.latency_ms), r.error_code});
+               "$" + r.cost.to_usd(), fmt::format("{}ms", r.latency_ms), r.error_code},
+              layout);
 }
 
 }  // namespace llmgw::cli

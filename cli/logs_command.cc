@@ -21,24 +21,27 @@ namespace {
 
 constexpr std::chrono::milliseconds k_poll_interval{200};
 
-void print_entry(Format format, const LogEntry& entry) {
-  if (format == Format::human) {
-    std::fputs(log_line(entry).c_str(), stdout);
+void print_entry(const Context& context, const LogEntry& entry) {
+  if (context.format() == Format::human) {
+    std::fputs(log_line(entry, context.table_style().layout).c_str(), stdout);
     return;
   }
-  std::string line =
-      log_json(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  nlohmann::json record = log_json(entry);
+  if (context.selection) {
+    record = context.selection->select(record);
+  }
+  std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::fputs(line.c_str(), stdout);
 }
 
 // Every row as soon as it is committed, until SIGINT (exit 130) or SIGTERM (exit 0).
-int follow(RequestLog& log, const LogFilter& filter, Format format, std::int64_t last) {
+int follow(const Context& context, RequestLog& log, const LogFilter& filter, std::int64_t last) {
   StopSignals stop;
   while (stop.received() == 0) {
     stop.sleep(k_poll_interval);
     std::int64_t up_to = log.last_id();
     for (const LogEntry& entry : log.between(filter, last, up_to)) {
-      print_entry(format, entry);
+      print_entry(context, entry);
     }
     last = up_to;
     if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
@@ -118,15 +121,16 @@ void add_logs_command(CLI::App& app, Context& context) {
     if (o->follow) {
       std::reverse(entries.begin(), entries.end());
     }
-    if (context.format() == Format::human) {
-      std::fputs(log_header().c_str(), stdout);
+    TableStyle style = context.table_style();
+    if (context.format() == Format::human && style.headers == Headers::yes) {
+      std::fputs(log_header(style.layout).c_str(), stdout);
     }
     for (const LogEntry& entry : entries) {
-      print_entry(context.format(), entry);
+      print_entry(context, entry);
     }
     if (o->follow) {
       std::fflush(stdout);
-      context.exit_code = follow(log, filter, context.format(), last);
+      context.exit_code = follow(context, log, filter, last);
     }
   });
 }

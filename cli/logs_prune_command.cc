@@ -42,7 +42,7 @@ void add_logs_prune_command(CLI::App* logs, Context& context) {
     store.stamp_commits(false);  // no configuration changes: nothing for the daemon to reload
     std::int64_t count = o->dry_run ? count_log_before(store, before) : prune_log(store, before);
     if (context.format() == Format::json) {
-      print_json({{o->dry_run ? "would_delete" : "deleted", count},
+      print_json(context, {{o->dry_run ? "would_delete" : "deleted", count},
                   {"older_than", o->older_than},
                   {"before", format_iso(before)}});
     } else {

@@ -116,9 +116,9 @@ CLI::Option* refuse_model_secrets(CLI::Option* id) {
 
 void print_model(Context& context, const Model& model) {
   if (context.format() == Format::json) {
-    print_json(to_json(model));
+    print_json(context, to_json(model));
   } else {
-    std::fputs(render_model_table({model}, load_catalog(context.store())).c_str(), stdout);
+    print_table(context, model_table({model}, load_catalog(context.store())));
   }
 }
 
@@ -158,9 +158,9 @@ void add_list(CLI::App& app, Context& context) {
       for (const Model& model : shown) {
         array.push_back(to_json(model));
       }
-      print_json({{"models", std::move(array)}});
+      print_json(context, {{"models", std::move(array)}});
     } else {
-      std::fputs(render_model_table(shown, catalog).c_str(), stdout);
+      print_table(context, model_table(shown, catalog));
     }
   });
 }
@@ -279,7 +279,7 @@ void add_remove(CLI::App* model, Context& context) {
         [&](const Model& before) {
           bool whole = !o->provider || before.mappings.size() == 1;
           if (context.format() == Format::json) {
-            print_json({{"model", o->id},
+            print_json(context, {{"model", o->id},
                         {"provider", o->provider ? nlohmann::json(*o->provider) : nlohmann::json()},
                         {"model_removed", whole}});
           } else if (whole) {

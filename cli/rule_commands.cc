@@ -34,9 +34,9 @@ nlohmann::json rules_json(const std::string& key_id, const std::vector<Rule>& ru
 
 void print_rules(Context& context, const std::string& key_id, const std::vector<Rule>& rules) {
   if (context.format() == Format::json) {
-    print_json(rules_json(key_id, rules));
+    print_json(context, rules_json(key_id, rules));
   } else {
-    std::fputs(render_rule_table(rules).c_str(), stdout);
+    print_table(context, rule_table(rules));
   }
 }
 
@@ -143,7 +143,12 @@ void add_remove(CLI::App* rule, Context& context) {
         },
         [&](const std::optional<Rule>& removed) {
           if (context.format() == Format::json) {
-            print_json(removed ? to_json(*removed) : nlohmann::json(nullptr));
+            // The deleted rule, or no more than its ids when there was none to delete.
+            nlohmann::json document = removed ? to_json(*removed)
+                                              : nlohmann::json{{"id", o->rule_id},
+                                                               {"key_id", o->key_id}};
+            document["deleted"] = removed.has_value();
+            print_json(context, document);
           } else {
             tell(removed ? fmt::format("Deleted rule {} from key {}.", o->rule_id, o->key_id)
                          : fmt::format("Rule {} was not there; nothing to do.", o->rule_id));
@@ -169,7 +174,7 @@ void add_status(CLI::App* rule, Context& context, const std::string& name, RuleS
         context, [&] { return store.set_status(o->key_id, o->rule_id, status); },
         [&](const Rule& changed) {
           if (context.format() == Format::json) {
-            print_json(to_json(changed));
+            print_json(context, to_json(changed));
           } else {
             tell(fmt::format("{} rule {}.", active ? "Enabled" : "Disabled", o->rule_id));
           }
@@ -195,7 +200,7 @@ void add_clear(CLI::App* rule, Context& context) {
         context, [&] { return store.clear(*key_id); },
         [&](std::size_t removed) {
           if (context.format() == Format::json) {
-            print_json({{"key_id", *key_id}, {"removed", removed}});
+            print_json(context, {{"key_id", *key_id}, {"removed", removed}});
           } else {
             tell(fmt::format("Removed {} rule{} from key {}.", removed,
                              removed == 1 ? "" : "s", *key_id));

@@ -6,13 +6,13 @@
 
 namespace llmgw::cli {
 
-std::string render_rule_table(const std::vector<Rule>& rules) {
+Table rule_table(const std::vector<Rule>& rules) {
   Table table({"ID", "TYPE", "VALUE", "STATUS", "CREATED"});
   for (const Rule& rule : rules) {
     table.add({rule.id, std::string(to_string(rule.type)), rule_value(rule).dump(),
                rule.active ? "active" : "inactive", format_iso(rule.created_at)});
   }
-  return table.render();
+  return table;
 }
 
 }  // namespace llmgw::cli

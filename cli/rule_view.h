@@ -1,5 +1,6 @@
 #pragma once
 // How a person sees rules and dry-run checks. Scripts use --json instead.
+#include "cli/output.h"
 #include "core/rule.h"
 
 #include <string>
@@ -8,6 +9,6 @@
 namespace llmgw::cli {
 
 // ID, TYPE, VALUE (compact JSON), STATUS, CREATED; rules in evaluation order.
-std::string render_rule_table(const std::vector<Rule>& rules);
+Table rule_table(const std::vector<Rule>& rules);
 
 }  // namespace llmgw::cli

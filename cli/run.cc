@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/guard.h"
+#include "cli/output_options.h"
 #include "cli/usage_error.h"
 #include "cli/version.h"
 #include "core/error.h"
@@ -56,34 +57,9 @@ int fail(const std::string& message, int code) {
   return code;
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
-  Context context;
-  CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
-  app.fallthrough();  // global options are accepted after the subcommand, too
-  make_group(app);
-  app.set_version_flag("-V,--version", version_line,
-                       "print the version, commit, build date and SQLite version");
-  app.set_help_all_flag("--help-all", "show help for every command");
-  complete_with(app.add_option("--db", context.db_flag,
-                               "database file (default: $LLMGW_DB, else as 'llmgw doctor' "
-                               "explains)"),
-                ValueSource::files);
-  app.add_flag("--json", context.json, "print one JSON document with stable field names");
-  add_basic_commands(app, context);
-  add_key_commands(app, context);
-  add_catalog_commands(app, context);
-  add_model_commands(app, context);
-  add_serve_command(app, context);
-  add_usage_command(app, context);
-  add_logs_command(app, context);
-  add_backup_command(app, context);
-  add_doctor_command(app, context);
-  add_completion_command(app);
-  add_complete_command(app, context);
-  const std::vector<std::string> arguments(argv + 1, argv + argc);
-  app.parse_complete_callback([&arguments] { refuse_secret_arguments(arguments); });
+// Parses the command line and runs the command: its exit code, after saying why on
+// stderr when it failed.
+int run_command(CLI::App& app, int argc, char** argv, const Context& context) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,8 +74,48 @@ int run(int argc, char** argv) {
   } catch (const std::exception& e) {
     return fail(e.what(), 1);
   }
-  std::fflush(stdout);
-  return std::ferror(stdout) ? fail("cannot write to standard output", 1) : context.exit_code;
+  return context.exit_code;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Context context;
+  CLI::App app{"llmgw: API keys, IAM rules and an OpenAI-compatible LLM gateway", "llmgw"};
+  app.fallthrough();  // global options are accepted after the subcommand, too
+  make_group(app);
+  app.set_version_flag("-V,--version", version_line,
+                       "print the version, commit, build date and SQLite version");
+  app.set_help_all_flag("--help-all", "show help for every command");
+  complete_with(app.add_option("--db", context.db_flag,
+                               "database file (default: $LLMGW_DB, else as 'llmgw doctor' "
+                               "explains)"),
+                ValueSource::files);
+  std::unique_ptr<JqFilter> jq;
+  std::function<void()> settle_output = add_output_options(app, context, jq);
+  add_basic_commands(app, context);
+  add_key_commands(app, context);
+  add_catalog_commands(app, context);
+  add_model_commands(app, context);
+  add_serve_command(app, context);
+  add_usage_command(app, context);
+  add_logs_command(app, context);
+  add_backup_command(app, context);
+  add_doctor_command(app, context);
+  add_completion_command(app);
+  add_complete_command(app, context);
+  const std::vector<std::string> arguments(argv + 1, argv + argc);
+  app.parse_complete_callback([&arguments, settle_output] {
+    refuse_secret_arguments(arguments);  // first: jq must not start on such a command
+    settle_output();
+  });
+  int code = run_command(app, argc, argv, context);
+  bool unwritten = std::fflush(stdout) != 0 || std::ferror(stdout);
+  // jq's failure first: it is why a write failed, and its message is on stderr already.
+  if (int status = jq ? jq->finish() : 0; status != 0) {
+    return status;
+  }
+  return unwritten && code == 0 ? fail("cannot write to standard output", 1) : code;
 }
 
 }  // namespace llmgw::cli

@@ -71,11 +71,11 @@ void add_usage_command(CLI::App& app, Context& context) {
     }
     UsageReport report = usage_report(context.store(), query);
     if (context.format() == Format::json) {
-      print_json(usage_json(report, query));
+      print_json(context, usage_json(report, query));
     } else if (o->csv) {
       std::fputs(render_usage_csv(report, query.by).c_str(), stdout);
     } else {
-      std::fputs(render_usage_table(report, query.by).c_str(), stdout);
+      print_table(context, usage_table(report, query.by));
     }
   });
 }

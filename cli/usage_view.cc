@@ -85,7 +85,7 @@ nlohmann::json usage_json(const UsageReport& report, const UsageQuery& query) {
           {"total", totals_json(report.total)}};
 }
 
-std::string render_usage_table(const UsageReport& report, UsageGrouping by) {
+Table usage_table(const UsageReport& report, UsageGrouping by) {
   Table table(with_group(by, upper(to_string(by)),
                          {"REQUESTS", "ERRORS", "PROMPT", "COMPLETION", "CACHED",
                           "CACHE WRITE", "REASONING", "COST"}));
@@ -95,7 +95,7 @@ std::string render_usage_table(const UsageReport& report, UsageGrouping by) {
   if (by != UsageGrouping::none) {
     table.add(with_group(by, "TOTAL", table_cells(report.total)));
   }
-  return table.render();
+  return table;
 }
 
 std::string render_usage_csv(const UsageReport& report, UsageGrouping by) {

@@ -1,5 +1,6 @@
 #pragma once
 // How `llmgw usage` shows a report: a table for people, CSV and JSON for programs.
+#include "cli/output.h"
 #include "core/usage_report.h"
 
 #include <nlohmann/json.hpp>
@@ -14,7 +15,7 @@ namespace llmgw::cli {
 nlohmann::json usage_json(const UsageReport& report, const UsageQuery& query);
 
 // Columns as in the JSON rows; grouped reports end with a TOTAL row.
-std::string render_usage_table(const UsageReport& report, UsageGrouping by);
+Table usage_table(const UsageReport& report, UsageGrouping by);
 
 // A header record, then one record per row; no total, so the rows can be summed as they are.
 std::string render_usage_csv(const UsageReport& report, UsageGrouping by);

@@ -28,6 +28,11 @@ KeyStatus parse_key_status(std::string_view text) {
   throw_invalid(fmt::format("invalid key status '{}'", text));
 }
 
+std::string_view effective_status(const ApiKey& key, Timestamp now) {
+  return key.status == KeyStatus::active && key.expired_at(now) ? "expired"
+                                                                 : to_string(key.status);
+}
+
 Money PeriodLimit::usage_at(Timestamp now) const {
   return window_at(now).start == window_start ? usage : Money();
 }
@@ -135,7 +140,7 @@ void append_json_fields(std::string& out, const ApiKey& key, Timestamp now) {
     out += "\"period_limit\":null,";
   }
   append_field(out, "prefix", key.prefix);
-  append_field(out, "status", to_string(key.status));
+  append_field(out, "status", effective_status(key, now));
   out += "\"traffic_limits\":{";
   append_count(out, "max_parallel", key.traffic.max_parallel);
   append_count(out, "requests_per_day", key.traffic.requests_per_day);

@@ -49,12 +49,18 @@ struct ApiKey {
   bool expired_at(Timestamp now) const { return expires_at && *expires_at <= now; }
 };
 
+// The status the CLI and GET /v1/key show: "expired" for an active key past its expiry
+// (the gateway refuses it as it refuses a disabled one), else the stored status.
+std::string_view effective_status(const ApiKey& key, Timestamp now);
+
 // Throws Error(invalid) unless 1-255 characters (code points) of valid UTF-8 with no
 // control characters.
 void validate_description(std::string_view description);
 
 // The key as the CLI's --json and the daemon's GET /v1/key show it. Money is a decimal
 // string of USD, times are ISO-8601 UTC, absent values are null. Field names are stable.
+// `status` is effective_status; `expired` says whether the expiry has passed whatever the
+// status, so a disabled key that needs a new expiry to be enabled again shows it.
 nlohmann::json to_json(const ApiKey& key, Timestamp now);
 // The same fields as JSON text, `"name":value` pairs joined by commas, without braces, so
 // that long lists are written without building a tree (to_json parses this).

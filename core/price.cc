@@ -56,13 +56,6 @@ std::string Price::to_string() const {
   return format_fixed_decimal(m_per_token, k_decimals);
 }
 
-nlohmann::json Price::to_json_number() const {
-  if (m_per_token % k_per_million_scale == 0) {
-    return m_per_token / k_per_million_scale;
-  }
-  return static_cast<double>(m_per_token) / static_cast<double>(k_per_million_scale);
-}
-
 Money Price::cost(std::int64_t tokens) const {
   std::int64_t units = 0;
   if (__builtin_mul_overflow(tokens, m_per_token, &units)) {

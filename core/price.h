@@ -31,9 +31,6 @@ public:
   constexpr std::int64_t per_token() const { return m_per_token; }
   // USD per 1M tokens, shortest exact form: "2.5", "0.000001", "0".
   std::string to_string() const;
-  // The same value as a JSON number: an integer when whole, else the double nearest to
-  // it, which prints back as the same shortest decimal.
-  nlohmann::json to_json_number() const;
   // The exact cost of `tokens` tokens. Throws Error(invalid) when it overflows Money.
   Money cost(std::int64_t tokens) const;
 

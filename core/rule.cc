@@ -150,10 +150,10 @@ nlohmann::json rule_value(const Rule& rule) {
     value["pricingType"] = to_string(*rule.pricing_type);
   }
   if (rule.max_input_price) {
-    value["maxInputPrice"] = rule.max_input_price->to_json_number();
+    value["maxInputPrice"] = rule.max_input_price->to_string();
   }
   if (rule.max_output_price) {
-    value["maxOutputPrice"] = rule.max_output_price->to_json_number();
+    value["maxOutputPrice"] = rule.max_output_price->to_string();
   }
   return value;
 }

@@ -6,7 +6,10 @@
 //                                     "maxOutputPrice": N}, at least one of the three
 //   deny_pricing                     {"pricingType": "free"|"paid"}
 //   allow_ips, deny_ips              {"ips": ["203.0.113.0/24", "2001:db8::7", ...]}
-// Prices are USD per 1M tokens; addresses and CIDR blocks are IPv4 or IPv6 (core/address.h),
+// Prices are USD per 1M tokens, read as a JSON number or a decimal string and written as an
+// exact decimal string ("0.000001", never 1e-06), like every amount llmgw prints. The field
+// names are llmgateway.io's (the spec's), so a value printed by the CLI can be given back to
+// `key rule add --value` as it is. Addresses and CIDR blocks are IPv4 or IPv6 (core/address.h),
 // stored as Network::to_string writes them. Rules hold the value parsed, so evaluating one parses
 // nothing.
 #include "core/address.h"
@@ -71,7 +74,7 @@ struct Rule {
 // each name. Throws Error(invalid) "invalid <type> rule value: <why>" for anything but
 // the shapes above, including unknown fields and empty lists.
 Rule make_rule(RuleType type, const nlohmann::json& value);
-// The value as stored and shown; make_rule(rule.type, rule_value(rule)) gives it back.
+// The value as stored and shown, prices as decimal strings; make_rule(rule.type, rule_value(rule)) gives it back.
 nlohmann::json rule_value(const Rule& rule);
 // {"id", "key_id", "type", "value", "status": "active"|"inactive", "created_at": ISO}.
 nlohmann::json to_json(const Rule& rule);

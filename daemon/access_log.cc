@@ -5,22 +5,26 @@
 namespace llmgw::daemon {
 
 void write_access_log(const AccessEntry& e) {
+  auto or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(text);
+  };
   nlohmann::ordered_json line = {
       {"request_id", e.request_id},
       {"method", e.method},
       {"path", e.path},
       {"status", e.status},
-      {"code", e.code},
-      {"key_id", e.key_id},
-      {"model", e.model},
-      {"provider", e.provider},
+      {"error_code", or_null(e.error_code)},
+      {"key_id", or_null(e.key_id)},
+      {"requested_model", or_null(e.requested_model)},
+      {"served_model", or_null(e.served_model)},
+      {"provider", or_null(e.provider)},
       {"prompt_tokens", e.prompt_tokens},
       {"completion_tokens", e.completion_tokens},
       {"cost", e.cost.to_usd()},
-      {"stream", e.stream},
+      {"streamed", e.streamed},
       {"cancelled", e.cancelled},
       {"latency_ms", e.latency_ms},
-      {"client_address", e.client_address},
+      {"client_address", or_null(e.client_address)},
   };
   // A request llmgw or its provider failed is worth a look; a client's mistake is not.
   log_event(e.status >= 500 ? LogLevel::warn : LogLevel::info, "request", line);

@@ -83,7 +83,8 @@ void Exchange::finish(int status, const std::string& code) {
   m_metrics.request_finished(m_record);
   if (m_access_log == AccessLog::on) {
     write_access_log(AccessEntry{m_record.request_id, m_method, m_path, status, code,
-                                 m_record.key_id, m_record.requested_model, m_record.provider,
+                                 m_record.key_id, m_record.requested_model, m_record.served_model,
+                                 m_record.provider,
                                  m_record.prompt_tokens, m_record.completion_tokens,
                                  m_record.cost, m_record.streamed == Flag::yes,
                                  m_record.cancelled == Flag::yes, m_record.latency_ms,

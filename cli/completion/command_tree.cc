@@ -32,10 +32,10 @@ bool visible(const CLI::App* command) {
 
 // Adds `candidates` under `keys`, to the entry that already gives the same candidates if
 // there is one: the script then has one branch per distinct answer.
-void add(Table& table, const std::vector<std::string>& keys, std::vector<Candidate> candidates) {
+void add(LookupTable& table, const std::vector<std::string>& keys, std::vector<Offer> candidates) {
   auto same = std::find_if(table.begin(), table.end(), [&](const Lookup& lookup) {
     return std::equal(lookup.candidates.begin(), lookup.candidates.end(), candidates.begin(),
-                      candidates.end(), [](const Candidate& a, const Candidate& b) {
+                      candidates.end(), [](const Offer& a, const Offer& b) {
                         return a.word == b.word && a.description == b.description;
                       });
   });
@@ -73,7 +73,7 @@ public:
     }
     add_options(paths, options);
     add_positionals(command, paths);
-    std::vector<Candidate> subcommands;
+    std::vector<Offer> subcommands;
     for (CLI::App* sub : command.get_subcommands(visible)) {
       for (const std::string& name : names_of(*sub)) {
         subcommands.push_back({name, sub->get_description()});
@@ -103,7 +103,7 @@ private:
 
   void add_options(const std::vector<std::string>& paths,
                    const std::vector<CLI::Option*>& options) {
-    std::vector<Candidate> candidates;
+    std::vector<Offer> candidates;
     for (CLI::Option* option : options) {
       for (const std::string& name : names_of(*option)) {
         candidates.push_back({name, option->get_description()});

@@ -10,7 +10,7 @@
 
 namespace llmgw::cli {
 
-struct Candidate {
+struct Offer {
   std::string word;
   std::string description;  // "" when there is none
 };
@@ -18,21 +18,21 @@ struct Candidate {
 // One entry of a table: the keys that give these candidates.
 struct Lookup {
   std::vector<std::string> keys;
-  std::vector<Candidate> candidates;
+  std::vector<Offer> candidates;
 };
-using Table = std::vector<Lookup>;
+using LookupTable = std::vector<Lookup>;
 
 struct CompletionTables {
   // "" (llmgw itself), "key", "key rule", "key rule rm" ... → its visible subcommands, each
   // name and alias.
-  Table subcommands;
+  LookupTable subcommands;
   // A command path → every name of its options and of llmgw's global ones (--version
   // aside: it belongs to llmgw alone).
-  Table options;
+  LookupTable options;
   // "PATH|OPTION" → what the option's value is (value_hint.h), or "text"; flags are absent.
-  Table values;
+  LookupTable values;
   // "PATH|N" → what the command's Nth positional (from 0) is, or "text".
-  Table positionals;
+  LookupTable positionals;
 };
 
 // REQUIRES: `root` has its whole tree added. Hidden commands (group "") are left out.

@@ -19,7 +19,7 @@ std::string fish_quote(std::string_view text) {
 }
 
 // sh_lookup in fish's syntax (switch and case): `name KEY` prints KEY's candidates.
-std::string fish_lookup(std::string_view name, const Table& table, Descriptions descriptions) {
+std::string fish_lookup(std::string_view name, const LookupTable& table, Descriptions descriptions) {
   std::string out = "function " + std::string(name) + "\n    switch $argv[1]\n";
   for (const Lookup& lookup : table) {
     out += "        case";
@@ -28,7 +28,7 @@ std::string fish_lookup(std::string_view name, const Table& table, Descriptions 
     }
     out += descriptions == Descriptions::yes ? "\n            printf '%s\\t%s\\n'"
                                              : "\n            printf '%s\\n'";
-    for (const Candidate& candidate : lookup.candidates) {
+    for (const Offer& candidate : lookup.candidates) {
       out += " \\\n                " + fish_quote(candidate.word);
       if (descriptions == Descriptions::yes) {
         out += " " + fish_quote(candidate.description);

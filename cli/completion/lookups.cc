@@ -19,7 +19,7 @@ std::string lookups(const CompletionTables& tables, std::string_view prefix,
          write(name + "positionals", tables.positionals, Descriptions::no);
 }
 
-std::string sh_lookup(std::string_view name, const Table& table, Descriptions descriptions) {
+std::string sh_lookup(std::string_view name, const LookupTable& table, Descriptions descriptions) {
   std::string out = std::string(name) + "() {\n  case $1 in\n";
   for (const Lookup& lookup : table) {
     std::string keys;
@@ -28,7 +28,7 @@ std::string sh_lookup(std::string_view name, const Table& table, Descriptions de
     }
     out += keys + ")\n";
     out += descriptions == Descriptions::yes ? "      printf '%s\\t%s\\n'" : "      printf '%s\\n'";
-    for (const Candidate& candidate : lookup.candidates) {
+    for (const Offer& candidate : lookup.candidates) {
       out += " \\\n        " + sh_quote(candidate.word);
       if (descriptions == Descriptions::yes) {
         out += " " + sh_quote(candidate.description);

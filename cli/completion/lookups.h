@@ -12,11 +12,11 @@ namespace llmgw::cli {
 
 enum class Descriptions { yes, no };
 
-std::string sh_lookup(std::string_view name, const Table& table, Descriptions descriptions);
+std::string sh_lookup(std::string_view name, const LookupTable& table, Descriptions descriptions);
 
 // Writes a table as a shell's lookup function: sh_lookup, or fish's own.
 using LookupWriter =
-    std::function<std::string(std::string_view name, const Table& table, Descriptions)>;
+    std::function<std::string(std::string_view name, const LookupTable& table, Descriptions)>;
 
 // The four tables as lookup functions named `prefix` + "subcommands", "options", "values"
 // and "positionals"; the candidates of the first two with their descriptions when

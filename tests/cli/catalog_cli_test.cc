@@ -1,5 +1,6 @@
 #include "tests/cli/iam_cli_fixture.h"
 #include "tests/support/db_dump.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +11,9 @@ using test::run_ok;
 
 TEST_CASE("cli: providers lists the built-in providers, as a table and as JSON") {
   test::TestDatabase db;
-  std::string table = run_ok(db.path, {"providers"});
+  test::Result shown = test::on_terminal(db.path, {"providers"});
+  REQUIRE(shown.exit_code == 0);
+  const std::string& table = shown.out;
   CHECK(table.rfind("ID          NAME                    KIND       ENABLED  MODELS  BASE URL", 0) ==
         0);
   CHECK(table.find("\nopenai      OpenAI                  openai     yes ") != std::string::npos);
@@ -143,8 +146,8 @@ TEST_CASE("cli: catalog import merges a file, or replaces the catalog with it") 
         json{{"providers", 1}, {"models", 1}});
   CHECK(run_ok(db.path, {"models", "--provider", "lab"}).find("lab-paid") != std::string::npos);
   CHECK(run_ok(db.path, {"models", "--provider", "lab3"}) ==
-        "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
-        "lab-chat  lab3      lab-chat  $0.25  $0.5    $0.25   -        -        yes\n");
+        "MODEL\tPROVIDER\tUPSTREAM\tINPUT\tOUTPUT\tCACHED\tCONTEXT\tMAX OUT\tSTREAM\n"
+        "lab-chat\tlab3\tlab-chat\t$0.25\t$0.5\t$0.25\t-\t-\tyes\n");
 
   run_ok(db.path, {"catalog", "import", "--replace", "--yes", file});
   json catalog = test::parse_json(run_ok(db.path, {"catalog", "export"}));
@@ -198,5 +201,5 @@ TEST_CASE("cli: catalog import reads stdin with -") {
   CHECK(r.exit_code == 0);
   CHECK(r.err == "Imported 0 providers and 1 models from -.\n");
   CHECK(test::has_line(run_ok(db.path, {"models", "--provider", "ollama"}),
-                       "mine +ollama +llama3.2 +\\$0 +\\$0 +\\$0 +- +- +yes"));
+                       "mine\tollama\tllama3.2\t\\$0\t\\$0\t\\$0\t-\t-\tyes"));
 }

@@ -3,6 +3,7 @@
 #include "tests/cli/iam_cli_fixture.h"
 #include "tests/support/db_dump.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +11,7 @@ using nlohmann::json;
 using test::Outcome;
 using test::outcome_of;
 using test::refused;
+using test::on_terminal;
 using test::run_ok;
 
 namespace {
@@ -18,38 +20,6 @@ std::string no_terminal(const std::string& command) {
   return "'" + command +
          "' changes data that cannot be restored; run it again with --yes to confirm (no "
          "terminal to ask on)";
-}
-
-// Single quotes around `text` for sh.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
-}
-
-// Runs `llmgw --db <db> <args...>` on a pseudo-terminal (script(1)) that types `answer`
-// without echoing it: the exit code, and what the terminal showed with "\r\n" made "\n".
-test::Result on_terminal(const std::string& db, const std::vector<std::string>& args,
-                         const std::string& answer) {
-  std::string command = quoted(test::llmgw_bin()) + " --db " + quoted(db);
-  for (const std::string& arg : args) {
-    command += " " + quoted(arg);
-  }
-  test::RunOptions options;
-  options.stdin_text = answer;
-  options.timeout_seconds = 20;
-  test::Result r =
-      test::run({"/usr/bin/script", "-qe", "-E", "never", "-c", command, "/dev/null"}, options);
-  std::string screen;
-  for (std::size_t i = 0; i < r.out.size(); ++i) {
-    if (!(r.out[i] == '\r' && i + 1 < r.out.size() && r.out[i + 1] == '\n')) {
-      screen += r.out[i];
-    }
-  }
-  r.out = screen;
-  return r;
 }
 
 }  // namespace
@@ -150,5 +120,5 @@ TEST_CASE("cli: on a terminal, model delete asks about the mapping or the whole 
         "Delete model lab-paid (lab-paid) and its 1 provider mapping? Clients asking for it are "
         "refused until it is added again. [y/N] Deleted model lab-paid.\n");
   CHECK(test::dump_database(db.path) != before);
-  CHECK(test::has_line(run_ok(db.path, {"models", "--provider", "lab"}), "lab-chat .*"));
+  CHECK(test::has_line(run_ok(db.path, {"models", "--provider", "lab"}), "lab-chat\t.*"));
 }

@@ -1,5 +1,6 @@
 #include "core/timestamp.h"
 #include "tests/support/cli_outcome.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 
@@ -39,7 +40,7 @@ json without_secret(json key) {
 TEST_CASE("cli: key list on an empty database prints only the header") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "list"}) ==
-        Outcome{0, "ID  PREFIX  STATUS  USAGE  LIMIT  PERIOD  TRAFFIC  EXPIRES  RULES  "
+        Outcome{0, "ID\tPREFIX\tSTATUS\tUSAGE\tLIMIT\tPERIOD\tTRAFFIC\tEXPIRES\tRULES\t"
                    "DESCRIPTION\n",
                 "", false});
 }
@@ -52,16 +53,15 @@ TEST_CASE("cli: key list --json on an empty database is an empty array") {
   CHECK(r.err == "");
 }
 
-TEST_CASE("cli: key list prints a table of keys, oldest first") {
+TEST_CASE("cli: key list prints a table of keys on a terminal, oldest first") {
   test::TestDatabase db;
   json first = test::create_key(db.path, {"-d", "first", "--limit", "5", "--period-limit", "1",
                                           "--period", "1d", "--expires", "2099-01-01", "--rpm",
                                           "60", "--rpd", "1000", "--tpm", "20000",
                                           "--max-parallel", "5"});
   json second = test::create_key(db.path, {"-d", "second, caf\xc3\xa9"});
-  test::Result r = test::llmgw(db.path, {"key", "list"});
+  test::Result r = test::on_terminal(db.path, {"key", "list"});
   CHECK(r.exit_code == 0);
-  CHECK(r.err == "");
   CHECK(with_tokens(r.out, {first, second}) ==
         "ID                PREFIX           STATUS  USAGE  LIMIT      PERIOD          "
         "TRAFFIC                                          EXPIRES               RULES  "
@@ -108,24 +108,21 @@ TEST_CASE("cli: key list --all shows a deleted key in the table") {
   REQUIRE(test::llmgw(db.path, {"key", "delete", "--yes", gone["id"]}).exit_code == 0);
   test::Result r = test::llmgw(db.path, {"key", "list", "--all"});
   CHECK(with_tokens(r.out, {gone}) ==
-        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  TRAFFIC  EXPIRES  "
-        "RULES  DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  deleted  $0     unlimited  -       -        never    "
-        "0      gone\n");
+        "ID\tPREFIX\tSTATUS\tUSAGE\tLIMIT\tPERIOD\tTRAFFIC\tEXPIRES\tRULES\tDESCRIPTION\n"
+        "key_111111111111\tllmgtwy_1111...\tdeleted\t$0\tunlimited\t-\t-\tnever\t0\tgone\n");
 }
 
-TEST_CASE("cli: key list shows an active key past its expiry as expired") {
+TEST_CASE("cli: key list shows an active key past its expiry as expired, and so does --json") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "old", "--expires", "1h"});
   test::set_key_column(db.path, key["id"], "expires_at", 1000);
   test::Result r = test::llmgw(db.path, {"key", "list"});
   CHECK(with_tokens(r.out, {key}) ==
-        "ID                PREFIX           STATUS   USAGE  LIMIT      PERIOD  TRAFFIC  "
-        "EXPIRES               RULES  DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  expired  $0     unlimited  -       -        "
-        "1970-01-01T00:00:01Z  0      old\n");
+        "ID\tPREFIX\tSTATUS\tUSAGE\tLIMIT\tPERIOD\tTRAFFIC\tEXPIRES\tRULES\tDESCRIPTION\n"
+        "key_111111111111\tllmgtwy_1111...\texpired\t$0\tunlimited\t-\t-\t"
+        "1970-01-01T00:00:01Z\t0\told\n");
   json listed = test::parse_json(test::llmgw(db.path, {"--json", "key", "list"}).out);
-  CHECK(listed["keys"][0]["status"] == "active");
+  CHECK(listed["keys"][0]["status"] == "expired");
   CHECK(listed["keys"][0]["expired"] == true);
   CHECK(listed["keys"][0]["expires_at"] == "1970-01-01T00:00:01Z");
 }
@@ -138,10 +135,9 @@ TEST_CASE("cli: key list shows usage against the limits") {
   test::set_key_column(db.path, key["id"], "period_usage", 500'000'000'000);  // $0.5
   test::Result r = test::llmgw(db.path, {"key", "list"});
   CHECK(with_tokens(r.out, {key}) ==
-        "ID                PREFIX           STATUS  USAGE  LIMIT  PERIOD              TRAFFIC  "
-        "EXPIRES  RULES  DESCRIPTION\n"
-        "key_111111111111  llmgtwy_1111...  active  $1.25  $10    $0.5 / $2 per 12mo  -        "
-        "never    0      spent\n");
+        "ID\tPREFIX\tSTATUS\tUSAGE\tLIMIT\tPERIOD\tTRAFFIC\tEXPIRES\tRULES\tDESCRIPTION\n"
+        "key_111111111111\tllmgtwy_1111...\tactive\t$1.25\t$10\t$0.5 / $2 per 12mo\t-\tnever\t0\t"
+        "spent\n");
 }
 
 TEST_CASE("cli: key list takes no arguments") {

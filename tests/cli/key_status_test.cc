@@ -165,13 +165,15 @@ TEST_CASE("cli: key delete marks the key deleted and says so on stderr") {
   CHECK(show(db.path, id)["status"] == "deleted");
 }
 
-TEST_CASE("cli: key delete --json prints the deleted key") {
+TEST_CASE("cli: key delete --json prints the deleted key, marked deleted") {
   test::TestDatabase db;
   std::string id = id_of(test::create_key(db.path, {"-d", "gone"}));
   test::Result r = test::llmgw(db.path, {"--json", "key", "delete", "--yes", id});
   CHECK(r.exit_code == 0);
   CHECK(r.err == "");
-  CHECK(test::parse_json(r.out) == show(db.path, id));
+  nlohmann::json deleted = show(db.path, id);
+  deleted["deleted"] = true;
+  CHECK(test::parse_json(r.out) == deleted);
   CHECK(test::parse_json(r.out)["status"] == "deleted");
 }
 
@@ -198,7 +200,7 @@ TEST_CASE("cli: key delete --if-exists of a missing or deleted key succeeds") {
   CHECK(outcome_of(db.path, {"key", "delete", "--yes", "key_aaaaaaaaaaaa", "--if-exists"}) ==
         Outcome{0, "", "Key key_aaaaaaaaaaaa was not there; nothing to do.\n", false});
   CHECK(outcome_of(db.path, {"--json", "key", "delete", "--yes", "key_aaaaaaaaaaaa", "--if-exists"}) ==
-        Outcome{0, "null\n", "", false});
+        Outcome{0, "{\n  \"deleted\": false,\n  \"id\": \"key_aaaaaaaaaaaa\"\n}\n", "", false});
 }
 
 TEST_CASE("cli: key delete --if-exists of a live key deletes it") {

@@ -3,6 +3,7 @@
 #include "tests/support/background_process.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/logged_requests.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -88,13 +89,14 @@ std::chrono::milliseconds cpu_time(int pid) {
 
 }  // namespace
 
-TEST_CASE("cli: logs prints the newest rows first, in columns") {
+TEST_CASE("cli: logs prints the newest rows first, in columns on a terminal") {
   LogsDatabase db;
   std::string header =
       "TIME                      KEY               MODEL                     PROVIDER    "
       "STATUS  PROMPT    COMPLETION  CACHED    COST            LATENCY   ERROR\n";
-  CHECK(outcome_of(db.path, {"logs"}) ==
-        Outcome{0,
+  test::Result shown = test::on_terminal(db.path, {"logs"});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out ==
                 header +
                     fmt::format(
                         "2026-11-27T10:02:00Z      {}  claude                    anthropic   "
@@ -105,13 +107,16 @@ TEST_CASE("cli: logs prints the newest rows first, in columns") {
                         "error_403\n"
                         "2026-11-27T10:00:00Z      {}  gpt-4o                    openai      "
                         "200     100       10          5         $0.001          100ms     -\n",
-                        db.a, db.b, db.a),
-                "", false});
+                        db.a, db.b, db.a));
+}
+
+TEST_CASE("cli: without a terminal, logs prints tab-separated rows") {
+  LogsDatabase db;
   CHECK(outcome_of(db.path, {"logs", "--limit", "1"}).out ==
-        header + fmt::format("2026-11-27T10:02:00Z      {}  claude                    "
-                             "anthropic   500     300       0           0         $0          "
-                             "    100ms     error_500\n",
-                             db.a));
+        "TIME\tKEY\tMODEL\tPROVIDER\tSTATUS\tPROMPT\tCOMPLETION\tCACHED\tCOST\tLATENCY\tERROR\n" +
+            fmt::format("2026-11-27T10:02:00Z\t{}\tclaude\tanthropic\t500\t300\t0\t0\t$0\t100ms\t"
+                        "error_500\n",
+                        db.a));
 }
 
 TEST_CASE("cli: logs --json prints one JSON object per line") {
@@ -120,11 +125,11 @@ TEST_CASE("cli: logs --json prints one JSON object per line") {
         Outcome{0,
                 fmt::format(
                     R"({{"cache_write_1h_tokens":0,"cache_write_5m_tokens":0,"cached_tokens":0,)"
-                    R"("cancelled":false,"client_address":null,"completion_tokens":0,"cost":"0","endpoint":"",)"
+                    R"("cancelled":false,"client_address":null,"completion_tokens":0,"cost":"0","endpoint":null,)"
                     R"("error_code":"error_403","estimated":false,"id":2,"key_id":"{}",)"
-                    R"("latency_ms":100,"prompt_tokens":0,"provider":"","reasoning_tokens":0,)"
+                    R"("latency_ms":100,"prompt_tokens":0,"provider":null,"reasoning_tokens":0,)"
                     R"("request_id":"req_1795773660250","requested_model":"o3",)"
-                    R"("response_id":null,"served_model":"","status":403,"streamed":false,)"
+                    R"("response_id":null,"served_model":null,"status":403,"streamed":false,)"
                     R"("time":"2026-11-27T10:01:00.250Z","ttft_ms":null}})"
                     "\n",
                     db.b),
@@ -209,9 +214,9 @@ TEST_CASE("cli: logs --follow applies its filters to new rows, and SIGTERM ends 
   CHECK(follow.stop(SIGTERM) == 0);
   std::vector<std::string> out = split_lines(follow.out());
   REQUIRE(out.size() == 3);
-  CHECK(out[0].rfind("TIME ", 0) == 0);
-  CHECK(out[1].find(" o3 ") != std::string::npos);
-  CHECK(out[2].find(" shown ") != std::string::npos);
+  CHECK(out[0].rfind("TIME\t", 0) == 0);
+  CHECK(out[1].find("\to3\t") != std::string::npos);
+  CHECK(out[2].find("\tshown\t") != std::string::npos);
 }
 
 TEST_CASE("cli: logs -n is --limit and -f is --follow") {

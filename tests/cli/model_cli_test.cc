@@ -10,11 +10,11 @@ using test::run_ok;
 TEST_CASE("cli: models lists one row per mapping, filtered by provider or price") {
   test::LabDatabase db;
   CHECK(run_ok(db.path, {"models", "--provider", "lab"}) ==
-        "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
-        "lab-chat  lab       lab-chat  $1     $2      $1      -        -        yes\n"
-        "lab-paid  lab       lab-paid  $3     $6      $3      -        -        yes\n");
+        "MODEL\tPROVIDER\tUPSTREAM\tINPUT\tOUTPUT\tCACHED\tCONTEXT\tMAX OUT\tSTREAM\n"
+        "lab-chat\tlab\tlab-chat\t$1\t$2\t$1\t-\t-\tyes\n"
+        "lab-paid\tlab\tlab-paid\t$3\t$6\t$3\t-\t-\tyes\n");
   std::string free = run_ok(db.path, {"models", "--free"});
-  CHECK(test::has_line(free, "lab-chat +echo +lab-chat +\\$0 .*"));
+  CHECK(test::has_line(free, "lab-chat\techo\tlab-chat\t\\$0\t.*"));
   CHECK(free.find("lab2") == std::string::npos);
   CHECK(free.find("$1") == std::string::npos);
   CHECK(test::parse_json(run_ok(db.path, {"--json", "models", "--provider", "lab2"})) ==
@@ -30,8 +30,8 @@ TEST_CASE("cli: models marks a disabled provider") {
   test::LabDatabase db;
   run_ok(db.path, {"provider", "set", "lab2", "--disable"});
   CHECK(run_ok(db.path, {"models", "--provider", "lab2"}) ==
-        "MODEL     PROVIDER         UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
-        "lab-chat  lab2 (disabled)  lab-chat  $0.5   $1      $0.5    -        -        yes\n");
+        "MODEL\tPROVIDER\tUPSTREAM\tINPUT\tOUTPUT\tCACHED\tCONTEXT\tMAX OUT\tSTREAM\n"
+        "lab-chat\tlab2 (disabled)\tlab-chat\t$0.5\t$1\t$0.5\t-\t-\tyes\n");
 }
 
 TEST_CASE("cli: model add takes every mapping option") {
@@ -63,9 +63,9 @@ TEST_CASE("cli: model add takes every mapping option") {
      "streaming": false}]})"));
   CHECK(run_ok(db.path, {"model", "add", "lab-paid", "--provider", "lab2", "--input-price", "2",
                          "--output-price", "4"}) ==
-        "MODEL     PROVIDER  UPSTREAM  INPUT  OUTPUT  CACHED  CONTEXT  MAX OUT  STREAM\n"
-        "lab-paid  lab       lab-paid  $3     $6      $3      -        -        yes\n"
-        "lab-paid  lab2      lab-paid  $2     $4      $2      -        -        yes\n");
+        "MODEL\tPROVIDER\tUPSTREAM\tINPUT\tOUTPUT\tCACHED\tCONTEXT\tMAX OUT\tSTREAM\n"
+        "lab-paid\tlab\tlab-paid\t$3\t$6\t$3\t-\t-\tyes\n"
+        "lab-paid\tlab2\tlab-paid\t$2\t$4\t$2\t-\t-\tyes\n");
 }
 
 TEST_CASE("cli: model add refusals change nothing") {

@@ -1,4 +1,5 @@
 #include "tests/cli/iam_cli_fixture.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 
@@ -8,28 +9,29 @@ using test::outcome_of;
 using test::refused;
 using test::run_ok;
 
-TEST_CASE("cli: key create with rule flags stores one rule per kind, in a fixed order") {
+TEST_CASE("cli: key create with rule flags stores one rule per kind, in a fixed order, and "
+          "rule list shows them in a table on a terminal") {
   test::LabDatabase db;
   std::string id = db.key({"--deny-paid", "--allow-model", "lab-chat", "--allow-model", "lab-paid",
                            "--deny-provider", "lab2,echo", "--max-input-price", "2", "--free-only",
                            "--allow-provider", "lab", "--deny-model", "lab-paid", "--deny-free",
                            "--max-output-price", "0.5"});
-  CHECK(masked(run_ok(db.path, {"key", "rule", "list", id})) ==
-        "ID                 TYPE             VALUE                                                 "
-        "         STATUS  CREATED\n"
-        "<rule>  allow_models     {\"models\":[\"lab-chat\",\"lab-paid\"]}                         "
-        "    active  <time>\n"
-        "<rule>  allow_providers  {\"providers\":[\"lab\"]}                                        "
+  CHECK(masked(test::on_terminal(db.path, {"key", "rule", "list", id}).out) ==
+        "ID                 TYPE             VALUE                                                            "
+        "  STATUS  CREATED\n"
+        "<rule>  allow_models     {\"models\":[\"lab-chat\",\"lab-paid\"]}                               "
         "  active  <time>\n"
-        "<rule>  allow_pricing    "
-        "{\"maxInputPrice\":2,\"maxOutputPrice\":0.5,\"pricingType\":\"free\"}  active  <time>\n"
-        "<rule>  deny_models      {\"models\":[\"lab-paid\"]}                                      "
+        "<rule>  allow_providers  {\"providers\":[\"lab\"]}                                            "
         "  active  <time>\n"
-        "<rule>  deny_providers   {\"providers\":[\"lab2\",\"echo\"]}                              "
-        "    active  <time>\n"
-        "<rule>  deny_pricing     {\"pricingType\":\"free\"}                                       "
+        "<rule>  allow_pricing    {\"maxInputPrice\":\"2\",\"maxOutputPrice\":\"0.5\",\"pricingType\":\"free\"}"
         "  active  <time>\n"
-        "<rule>  deny_pricing     {\"pricingType\":\"paid\"}                                       "
+        "<rule>  deny_models      {\"models\":[\"lab-paid\"]}                                          "
+        "  active  <time>\n"
+        "<rule>  deny_providers   {\"providers\":[\"lab2\",\"echo\"]}                                    "
+        "  active  <time>\n"
+        "<rule>  deny_pricing     {\"pricingType\":\"free\"}                                           "
+        "  active  <time>\n"
+        "<rule>  deny_pricing     {\"pricingType\":\"paid\"}                                           "
         "  active  <time>\n");
 }
 
@@ -63,8 +65,8 @@ TEST_CASE("cli: key list and key show count the rules") {
   CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "list"}))["keys"][0]["rule_count"] == 2);
   CHECK(test::has_line(run_ok(db.path, {"key", "show", id}), "rules: +2"));
   std::string table = run_ok(db.path, {"key", "list"});
-  CHECK(test::has_line(table, "ID .* EXPIRES  RULES  DESCRIPTION"));
-  CHECK(test::has_line(table, id + " .* never    2      iam test"));
+  CHECK(test::has_line(table, "ID\t.*\tEXPIRES\tRULES\tDESCRIPTION"));
+  CHECK(test::has_line(table, id + "\t.*\tnever\t2\tiam test"));
   std::string bare = db.key();
   CHECK(test::parse_json(run_ok(db.path, {"--json", "key", "show", bare}))["rule_count"] == 0);
 }
@@ -101,8 +103,8 @@ TEST_CASE("cli: key rule add appends rules, from flags or a typed JSON value") {
   test::Result added = test::llmgw(db.path, {"key", "rule", "add", id, "--deny-provider", "lab2"});
   CHECK(added.exit_code == 0);
   CHECK(masked(added.out) ==
-        "ID                 TYPE            VALUE                   STATUS  CREATED\n"
-        "<rule>  deny_providers  {\"providers\":[\"lab2\"]}  active  <time>\n");
+        "ID\tTYPE\tVALUE\tSTATUS\tCREATED\n"
+        "<rule>\tdeny_providers\t{\"providers\":[\"lab2\"]}\tactive\t<time>\n");
   CHECK(added.err == "Added 1 rule to key " + id + ".\n");
   json typed =
       test::parse_json(run_ok(db.path, {"--json", "key", "rule", "add", id, "--type",
@@ -116,7 +118,7 @@ TEST_CASE("cli: key rule add appends rules, from flags or a typed JSON value") {
   CHECK(typed["key_id"] == id);
   CHECK(rule == json{{"key_id", id},
                      {"type", "allow_pricing"},
-                     {"value", {{"maxInputPrice", 0.75}}},
+                     {"value", {{"maxInputPrice", "0.75"}}},
                      {"status", "active"}});
   json listed = test::parse_json(run_ok(db.path, {"--json", "key", "rule", "list", id}));
   CHECK(listed["rules"].size() == 3);
@@ -182,7 +184,7 @@ TEST_CASE("cli: key rule disable, enable, delete (alias rm) and clear") {
         json{{"key_id", id}, {"removed", 2}});
   CHECK(test::llmgw(db.path, {"key", "rule", "clear", "--yes", id}).err ==
         "Removed 0 rules from key " + id + ".\n");
-  CHECK(run_ok(db.path, {"key", "rule", "list", id}) == "ID  TYPE  VALUE  STATUS  CREATED\n");
+  CHECK(run_ok(db.path, {"key", "rule", "list", id}) == "ID\tTYPE\tVALUE\tSTATUS\tCREATED\n");
   CHECK(outcome_of(db.path, {"key", "rule", "list", "key_aaaaaaaaaaaa"}) ==
         refused(3, "key 'key_aaaaaaaaaaaa' not found"));
 }

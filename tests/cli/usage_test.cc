@@ -2,6 +2,7 @@
 #include "core/timestamp.h"
 #include "tests/support/cli_outcome.h"
 #include "tests/support/logged_requests.h"
+#include "tests/support/terminal.h"
 
 #include <doctest/doctest.h>
 
@@ -41,30 +42,27 @@ struct UsageDatabase : test::TestDatabase {
 
 }  // namespace
 
-TEST_CASE("cli: usage prints one total row") {
+TEST_CASE("cli: usage prints one total row, in a table on a terminal") {
   UsageDatabase db;
-  CHECK(outcome_of(db.path, {"usage"}) ==
-        Outcome{0,
-                "REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  REASONING  COST\n"
-                "5         2       601     32          5       30           6          "
-                "$0.003000000001\n",
-                "", false});
+  test::Result shown = test::on_terminal(db.path, {"usage"});
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out ==
+        "REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  REASONING  COST\n"
+        "5         2       601     32          5       30           6          "
+        "$0.003000000001\n");
 }
 
 TEST_CASE("cli: usage --by model prints one row per model and a TOTAL row") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "model"}) ==
         Outcome{0,
-                "MODEL   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  REASONING  "
+                "MODEL\tREQUESTS\tERRORS\tPROMPT\tCOMPLETION\tCACHED\tCACHE WRITE\tREASONING\t"
                 "COST\n"
-                "a,\"b\"   1         0       1       2           0       0            0          "
-                "$0.000000000001\n"
-                "claude  1         1       300     0           0       0            0          $0\n"
-                "gpt-4o  2         0       300     30          5       30           6          "
-                "$0.003\n"
-                "o3      1         1       0       0           0       0            0          $0\n"
-                "TOTAL   5         2       601     32          5       30           6          "
-                "$0.003000000001\n",
+                "a,\"b\"\t1\t0\t1\t2\t0\t0\t0\t$0.000000000001\n"
+                "claude\t1\t1\t300\t0\t0\t0\t0\t$0\n"
+                "gpt-4o\t2\t0\t300\t30\t5\t30\t6\t$0.003\n"
+                "o3\t1\t1\t0\t0\t0\t0\t0\t$0\n"
+                "TOTAL\t5\t2\t601\t32\t5\t30\t6\t$0.003000000001\n",
                 "", false});
 }
 
@@ -72,16 +70,12 @@ TEST_CASE("cli: usage --by provider shows a request no provider served as -") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "provider", "--since", "2026-11-28"}) ==
         Outcome{0,
-                "PROVIDER   REQUESTS  ERRORS  PROMPT  COMPLETION  CACHED  CACHE WRITE  "
-                "REASONING  COST\n"
-                "-          1         1       0       0           0       0            0          "
-                "$0\n"
-                "anthropic  1         1       300     0           0       0            0          "
-                "$0\n"
-                "openai     1         0       1       2           0       0            0          "
-                "$0.000000000001\n"
-                "TOTAL      3         2       301     2           0       0            0          "
-                "$0.000000000001\n",
+                "PROVIDER\tREQUESTS\tERRORS\tPROMPT\tCOMPLETION\tCACHED\tCACHE WRITE\t"
+                "REASONING\tCOST\n"
+                "-\t1\t1\t0\t0\t0\t0\t0\t$0\n"
+                "anthropic\t1\t1\t300\t0\t0\t0\t0\t$0\n"
+                "openai\t1\t0\t1\t2\t0\t0\t0\t$0.000000000001\n"
+                "TOTAL\t3\t2\t301\t2\t0\t0\t0\t$0.000000000001\n",
                 "", false});
 }
 

@@ -42,7 +42,7 @@ TEST_CASE("address rules: the socket's peer is checked, whatever X-Forwarded-For
   CHECK(gw.log_rows("id").empty());
   CHECK(eventually([&] {
     const std::string log = gw.daemon().stderr_text();
-    return log.find(R"("code":"permission_denied")") != std::string::npos &&
+    return log.find(R"("error_code":"permission_denied")") != std::string::npos &&
            log.find(R"("client_address":"127.0.0.1")") != std::string::npos;
   }));
   CHECK(nlohmann::json::parse(gw.cli({"--json", "key", "show", office.id}))["usage"] == "0");

@@ -45,7 +45,7 @@ TEST_CASE("logged strings: a 1 MiB model is logged cut to 256 bytes, marked") {
   REQUIRE(eventually([&] { return !(entries = access_log(gw)).empty(); }));
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].value("path", "") == "/v1/chat/completions");
-  CHECK(entries[0].value("model", "") == logged);
+  CHECK(entries[0].value("requested_model", "") == logged);
   CHECK(gw.daemon().stderr_text().size() < 4096);
 }
 

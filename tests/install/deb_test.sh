@@ -37,6 +37,7 @@ case $(field Depends) in
   *libc6*) echo "ok: Depends: $(field Depends)" ;;
   *) fail "Depends is '$(field Depends)': dpkg-shlibdeps did not run" ;;
 esac
+[ "$(field Recommends)" = jq ] || fail "Recommends is '$(field Recommends)', not jq (llmgw --jq)"
 
 contents=$(dpkg-deb -c "$deb") || fail "dpkg-deb -c failed"
 has() {  # MODE PATH

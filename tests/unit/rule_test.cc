@@ -31,9 +31,9 @@ TEST_CASE("rule: every value shape reads and writes back the same") {
            Row{"deny_providers", R"({"providers": ["x", "y"]})", R"({"providers":["x","y"]})"},
            Row{"allow_pricing", R"({"pricingType": "free"})", R"({"pricingType":"free"})"},
            Row{"allow_pricing", R"({"maxInputPrice": 2.5, "maxOutputPrice": "10"})",
-               R"({"maxInputPrice":2.5,"maxOutputPrice":10})"},
+               R"({"maxInputPrice":"2.5","maxOutputPrice":"10"})"},
            Row{"allow_pricing", R"({"pricingType": "paid", "maxInputPrice": 0.000001})",
-               R"({"maxInputPrice":1e-06,"pricingType":"paid"})"},
+               R"({"maxInputPrice":"0.000001","pricingType":"paid"})"},
            Row{"deny_pricing", R"({"pricingType": "paid"})", R"({"pricingType":"paid"})"},
            // Networks are stored canonically, once each.
            Row{"allow_ips", R"({"ips": ["203.0.113.7", "10.0.0.0/8", "::ffff:203.0.113.7"]})",

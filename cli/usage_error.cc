@@ -217,7 +217,11 @@ std::string usage_error_message(const CLI::ParseError& error, CLI::App& app) {
     message = error.what();
     message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
   }
-  return fmt::format("{}\nsee '{} --help'", message, command_path(command));
+  return fmt::format("{}\n{}", message, help_pointer(app));
+}
+
+std::string help_pointer(CLI::App& app) {
+  return fmt::format("see '{} --help'", command_path(selected_command(app)));
 }
 
 }  // namespace llmgw::cli

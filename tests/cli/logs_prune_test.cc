@@ -123,12 +123,13 @@ TEST_CASE("cli: logs prune refuses a missing, zero, negative or malformed durati
   CHECK(outcome_of(db.path, {"logs", "prune"}) ==
         refused(2, "missing option --older-than\nsee 'llmgw logs prune --help'"));
   CHECK(outcome_of(db.path, {"logs", "prune", "--older-than", "0d"}) ==
-        refused(2, "invalid --older-than '0d': must be greater than zero"));
+        refused(2, "invalid --older-than '0d': must be greater than zero\n"
+                   "see 'llmgw logs prune --help'"));
   for (const char* text : {"-5d", "90", "90 days", "2026-01-01"}) {
     CAPTURE(text);
     CHECK(outcome_of(db.path, {"logs", "prune", fmt::format("--older-than={}", text)}) ==
           refused(2, fmt::format("invalid --older-than '{}': expected a duration such as "
-                                 "500ms, 90m, 12h, 30d or 2w",
+                                 "500ms, 90m, 12h, 30d or 2w\nsee 'llmgw logs prune --help'",
                                  text)));
   }
   CHECK(db.logged_days() == "100 95 91 10 ");

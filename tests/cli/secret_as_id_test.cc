@@ -27,36 +27,39 @@ TEST_CASE("cli: a secret given as a key id is refused without being echoed") {
   std::string key_rule = refusal("key ids start with 'key_'");
   struct Row {
     std::vector<std::string> args;
+    std::string command;  // whose help the refusal points to
     std::string message;
   };
   for (const Row& row : {
-           Row{{"key", "show", secret}, key_rule},
-           Row{{"--json", "key", "show", secret}, key_rule},
-           Row{{"key", "update", secret, "-d", "x"}, key_rule},
-           Row{{"key", "enable", secret}, key_rule},
-           Row{{"key", "disable", secret}, key_rule},
-           Row{{"key", "delete", secret}, key_rule},
-           Row{{"key", "delete", secret, "--yes", "--if-exists"}, key_rule},
-           Row{{"key", "roll", secret, "--yes"}, key_rule},
-           Row{{"key", "check", secret, "--model", "gpt-4o"}, key_rule},
-           Row{{"key", "rule", "list", secret}, key_rule},
-           Row{{"key", "rule", "add", secret, "--deny-paid"}, key_rule},
-           Row{{"key", "rule", "clear", secret}, key_rule},
-           Row{{"key", "rule", "rm", id, secret}, refusal("rule ids start with 'rule_'")},
-           Row{{"usage", "--key", secret}, key_rule},
-           Row{{"logs", "--key", secret}, key_rule},
-           Row{{"model", "rm", secret}, refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"key", "show", secret}, "key show", key_rule},
+           Row{{"--json", "key", "show", secret}, "key show", key_rule},
+           Row{{"key", "update", secret, "-d", "x"}, "key update", key_rule},
+           Row{{"key", "enable", secret}, "key enable", key_rule},
+           Row{{"key", "disable", secret}, "key disable", key_rule},
+           Row{{"key", "delete", secret}, "key delete", key_rule},
+           Row{{"key", "delete", secret, "--yes", "--if-exists"}, "key delete", key_rule},
+           Row{{"key", "roll", secret, "--yes"}, "key roll", key_rule},
+           Row{{"key", "check", secret, "--model", "gpt-4o"}, "key check", key_rule},
+           Row{{"key", "rule", "list", secret}, "key rule list", key_rule},
+           Row{{"key", "rule", "add", secret, "--deny-paid"}, "key rule add", key_rule},
+           Row{{"key", "rule", "clear", secret}, "key rule clear", key_rule},
+           Row{{"key", "rule", "rm", id, secret}, "key rule delete",
+               refusal("rule ids start with 'rule_'")},
+           Row{{"usage", "--key", secret}, "usage", key_rule},
+           Row{{"logs", "--key", secret}, "logs", key_rule},
+           Row{{"model", "rm", secret}, "model delete",
+               refusal("model ids are names such as 'gpt-4o'")},
            Row{{"model", "add", secret, "--provider", "openai", "--input-price", "1",
                 "--output-price", "1"},
-               refusal("model ids are names such as 'gpt-4o'")},
-           Row{{"provider", "set", secret, "--base-url", "http://127.0.0.1:9/v1"},
+               "model add", refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"provider", "set", secret, "--base-url", "http://127.0.0.1:9/v1"}, "provider set",
                refusal("provider ids are names such as 'openai'")},
        }) {
     CAPTURE(row.args.front() + " " + row.args[1]);
     test::Outcome o = outcome_of(db.path, row.args);
     CHECK(o.out.find(body) == std::string::npos);
     CHECK(o.err.find(body) == std::string::npos);
-    CHECK(o == refused(2, row.message));
+    CHECK(o == refused(2, row.message + "\nsee 'llmgw " + row.command + " --help'"));
   }
 }
 
@@ -68,5 +71,6 @@ TEST_CASE("cli: a secret in any other error is redacted") {
   CHECK(outcome_of(db.path, {"key", "show", "key_aaaaaaaaaaaa", secret}) ==
         refused(2, "unexpected argument '[redacted]'\nsee 'llmgw key show --help'"));
   CHECK(outcome_of(db.path, {"serve", "--threads", secret}) ==
-        refused(2, "invalid --threads '[redacted]': expected a whole number from 1 to 16384"));
+        refused(2, "invalid --threads '[redacted]': expected a whole number from 1 to 16384\n"
+                   "see 'llmgw serve --help'"));
 }

@@ -15,7 +15,8 @@ void add_model_commands(CLI::App& app, Context& context);    // models, model
 void add_serve_command(CLI::App& app, Context& context);
 void add_usage_command(CLI::App& app, Context& context);
 void add_logs_command(CLI::App& app, Context& context);
-void add_logs_prune_command(CLI::App* logs, Context& context);  // logs prune
+// logs prune; REQUIRES: the options of `logs` are added, as prune refuses each of them.
+void add_logs_prune_command(CLI::App* logs, Context& context);
 void add_backup_command(CLI::App& app, Context& context);
 void add_doctor_command(CLI::App& app, Context& context);
 void add_completion_command(CLI::App& app);  // completion bash|zsh|fish

@@ -68,7 +68,7 @@ private:
     bool exists = is_regular_file(path);
     json& facts = m_diagnosis.facts["database"];
     facts = {{"path", path},
-             {"source", source_name()},
+             {"source", to_string(m_location.source)},
              {"reason", describe(m_location.source)},
              {"exists", exists},
              {"schema_version", nullptr},
@@ -235,22 +235,6 @@ private:
       add("service", Verdict::ok,
           fmt::format("{} sets {}", environment->path, fmt::join(credentials, ", ")));
     }
-  }
-
-  std::string source_name() const {
-    switch (m_location.source) {
-      case DbSource::flag:
-        return "flag";
-      case DbSource::environment:
-        return "environment";
-      case DbSource::data_home:
-        return "data_home";
-      case DbSource::service:
-        return "service";
-      case DbSource::home:
-        return "home";
-    }
-    return "";
   }
 
   DbLocation m_location;

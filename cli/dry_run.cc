@@ -95,6 +95,11 @@ void differences(const std::string& path, const nlohmann::json& before,
 
 std::string change_line(int kind, const std::string& id, const nlohmann::json& before,
                         const nlohmann::json& after) {
+  if (before.is_null() && kind == k_key) {
+    // The secret made for the dry run is thrown away, so none is shown, not even a prefix.
+    return "add " + label(kind, id, after) +
+           ", with no secret: a real run makes one and prints it once";
+  }
   if (before.is_null()) {
     return "add " + label(kind, id, after);
   }

@@ -9,7 +9,9 @@
 // | "remove", "kind": "provider" | "model" | "key" | "rule", "id", "before": document or
 // null, "after": document or null}]}, providers first, then models, keys and rules, each
 // by id; the documents are those of `providers`, `models`, `key show` and `key rule list`.
-// A secret is never shown: a key's prefix that the change would make is null. The ids of
+// A secret is never shown: a key's prefix that the change would make is null, and a new
+// key's line says it has no secret ("add key key_x (ci), with no secret: a real run makes
+// one and prints it once"). The ids of
 // new keys and rules are made for the dry run only; the real run makes others.
 #include "cli/context.h"
 

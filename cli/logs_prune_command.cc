@@ -33,6 +33,13 @@ void add_logs_prune_command(CLI::App* logs, Context& context) {
       ->required()
       ->type_name("<duration>");
   prune->add_flag("--dry-run", o->dry_run, "print how many rows would be deleted; delete none");
+  // Options this command does not know fall through to `logs`, as the global ones must
+  // reach `llmgw`: the filters of `logs` (-n, --since, ...) would be taken and ignored.
+  for (CLI::Option* option : logs->get_options()) {
+    if (option != logs->get_help_ptr()) {
+      prune->excludes(option);
+    }
+  }
   set_examples(prune, {"llmgw logs prune --older-than 90d --dry-run",
                        "llmgw logs prune --older-than 12w"});
   prune->callback([&context, o] {

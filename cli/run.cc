@@ -68,6 +68,9 @@ int run_command(CLI::App& app, int argc, char** argv, const Context& context) {
     }
     return fail(usage_error_message(e, app), 2);
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::invalid) {
+      return fail(fmt::format("{}\n{}", e.what(), help_pointer(app)), exit_code(e.kind()));
+    }
     return fail(e.what(), exit_code(e.kind()));
   } catch (const SQLite::Exception& e) {
     return fail(fmt::format("database: {}", e.getErrorStr()), 1);

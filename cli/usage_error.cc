@@ -168,6 +168,13 @@ std::string reworded(const CLI::ParseError& error, CLI::App& command) {
     return fmt::format("invalid {} '{}': expected a whole number", name,
                        m[converting ? 2 : 1].str());
   }
+  // A command refuses an option of the command above it (cli/logs_prune_command.cc).
+  if (dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr &&
+      matches("(\\S+) excludes (\\S+)") && m[1] == command.get_name() &&
+      command.get_parent() != nullptr) {
+    return fmt::format("option {} belongs to '{}', not to '{}'", named_option(command, m[2]),
+                       command_path(*command.get_parent()), command_path(command));
+  }
   if (dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr &&
       matches("(\\S+) excludes (\\S+)")) {
     return fmt::format("{} and {} cannot be used together", named_option(command, m[1]),
@@ -210,7 +217,11 @@ std::string usage_error_message(const CLI::ParseError& error, CLI::App& app) {
     message = error.what();
     message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
   }
-  return fmt::format("{}\nsee '{} --help'", message, command_path(command));
+  return fmt::format("{}\n{}", message, help_pointer(app));
+}
+
+std::string help_pointer(CLI::App& app) {
+  return fmt::format("see '{} --help'", command_path(selected_command(app)));
 }
 
 }  // namespace llmgw::cli

@@ -13,4 +13,8 @@ namespace llmgw::cli {
 // the version; without the "llmgw: error: " prefix and the last newline.
 std::string usage_error_message(const CLI::ParseError& error, CLI::App& app);
 
+// "see 'llmgw key create --help'": the help of the deepest command `app` parsed, which the
+// usage errors of commands (Error(invalid), exit 2) end with as parse errors do.
+std::string help_pointer(CLI::App& app);
+
 }  // namespace llmgw::cli

@@ -48,6 +48,22 @@ DbLocation locate_database(const std::optional<std::string>& flag) {
   throw_invalid("no database path: give --db PATH or set LLMGW_DB, XDG_DATA_HOME or HOME");
 }
 
+std::string_view to_string(DbSource source) {
+  switch (source) {
+    case DbSource::flag:
+      return "flag";
+    case DbSource::environment:
+      return "environment";
+    case DbSource::data_home:
+      return "data_home";
+    case DbSource::service:
+      return "service";
+    case DbSource::home:
+      return "home";
+  }
+  return "";
+}
+
 std::string_view describe(DbSource source) {
   switch (source) {
     case DbSource::flag:

@@ -22,6 +22,10 @@ struct DbLocation {
 // Throws Error(invalid) when none of them can be used.
 DbLocation locate_database(const std::optional<std::string>& flag);
 
+// The source's name for scripts, as `doctor --json` prints it: "flag", "environment",
+// "data_home", "service", "home".
+std::string_view to_string(DbSource source);
+
 // Why the source was chosen, for people: "--db was given", "LLMGW_DB is set", ...
 std::string_view describe(DbSource source);
 

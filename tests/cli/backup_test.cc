@@ -75,7 +75,8 @@ TEST_CASE("cli: backup refuses an existing file unless --force") {
 TEST_CASE("cli: backup refuses to write onto the database itself") {
   BackupDatabase db;
   CHECK(outcome_of(db.path, {"backup", "--force", db.path}) ==
-        refused(2, "cannot back up the database '" + db.path + "' onto itself"));
+        refused(2, "cannot back up the database '" + db.path + "' onto itself\n"
+                                                               "see 'llmgw backup --help'"));
 }
 
 TEST_CASE("cli: backup needs a file") {

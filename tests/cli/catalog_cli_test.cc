@@ -83,32 +83,33 @@ TEST_CASE("cli: provider set --responses says a provider serves the Responses AP
   // Only an OpenAI-kind provider has it.
   CHECK(outcome_of(db.path, {"provider", "set", "anthropic", "--responses"}) ==
         refused(2, "provider 'anthropic': only a provider of kind openai serves the Responses "
-                   "API"));
+                   "API\nsee 'llmgw provider set --help'"));
   CHECK(outcome_of(db.path, {"provider", "set", "openai", "--kind", "anthropic"}) ==
         refused(2, "provider 'openai': only a provider of kind openai serves the Responses "
-                   "API"));
+                   "API\nsee 'llmgw provider set --help'"));
 }
 
 TEST_CASE("cli: provider set refusals change nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"provider", "set", "openai", "--kind", "claude"}) ==
-        refused(2, "invalid provider kind 'claude': must be openai or anthropic"));
+        refused(2, "invalid provider kind 'claude': must be openai or anthropic\n"
+                   "see 'llmgw provider set --help'"));
   CHECK(outcome_of(db.path, {"provider", "set", "nope", "--name", "Nope"}) ==
         refused(3, "provider 'nope' not found; give it a base URL to add it"));
   CHECK(outcome_of(db.path, {"provider", "set", "openai"}) ==
-        refused(2, "nothing to change: give at least one option"));
+        refused(2, "nothing to change: give at least one option\nsee 'llmgw provider set --help'"));
   CHECK(outcome_of(db.path, {"provider", "set", "openai", "--base-url", "api.openai.com"}) ==
         refused(2,
                 "provider 'openai': invalid base_url 'api.openai.com': must start with "
-                "http:// or https://"));
+                "http:// or https://\nsee 'llmgw provider set --help'"));
   CHECK(outcome_of(db.path, {"provider", "set", "openai", "--api-key-env", "1KEY"}) ==
         refused(2,
                 "provider 'openai': invalid api_key_env '1KEY': must be an environment "
-                "variable name such as OPENAI_API_KEY"));
+                "variable name such as OPENAI_API_KEY\nsee 'llmgw provider set --help'"));
   CHECK(outcome_of(db.path, {"provider", "set", "Bad/Id", "--base-url", "http://x"}) ==
         refused(2,
                 "invalid provider id 'Bad/Id': use 1 to 64 of a-z 0-9 . _ -, starting with "
-                "a letter or digit"));
+                "a letter or digit\nsee 'llmgw provider set --help'"));
   test::Outcome both = outcome_of(db.path, {"provider", "set", "openai", "--enable", "--disable"});
   CHECK(both.exit_code == 2);
   CHECK_FALSE(both.database_changed);
@@ -186,7 +187,8 @@ TEST_CASE("cli: a bad catalog file changes nothing and names the first bad entry
       }) {
     CAPTURE(r.content);
     test::write_file(file, r.content);
-    CHECK(outcome_of(db.path, {"catalog", "import", file}) == refused(r.exit_code, r.message));
+    CHECK(outcome_of(db.path, {"catalog", "import", file}) ==
+          refused(r.exit_code, r.message + "\nsee 'llmgw catalog import --help'"));
   }
   CHECK(outcome_of(db.path, {"catalog", "import", db.dir.file("missing.json")}) ==
         refused(3, "catalog file '" + db.dir.file("missing.json") + "' cannot be read"));

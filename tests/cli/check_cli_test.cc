@@ -171,7 +171,8 @@ TEST_CASE("cli: key check --ip applies the address rules after the status, befor
                                                "--ip", "198.51.100.1"})
                              .out)["status"] == 401);
   CHECK(outcome_of(db.path, {"key", "check", id, "-m", "lab-chat", "--ip", "203.0.113.0/24"}) ==
-        refused(2, "invalid --ip '203.0.113.0/24': expected an IPv4 or IPv6 address"));
+        refused(2, "invalid --ip '203.0.113.0/24': expected an IPv4 or IPv6 address\n"
+                   "see 'llmgw key check --help'"));
 }
 
 TEST_CASE("cli: key check shows the key's traffic limits without counting them") {

@@ -16,10 +16,11 @@ using test::run_ok;
 
 namespace {
 
-std::string no_terminal(const std::string& command) {
+// The refusal of `command`, whose help is that of `help_of`.
+std::string no_terminal(const std::string& command, const std::string& help_of) {
   return "'" + command +
          "' changes data that cannot be restored; run it again with --yes to confirm (no "
-         "terminal to ask on)";
+         "terminal to ask on)\nsee 'llmgw " + help_of + " --help'";
 }
 
 }  // namespace
@@ -32,18 +33,20 @@ TEST_CASE("cli: without a terminal, a command that cannot be undone needs --yes"
   struct Row {
     std::vector<std::string> args;
     std::string command;
+    std::string help_of;
   };
   for (const Row& row : {
-           Row{{"key", "delete", id}, "key delete"},
-           Row{{"key", "roll", id}, "key roll"},
-           Row{{"key", "rule", "clear", id}, "key rule clear"},
-           Row{{"model", "delete", "lab-chat"}, "model delete"},
-           Row{{"model", "rm", "lab-chat", "--provider", "lab"}, "model delete"},
-           Row{{"catalog", "import", "--replace", file}, "catalog import --replace"},
-           Row{{"catalog", "reset"}, "catalog reset"},
+           Row{{"key", "delete", id}, "key delete", "key delete"},
+           Row{{"key", "roll", id}, "key roll", "key roll"},
+           Row{{"key", "rule", "clear", id}, "key rule clear", "key rule clear"},
+           Row{{"model", "delete", "lab-chat"}, "model delete", "model delete"},
+           Row{{"model", "rm", "lab-chat", "--provider", "lab"}, "model delete", "model delete"},
+           Row{{"catalog", "import", "--replace", file}, "catalog import --replace",
+               "catalog import"},
+           Row{{"catalog", "reset"}, "catalog reset", "catalog reset"},
        }) {
     CAPTURE(row.command);
-    CHECK(outcome_of(db.path, row.args) == refused(2, no_terminal(row.command)));
+    CHECK(outcome_of(db.path, row.args) == refused(2, no_terminal(row.command, row.help_of)));
   }
 }
 
@@ -75,7 +78,7 @@ TEST_CASE("cli: import --replace of stdin needs --yes: stdin is the file, not an
   test::RunOptions options;
   options.stdin_text = R"({"providers": [], "models": []})";
   CHECK(outcome_of(db.path, {"catalog", "import", "--replace", "-"}, options) ==
-        refused(2, no_terminal("catalog import --replace")));
+        refused(2, no_terminal("catalog import --replace", "catalog import")));
 }
 
 TEST_CASE("cli: --yes belongs to import --replace only") {

@@ -106,7 +106,8 @@ TEST_CASE("cli: no --db and no location variable is a usage error") {
   CHECK(r.exit_code == 2);
   CHECK(r.out == "");
   CHECK(r.err ==
-        "llmgw: error: no database path: give --db PATH or set LLMGW_DB, XDG_DATA_HOME or HOME\n");
+        "llmgw: error: no database path: give --db PATH or set LLMGW_DB, XDG_DATA_HOME or HOME\n"
+        "see 'llmgw key list --help'\n");
 }
 
 TEST_CASE("cli: --db with an empty path is a usage error") {
@@ -114,7 +115,7 @@ TEST_CASE("cli: --db with an empty path is a usage error") {
   test::Result r = run_with({{"HOME", dir.file("home")}}, {"--db", "", "init"});
   CHECK(r.exit_code == 2);
   CHECK(r.out == "");
-  CHECK(r.err == "llmgw: error: --db needs a path\n");
+  CHECK(r.err == "llmgw: error: --db needs a path\nsee 'llmgw init --help'\n");
   CHECK_FALSE(test::exists(dir.file("home")));
 }
 

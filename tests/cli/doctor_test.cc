@@ -82,6 +82,23 @@ TEST_CASE("doctor: no database: fail, exit 1, and nothing is created") {
   CHECK(test::run({"/usr/bin/test", "-e", dir.file("missing")}).exit_code == 1);
 }
 
+TEST_CASE("doctor: --json names the source of the database's path for scripts") {
+  test::TempDir dir;
+  auto source = [&](const std::vector<std::string>& args, const test::RunOptions& options) {
+    test::Result r = test::llmgw_on_fake_machine(dir.file("machine"), "", args, options);
+    json database = test::parse_json(r.out)["database"];
+    return database["source"].get<std::string>() + ": " + database["reason"].get<std::string>();
+  };
+  std::vector<std::string> doctor = {"doctor", "--json"};
+  CHECK(source({"--db", dir.file("a.db"), "doctor", "--json"}, bare()) == "flag: --db was given");
+  CHECK(source(doctor, bare({{"LLMGW_DB", dir.file("a.db")}})) ==
+        "environment: LLMGW_DB is set");
+  CHECK(source(doctor, bare({{"XDG_DATA_HOME", dir.path()}})) ==
+        "data_home: XDG_DATA_HOME is set, and neither --db nor LLMGW_DB");
+  CHECK(source(doctor, bare({{"HOME", dir.path()}})) ==
+        "home: the default under $HOME, since neither --db, LLMGW_DB nor XDG_DATA_HOME is set");
+}
+
 TEST_CASE("doctor: an older schema is a warning, a newer one a failure, and doctor migrates neither") {
   test::TempDir dir;
   std::string db = dir.file("llmgw.db");

@@ -142,12 +142,12 @@ TEST_CASE("cli: --dry-run --json prints each change with the documents before an
                                                    {"after", expected_after}}})}});
 }
 
-TEST_CASE("cli: key create --dry-run makes no key and shows no secret") {
+TEST_CASE("cli: key create --dry-run makes no key, shows no secret and says so") {
   test::TestDatabase db;
   Outcome o = dry_run(db.path, {"key", "create", "-d", "ci pipeline", "--deny-paid",
                                 "--dry-run"});
   CHECK(test::masked(o.out) ==
-        "add key <key> (ci pipeline)\n"
+        "add key <key> (ci pipeline), with no secret: a real run makes one and prints it once\n"
         "add rule <rule> of key <key>: deny_pricing {\"pricingType\":\"paid\"}\n");
   CHECK(o.err == k_nothing_written);
   json document =

@@ -69,6 +69,19 @@ TEST_CASE("cli: a bare llmgw or command group prints its help on stdout and exit
   CHECK_FALSE(test::exists(db));
 }
 
+TEST_CASE("cli: a value a command refuses points to its help, as a parse error does") {
+  test::TestDatabase db;
+  CHECK(outcome_of(db.path, {"key", "create", "-d", "ci", "--expires", "2020-01-01"}) ==
+        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future\n"
+                   "see 'llmgw key create --help'"));
+  CHECK(outcome_of(db.path, {"usage", "--by", "colour"}) ==
+        refused(2, "invalid --by 'colour': expected key, model, provider, day or hour\n"
+                   "see 'llmgw usage --help'"));
+  // Other failures are not usage errors, and point nowhere.
+  CHECK(outcome_of(db.path, {"key", "show", "key_aaaaaaaaaaaa"}) ==
+        refused(3, "key 'key_aaaaaaaaaaaa' not found"));
+}
+
 TEST_CASE("cli: an unknown command is named, with the nearest command when one is close") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"kye", "list"}) ==
@@ -143,9 +156,11 @@ TEST_CASE("cli: options that exclude or need each other say which") {
 TEST_CASE("cli: a number out of range or not a number is refused in llmgw's words") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"serve", "--threads", "0"}) ==
-        refused(2, "invalid --threads '0': expected a whole number from 1 to 16384"));
+        refused(2, "invalid --threads '0': expected a whole number from 1 to 16384\n"
+                   "see 'llmgw serve --help'"));
   CHECK(outcome_of(db.path, {"serve", "--threads", "many"}) ==
-        refused(2, "invalid --threads 'many': expected a whole number from 1 to 16384"));
+        refused(2, "invalid --threads 'many': expected a whole number from 1 to 16384\n"
+                   "see 'llmgw serve --help'"));
   CHECK(outcome_of(db.path, {"model", "update", "echo", "--context-size", "big"}) ==
         refused(2, "invalid --context-size 'big': expected a whole number\n"
                    "see 'llmgw model update --help'"));

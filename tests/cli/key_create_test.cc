@@ -135,7 +135,7 @@ TEST_CASE("cli: key create --expires with a word is a duration error and changes
   CHECK(r.exit_code == 2);
   CHECK(r.out.empty());
   CHECK(r.err == "llmgw: error: invalid --expires 'later': expected a duration such as 500ms, "
-                 "90m, 12h, 30d or 2w\n");
+                 "90m, 12h, 30d or 2w\nsee 'llmgw key create --help'\n");
   CHECK(test::llmgw(db.path, {"--json", "key", "list"}).out.find("\"keys\": []") !=
         std::string::npos);
 }
@@ -179,13 +179,15 @@ TEST_CASE("cli: key create -d twice is a usage error and changes nothing") {
 TEST_CASE("cli: key create with an empty description is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", ""}) ==
-        refused(2, "invalid description: must be 1 to 255 characters, got 0"));
+        refused(2, "invalid description: must be 1 to 255 characters, got 0\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with a 256-character description is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", std::string(256, 'a')}) ==
-        refused(2, "invalid description: must be 1 to 255 characters, got 256"));
+        refused(2, "invalid description: must be 1 to 255 characters, got 256\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with a control character in the description is a usage error") {
@@ -193,38 +195,42 @@ TEST_CASE("cli: key create with a control character in the description is a usag
   for (std::string description : {"a\tb", "line\nbreak", "\x1b[31mred", "del\x7f"}) {
     CAPTURE(description);
     CHECK(outcome_of(db.path, {"key", "create", "-d", description}) ==
-          refused(2, "invalid description: control characters are not allowed"));
+          refused(2, "invalid description: control characters are not allowed\n"
+                     "see 'llmgw key create --help'"));
   }
 }
 
 TEST_CASE("cli: key create with invalid UTF-8 in the description is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "bad \xff byte"}) ==
-        refused(2, "invalid description: not valid UTF-8"));
+        refused(2, "invalid description: not valid UTF-8\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit -1 is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", "-1"}) ==
-        refused(2, "invalid --limit '-1': must not be negative"));
+        refused(2, "invalid --limit '-1': must not be negative\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit NaN is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", "NaN"}) ==
-        refused(2, "invalid --limit 'NaN': expected a plain decimal number such as 10 or 0.5"));
+        refused(2, "invalid --limit 'NaN': expected a plain decimal number such as 10 or 0.5\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit 1e309 is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", "1e309"}) ==
-        refused(2, "invalid --limit '1e309': expected a plain decimal number such as 10 or 0.5"));
+        refused(2, "invalid --limit '1e309': expected a plain decimal number such as 10 or 0.5\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with an empty --limit is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", ""}) ==
-        refused(2, "invalid --limit '': expected a number such as 10 or 0.5"));
+        refused(2, "invalid --limit '': expected a number such as 10 or 0.5\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit .5 and 1. are usage errors and change nothing") {
@@ -232,20 +238,23 @@ TEST_CASE("cli: key create --limit .5 and 1. are usage errors and change nothing
   for (std::string limit : {".5", "1."}) {
     CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", limit}) ==
           refused(2, "invalid --limit '" + limit +
-                         "': expected a plain decimal number such as 10 or 0.5"));
+                         "': expected a plain decimal number such as 10 or 0.5\n"
+                         "see 'llmgw key create --help'"));
   }
 }
 
 TEST_CASE("cli: key create --limit with 13 decimals is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", "0.0000000000001"}) ==
-        refused(2, "invalid --limit '0.0000000000001': at most 12 decimal places"));
+        refused(2, "invalid --limit '0.0000000000001': at most 12 decimal places\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit past the largest amount is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--limit", "9223372.036854775808"}) ==
-        refused(2, "invalid --limit '9223372.036854775808': too large"));
+        refused(2, "invalid --limit '9223372.036854775808': too large\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --limit without a value is a usage error") {
@@ -262,26 +271,29 @@ TEST_CASE("cli: key create with a bad traffic limit is a usage error and changes
     CAPTURE(option);
     CHECK(outcome_of(db.path, {"key", "create", "-d", "x", option, value}) ==
           refused(2, "invalid " + option + " '" + value +
-                         "': must be a whole number from 1 to 1000000000"));
+                         "': must be a whole number from 1 to 1000000000\n"
+                         "see 'llmgw key create --help'"));
   }
 }
 
 TEST_CASE("cli: key create --period-limit with a bad amount is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period-limit", "-5", "--period",
-                             "1d"}) == refused(2, "invalid --period-limit '-5': must not be negative"));
+                             "1d"}) ==
+        refused(2, "invalid --period-limit '-5': must not be negative\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --period-limit without --period is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period-limit", "1"}) ==
-        refused(2, "--period-limit and --period go together"));
+        refused(2, "--period-limit and --period go together\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --period without --period-limit is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period", "1d"}) ==
-        refused(2, "--period-limit and --period go together"));
+        refused(2, "--period-limit and --period go together\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --period outside its range is a usage error and changes nothing") {
@@ -296,7 +308,8 @@ TEST_CASE("cli: key create --period outside its range is a usage error and chang
     CAPTURE(c.period);
     CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period-limit", "1", "--period",
                                c.period}) ==
-          refused(2, std::string("invalid period '") + c.period + "': must be " + c.range));
+          refused(2, std::string("invalid period '") + c.period + "': must be " + c.range +
+                         "\nsee 'llmgw key create --help'"));
   }
 }
 
@@ -305,40 +318,42 @@ TEST_CASE("cli: key create --period 1y is a usage error and changes nothing") {
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--period-limit", "1", "--period",
                              "1y"}) ==
         refused(2, "invalid period '1y': expected a count and a unit: 1h..8760h, 1d..365d, "
-                   "1w..52w or 1mo..12mo"));
+                   "1w..52w or 1mo..12mo\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --expires 0d is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--expires", "0d"}) ==
-        refused(2, "invalid --expires '0d': must be greater than zero"));
+        refused(2, "invalid --expires '0d': must be greater than zero\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --expires with an unknown unit is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--expires", "soon"}) ==
         refused(2, "invalid --expires 'soon': expected a duration such as 500ms, 90m, 12h, 30d "
-                   "or 2w"));
+                   "or 2w\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --expires in the past is a usage error and changes nothing") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--expires", "2020-01-01"}) ==
-        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future"));
+        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future\n"
+                   "see 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --expires with an impossible date is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--expires", "2099-02-30"}) ==
         refused(2, "invalid --expires '2099-02-30': expected YYYY-MM-DD or "
-                   "YYYY-MM-DDTHH:MM:SSZ"));
+                   "YYYY-MM-DDTHH:MM:SSZ\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create --expires with a time but no zone is a usage error") {
   test::TestDatabase db;
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--expires", "2099-01-01T00:00:00"}) ==
         refused(2, "invalid --expires '2099-01-01T00:00:00': a time needs a zone: Z or an "
-                   "offset such as +02:00"));
+                   "offset such as +02:00\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: key create with an unknown option is a usage error and changes nothing") {
@@ -357,13 +372,16 @@ TEST_CASE("cli: key create with bad input does not create a missing database") {
   test::TempDir dir;
   std::string db = dir.file("data/llmgw.db");
   CHECK(outcome_of(db, {"key", "create", "-d", ""}) ==
-        refused(2, "invalid description: must be 1 to 255 characters, got 0"));
+        refused(2, "invalid description: must be 1 to 255 characters, got 0\n"
+                   "see 'llmgw key create --help'"));
   CHECK(outcome_of(db, {"key", "create", "-d", "x", "--expires", "2020-01-01"}) ==
-        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future"));
+        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future\n"
+                   "see 'llmgw key create --help'"));
   CHECK(outcome_of(db, {"key", "create", "-d", "x", "--limit", "-1"}) ==
-        refused(2, "invalid --limit '-1': must not be negative"));
+        refused(2, "invalid --limit '-1': must not be negative\nsee 'llmgw key create --help'"));
   CHECK(outcome_of(db, {"key", "create", "-d", "x", "--rpm", "0"}) ==
-        refused(2, "invalid --rpm '0': must be a whole number from 1 to 1000000000"));
+        refused(2, "invalid --rpm '0': must be a whole number from 1 to 1000000000\n"
+                   "see 'llmgw key create --help'"));
   CHECK_FALSE(test::exists(dir.file("data")));
 }
 

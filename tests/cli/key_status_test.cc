@@ -117,10 +117,11 @@ TEST_CASE("cli: key enable --expires in the past is a usage error and changes no
   std::string id = id_of(test::create_key(db.path, {"-d", "old"}));
   REQUIRE(test::llmgw(db.path, {"key", "disable", id}).exit_code == 0);
   CHECK(outcome_of(db.path, {"key", "enable", id, "--expires", "2020-01-01T00:00:00Z"}) ==
-        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future"));
+        refused(2, "invalid expiry '2020-01-01T00:00:00Z': must be in the future\n"
+                   "see 'llmgw key enable --help'"));
   CHECK(outcome_of(db.path, {"key", "enable", id, "--expires", "soon"}) ==
         refused(2, "invalid --expires 'soon': expected a duration such as 500ms, 90m, 12h, 30d "
-                   "or 2w"));
+                   "or 2w\nsee 'llmgw key enable --help'"));
 }
 
 TEST_CASE("cli: key enable and disable of a missing key are not found") {

@@ -170,7 +170,7 @@ TEST_CASE("cli: key update without options is a usage error and changes nothing"
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key)}) ==
-        refused(2, "nothing to update: give at least one option"));
+        refused(2, "nothing to update: give at least one option\nsee 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update without an id is a usage error") {
@@ -235,14 +235,16 @@ TEST_CASE("cli: key update --period on a key without a period limit is a usage e
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--period", "1w"}) ==
-        refused(2, "--period needs --period-limit: the key has no period limit yet"));
+        refused(2, "--period needs --period-limit: the key has no period limit yet\n"
+                   "see 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update --period-limit on a key without a period limit is a usage error") {
   test::TestDatabase db;
   json key = test::create_key(db.path, {"-d", "kept"});
   CHECK(outcome_of(db.path, {"key", "update", id_of(key), "--period-limit", "2"}) ==
-        refused(2, "--period-limit needs --period: the key has no period limit yet"));
+        refused(2, "--period-limit needs --period: the key has no period limit yet\n"
+                   "see 'llmgw key update --help'"));
 }
 
 TEST_CASE("cli: key update with bad values is a usage error and changes nothing") {
@@ -254,25 +256,38 @@ TEST_CASE("cli: key update with bad values is a usage error and changes nothing"
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{"-d", ""}, "invalid description: must be 1 to 255 characters, got 0"},
-           {{"-d", "tab\there"}, "invalid description: control characters are not allowed"},
-           {{"--limit", "-1"}, "invalid --limit '-1': must not be negative"},
-           {{"--limit", "1e3"}, "invalid --limit '1e3': expected a plain decimal number such as 10 or 0.5"},
+           {{"-d", ""}, "invalid description: must be 1 to 255 characters, got 0\n"
+                        "see 'llmgw key update --help'"},
+           {{"-d", "tab\there"}, "invalid description: control characters are not allowed\n"
+                                 "see 'llmgw key update --help'"},
+           {{"--limit", "-1"}, "invalid --limit '-1': must not be negative\n"
+                               "see 'llmgw key update --help'"},
+           {{"--limit", "1e3"},
+            "invalid --limit '1e3': expected a plain decimal number such as 10 or 0.5\n"
+            "see 'llmgw key update --help'"},
            {{"--period-limit", "0.0000000000001"},
-            "invalid --period-limit '0.0000000000001': at most 12 decimal places"},
-           {{"--period", "0h"}, "invalid period '0h': must be 1h to 8760h"},
+            "invalid --period-limit '0.0000000000001': at most 12 decimal places\n"
+            "see 'llmgw key update --help'"},
+           {{"--period", "0h"}, "invalid period '0h': must be 1h to 8760h\n"
+                                "see 'llmgw key update --help'"},
            {{"--period", "1y"},
             "invalid period '1y': expected a count and a unit: 1h..8760h, 1d..365d, 1w..52w or "
-            "1mo..12mo"},
-           {{"--expires", "0d"}, "invalid --expires '0d': must be greater than zero"},
+            "1mo..12mo\nsee 'llmgw key update --help'"},
+           {{"--expires", "0d"}, "invalid --expires '0d': must be greater than zero\n"
+                                 "see 'llmgw key update --help'"},
            {{"--expires", "2020-01-01"},
-            "invalid expiry '2020-01-01T00:00:00Z': must be in the future"},
-           {{"--rpm", "0"}, "invalid --rpm '0': must be a whole number from 1 to 1000000000"},
-           {{"--tpm", "abc"}, "invalid --tpm 'abc': must be a whole number from 1 to 1000000000"},
+            "invalid expiry '2020-01-01T00:00:00Z': must be in the future\n"
+            "see 'llmgw key update --help'"},
+           {{"--rpm", "0"}, "invalid --rpm '0': must be a whole number from 1 to 1000000000\n"
+                            "see 'llmgw key update --help'"},
+           {{"--tpm", "abc"}, "invalid --tpm 'abc': must be a whole number from 1 to 1000000000\n"
+                              "see 'llmgw key update --help'"},
            {{"--max-parallel", "1000000001"},
-            "invalid --max-parallel '1000000001': must be a whole number from 1 to 1000000000"},
+            "invalid --max-parallel '1000000001': must be a whole number from 1 to 1000000000\n"
+            "see 'llmgw key update --help'"},
            {{"--rpd", "-5", "--no-tpm"},
-            "invalid --rpd '-5': must be a whole number from 1 to 1000000000"},
+            "invalid --rpd '-5': must be a whole number from 1 to 1000000000\n"
+            "see 'llmgw key update --help'"},
            {{"--bogus"}, "unknown option '--bogus'\nsee 'llmgw key update --help'"},
        }) {
     std::vector<std::string> args = {"key", "update", id};

@@ -124,15 +124,30 @@ TEST_CASE("cli: logs prune refuses a missing, zero, negative or malformed durati
   CHECK(outcome_of(db.path, {"logs", "prune"}) ==
         refused(2, "missing option --older-than\nsee 'llmgw logs prune --help'"));
   CHECK(outcome_of(db.path, {"logs", "prune", "--older-than", "0d"}) ==
-        refused(2, "invalid --older-than '0d': must be greater than zero"));
+        refused(2, "invalid --older-than '0d': must be greater than zero\n"
+                   "see 'llmgw logs prune --help'"));
   for (const char* text : {"-5d", "90", "90 days", "2026-01-01"}) {
     CAPTURE(text);
     CHECK(outcome_of(db.path, {"logs", "prune", fmt::format("--older-than={}", text)}) ==
           refused(2, fmt::format("invalid --older-than '{}': expected a duration such as "
-                                 "500ms, 90m, 12h, 30d or 2w",
+                                 "500ms, 90m, 12h, 30d or 2w\nsee 'llmgw logs prune --help'",
                                  text)));
   }
   CHECK(db.logged_days() == "100 95 91 10 ");
+}
+
+TEST_CASE("cli: logs prune refuses the options of logs, before or after prune, and deletes nothing") {
+  OldLogDatabase db;
+  CHECK(outcome_of(db.path, {"logs", "prune", "--older-than", "90d", "-n", "5"}) ==
+        refused(2, "option --limit belongs to 'llmgw logs', not to 'llmgw logs prune'\n"
+                   "see 'llmgw logs prune --help'"));
+  CHECK(outcome_of(db.path, {"logs", "--since", "1h", "prune", "--older-than", "90d"}) ==
+        refused(2, "option --since belongs to 'llmgw logs', not to 'llmgw logs prune'\n"
+                   "see 'llmgw logs prune --help'"));
+  // The global options still reach llmgw from here.
+  Outcome o = outcome_of(db.path, {"logs", "prune", "--older-than", "90d", "--dry-run", "--json"});
+  CHECK(o.exit_code == 0);
+  CHECK(test::parse_json(o.out)["would_delete"] == 3);  // 100, 95 and 91 days old
 }
 
 TEST_CASE("cli: logs prune where there is no database creates none") {

@@ -171,17 +171,20 @@ TEST_CASE("cli: logs filters by the endpoint a request came to, and refuses anot
   CHECK(ids("/v1/messages") == "");
   CHECK(outcome_of(db.path, {"logs", "--endpoint", "responses"}) ==
         refused(2, "invalid --endpoint 'responses': expected /v1/chat/completions, "
-                   "/v1/embeddings, /v1/messages or /v1/responses"));
+                   "/v1/embeddings, /v1/messages or /v1/responses\nsee 'llmgw logs --help'"));
 }
 
 TEST_CASE("cli: logs refuses a bad --limit and a bad --status") {
   LogsDatabase db;
   CHECK(outcome_of(db.path, {"logs", "--limit", "0"}) ==
-        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000"));
+        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000\n"
+                   "see 'llmgw logs --help'"));
   CHECK(outcome_of(db.path, {"logs", "--limit", "ten"}) ==
-        refused(2, "invalid --limit 'ten': expected a whole number from 1 to 100000"));
+        refused(2, "invalid --limit 'ten': expected a whole number from 1 to 100000\n"
+                   "see 'llmgw logs --help'"));
   CHECK(outcome_of(db.path, {"logs", "--status", "99"}) ==
-        refused(2, "invalid --status '99': expected a whole number from 100 to 599"));
+        refused(2, "invalid --status '99': expected a whole number from 100 to 599\n"
+                   "see 'llmgw logs --help'"));
 }
 
 TEST_CASE("cli: logs of an unknown key is not found") {
@@ -224,7 +227,8 @@ TEST_CASE("cli: logs -n is --limit and -f is --follow") {
   CHECK(outcome_of(db.path, {"--json", "logs", "-n", "1"}) ==
         outcome_of(db.path, {"--json", "logs", "--limit", "1"}));
   CHECK(outcome_of(db.path, {"logs", "-n", "0"}) ==
-        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000"));
+        refused(2, "invalid --limit '0': expected a whole number from 1 to 100000\n"
+                   "see 'llmgw logs --help'"));
   test::BackgroundProcess follow(test::llmgw_argv(db.path, {"--json", "logs", "-f", "-n", "1"}));
   REQUIRE(follow.wait_for_output([](const std::string& out) { return lines(out) == 1; }));
   test::log_requests(db.path, {request(db.b, "2026-11-27T11:00:00Z", "m", "p")});
@@ -257,7 +261,7 @@ TEST_CASE("cli: logs --since shows only requests from that time on") {
   CHECK(models({"--since", "2026-11-27T10:01:00.251Z"}) == "recent old claude ");
   CHECK(outcome_of(db.path, {"logs", "--since", "yesterday"}) ==
         refused(2, "invalid --since 'yesterday': expected a duration such as 500ms, 90m, 12h, "
-                   "30d or 2w"));
+                   "30d or 2w\nsee 'llmgw logs --help'"));
 }
 
 TEST_CASE("cli: logs --follow sleeps between polls instead of spinning") {

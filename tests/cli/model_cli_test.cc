@@ -79,15 +79,17 @@ TEST_CASE("cli: model add refusals change nothing") {
   CHECK(
       outcome_of(db.path, {"model", "add", "x", "--provider", "lab", "--input-price", "1,5",
                            "--output-price", "1"}) ==
-      refused(2, "invalid --input-price '1,5': expected a plain decimal number such as 10 or 0.5"));
+      refused(2, "invalid --input-price '1,5': expected a plain decimal number such as 10 or 0.5\n"
+                 "see 'llmgw model add --help'"));
   CHECK(outcome_of(db.path, {"model", "add", "x", "--provider", "lab", "--input-price", "-1",
                              "--output-price", "1"}) ==
-        refused(2, "invalid --input-price '-1': must not be negative"));
+        refused(2, "invalid --input-price '-1': must not be negative\n"
+                   "see 'llmgw model add --help'"));
   CHECK(outcome_of(db.path, {"model", "add", "lab/x", "--provider", "lab", "--input-price", "1",
                              "--output-price", "1"}) ==
         refused(2,
                 "model 'lab/x': the part before '/' is a provider id, so the id would read as "
-                "provider/model"));
+                "provider/model\nsee 'llmgw model add --help'"));
   test::Outcome missing = outcome_of(db.path, {"model", "add", "x", "--provider", "lab"});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err == "llmgw: error: missing option --input-price\nsee 'llmgw model add --help'\n");
@@ -104,9 +106,10 @@ TEST_CASE("cli: model update renames a model and changes a mapping") {
   CHECK(updated["mappings"][2]["output_price"] == "0.75");
   CHECK(updated["mappings"][2]["input_price"] == "0.5");
   CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--input-price", "1"}) ==
-        refused(2, "changing a mapping needs --provider"));
+        refused(2, "changing a mapping needs --provider\nsee 'llmgw model update --help'"));
   CHECK(outcome_of(db.path, {"model", "update", "lab-chat"}) ==
-        refused(2, "nothing to update: give --name, or --provider with a mapping option"));
+        refused(2, "nothing to update: give --name, or --provider with a mapping option\n"
+                   "see 'llmgw model update --help'"));
   CHECK(outcome_of(db.path,
                    {"model", "update", "lab-chat", "--provider", "openai", "--input-price", "1"}) ==
         refused(3, "model 'lab-chat' has no mapping for provider 'openai'"));
@@ -153,7 +156,8 @@ TEST_CASE("cli: cache-write prices are the catalog's where it gives them, else f
   CHECK_FALSE(updated["mappings"][0].contains("cache_write_price"));
   CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--provider", "lab2",
                              "--cache-write-price", "-1"}) ==
-        refused(2, "invalid --cache-write-price '-1': must not be negative"));
+        refused(2, "invalid --cache-write-price '-1': must not be negative\n"
+                   "see 'llmgw model update --help'"));
 }
 
 TEST_CASE("cli: a long-context tier is set with its three options together, and removed") {
@@ -170,7 +174,7 @@ TEST_CASE("cli: a long-context tier is set with its three options together, and 
   CHECK(outcome_of(db.path, {"model", "update", "lab-chat", "--provider", "lab2",
                              "--long-context-above", "1000"}) ==
         refused(2, "a long-context tier needs --long-context-above, --long-context-input-price "
-                   "and --long-context-output-price together"));
+                   "and --long-context-output-price together\nsee 'llmgw model update --help'"));
   updated = test::parse_json(run_ok(db.path, {"--json", "model", "update", "lab-chat",
                                               "--provider", "lab2", "--no-long-context"}));
   CHECK_FALSE(updated["mappings"][2].contains("long_context"));

@@ -51,10 +51,12 @@ TEST_CASE("cli: --allow-ip and --deny-ip store address rules, canonical, after t
   // A network that is not one creates nothing.
   test::Outcome bad = outcome_of(db.path, {"key", "create", "-d", "x", "--allow-ip", "10.1.2.3/8"});
   CHECK(bad == refused(2, "invalid allow_ips rule value: invalid network '10.1.2.3/8': bits are "
-                          "set after the /8 prefix (did you mean 10.0.0.0/8?)"));
+                          "set after the /8 prefix (did you mean 10.0.0.0/8?)\n"
+                          "see 'llmgw key create --help'"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--deny-ip", "example.com"}) ==
         refused(2, "invalid deny_ips rule value: invalid network 'example.com': expected an IPv4 "
-                   "or IPv6 address or CIDR block, such as 203.0.113.0/24 or 2001:db8::/32"));
+                   "or IPv6 address or CIDR block, such as 203.0.113.0/24 or 2001:db8::/32\n"
+                   "see 'llmgw key rule add --help'"));
 }
 
 TEST_CASE("cli: key list and key show count the rules") {
@@ -76,17 +78,18 @@ TEST_CASE("cli: key create with a bad rule creates no key") {
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--allow-model", "lab-chta"}) ==
         refused(2,
                 "unknown model 'lab-chta' in allow_models rule (did you mean lab-chat?); "
-                "--force saves it anyway"));
+                "--force saves it anyway\nsee 'llmgw key create --help'"));
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--deny-provider", "lab3"}) ==
         refused(2,
                 "unknown provider 'lab3' in deny_providers rule (did you mean lab, lab2?); "
-                "--force saves it anyway"));
+                "--force saves it anyway\nsee 'llmgw key create --help'"));
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--max-input-price", "cheap"}) ==
         refused(2,
                 "invalid --max-input-price 'cheap': expected a plain decimal number such as 10 "
-                "or 0.5"));
+                "or 0.5\nsee 'llmgw key create --help'"));
   CHECK(outcome_of(db.path, {"key", "create", "-d", "x", "--max-output-price", "0.0000001"}) ==
-        refused(2, "invalid --max-output-price '0.0000001': at most 6 decimal places"));
+        refused(2, "invalid --max-output-price '0.0000001': at most 6 decimal places\n"
+                   "see 'llmgw key create --help'"));
   test::Outcome both =
       outcome_of(db.path, {"key", "create", "-d", "x", "--free-only", "--paid-only"});
   CHECK(both.exit_code == 2);
@@ -131,23 +134,26 @@ TEST_CASE("cli: key rule add refusals change nothing") {
   CHECK(outcome_of(db.path, {"key", "rule", "add", "key_aaaaaaaaaaaa", "--deny-free"}) ==
         refused(3, "key 'key_aaaaaaaaaaaa' not found"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id}) ==
-        refused(2, "no rule given: use a rule flag such as --allow-model, or --type and --value"));
+        refused(2, "no rule given: use a rule flag such as --allow-model, or --type and --value\n"
+                   "see 'llmgw key rule add --help'"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--allow-model", "lab-chat,nope"}) ==
-        refused(2, "unknown model 'nope' in allow_models rule; --force saves it anyway"));
+        refused(2, "unknown model 'nope' in allow_models rule; --force saves it anyway\n"
+                   "see 'llmgw key rule add --help'"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "deny_pricing", "--value",
                              R"({"pricingType": "free", "maxInputPrice": 1})"}) ==
         refused(2,
                 "invalid deny_pricing rule value: price caps (maxInputPrice, maxOutputPrice) "
-                "are only allowed on allow_pricing rules"));
+                "are only allowed on allow_pricing rules\nsee 'llmgw key rule add --help'"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_model", "--value", "{}"}) ==
         refused(2,
                 "invalid rule type 'allow_model': expected allow_models, deny_models, "
                 "allow_providers, deny_providers, allow_pricing, deny_pricing, allow_ips or "
-                "deny_ips"));
+                "deny_ips\nsee 'llmgw key rule add --help'"));
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--type", "allow_models", "--value", "["}) ==
         refused(2,
                 "--value: not valid JSON: parse error at line 1, column 2: syntax error while "
-                "parsing value - unexpected end of input; expected '[', '{', or a literal"));
+                "parsing value - unexpected end of input; expected '[', '{', or a literal\n"
+                "see 'llmgw key rule add --help'"));
   run_ok(db.path, {"key", "delete", "--yes", id});
   CHECK(outcome_of(db.path, {"key", "rule", "add", id, "--deny-free"}) ==
         refused(4, "key '" + id + "' is deleted and its rules cannot be changed"));

@@ -29,36 +29,39 @@ TEST_CASE("cli: a secret given as a key id is refused without being echoed") {
   std::string key_rule = refusal("key ids start with 'key_'");
   struct Row {
     std::vector<std::string> args;
+    std::string command;  // whose help the refusal points to
     std::string message;
   };
   for (const Row& row : {
-           Row{{"key", "show", secret}, key_rule},
-           Row{{"--json", "key", "show", secret}, key_rule},
-           Row{{"key", "update", secret, "-d", "x"}, key_rule},
-           Row{{"key", "enable", secret}, key_rule},
-           Row{{"key", "disable", secret}, key_rule},
-           Row{{"key", "delete", secret}, key_rule},
-           Row{{"key", "delete", secret, "--yes", "--if-exists"}, key_rule},
-           Row{{"key", "roll", secret, "--yes"}, key_rule},
-           Row{{"key", "check", secret, "--model", "gpt-4o"}, key_rule},
-           Row{{"key", "rule", "list", secret}, key_rule},
-           Row{{"key", "rule", "add", secret, "--deny-paid"}, key_rule},
-           Row{{"key", "rule", "clear", secret}, key_rule},
-           Row{{"key", "rule", "rm", id, secret}, refusal("rule ids start with 'rule_'")},
-           Row{{"usage", "--key", secret}, key_rule},
-           Row{{"logs", "--key", secret}, key_rule},
-           Row{{"model", "rm", secret}, refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"key", "show", secret}, "key show", key_rule},
+           Row{{"--json", "key", "show", secret}, "key show", key_rule},
+           Row{{"key", "update", secret, "-d", "x"}, "key update", key_rule},
+           Row{{"key", "enable", secret}, "key enable", key_rule},
+           Row{{"key", "disable", secret}, "key disable", key_rule},
+           Row{{"key", "delete", secret}, "key delete", key_rule},
+           Row{{"key", "delete", secret, "--yes", "--if-exists"}, "key delete", key_rule},
+           Row{{"key", "roll", secret, "--yes"}, "key roll", key_rule},
+           Row{{"key", "check", secret, "--model", "gpt-4o"}, "key check", key_rule},
+           Row{{"key", "rule", "list", secret}, "key rule list", key_rule},
+           Row{{"key", "rule", "add", secret, "--deny-paid"}, "key rule add", key_rule},
+           Row{{"key", "rule", "clear", secret}, "key rule clear", key_rule},
+           Row{{"key", "rule", "rm", id, secret}, "key rule delete",
+               refusal("rule ids start with 'rule_'")},
+           Row{{"usage", "--key", secret}, "usage", key_rule},
+           Row{{"logs", "--key", secret}, "logs", key_rule},
+           Row{{"model", "rm", secret}, "model delete",
+               refusal("model ids are names such as 'gpt-4o'")},
            Row{{"model", "add", secret, "--provider", "openai", "--input-price", "1",
                 "--output-price", "1"},
-               refusal("model ids are names such as 'gpt-4o'")},
-           Row{{"provider", "set", secret, "--base-url", "http://127.0.0.1:9/v1"},
+               "model add", refusal("model ids are names such as 'gpt-4o'")},
+           Row{{"provider", "set", secret, "--base-url", "http://127.0.0.1:9/v1"}, "provider set",
                refusal("provider ids are names such as 'openai'")},
        }) {
     CAPTURE(row.args.front() + " " + row.args[1]);
     test::Outcome o = outcome_of(db.path, row.args);
     CHECK(o.out.find(body) == std::string::npos);
     CHECK(o.err.find(body) == std::string::npos);
-    CHECK(o == refused(2, row.message));
+    CHECK(o == refused(2, row.message + "\nsee 'llmgw " + row.command + " --help'"));
   }
 }
 
@@ -82,21 +85,26 @@ TEST_CASE("cli: a secret, or half of one, anywhere on the command line is refuse
       "an argument holds what looks like a key's secret; secrets are never taken from the "
       "command line (it was not stored or printed)";
   const std::string folder = db.path.substr(0, db.path.rfind('/'));
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"key", "create", "-d", secret},
-           {"key", "create", "-d", "rotated from " + half},
-           {"key", "create", "--dry-run", "--description=" + secret},
-           {"key", "update", id, "-d", secret},
-           {"key", "rule", "add", id, "--force", "--allow-model", "gpt-4o," + secret},
-           {"backup", folder + "/" + secret},
-           {"catalog", "import", folder + "/" + secret + ".json"},
-           {"serve", "--threads", secret},
+  struct Row {
+    std::vector<std::string> args;
+    std::string command;  // whose --help the error points to
+  };
+  for (const Row& row : {
+           Row{{"key", "create", "-d", secret}, "key create"},
+           Row{{"key", "create", "-d", "rotated from " + half}, "key create"},
+           Row{{"key", "create", "--dry-run", "--description=" + secret}, "key create"},
+           Row{{"key", "update", id, "-d", secret}, "key update"},
+           Row{{"key", "rule", "add", id, "--force", "--allow-model", "gpt-4o," + secret},
+               "key rule add"},
+           Row{{"backup", folder + "/" + secret}, "backup"},
+           Row{{"catalog", "import", folder + "/" + secret + ".json"}, "catalog import"},
+           Row{{"serve", "--threads", secret}, "serve"},
        }) {
-    CAPTURE(args);
-    test::Outcome o = outcome_of(db.path, args);
+    CAPTURE(row.args);
+    test::Outcome o = outcome_of(db.path, row.args);
     CHECK(o.out.find(half) == std::string::npos);
     CHECK(o.err.find(half) == std::string::npos);
-    CHECK(o == refused(2, message));
+    CHECK(o == refused(2, message + "\nsee 'llmgw " + row.command + " --help'"));
   }
   // A key's display prefix (its first 12 characters) is no secret: a description may
   // name the key it replaces.

@@ -177,29 +177,32 @@ TEST_CASE("cli: usage of an unknown key is not found") {
 TEST_CASE("cli: usage refuses a bad --by") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--by", "week"}) ==
-        refused(2, "invalid --by 'week': expected key, model, provider, day or hour"));
+        refused(2, "invalid --by 'week': expected key, model, provider, day or hour\n"
+                   "see 'llmgw usage --help'"));
 }
 
 TEST_CASE("cli: usage refuses a bad --since and a bad --until") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--since", "7x"}) ==
-        refused(2, "invalid --since '7x': expected a duration such as 500ms, 90m, 12h, 30d or 2w"));
+        refused(2, "invalid --since '7x': expected a duration such as 500ms, 90m, 12h, 30d or 2w\n"
+                   "see 'llmgw usage --help'"));
   CHECK(outcome_of(db.path, {"usage", "--until", "2026-13-01"}) ==
-        refused(2, "invalid --until '2026-13-01': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"));
+        refused(2, "invalid --until '2026-13-01': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
+                   "see 'llmgw usage --help'"));
   CHECK(outcome_of(db.path, {"usage", "--since", "2026-11-28T00:00:00"}) ==
         refused(2, "invalid --since '2026-11-28T00:00:00': a time needs a zone: Z or an offset "
-                   "such as +02:00"));
+                   "such as +02:00\nsee 'llmgw usage --help'"));
 }
 
 TEST_CASE("cli: usage refuses --since that is not before --until") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"usage", "--since", "2026-11-28", "--until", "2026-11-28"}) ==
         refused(2, "--since (2026-11-28T00:00:00Z) must be before --until "
-                   "(2026-11-28T00:00:00Z)"));
+                   "(2026-11-28T00:00:00Z)\nsee 'llmgw usage --help'"));
 }
 
 TEST_CASE("cli: usage refuses --csv with --json") {
   UsageDatabase db;
   CHECK(outcome_of(db.path, {"--json", "usage", "--csv"}) ==
-        refused(2, "--csv and --json cannot be used together"));
+        refused(2, "--csv and --json cannot be used together\nsee 'llmgw usage --help'"));
 }

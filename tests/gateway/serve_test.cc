@@ -78,6 +78,8 @@ TEST_CASE("serve options come from LLMGW_* variables, and a flag wins over its v
   CHECK(flagged.port() != gw.port());
 }
 
+const std::string k_see_help = "see 'llmgw serve --help'\n";
+
 TEST_CASE("an invalid LLMGW_* value stops serve before it starts, naming the variable") {
   GatewayUnderTest gw;
   RunOptions options;
@@ -88,21 +90,26 @@ TEST_CASE("an invalid LLMGW_* value stops serve before it starts, naming the var
     return std::to_string(run.exit_code) + " " + run.err;
   };
   CHECK(serve_with("LLMGW_THREADS", "0") ==
-        "2 llmgw: error: invalid LLMGW_THREADS '0': expected a whole number from 1 to 16384\n");
+        "2 llmgw: error: invalid LLMGW_THREADS '0': expected a whole number from 1 to 16384\n" +
+            k_see_help);
   CHECK(serve_with("LLMGW_DRAIN_TIMEOUT", "soon") ==
         "2 llmgw: error: invalid LLMGW_DRAIN_TIMEOUT 'soon': expected a duration such as "
-        "500ms, 90m, 12h, 30d or 2w\n");
+        "500ms, 90m, 12h, 30d or 2w\n" +
+            k_see_help);
   CHECK(serve_with("LLMGW_ERROR_FORMAT", "xml") ==
-        "2 llmgw: error: invalid LLMGW_ERROR_FORMAT 'xml': expected auto, reference or openai\n");
+        "2 llmgw: error: invalid LLMGW_ERROR_FORMAT 'xml': expected auto, reference or openai\n" +
+            k_see_help);
   CHECK(serve_with("LLMGW_TRUSTED_PROXY", "127.0.0.1, 10.1.2.3/8") ==
         "2 llmgw: error: invalid LLMGW_TRUSTED_PROXY: invalid network '10.1.2.3/8': bits are set "
-        "after the /8 prefix (did you mean 10.0.0.0/8?)\n");
+        "after the /8 prefix (did you mean 10.0.0.0/8?)\n" +
+            k_see_help);
   // The flag's own value is what is wrong, and what is named, when both are given.
   options.env = {{"LLMGW_THREADS", "8"}};
   Result run = llmgw(gw.db(), {"serve", "--listen", "127.0.0.1:0", "--threads", "0"}, options);
   CHECK(run.exit_code == 2);
   CHECK(run.err ==
-        "llmgw: error: invalid --threads '0': expected a whole number from 1 to 16384\n");
+        "llmgw: error: invalid --threads '0': expected a whole number from 1 to 16384\n" +
+            k_see_help);
 }
 
 TEST_CASE("a --trusted-proxy that is not a network stops serve before it starts, with the "
@@ -115,7 +122,8 @@ TEST_CASE("a --trusted-proxy that is not a network stops serve before it starts,
                      options);
   CHECK(run.exit_code == 2);
   CHECK(run.err == "llmgw: error: invalid network '10.1.2.3/8': bits are set after the /8 prefix "
-                   "(did you mean 10.0.0.0/8?)\n");
+                   "(did you mean 10.0.0.0/8?)\n" +
+                       k_see_help);
 }
 
 TEST_CASE("a burst of 200 connections at once is served, none reset") {

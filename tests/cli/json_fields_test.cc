@@ -40,7 +40,8 @@ Fields declared_fields(const std::string& db, std::vector<std::string> args) {
   INFO("stderr: " << r.err);
   REQUIRE(r.exit_code == 2);
   REQUIRE(r.err.rfind(prefix, 0) == 0);
-  return split(r.err.substr(prefix.size(), r.err.size() - prefix.size() - 1), ", ");
+  const std::string line = r.err.substr(0, r.err.find('\n'));  // then the --help pointer
+  return split(line.substr(prefix.size()), ", ");
 }
 
 void add_fields(const nlohmann::json& record, Fields& out) {
@@ -204,5 +205,6 @@ TEST_CASE("cli: every command's JSON fields are the declared ones, and its man p
 TEST_CASE("cli: --json=FIELDS of a command that prints no JSON is a usage error") {
   test::TestDatabase db;
   CHECK(test::outcome_of(db.path, {"--json=id", "serve"}) ==
-        test::refused(2, "--json=FIELDS: 'llmgw serve' prints no JSON fields to choose"));
+        test::refused(2, "--json=FIELDS: 'llmgw serve' prints no JSON fields to choose\n"
+                          "see 'llmgw serve --help'"));
 }

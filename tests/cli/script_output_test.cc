@@ -55,14 +55,15 @@ TEST_CASE("cli: an unknown --json field is a usage error that names the valid on
         refused(2,
                 "unknown JSON field 'idd'; available: created_at, deleted, description, "
                 "expired, expires_at, id, last_used_at, period_limit, prefix, rule_count, "
-                "status, traffic_limits, updated_at, usage, usage_limit"));
+                "status, traffic_limits, updated_at, usage, usage_limit\n"
+                 "see 'llmgw key delete --help'"));
 }
 
 TEST_CASE("cli: --json=FIELDS with --dry-run is a usage error") {
   TwoKeys db;
   CHECK(outcome_of(db.path, {"--json=id", "key", "disable", "--dry-run", db.active}) ==
         refused(2, "--json=FIELDS cannot be used with --dry-run, which prints the planned "
-                   "changes; use --json"));
+                   "changes; use --json\nsee 'llmgw key disable --help'"));
 }
 
 TEST_CASE("cli: --jq filters the JSON through jq and prints strings raw") {
@@ -104,7 +105,7 @@ TEST_CASE("cli: --jq without a jq program is a usage error that runs nothing") {
   test::RunOptions no_jq;
   no_jq.env["PATH"] = db.dir.file("empty");
   CHECK(outcome_of(db.path, {"key", "create", "-d", "never", "--jq", ".id"}, no_jq) ==
-        refused(2, "--jq needs the jq program (apt install jq)"));
+        refused(2, "--jq needs the jq program (apt install jq)\nsee 'llmgw key create --help'"));
 }
 
 TEST_CASE("cli: without a terminal, a table is tab-separated lines, its header first") {

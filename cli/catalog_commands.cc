@@ -149,13 +149,13 @@ void add_import(CLI::App* catalog, Context& context) {
     std::string source = fmt::format("catalog file '{}'", o->path);
     nlohmann::json document = parse_json(read_input(o->path), source);
     CatalogFile file = parse_catalog_file(document, source);
+    CatalogStore store(context.store());  // a missing database first: nothing to ask about
     if (o->replace) {
       confirm(context, "catalog import --replace",
               fmt::format("Replace the catalog with {}? Models it does not name are removed "
                           "and providers it does not name are disabled.",
                           o->path));
     }
-    CatalogStore store(context.store());
     run_change(
         context, [&] { return store.import(file, import_mode(o->replace)); },
         [&](const ImportSummary& summary) {
@@ -175,10 +175,10 @@ void add_reset(CLI::App* catalog, Context& context) {
   add_destructive_flags(reset, context);
   set_examples(reset, {"llmgw catalog reset --dry-run", "llmgw catalog reset --yes"});
   reset->callback([&context] {
+    CatalogStore store(context.store());  // a missing database first: nothing to ask about
     confirm(context, "catalog reset",
             "Restore the built-in catalog? Every provider and model added, changed or removed "
             "here is lost.");
-    CatalogStore store(context.store());
     run_change(
         context, [&] { return store.reset(); },
         [&](std::size_t changed) {

@@ -132,12 +132,20 @@ TEST_CASE("cli: only init and serve make a database, any other command on a miss
           "exits 3 and makes none") {
   test::TempDir dir;
   const std::string db = dir.file("data/llmgw.db");
+  const std::string catalog = dir.file("catalog.json");
+  REQUIRE(test::llmgw(dir.file("other.db"), {"init"}).exit_code == 0);
+  test::write_file(catalog, test::llmgw(dir.file("other.db"), {"catalog", "export"}).out);
   const std::string message =
       "llmgw: error: no database at " + db + "; run 'llmgw init', or give --db / LLMGW_DB\n";
   const std::vector<std::vector<std::string>> commands = {
       {"key", "create", "-d", "lost"}, {"key", "list"},       {"--json", "key", "list"},
       {"key", "show", "key_aaaaaaaaaaaa"}, {"usage"},          {"logs"},
-      {"backup", dir.file("backup.db")}, {"catalog", "export"}, {"models"}, {"providers"}};
+      {"backup", dir.file("backup.db")}, {"catalog", "export"}, {"models"}, {"providers"},
+      // Those that ask first find the database missing before they would ask: with no
+      // terminal to ask on and no --yes, the answer is still "no database", not "--yes".
+      {"catalog", "reset"}, {"key", "delete", "key_aaaaaaaaaaaa"},
+      {"key", "roll", "key_aaaaaaaaaaaa"}, {"key", "rule", "clear", "key_aaaaaaaaaaaa"},
+      {"model", "delete", "gpt-4o"}, {"catalog", "import", "--replace", catalog}};
   for (const auto& args : commands) {
     std::string command;
     for (const std::string& arg : args) {
